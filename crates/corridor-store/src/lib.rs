@@ -1,1 +1,28 @@
-//! placeholder
+//! Corridor's SQL layer.
+//!
+//! Two backends behind one [`Store`]: SQLite (the embedded default) and
+//! PostgreSQL. Reads go straight to the database; every write goes through
+//! the [`LedgerWriter`], one per database, which batches concurrent requests
+//! into one transaction (group commit), checks balances in memory against
+//! the core's [`corridor_core::ledger::Book`], and answers each request only
+//! once its batch is durable.
+#![deny(missing_docs)]
+
+mod clock;
+mod error;
+mod postgres;
+mod records;
+mod rows;
+mod sql;
+mod sqlite;
+mod store;
+pub mod writer;
+
+pub use clock::{Clock, SystemClock, TestClock};
+pub use error::StoreError;
+pub use records::*;
+pub use store::{Store, StoreConfig};
+pub use writer::{
+    IdempotencyCapture, LedgerWriter, Refusal, WriteOp, WriteOutcome, WriteRequest, WriteResult,
+    WriterConfig, MAX_BATCH_REQUESTS,
+};

@@ -1,0 +1,238 @@
+//! The PostgreSQL side of the ledger writer: its own connection, driven by a
+//! single-threaded runtime on the writer's thread; bulk rows go in as arrays
+//! through `UNNEST`, one statement per table per batch.
+
+use corridor_core::ledger::{AccountId, AccountState, HoldId, HoldState, Recorded};
+use tokio_postgres::{Client, NoTls};
+
+use crate::records::{AccountKey, IdempotencyRecord};
+use crate::rows::{self, posted_amount, principal_columns};
+use crate::sql;
+use crate::writer::{BatchRows, NextIds, WriterBackend};
+use crate::StoreError;
+
+/// The writer's connection, opened lazily on the writer's thread.
+pub(crate) struct PostgresWriter {
+    config: tokio_postgres::Config,
+    runtime: Option<tokio::runtime::Runtime>,
+    client: Option<Client>,
+}
+
+impl PostgresWriter {
+    pub(crate) fn new(config: tokio_postgres::Config) -> Self {
+        PostgresWriter {
+            config,
+            runtime: None,
+            client: None,
+        }
+    }
+
+    /// Runs `f` against the connection, connecting first if needed.
+    fn with<T>(
+        &mut self,
+        f: impl AsyncFnOnce(&mut Client) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        if self.runtime.is_none() {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| StoreError::Task(e.to_string()))?;
+            self.runtime = Some(rt);
+        }
+        let rt = self.runtime.as_ref().ok_or(StoreError::WriterStopped)?;
+        if self.client.as_ref().is_none_or(Client::is_closed) {
+            let (client, connection) = rt.block_on(self.config.connect(NoTls))?;
+            rt.spawn(async move {
+                if let Err(e) = connection.await {
+                    tracing::error!(error = %e, "ledger writer connection closed");
+                }
+            });
+            self.client = Some(client);
+        }
+        let client = self.client.as_mut().ok_or(StoreError::WriterStopped)?;
+        rt.block_on(f(client))
+    }
+}
+
+impl WriterBackend for PostgresWriter {
+    fn next_ids(&mut self) -> Result<NextIds, StoreError> {
+        self.with(async |c: &mut Client| {
+            let r = c.query_one(sql::NEXT_IDS, &[]).await?;
+            Ok(NextIds {
+                account: r.try_get(0)?,
+                txn: r.try_get(1)?,
+                hold: r.try_get(2)?,
+            })
+        })
+    }
+
+    fn load_accounts(
+        &mut self,
+        keys: &[AccountKey],
+    ) -> Result<Vec<(AccountKey, AccountId, AccountState)>, StoreError> {
+        self.with(async |c: &mut Client| {
+            let stmt = c.prepare(sql::LOAD_ACCOUNT).await?;
+            let mut out = Vec::with_capacity(keys.len());
+            for key in keys {
+                if let Some(r) = c
+                    .query_opt(
+                        &stmt,
+                        &[&key.owner.code(), &key.currency.code(), &key.kind.code()],
+                    )
+                    .await?
+                {
+                    let (id, state) = rows::account_state(&r, key.currency)?;
+                    out.push((key.clone(), id, state));
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    fn load_holds(&mut self, ids: &[HoldId]) -> Result<Vec<HoldState>, StoreError> {
+        let ids: Vec<i64> = ids.iter().map(|h| h.0).collect();
+        self.with(async |c: &mut Client| {
+            let sql = sql::LOAD_HOLD.replace("WHERE id = $1", "WHERE id = ANY($1)");
+            c.query(&sql, &[&ids])
+                .await?
+                .iter()
+                .map(rows::hold)
+                .collect()
+        })
+    }
+
+    fn load_client_refs(&mut self, refs: &[String]) -> Result<Vec<(String, Recorded)>, StoreError> {
+        self.with(async |c: &mut Client| {
+            let sql = "SELECT id, content_hash, failure_code, hold_id, client_ref FROM ledger_txns WHERE client_ref = ANY($1)";
+            c.query(sql, &[&refs]).await?.iter().map(|r| Ok((r.try_get::<_, String>(4)?, rows::recorded(r)?))).collect()
+        })
+    }
+
+    fn load_idempotency(
+        &mut self,
+        keys: &[(String, String)],
+    ) -> Result<Vec<IdempotencyRecord>, StoreError> {
+        let (scopes, names): (Vec<&str>, Vec<&str>) =
+            keys.iter().map(|(s, k)| (s.as_str(), k.as_str())).unzip();
+        self.with(async |c: &mut Client| {
+            let sql = "SELECT i.scope, i.key, i.request_hash, i.status_code, i.body, i.created_at FROM idempotency_keys i \
+                       JOIN UNNEST($1::text[], $2::text[]) AS k(scope, key) ON i.scope = k.scope AND i.key = k.key";
+            c.query(sql, &[&scopes, &names]).await?.iter().map(rows::idempotency).collect()
+        })
+    }
+
+    fn commit(&mut self, b: &BatchRows) -> Result<(), StoreError> {
+        self.with(async |c: &mut Client| commit(c, b).await)
+    }
+}
+
+async fn commit(c: &mut Client, b: &BatchRows) -> Result<(), StoreError> {
+    let tx = c.transaction().await?;
+    for (id, key, forbids) in &b.accounts_new {
+        tx.execute(
+            "INSERT INTO accounts (id, owner, currency, kind, forbids_negative, posted, held_out, held_in) VALUES ($1, $2, $3, $4, $5, 0, 0, 0)",
+            &[&id.0, &key.owner.code(), &key.currency.code(), &key.kind.code(), &i64::from(*forbids)],
+        )
+        .await?;
+    }
+    if !b.txns.is_empty() {
+        let ids: Vec<i64> = b.txns.iter().map(|t| t.id.0).collect();
+        let refs: Vec<Option<&str>> = b.txns.iter().map(|t| t.client_ref.as_deref()).collect();
+        let hashes: Vec<Option<Vec<u8>>> = b
+            .txns
+            .iter()
+            .map(|t| t.content_hash.map(|h| h.0.to_vec()))
+            .collect();
+        let failures: Vec<Option<&str>> = b
+            .txns
+            .iter()
+            .map(|t| t.failure.as_ref().map(|f| f.code.as_str()))
+            .collect();
+        let kinds: Vec<&str> = b.txns.iter().map(|t| t.meta.kind.as_str()).collect();
+        let sources: Vec<Option<&str>> =
+            b.txns.iter().map(|t| t.meta.source_id.as_deref()).collect();
+        let descriptions: Vec<Option<&str>> = b
+            .txns
+            .iter()
+            .map(|t| t.meta.description.as_deref())
+            .collect();
+        let holds: Vec<Option<i64>> = b.txns.iter().map(|t| t.hold.map(|h| h.0)).collect();
+        let times: Vec<i64> = b.txns.iter().map(|t| t.created_at.unix_micros()).collect();
+        tx.execute(
+            "INSERT INTO ledger_txns (id, client_ref, content_hash, failure_code, kind, source_id, description, hold_id, created_at) \
+             SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::bytea[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[])",
+            &[&ids, &refs, &hashes, &failures, &kinds, &sources, &descriptions, &holds, &times],
+        )
+        .await?;
+    }
+    if !b.postings.is_empty() {
+        let txns: Vec<i64> = b.postings.iter().map(|p| p.txn.0).collect();
+        let legs: Vec<i64> = b.postings.iter().map(|p| i64::from(p.leg)).collect();
+        let accounts: Vec<i64> = b.postings.iter().map(|p| p.account.0).collect();
+        let amounts: Vec<i64> = b.postings.iter().map(|p| p.amount).collect();
+        let after: Vec<i64> = b.postings.iter().map(|p| p.balance_after).collect();
+        tx.execute(
+            "INSERT INTO postings (txn_id, leg, account_id, amount, balance_after) \
+             SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[])",
+            &[&txns, &legs, &accounts, &amounts, &after],
+        )
+        .await?;
+    }
+    for (h, at) in &b.holds_new {
+        tx.execute(
+            "INSERT INTO holds (id, debit_account, credit_account, amount, currency, expires_at, status, posted_amount, created_at, resolved_at) VALUES ($1, $2, $3, $4, $5, $6, 'pending', NULL, $7, NULL)",
+            &[&h.id.0, &h.debit.0, &h.credit.0, &h.amount.minor(), &h.currency.code(), &h.expires_at.unix_micros(), &at.unix_micros()],
+        )
+        .await?;
+    }
+    for (h, at) in &b.holds_resolved {
+        let changed = tx
+            .execute(
+                "UPDATE holds SET status = $1, posted_amount = $2, resolved_at = $3 WHERE id = $4 AND status = 'pending'",
+                &[&h.status.code(), &posted_amount(h), &at.unix_micros(), &h.id.0],
+            )
+            .await?;
+        if changed != 1 {
+            return Err(StoreError::Corrupt(format!(
+                "hold {:?} was not pending",
+                h.id
+            )));
+        }
+    }
+    if !b.balances.is_empty() {
+        let ids: Vec<i64> = b.balances.iter().map(|x| x.0 .0).collect();
+        let posted: Vec<i64> = b.balances.iter().map(|x| x.1).collect();
+        let held_out: Vec<i64> = b.balances.iter().map(|x| x.2).collect();
+        let held_in: Vec<i64> = b.balances.iter().map(|x| x.3).collect();
+        tx.execute(
+            "UPDATE accounts a SET posted = u.posted, held_out = u.held_out, held_in = u.held_in \
+             FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[]) AS u(id, posted, held_out, held_in) WHERE a.id = u.id",
+            &[&ids, &posted, &held_out, &held_in],
+        )
+        .await?;
+    }
+    for m in &b.merchants {
+        tx.execute(
+            "INSERT INTO merchants (id, legal_name, country, home_currency, email, website, marketplace_store_ids, kyb_status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            &[&m.id, &m.legal_name, &m.country, &m.home_currency.code(), &m.email, &m.website, &m.marketplace_store_ids.join("\n"), &m.kyb_status, &m.created_at.unix_micros()],
+        )
+        .await?;
+    }
+    for k in &b.api_keys {
+        let (kind, merchant) = principal_columns(&k.principal);
+        tx.execute(
+            "INSERT INTO api_keys (key_hash, kind, merchant_id) VALUES ($1, $2, $3) ON CONFLICT (key_hash) DO NOTHING",
+            &[&k.key_hash, &kind, &merchant],
+        )
+        .await?;
+    }
+    for r in &b.idempotency {
+        tx.execute(
+            "INSERT INTO idempotency_keys (scope, key, request_hash, status_code, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            &[&r.scope, &r.key, &r.request_hash, &i64::from(r.response.status), &r.response.body, &r.created_at.unix_micros()],
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,246 @@
+//! Reading rows the same way from both backends, and decoding them into records.
+
+use corridor_core::ledger::{
+    AccountCheck, AccountId, AccountKind, AccountState, ContentHash, HoldId, HoldState, HoldStatus,
+    Receipt, Recorded, TxnId,
+};
+use corridor_core::{Amount, Currency, Timestamp};
+
+use crate::records::{
+    AccountBalance, HistoryEntry, IdempotencyRecord, MerchantRecord, StoredResponse,
+};
+use crate::StoreError;
+
+/// Column access common to `rusqlite::Row` and `tokio_postgres::Row`.
+pub(crate) trait SqlRow {
+    fn int(&self, i: usize) -> Result<i64, StoreError>;
+    fn opt_int(&self, i: usize) -> Result<Option<i64>, StoreError>;
+    fn text(&self, i: usize) -> Result<String, StoreError>;
+    fn opt_text(&self, i: usize) -> Result<Option<String>, StoreError>;
+    fn opt_bytes(&self, i: usize) -> Result<Option<Vec<u8>>, StoreError>;
+}
+
+impl SqlRow for rusqlite::Row<'_> {
+    fn int(&self, i: usize) -> Result<i64, StoreError> {
+        Ok(self.get(i)?)
+    }
+    fn opt_int(&self, i: usize) -> Result<Option<i64>, StoreError> {
+        Ok(self.get(i)?)
+    }
+    fn text(&self, i: usize) -> Result<String, StoreError> {
+        Ok(self.get(i)?)
+    }
+    fn opt_text(&self, i: usize) -> Result<Option<String>, StoreError> {
+        Ok(self.get(i)?)
+    }
+    fn opt_bytes(&self, i: usize) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.get(i)?)
+    }
+}
+
+impl SqlRow for tokio_postgres::Row {
+    fn int(&self, i: usize) -> Result<i64, StoreError> {
+        Ok(self.try_get(i)?)
+    }
+    fn opt_int(&self, i: usize) -> Result<Option<i64>, StoreError> {
+        Ok(self.try_get(i)?)
+    }
+    fn text(&self, i: usize) -> Result<String, StoreError> {
+        Ok(self.try_get(i)?)
+    }
+    fn opt_text(&self, i: usize) -> Result<Option<String>, StoreError> {
+        Ok(self.try_get(i)?)
+    }
+    fn opt_bytes(&self, i: usize) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.try_get(i)?)
+    }
+}
+
+fn currency(code: &str) -> Result<Currency, StoreError> {
+    Currency::parse(code)
+        .map_err(|_| StoreError::Corrupt(format!("unknown stored currency {code}")))
+}
+
+fn kind(code: &str) -> Result<AccountKind, StoreError> {
+    AccountKind::parse(code)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown account kind {code}")))
+}
+
+fn amount(minor: i64) -> Result<Amount, StoreError> {
+    Amount::non_negative(minor)
+        .map_err(|_| StoreError::Corrupt(format!("negative stored amount {minor}")))
+}
+
+/// Columns of `GET_MERCHANT`.
+pub(crate) fn merchant(r: &impl SqlRow) -> Result<MerchantRecord, StoreError> {
+    let stores = r.text(6)?;
+    Ok(MerchantRecord {
+        id: r.text(0)?,
+        legal_name: r.text(1)?,
+        country: r.text(2)?,
+        home_currency: currency(&r.text(3)?)?,
+        email: r.opt_text(4)?,
+        website: r.opt_text(5)?,
+        marketplace_store_ids: stores
+            .split('\n')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        kyb_status: r.text(7)?,
+        created_at: Timestamp::from_unix_micros(r.int(8)?),
+    })
+}
+
+/// Columns of `GET_IDEMPOTENCY`.
+pub(crate) fn idempotency(r: &impl SqlRow) -> Result<IdempotencyRecord, StoreError> {
+    let status = u16::try_from(r.int(3)?).map_err(|_| StoreError::Corrupt("status code".into()))?;
+    Ok(IdempotencyRecord {
+        scope: r.text(0)?,
+        key: r.text(1)?,
+        request_hash: r.text(2)?,
+        response: StoredResponse {
+            status,
+            body: r.text(4)?,
+        },
+        created_at: Timestamp::from_unix_micros(r.int(5)?),
+    })
+}
+
+/// Columns of `BALANCES_OF_OWNER`.
+pub(crate) fn balance(r: &impl SqlRow) -> Result<AccountBalance, StoreError> {
+    Ok(AccountBalance {
+        account: AccountId(r.int(0)?),
+        currency: currency(&r.text(1)?)?,
+        kind: kind(&r.text(2)?)?,
+        posted: r.int(3)?,
+        held_out: r.int(4)?,
+        held_in: r.int(5)?,
+    })
+}
+
+/// Columns of `HISTORY_*`.
+pub(crate) fn history(r: &impl SqlRow) -> Result<HistoryEntry, StoreError> {
+    Ok(HistoryEntry {
+        txn: TxnId(r.int(0)?),
+        leg: i32::try_from(r.int(1)?).map_err(|_| StoreError::Corrupt("leg".into()))?,
+        account: AccountId(r.int(2)?),
+        account_kind: kind(&r.text(3)?)?,
+        kind: r.text(4)?,
+        amount: r.int(5)?,
+        currency: currency(&r.text(6)?)?,
+        balance_after: r.int(7)?,
+        source_id: r.opt_text(8)?,
+        created_at: Timestamp::from_unix_micros(r.int(9)?),
+    })
+}
+
+/// Columns of `VERIFY_ACCOUNTS`.
+pub(crate) fn account_check(r: &impl SqlRow) -> Result<AccountCheck, StoreError> {
+    Ok(AccountCheck {
+        account: AccountId(r.int(0)?),
+        currency: r.text(1)?,
+        forbids_negative: r.int(2)? != 0,
+        stored_posted: r.int(3)?,
+        stored_held_out: r.int(4)?,
+        stored_held_in: r.int(5)?,
+        summed_posted: i128::from(r.int(6)?),
+        summed_held_out: i128::from(r.int(7)?),
+        summed_held_in: i128::from(r.int(8)?),
+    })
+}
+
+/// Columns of `LOAD_ACCOUNT`, with the currency the key named.
+pub(crate) fn account_state(
+    r: &impl SqlRow,
+    currency: Currency,
+) -> Result<(AccountId, AccountState), StoreError> {
+    let state = AccountState {
+        currency,
+        forbids_negative: r.int(1)? != 0,
+        posted: r.int(2)?,
+        held_out: r.int(3)?,
+        held_in: r.int(4)?,
+    };
+    Ok((AccountId(r.int(0)?), state))
+}
+
+/// Columns of `LOAD_HOLD`.
+pub(crate) fn hold(r: &impl SqlRow) -> Result<HoldState, StoreError> {
+    let status = match r.text(6)?.as_str() {
+        "pending" => HoldStatus::Pending,
+        "posted" => HoldStatus::Posted(amount(r.opt_int(7)?.unwrap_or(0))?),
+        "voided" => HoldStatus::Voided,
+        "expired" => HoldStatus::Expired,
+        other => return Err(StoreError::Corrupt(format!("hold status {other}"))),
+    };
+    Ok(HoldState {
+        id: HoldId(r.int(0)?),
+        debit: AccountId(r.int(1)?),
+        credit: AccountId(r.int(2)?),
+        amount: amount(r.int(3)?)?,
+        currency: currency(&r.text(4)?)?,
+        expires_at: Timestamp::from_unix_micros(r.int(5)?),
+        status,
+    })
+}
+
+/// Columns of `LOAD_CLIENT_REF`.
+pub(crate) fn recorded(r: &impl SqlRow) -> Result<Recorded, StoreError> {
+    let bytes = r
+        .opt_bytes(1)?
+        .ok_or_else(|| StoreError::Corrupt("client ref without hash".into()))?;
+    let hash: [u8; 16] = bytes
+        .try_into()
+        .map_err(|_| StoreError::Corrupt("content hash length".into()))?;
+    let outcome = match r.opt_text(2)? {
+        Some(code) => Err(code),
+        None => Ok(Receipt {
+            txn: Some(TxnId(r.int(0)?)),
+            hold: r.opt_int(3)?.map(HoldId),
+        }),
+    };
+    Ok(Recorded {
+        hash: ContentHash(hash),
+        outcome,
+    })
+}
+
+/// Columns of `TXN_POSTINGS`.
+pub(crate) fn posting(r: &impl SqlRow) -> Result<crate::records::PostingRecord, StoreError> {
+    Ok(crate::records::PostingRecord {
+        account: AccountId(r.int(0)?),
+        owner: crate::records::Owner::parse(&r.text(1)?),
+        kind: kind(&r.text(2)?)?,
+        currency: currency(&r.text(3)?)?,
+        amount: r.int(4)?,
+        balance_after: r.int(5)?,
+    })
+}
+
+/// The amount a resolved hold posted, for its row.
+pub(crate) fn posted_amount(h: &HoldState) -> Option<i64> {
+    match h.status {
+        corridor_core::ledger::HoldStatus::Posted(a) => Some(a.minor()),
+        _ => None,
+    }
+}
+
+/// The `kind` and `merchant_id` columns of an API key.
+pub(crate) fn principal_columns(p: &crate::records::Principal) -> (&'static str, Option<&str>) {
+    match p {
+        crate::records::Principal::Operator => ("operator", None),
+        crate::records::Principal::Merchant(id) => ("merchant", Some(id.as_str())),
+    }
+}
+
+/// Decodes the `kind` and `merchant_id` columns of an API key.
+pub(crate) fn principal(
+    kind: &str,
+    merchant: Option<String>,
+) -> Result<Option<crate::records::Principal>, StoreError> {
+    match (kind, merchant) {
+        ("operator", _) => Ok(Some(crate::records::Principal::Operator)),
+        ("merchant", Some(id)) => Ok(Some(crate::records::Principal::Merchant(id))),
+        (other, _) => Err(StoreError::Corrupt(format!("api key kind {other}"))),
+    }
+}

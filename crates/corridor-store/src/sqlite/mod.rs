@@ -1,0 +1,67 @@
+//! The embedded backend: one SQLite file in WAL mode, durable at commit
+//! (`synchronous = FULL`), a pool of read connections and one writer connection.
+
+mod reads;
+mod writer;
+
+use std::path::Path;
+
+use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::Connection;
+
+pub(crate) use writer::SqliteWriter;
+
+use crate::sql::MIGRATIONS;
+use crate::StoreError;
+
+/// Read connections in the pool.
+const MAX_READ_CONNECTIONS: u32 = 8;
+
+/// Reads of the SQLite database.
+#[derive(Clone, Debug)]
+pub(crate) struct SqliteStore {
+    pool: r2d2::Pool<SqliteConnectionManager>,
+}
+
+fn configure(conn: &Connection) -> Result<(), rusqlite::Error> {
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    Ok(())
+}
+
+/// Opens (creating if needed) the database file and runs migrations.
+pub(crate) fn open(path: &Path) -> Result<(SqliteStore, SqliteWriter), StoreError> {
+    let mut conn = Connection::open(path)?;
+    configure(&conn)?;
+    migrate(&mut conn)?;
+    let manager = SqliteConnectionManager::file(path).with_init(|c: &mut Connection| configure(c));
+    let pool = r2d2::Pool::builder()
+        .max_size(MAX_READ_CONNECTIONS)
+        .build(manager)?;
+    Ok((SqliteStore { pool }, SqliteWriter::new(conn)))
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)",
+    )?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    for (version, sql) in MIGRATIONS {
+        let done: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)",
+            [version],
+            |r| r.get(0),
+        )?;
+        if !done {
+            tx.execute_batch(&sql.replace("BIGINT PRIMARY KEY", "INTEGER PRIMARY KEY"))?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version) VALUES ($1)",
+                [version],
+            )?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}

@@ -1,0 +1,219 @@
+//! The SQLite side of the ledger writer: one connection, one transaction per batch.
+
+use corridor_core::ledger::{AccountId, AccountState, HoldId, HoldState, Recorded};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::records::{AccountKey, IdempotencyRecord};
+use crate::rows::{self, posted_amount, principal_columns};
+use crate::sql;
+use crate::writer::{BatchRows, NextIds, WriterBackend};
+use crate::StoreError;
+
+/// The writer's own connection.
+pub(crate) struct SqliteWriter {
+    conn: Connection,
+}
+
+impl SqliteWriter {
+    pub(crate) fn new(conn: Connection) -> Self {
+        SqliteWriter { conn }
+    }
+}
+
+impl WriterBackend for SqliteWriter {
+    fn next_ids(&mut self) -> Result<NextIds, StoreError> {
+        Ok(self.conn.query_row(sql::NEXT_IDS, [], |r| {
+            Ok(NextIds {
+                account: r.get(0)?,
+                txn: r.get(1)?,
+                hold: r.get(2)?,
+            })
+        })?)
+    }
+
+    fn load_accounts(
+        &mut self,
+        keys: &[AccountKey],
+    ) -> Result<Vec<(AccountKey, AccountId, AccountState)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql::LOAD_ACCOUNT)?;
+        let mut out = Vec::with_capacity(keys.len());
+        for key in keys {
+            let found = stmt
+                .query_row(
+                    params![key.owner.code(), key.currency.code(), key.kind.code()],
+                    |r| Ok(rows::account_state(r, key.currency)),
+                )
+                .optional()?;
+            if let Some(found) = found {
+                let (id, state) = found?;
+                out.push((key.clone(), id, state));
+            }
+        }
+        Ok(out)
+    }
+
+    fn load_holds(&mut self, ids: &[HoldId]) -> Result<Vec<HoldState>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql::LOAD_HOLD)?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(hold) = stmt.query_row([id.0], |r| Ok(rows::hold(r))).optional()? {
+                out.push(hold?);
+            }
+        }
+        Ok(out)
+    }
+
+    fn load_client_refs(&mut self, refs: &[String]) -> Result<Vec<(String, Recorded)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql::LOAD_CLIENT_REF)?;
+        let mut out = Vec::new();
+        for client_ref in refs {
+            if let Some(recorded) = stmt
+                .query_row([client_ref], |r| Ok(rows::recorded(r)))
+                .optional()?
+            {
+                out.push((client_ref.clone(), recorded?));
+            }
+        }
+        Ok(out)
+    }
+
+    fn load_idempotency(
+        &mut self,
+        keys: &[(String, String)],
+    ) -> Result<Vec<IdempotencyRecord>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql::GET_IDEMPOTENCY)?;
+        let mut out = Vec::new();
+        for (scope, key) in keys {
+            if let Some(record) = stmt
+                .query_row([scope, key], |r| Ok(rows::idempotency(r)))
+                .optional()?
+            {
+                out.push(record?);
+            }
+        }
+        Ok(out)
+    }
+
+    fn commit(&mut self, b: &BatchRows) -> Result<(), StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        {
+            let mut s = tx.prepare_cached(
+                "INSERT INTO accounts (id, owner, currency, kind, forbids_negative, posted, held_out, held_in) VALUES ($1, $2, $3, $4, $5, 0, 0, 0)",
+            )?;
+            for (id, key, forbids) in &b.accounts_new {
+                s.execute(params![
+                    id.0,
+                    key.owner.code(),
+                    key.currency.code(),
+                    key.kind.code(),
+                    i64::from(*forbids)
+                ])?;
+            }
+            let mut s = tx.prepare_cached(
+                "INSERT INTO ledger_txns (id, client_ref, content_hash, failure_code, kind, source_id, description, hold_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )?;
+            for t in &b.txns {
+                s.execute(params![
+                    t.id.0,
+                    t.client_ref,
+                    t.content_hash.map(|h| h.0.to_vec()),
+                    t.failure.as_ref().map(|f| f.code.as_str()),
+                    t.meta.kind,
+                    t.meta.source_id,
+                    t.meta.description,
+                    t.hold.map(|h| h.0),
+                    t.created_at.unix_micros()
+                ])?;
+            }
+            let mut s = tx.prepare_cached(
+                "INSERT INTO postings (txn_id, leg, account_id, amount, balance_after) VALUES ($1, $2, $3, $4, $5)",
+            )?;
+            for p in &b.postings {
+                s.execute(params![
+                    p.txn.0,
+                    p.leg,
+                    p.account.0,
+                    p.amount,
+                    p.balance_after
+                ])?;
+            }
+            let mut s = tx.prepare_cached(
+                "INSERT INTO holds (id, debit_account, credit_account, amount, currency, expires_at, status, posted_amount, created_at, resolved_at) VALUES ($1, $2, $3, $4, $5, $6, 'pending', NULL, $7, NULL)",
+            )?;
+            for (h, at) in &b.holds_new {
+                s.execute(params![
+                    h.id.0,
+                    h.debit.0,
+                    h.credit.0,
+                    h.amount.minor(),
+                    h.currency.code(),
+                    h.expires_at.unix_micros(),
+                    at.unix_micros()
+                ])?;
+            }
+            let mut s = tx.prepare_cached(
+                "UPDATE holds SET status = $1, posted_amount = $2, resolved_at = $3 WHERE id = $4 AND status = 'pending'",
+            )?;
+            for (h, at) in &b.holds_resolved {
+                let changed = s.execute(params![
+                    h.status.code(),
+                    posted_amount(h),
+                    at.unix_micros(),
+                    h.id.0
+                ])?;
+                if changed != 1 {
+                    return Err(StoreError::Corrupt(format!(
+                        "hold {:?} was not pending",
+                        h.id
+                    )));
+                }
+            }
+            let mut s = tx.prepare_cached(
+                "UPDATE accounts SET posted = $1, held_out = $2, held_in = $3 WHERE id = $4",
+            )?;
+            for (id, posted, held_out, held_in) in &b.balances {
+                s.execute(params![posted, held_out, held_in, id.0])?;
+            }
+            let mut s = tx.prepare_cached(
+                "INSERT INTO merchants (id, legal_name, country, home_currency, email, website, marketplace_store_ids, kyb_status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )?;
+            for m in &b.merchants {
+                s.execute(params![
+                    m.id,
+                    m.legal_name,
+                    m.country,
+                    m.home_currency.code(),
+                    m.email,
+                    m.website,
+                    m.marketplace_store_ids.join("\n"),
+                    m.kyb_status,
+                    m.created_at.unix_micros()
+                ])?;
+            }
+            let mut s = tx.prepare_cached(
+                "INSERT INTO api_keys (key_hash, kind, merchant_id) VALUES ($1, $2, $3) ON CONFLICT (key_hash) DO NOTHING",
+            )?;
+            for k in &b.api_keys {
+                let (kind, merchant) = principal_columns(&k.principal);
+                s.execute(params![k.key_hash, kind, merchant])?;
+            }
+            let mut s = tx.prepare_cached(
+                "INSERT INTO idempotency_keys (scope, key, request_hash, status_code, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            )?;
+            for r in &b.idempotency {
+                s.execute(params![
+                    r.scope,
+                    r.key,
+                    r.request_hash,
+                    r.response.status,
+                    r.response.body,
+                    r.created_at.unix_micros()
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}

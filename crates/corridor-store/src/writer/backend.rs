@@ -1,0 +1,40 @@
+//! What a database must offer the writer.
+
+use corridor_core::ledger::{AccountId, AccountState, HoldId, HoldState, Recorded};
+
+use super::BatchRows;
+use crate::records::{AccountKey, IdempotencyRecord};
+use crate::StoreError;
+
+/// The next free ids, read once at start; the writer allocates after that.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NextIds {
+    /// Next account id.
+    pub account: i64,
+    /// Next transaction id.
+    pub txn: i64,
+    /// Next hold id.
+    pub hold: i64,
+}
+
+/// A database as the writer uses it: synchronous, on the writer's thread.
+pub trait WriterBackend: Send + 'static {
+    /// Reads the next free ids.
+    fn next_ids(&mut self) -> Result<NextIds, StoreError>;
+    /// Loads existing accounts by key; missing keys are simply absent.
+    fn load_accounts(
+        &mut self,
+        keys: &[AccountKey],
+    ) -> Result<Vec<(AccountKey, AccountId, AccountState)>, StoreError>;
+    /// Loads holds by id; missing ids are absent.
+    fn load_holds(&mut self, ids: &[HoldId]) -> Result<Vec<HoldState>, StoreError>;
+    /// Loads what was recorded under client references.
+    fn load_client_refs(&mut self, refs: &[String]) -> Result<Vec<(String, Recorded)>, StoreError>;
+    /// Loads completed idempotency keys, by (scope, key).
+    fn load_idempotency(
+        &mut self,
+        keys: &[(String, String)],
+    ) -> Result<Vec<IdempotencyRecord>, StoreError>;
+    /// Writes a batch in one durable transaction, or nothing.
+    fn commit(&mut self, rows: &BatchRows) -> Result<(), StoreError>;
+}

@@ -1,0 +1,376 @@
+//! Turning a queue of requests into the rows of one transaction.
+
+use std::collections::{HashMap, HashSet};
+
+use corridor_core::ledger::{
+    AccountId, AccountState, ContentHash, HoldChange, HoldId, HoldState, HoldStatus, LedgerCommand,
+    LedgerError, LedgerRequest, Posting, Receipt, Recorded, TxnId, TxnMeta,
+};
+use corridor_core::Timestamp;
+
+use super::{
+    Refusal, WriteOp, WriteOutcome, WriteRequest, WriteResult, WriterBackend, WriterState,
+};
+use crate::records::{
+    AccountKey, ApiKeyRecord, IdempotencyRecord, LedgerOp, LedgerWrite, MerchantRecord,
+};
+use crate::StoreError;
+
+/// A ledger transaction header. Failed requests that carried a client
+/// reference are recorded too (with `failure`), so a retry stays failed.
+#[derive(Debug, Clone)]
+pub struct TxnRow {
+    /// Id.
+    pub id: TxnId,
+    /// Client reference.
+    pub client_ref: Option<String>,
+    /// Content digest, when a client reference was given.
+    pub content_hash: Option<ContentHash>,
+    /// Why it failed, if it did.
+    pub failure: Option<Refusal>,
+    /// Type, source, description.
+    pub meta: TxnMeta,
+    /// Hold created or resolved.
+    pub hold: Option<HoldId>,
+    /// Write time.
+    pub created_at: Timestamp,
+}
+
+/// One posting row.
+#[derive(Debug, Clone, Copy)]
+pub struct PostingRow {
+    /// Transaction.
+    pub txn: TxnId,
+    /// Leg number, from 0.
+    pub leg: i32,
+    /// Account.
+    pub account: AccountId,
+    /// Signed amount.
+    pub amount: i64,
+    /// Posted balance after.
+    pub balance_after: i64,
+}
+
+/// Everything one batch writes, in one transaction.
+#[derive(Debug, Default)]
+pub struct BatchRows {
+    /// Accounts opened by this batch: id, key, forbids_negative.
+    pub accounts_new: Vec<(AccountId, AccountKey, bool)>,
+    /// Transaction headers.
+    pub txns: Vec<TxnRow>,
+    /// Postings.
+    pub postings: Vec<PostingRow>,
+    /// Holds created, with creation time.
+    pub holds_new: Vec<(HoldState, Timestamp)>,
+    /// Holds that left `Pending`, with the time they did.
+    pub holds_resolved: Vec<(HoldState, Timestamp)>,
+    /// Final balances of every account touched: id, posted, held_out, held_in.
+    pub balances: Vec<(AccountId, i64, i64, i64)>,
+    /// New merchants.
+    pub merchants: Vec<MerchantRecord>,
+    /// New API keys (inserted if absent).
+    pub api_keys: Vec<ApiKeyRecord>,
+    /// Completed idempotency keys.
+    pub idempotency: Vec<IdempotencyRecord>,
+}
+
+/// What was prefetched for one batch.
+struct Loaded {
+    client_refs: HashMap<String, Recorded>,
+    idempotency: HashMap<(String, String), IdempotencyRecord>,
+}
+
+pub(super) fn build<B: WriterBackend>(
+    w: &mut WriterState<B>,
+    requests: Vec<WriteRequest>,
+) -> Result<(BatchRows, Vec<WriteResult>), StoreError> {
+    let now = w.clock.now();
+    let mut loaded = prefetch(w, &requests)?;
+    let mut rows = BatchRows::default();
+    let mut touched: HashSet<AccountId> = HashSet::new();
+    let mut results = Vec::with_capacity(requests.len());
+    for request in requests {
+        if let Some(cap) = &request.idempotency {
+            if let Some(done) = loaded
+                .idempotency
+                .get(&(cap.scope.clone(), cap.key.clone()))
+            {
+                results.push(WriteResult::AlreadyCompleted(done.clone()));
+                continue;
+            }
+        }
+        let outcome = match request.op {
+            WriteOp::Ledger(write) => WriteOutcome::Ledger(apply_ledger(
+                w,
+                &mut loaded,
+                &mut rows,
+                &mut touched,
+                write,
+                now,
+            )),
+            WriteOp::CreateMerchant { merchant, api_key } => {
+                rows.merchants.push(merchant);
+                rows.api_keys.push(api_key);
+                WriteOutcome::MerchantCreated
+            }
+            WriteOp::RegisterApiKey(key) => {
+                rows.api_keys.push(key);
+                WriteOutcome::ApiKeyRegistered
+            }
+        };
+        let response = request.idempotency.map(|cap| {
+            let response = (cap.respond)(&outcome);
+            let record = IdempotencyRecord {
+                scope: cap.scope,
+                key: cap.key,
+                request_hash: cap.request_hash,
+                response: response.clone(),
+                created_at: now,
+            };
+            loaded
+                .idempotency
+                .insert((record.scope.clone(), record.key.clone()), record.clone());
+            rows.idempotency.push(record);
+            response
+        });
+        results.push(WriteResult::Done { outcome, response });
+    }
+    for id in touched {
+        let s = w
+            .book
+            .account(id)
+            .ok_or_else(|| StoreError::Corrupt(format!("account {id:?} left the book")))?;
+        rows.balances.push((id, s.posted, s.held_out, s.held_in));
+    }
+    Ok((rows, results))
+}
+
+/// Loads, in one round per kind, the accounts, holds, client references
+/// and idempotency keys the batch needs and the writer does not hold yet.
+fn prefetch<B: WriterBackend>(
+    w: &mut WriterState<B>,
+    requests: &[WriteRequest],
+) -> Result<Loaded, StoreError> {
+    let mut keys: Vec<AccountKey> = Vec::new();
+    let mut holds: Vec<HoldId> = Vec::new();
+    let mut refs: Vec<String> = Vec::new();
+    let mut idem: Vec<(String, String)> = Vec::new();
+    for r in requests {
+        if let Some(cap) = &r.idempotency {
+            idem.push((cap.scope.clone(), cap.key.clone()));
+        }
+        let WriteOp::Ledger(write) = &r.op else {
+            continue;
+        };
+        if let Some(client_ref) = &write.client_ref {
+            refs.push(client_ref.clone());
+        }
+        let mut want = |key: &AccountKey| {
+            if !w.account_ids.contains_key(key) && !keys.contains(key) {
+                keys.push(key.clone());
+            }
+        };
+        match &write.op {
+            LedgerOp::Transfer(legs) => legs.iter().for_each(|l| want(&l.account)),
+            LedgerOp::CreateHold { debit, credit, .. } => {
+                want(debit);
+                want(credit);
+            }
+            LedgerOp::PostHold { hold, .. }
+            | LedgerOp::VoidHold(hold)
+            | LedgerOp::ExpireHold(hold) => {
+                if w.book.hold(*hold).is_none() {
+                    holds.push(*hold);
+                }
+            }
+        }
+    }
+    if !keys.is_empty() {
+        for (key, id, state) in w.backend.load_accounts(&keys)? {
+            w.book.insert_account(id, state);
+            w.account_ids.insert(key, id);
+        }
+    }
+    if !holds.is_empty() {
+        let held: Vec<HoldState> = w.backend.load_holds(&holds)?;
+        for hold in held {
+            for account in [hold.debit, hold.credit] {
+                if w.book.account(account).is_none() {
+                    return Err(StoreError::Corrupt(format!(
+                        "hold {:?} names unloaded account {account:?}",
+                        hold.id
+                    )));
+                }
+            }
+            w.book.insert_hold(hold);
+        }
+    }
+    let client_refs = if refs.is_empty() {
+        HashMap::new()
+    } else {
+        w.backend.load_client_refs(&refs)?.into_iter().collect()
+    };
+    let idempotency = if idem.is_empty() {
+        HashMap::new()
+    } else {
+        w.backend
+            .load_idempotency(&idem)?
+            .into_iter()
+            .map(|r| ((r.scope.clone(), r.key.clone()), r))
+            .collect()
+    };
+    Ok(Loaded {
+        client_refs,
+        idempotency,
+    })
+}
+
+fn resolve<B: WriterBackend>(
+    w: &mut WriterState<B>,
+    rows: &mut BatchRows,
+    key: &AccountKey,
+) -> AccountId {
+    if let Some(id) = w.account_ids.get(key) {
+        return *id;
+    }
+    let id = w.alloc_account();
+    let forbids_negative = key.kind.forbids_negative();
+    w.book
+        .insert_account(id, AccountState::open(key.currency, forbids_negative));
+    w.account_ids.insert(key.clone(), id);
+    rows.accounts_new.push((id, key.clone(), forbids_negative));
+    id
+}
+
+fn to_command<B: WriterBackend>(
+    w: &mut WriterState<B>,
+    rows: &mut BatchRows,
+    op: &LedgerOp,
+) -> LedgerCommand {
+    match op {
+        LedgerOp::Transfer(legs) => LedgerCommand::Transfer {
+            postings: legs
+                .iter()
+                .map(|l| Posting {
+                    account: resolve(w, rows, &l.account),
+                    side: l.side,
+                    amount: l.amount,
+                })
+                .collect(),
+        },
+        LedgerOp::CreateHold {
+            debit,
+            credit,
+            amount,
+            expires_at,
+        } => LedgerCommand::CreateHold {
+            id: w.alloc_hold(),
+            debit: resolve(w, rows, debit),
+            credit: resolve(w, rows, credit),
+            amount: *amount,
+            expires_at: *expires_at,
+        },
+        LedgerOp::PostHold { hold, amount } => LedgerCommand::PostHold {
+            id: *hold,
+            amount: *amount,
+        },
+        LedgerOp::VoidHold(hold) => LedgerCommand::VoidHold { id: *hold },
+        LedgerOp::ExpireHold(hold) => LedgerCommand::ExpireHold { id: *hold },
+    }
+}
+
+fn refusal(e: &LedgerError) -> Refusal {
+    Refusal {
+        code: e.code().to_string(),
+        message: e.to_string(),
+    }
+}
+
+fn apply_ledger<B: WriterBackend>(
+    w: &mut WriterState<B>,
+    loaded: &mut Loaded,
+    rows: &mut BatchRows,
+    touched: &mut HashSet<AccountId>,
+    write: LedgerWrite,
+    now: Timestamp,
+) -> Result<Receipt, Refusal> {
+    let command = to_command(w, rows, &write.op);
+    let request = LedgerRequest {
+        client_ref: write.client_ref,
+        command,
+        meta: write.meta,
+    };
+    let hash = request.client_ref.as_ref().map(|_| request.content_hash());
+    if let (Some(client_ref), Some(hash)) = (&request.client_ref, hash) {
+        if let Some(recorded) = loaded.client_refs.get(client_ref) {
+            return match recorded.replay(hash) {
+                Ok(Ok(receipt)) => Ok(receipt),
+                Ok(Err(code)) => Err(Refusal {
+                    message: format!("this client reference failed before: {code}"),
+                    code,
+                }),
+                Err(e) => Err(refusal(&e)),
+            };
+        }
+    }
+    let result = w.book.apply(&request.command, now);
+    let txn = match (&result, &request.client_ref) {
+        (Ok(_), _) | (Err(_), Some(_)) => Some(w.alloc_txn()),
+        (Err(_), None) => None,
+    };
+    let outcome = match result {
+        Ok(applied) => {
+            let txn = txn.unwrap_or(TxnId(0));
+            for (leg, p) in applied.postings.iter().enumerate() {
+                touched.insert(p.account);
+                let leg = i32::try_from(leg).unwrap_or(i32::MAX);
+                rows.postings.push(PostingRow {
+                    txn,
+                    leg,
+                    account: p.account,
+                    amount: p.signed,
+                    balance_after: p.balance_after,
+                });
+            }
+            let hold = match applied.hold {
+                Some(HoldChange::Created(h)) => {
+                    touched.extend([h.debit, h.credit]);
+                    rows.holds_new.push((h, now));
+                    Some(h.id)
+                }
+                Some(HoldChange::Resolved(h)) => {
+                    touched.extend([h.debit, h.credit]);
+                    debug_assert!(h.status != HoldStatus::Pending);
+                    rows.holds_resolved.push((h, now));
+                    Some(h.id)
+                }
+                None => None,
+            };
+            Ok(Receipt {
+                txn: Some(txn),
+                hold,
+            })
+        }
+        Err(e) => Err(e),
+    };
+    if let Some(id) = txn {
+        let hold = outcome.as_ref().ok().and_then(|r| r.hold);
+        rows.txns.push(TxnRow {
+            id,
+            client_ref: request.client_ref.clone(),
+            content_hash: hash,
+            failure: outcome.as_ref().err().map(refusal),
+            meta: request.meta.clone(),
+            hold,
+            created_at: now,
+        });
+    }
+    if let (Some(client_ref), Some(hash)) = (request.client_ref, hash) {
+        let recorded = Recorded {
+            hash,
+            outcome: outcome.clone().map_err(|e| e.code().to_string()),
+        };
+        loaded.client_refs.insert(client_ref, recorded);
+    }
+    outcome.map_err(|e| refusal(&e))
+}

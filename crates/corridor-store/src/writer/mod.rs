@@ -1,0 +1,268 @@
+//! The ledger writer: one per database, the only code that writes.
+//!
+//! Requests arrive on a channel. The writer takes everything queued (up to
+//! a bounded batch), applies each request in order to its in-memory
+//! [`Book`], collects the rows to write, commits them in one database
+//! transaction and only then answers every request of the batch. Balance
+//! checks happen here, against balances no one else writes, so concurrent
+//! debits can never overdraw an account that forbids it and a hot account
+//! costs one balance update per batch, not one row lock per transfer.
+
+mod backend;
+mod batch;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use corridor_core::ledger::{AccountId, Book, HoldId, Receipt, TxnId};
+use tokio::sync::{mpsc, oneshot};
+
+pub use backend::{NextIds, WriterBackend};
+pub use batch::{BatchRows, PostingRow, TxnRow};
+
+use crate::records::{
+    AccountKey, ApiKeyRecord, IdempotencyRecord, LedgerWrite, MerchantRecord, StoredResponse,
+};
+use crate::{Clock, StoreError};
+
+/// The most requests one batch (one database transaction) may hold.
+pub const MAX_BATCH_REQUESTS: usize = 8192;
+
+/// The most requests waiting for the writer before senders wait.
+pub const MAX_QUEUED_REQUESTS: usize = 65_536;
+
+/// Tuning of a writer.
+#[derive(Debug, Clone, Copy)]
+pub struct WriterConfig {
+    /// Requests per database transaction, at most [`MAX_BATCH_REQUESTS`].
+    pub max_batch: usize,
+}
+
+impl Default for WriterConfig {
+    fn default() -> Self {
+        WriterConfig {
+            max_batch: MAX_BATCH_REQUESTS,
+        }
+    }
+}
+
+/// What to write.
+#[derive(Debug, Clone)]
+pub enum WriteOp {
+    /// A money movement or hold operation.
+    Ledger(LedgerWrite),
+    /// A new merchant with its first API key.
+    CreateMerchant {
+        /// The merchant.
+        merchant: MerchantRecord,
+        /// Its key (hash only).
+        api_key: ApiKeyRecord,
+    },
+    /// Another API key (the first operator key, at start).
+    RegisterApiKey(ApiKeyRecord),
+}
+
+/// Why the ledger refused a request, as data that survives a replay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// Stable code (see [`corridor_core::ledger::LedgerError::code`]).
+    pub code: String,
+    /// Human-readable message.
+    pub message: String,
+}
+
+/// The outcome of one write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteOutcome {
+    /// A ledger request was applied (or replayed from its client reference).
+    Ledger(Result<Receipt, Refusal>),
+    /// The merchant was created.
+    MerchantCreated,
+    /// The key was registered (or already was).
+    ApiKeyRegistered,
+}
+
+/// Builds the HTTP response stored under an idempotency key from the outcome,
+/// inside the writer, so it commits with the effect.
+pub type RespondFn = Box<dyn FnOnce(&WriteOutcome) -> StoredResponse + Send>;
+
+/// An idempotency key to complete in the same transaction as the effect.
+pub struct IdempotencyCapture {
+    /// The caller's scope.
+    pub scope: String,
+    /// The key.
+    pub key: String,
+    /// Digest of the request.
+    pub request_hash: String,
+    /// Builds the response to store.
+    pub respond: RespondFn,
+}
+
+impl std::fmt::Debug for IdempotencyCapture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IdempotencyCapture")
+            .field("scope", &self.scope)
+            .field("key", &self.key)
+            .finish()
+    }
+}
+
+/// One request to the writer.
+#[derive(Debug)]
+pub struct WriteRequest {
+    /// What to write.
+    pub op: WriteOp,
+    /// The idempotency key to complete with it, if any.
+    pub idempotency: Option<IdempotencyCapture>,
+}
+
+/// The writer's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteResult {
+    /// Applied and durable; `response` is what was stored under the idempotency key.
+    Done {
+        /// The outcome.
+        outcome: WriteOutcome,
+        /// The stored response, when an idempotency key came with the request.
+        response: Option<StoredResponse>,
+    },
+    /// The idempotency key had already been completed (by another node or an
+    /// earlier request): nothing was applied; this is the first record.
+    AlreadyCompleted(IdempotencyRecord),
+}
+
+type Reply = oneshot::Sender<Result<WriteResult, Arc<StoreError>>>;
+
+/// Handle to the writer; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct LedgerWriter {
+    tx: mpsc::Sender<(WriteRequest, Reply)>,
+}
+
+impl LedgerWriter {
+    /// Starts a writer on its own thread over `backend`.
+    pub fn start<B: WriterBackend>(
+        mut backend: B,
+        clock: Arc<dyn Clock>,
+        config: WriterConfig,
+    ) -> Result<Self, StoreError> {
+        let next = backend.next_ids()?;
+        let (tx, rx) = mpsc::channel(MAX_QUEUED_REQUESTS);
+        let max_batch = config.max_batch.clamp(1, MAX_BATCH_REQUESTS);
+        let state = WriterState::new(backend, clock, next, max_batch);
+        std::thread::Builder::new()
+            .name("ledger-writer".into())
+            .spawn(move || state.run(rx))
+            .map_err(|e| StoreError::Task(e.to_string()))?;
+        Ok(LedgerWriter { tx })
+    }
+
+    /// Submits one request and waits until its batch is durable.
+    pub async fn submit(&self, request: WriteRequest) -> Result<WriteResult, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.tx
+            .send((request, reply))
+            .await
+            .map_err(|_| StoreError::WriterStopped)?;
+        match answer.await {
+            Ok(Ok(result)) => Ok(result),
+            Ok(Err(shared)) => Err(StoreError::Task(shared.to_string())),
+            Err(_) => Err(StoreError::WriterStopped),
+        }
+    }
+}
+
+/// Everything the writer thread owns.
+struct WriterState<B> {
+    backend: B,
+    clock: Arc<dyn Clock>,
+    book: Book,
+    account_ids: HashMap<AccountKey, AccountId>,
+    next: NextIds,
+    max_batch: usize,
+}
+
+impl<B: WriterBackend> WriterState<B> {
+    fn new(backend: B, clock: Arc<dyn Clock>, next: NextIds, max_batch: usize) -> Self {
+        WriterState {
+            backend,
+            clock,
+            book: Book::new(),
+            account_ids: HashMap::new(),
+            next,
+            max_batch,
+        }
+    }
+
+    fn run(mut self, mut rx: mpsc::Receiver<(WriteRequest, Reply)>) {
+        let mut queue = Vec::with_capacity(self.max_batch);
+        while let Some(first) = rx.blocking_recv() {
+            queue.push(first);
+            while queue.len() < self.max_batch {
+                match rx.try_recv() {
+                    Ok(item) => queue.push(item),
+                    Err(_) => break,
+                }
+            }
+            self.process(&mut queue);
+        }
+    }
+
+    fn process(&mut self, queue: &mut Vec<(WriteRequest, Reply)>) {
+        let started = Instant::now();
+        let size = queue.len();
+        let (requests, replies): (Vec<WriteRequest>, Vec<Reply>) = queue.drain(..).unzip();
+        let saved_next = self.next;
+        match batch::build(self, requests) {
+            Ok((rows, results)) => match self.backend.commit(&rows) {
+                Ok(()) => {
+                    for (hold, _) in &rows.holds_resolved {
+                        self.book.forget_hold(hold.id);
+                    }
+                    for (reply, result) in replies.into_iter().zip(results) {
+                        let _ = reply.send(Ok(result));
+                    }
+                    tracing::trace!(
+                        size,
+                        elapsed_us = started.elapsed().as_micros() as u64,
+                        "ledger batch committed"
+                    );
+                }
+                Err(e) => self.fail(replies, e, saved_next),
+            },
+            Err(e) => self.fail(replies, e, saved_next),
+        }
+    }
+
+    /// A batch that could not be written leaves no trace: the in-memory state
+    /// is dropped and reloaded from the database on demand.
+    fn fail(&mut self, replies: Vec<Reply>, error: StoreError, saved_next: NextIds) {
+        tracing::error!(%error, "ledger batch failed; nothing of it was written");
+        self.book = Book::new();
+        self.account_ids.clear();
+        self.next = saved_next;
+        let shared = Arc::new(error);
+        for reply in replies {
+            let _ = reply.send(Err(shared.clone()));
+        }
+    }
+
+    fn alloc_txn(&mut self) -> TxnId {
+        let id = TxnId(self.next.txn);
+        self.next.txn += 1;
+        id
+    }
+
+    fn alloc_hold(&mut self) -> HoldId {
+        let id = HoldId(self.next.hold);
+        self.next.hold += 1;
+        id
+    }
+
+    fn alloc_account(&mut self) -> AccountId {
+        let id = AccountId(self.next.account);
+        self.next.account += 1;
+        id
+    }
+}
