@@ -1,1 +1,22 @@
-//! placeholder
+//! Corridor's HTTP API: the only place that knows JSON and HTTP.
+//!
+//! Handlers authenticate the caller, parse bodies into domain types (naming
+//! the field at fault on error), and submit writes to the store's ledger
+//! writer together with the response to store under the request's
+//! `Idempotency-Key`.
+#![deny(missing_docs)]
+
+mod app;
+pub mod auth;
+pub mod error;
+pub mod idempotency;
+mod ids;
+pub mod json;
+pub mod metrics;
+pub mod openapi;
+pub mod routes;
+pub mod serve;
+pub mod state;
+mod time_fmt;
+
+pub use app::router;

@@ -12,9 +12,11 @@
     clippy::cast_possible_wrap
 )]
 
+pub mod country;
 pub mod ledger;
 pub mod money;
 pub mod time;
 
+pub use country::CountryCode;
 pub use money::{Amount, Currency, MoneyError, Rate, Rounding};
 pub use time::Timestamp;

@@ -119,7 +119,7 @@ pub(super) fn build<B: WriterBackend>(
             }
         };
         let response = request.idempotency.map(|cap| {
-            let response = (cap.respond)(&outcome);
+            let response = (cap.respond)(&outcome, now);
             let record = IdempotencyRecord {
                 scope: cap.scope,
                 key: cap.key,
@@ -133,7 +133,11 @@ pub(super) fn build<B: WriterBackend>(
             rows.idempotency.push(record);
             response
         });
-        results.push(WriteResult::Done { outcome, response });
+        results.push(WriteResult::Done {
+            outcome,
+            response,
+            at: now,
+        });
     }
     for id in touched {
         let s = w

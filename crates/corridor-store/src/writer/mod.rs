@@ -85,7 +85,8 @@ pub enum WriteOutcome {
 
 /// Builds the HTTP response stored under an idempotency key from the outcome,
 /// inside the writer, so it commits with the effect.
-pub type RespondFn = Box<dyn FnOnce(&WriteOutcome) -> StoredResponse + Send>;
+pub type RespondFn =
+    Box<dyn FnOnce(&WriteOutcome, corridor_core::Timestamp) -> StoredResponse + Send>;
 
 /// An idempotency key to complete in the same transaction as the effect.
 pub struct IdempotencyCapture {
@@ -126,6 +127,8 @@ pub enum WriteResult {
         outcome: WriteOutcome,
         /// The stored response, when an idempotency key came with the request.
         response: Option<StoredResponse>,
+        /// The batch's time, stamped on every row it wrote.
+        at: corridor_core::Timestamp,
     },
     /// The idempotency key had already been completed (by another node or an
     /// earlier request): nothing was applied; this is the first record.

@@ -1,0 +1,49 @@
+//! The router.
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::Uri;
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::error::ApiError;
+use crate::json::MAX_BODY_BYTES;
+use crate::routes::{adjustments, balances, health, ledger, merchants, test_helpers};
+use crate::state::AppState;
+use crate::{idempotency, metrics};
+
+/// Every route, with auth, idempotency, metrics and the body limit.
+pub fn router(state: AppState) -> Router {
+    let mut v1 = Router::new()
+        .route("/merchants", post(merchants::create).get(merchants::list))
+        .route("/merchants/{id}", get(merchants::get))
+        .route("/merchants/{id}/adjustments", post(adjustments::create))
+        .route("/balances", get(balances::balances))
+        .route("/balance_transactions", get(balances::balance_transactions))
+        .route("/ledger/verify", get(ledger::verify));
+    if state.test_clock().is_some() {
+        v1 = v1.route(
+            "/test_helpers/clock/advance",
+            post(test_helpers::advance_clock),
+        );
+    }
+    Router::new()
+        .route("/health", get(health::health))
+        .route("/metrics", get(metrics::handler))
+        .route("/openapi.json", get(health::openapi))
+        .nest("/v1", v1)
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::layer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::record,
+        ))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}
+
+async fn not_found(uri: Uri) -> ApiError {
+    ApiError::not_found("endpoint", uri.path())
+}

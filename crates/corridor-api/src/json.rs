@@ -1,0 +1,127 @@
+//! Request bodies: size-limited, strict JSON whose errors name the field.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+/// Largest accepted request body.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// A JSON body parsed into `T`. Malformed JSON, a wrong type, a missing or
+/// an unknown field all answer 400 with `param` naming the field.
+#[derive(Debug)]
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|_| ApiError::too_large(MAX_BODY_BYTES))?;
+        parse(&bytes).map(ApiJson)
+    }
+}
+
+/// Parses a JSON document, naming the failing field in the error.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if bytes.is_empty() {
+        return Err(ApiError::bad_request(
+            "body_missing",
+            "a JSON request body is required",
+        ));
+    }
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        describe(&path, &inner)
+    })
+}
+
+fn describe(path: &str, e: &serde_json::Error) -> ApiError {
+    let message = e.to_string();
+    let quoted = message.split('`').nth(1).map(str::to_string);
+    if e.is_syntax() || e.is_eof() {
+        return ApiError::bad_request(
+            "json_invalid",
+            format!("the body is not valid JSON: {message}"),
+        );
+    }
+    let field = |name: Option<String>| match (path, name) {
+        (".", Some(n)) => n,
+        (p, Some(n)) => format!("{p}.{n}"),
+        (p, None) => p.to_string(),
+    };
+    if message.starts_with("unknown field") {
+        return ApiError::invalid(&field(quoted), "parameter_unknown", message);
+    }
+    if message.starts_with("missing field") {
+        return ApiError::invalid(&field(quoted), "parameter_missing", message);
+    }
+    let param = if path == "." {
+        "body".to_string()
+    } else {
+        path.to_string()
+    };
+    ApiError::invalid(&param, "parameter_invalid", message)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        amount: i64,
+        inner: Option<Inner>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        iban: String,
+    }
+
+    fn param(json: &str) -> (String, Option<String>) {
+        let e = parse::<Body>(json.as_bytes()).unwrap_err();
+        let body = e.body();
+        (body.error.code, body.error.param)
+    }
+
+    #[test]
+    fn names_the_field_at_fault() {
+        assert_eq!(
+            param(r#"{"amount": 99999999999999999999}"#),
+            ("parameter_invalid".into(), Some("amount".into()))
+        );
+        assert_eq!(
+            param(r#"{"amount": 1.5}"#),
+            ("parameter_invalid".into(), Some("amount".into()))
+        );
+        assert_eq!(
+            param(r#"{"amount": 1, "extra": 2}"#),
+            ("parameter_unknown".into(), Some("extra".into()))
+        );
+        assert_eq!(
+            param(r#"{}"#),
+            ("parameter_missing".into(), Some("amount".into()))
+        );
+        assert_eq!(
+            param(r#"{"amount": 1, "inner": {"iban": 5}}"#),
+            ("parameter_invalid".into(), Some("inner.iban".into()))
+        );
+        assert_eq!(
+            param(r#"{"amount": 1, "inner": {}}"#),
+            ("parameter_missing".into(), Some("inner.iban".into()))
+        );
+        assert_eq!(param(r#"{"amount": "#).0, "json_invalid");
+    }
+}

@@ -1,0 +1,39 @@
+//! The OpenAPI document, generated from the annotated handlers and types.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::routes;
+
+/// Corridor's API.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Corridor API", version = "1", description = "Cross-border payments: merchants, ledger, balances."),
+    paths(
+        routes::health::health,
+        routes::merchants::create,
+        routes::merchants::get,
+        routes::merchants::list,
+        routes::adjustments::create,
+        routes::balances::balances,
+        routes::balances::balance_transactions,
+        routes::ledger::verify,
+        routes::test_helpers::advance_clock,
+    ),
+    components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}

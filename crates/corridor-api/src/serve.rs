@@ -1,0 +1,173 @@
+//! Starting the server: store, first operator key, background jobs, listener.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use corridor_store::{
+    ApiKeyRecord, Clock, LedgerOp, LedgerWrite, Principal, Store, StoreConfig, SystemClock,
+    TestClock, WriteOp, WriteRequest,
+};
+use tokio::net::TcpListener;
+
+use crate::auth::{hash_key, new_operator_key};
+use crate::state::AppState;
+
+/// How often pending holds are checked for expiry.
+const HOLD_EXPIRY_INTERVAL: Duration = Duration::from_secs(1);
+/// Holds expired per sweep.
+const HOLD_EXPIRY_BATCH: usize = 1000;
+
+/// Everything `serve` needs.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    /// Address to listen on (port 0 picks one).
+    pub listen: SocketAddr,
+    /// Data directory (SQLite file, generated operator key).
+    pub data_dir: PathBuf,
+    /// Database.
+    pub store: StoreConfig,
+    /// Sandbox mode: test helpers and the advanceable clock.
+    pub sandbox: bool,
+    /// The first operator key, if given (`CORRIDOR_OPERATOR_KEY`).
+    pub operator_key: Option<String>,
+}
+
+/// A started server.
+#[derive(Debug)]
+pub struct Running {
+    /// The bound address.
+    pub addr: SocketAddr,
+    /// The operator key when it was generated at this start (also in `<data dir>/operator.key`).
+    pub generated_operator_key: Option<String>,
+    /// The server task.
+    pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// Opens the store, registers the first operator key, binds and serves in the background.
+pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
+    let test_clock = config.sandbox.then(TestClock::default);
+    let clock: Arc<dyn Clock> = match &test_clock {
+        Some(c) => Arc::new(c.clone()),
+        None => Arc::new(SystemClock),
+    };
+    let store = Store::open(&config.store, clock, Default::default()).await?;
+    let generated_operator_key = bootstrap_operator_key(&store, &config).await?;
+    let state = AppState::new(store.clone(), test_clock);
+    let listener = TcpListener::bind(config.listen).await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(expire_holds(store));
+    let app = crate::app::router(state);
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    });
+    tracing::info!(%addr, sandbox = config.sandbox, "corridor listening");
+    Ok(Running {
+        addr,
+        generated_operator_key,
+        task,
+    })
+}
+
+/// Runs until interrupted.
+pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
+    let running = start(config).await?;
+    println!("corridor listening on http://{}", running.addr);
+    running
+        .task
+        .await
+        .map_err(|e| anyhow::Error::msg(e.to_string()))??;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(_) => return ctrl_c.await.unwrap_or_default(),
+    };
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term.recv() => {}
+    }
+}
+
+/// Registers `CORRIDOR_OPERATOR_KEY`, or generates a key into `<data dir>/operator.key`
+/// when the database has no operator key yet.
+async fn bootstrap_operator_key(
+    store: &Store,
+    config: &ServeConfig,
+) -> anyhow::Result<Option<String>> {
+    let (key, generated) = match &config.operator_key {
+        Some(key) => (key.clone(), false),
+        None if store.operator_key_count().await? == 0 => {
+            let key = new_operator_key();
+            write_key_file(&config.data_dir, &key)?;
+            (key, true)
+        }
+        None => return Ok(None),
+    };
+    let record = ApiKeyRecord {
+        key_hash: hash_key(&key),
+        principal: Principal::Operator,
+    };
+    store
+        .writer()
+        .submit(WriteRequest {
+            op: WriteOp::RegisterApiKey(record),
+            idempotency: None,
+        })
+        .await?;
+    Ok(generated.then_some(key))
+}
+
+fn write_key_file(dir: &Path, key: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join("operator.key");
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&path)?;
+    file.write_all(key.as_bytes())?;
+    file.write_all(b"\n")?;
+    file.sync_all()
+}
+
+/// Expires pending holds whose time has passed, forever.
+async fn expire_holds(store: Store) {
+    let mut tick = tokio::time::interval(HOLD_EXPIRY_INTERVAL);
+    loop {
+        tick.tick().await;
+        let now = store.clock().now();
+        let Ok(due) = store.expired_holds(now, HOLD_EXPIRY_BATCH).await else {
+            continue;
+        };
+        for hold in due {
+            let write = LedgerWrite {
+                client_ref: None,
+                op: LedgerOp::ExpireHold(hold),
+                meta: corridor_core::ledger::TxnMeta {
+                    kind: "hold_expiry".into(),
+                    ..Default::default()
+                },
+            };
+            if let Err(e) = store
+                .writer()
+                .submit(WriteRequest {
+                    op: WriteOp::Ledger(write),
+                    idempotency: None,
+                })
+                .await
+            {
+                tracing::warn!(error = %e, "hold expiry failed; retrying next tick");
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! Shared state of the HTTP server.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, RwLock};
+
+use corridor_store::{Principal, Store, TestClock};
+
+use crate::metrics::Metrics;
+
+/// What every handler can reach. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    test_clock: Option<TestClock>,
+    principals: RwLock<HashMap<String, Principal>>,
+    in_flight: Mutex<HashSet<(String, String)>>,
+    metrics: Metrics,
+}
+
+impl AppState {
+    /// State over a store; `test_clock` is set in sandbox mode.
+    pub fn new(store: Store, test_clock: Option<TestClock>) -> Self {
+        AppState {
+            inner: Arc::new(Inner {
+                store,
+                test_clock,
+                principals: RwLock::new(HashMap::new()),
+                in_flight: Mutex::new(HashSet::new()),
+                metrics: Metrics::new(),
+            }),
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The sandbox clock, when running with `--sandbox`.
+    pub fn test_clock(&self) -> Option<&TestClock> {
+        self.inner.test_clock.as_ref()
+    }
+
+    /// Metrics.
+    pub fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
+    }
+
+    /// A cached key lookup. Keys are never revoked, so a hit stays valid.
+    pub(crate) fn cached_principal(&self, key_hash: &str) -> Option<Principal> {
+        self.inner.principals.read().ok()?.get(key_hash).cloned()
+    }
+
+    pub(crate) fn cache_principal(&self, key_hash: String, principal: Principal) {
+        if let Ok(mut map) = self.inner.principals.write() {
+            map.insert(key_hash, principal);
+        }
+    }
+
+    /// Marks an idempotency key as running; false if it already is.
+    pub(crate) fn begin_in_flight(&self, scope: &str, key: &str) -> bool {
+        match self.inner.in_flight.lock() {
+            Ok(mut set) => set.insert((scope.to_string(), key.to_string())),
+            Err(_) => false,
+        }
+    }
+
+    pub(crate) fn end_in_flight(&self, scope: &str, key: &str) {
+        if let Ok(mut set) = self.inner.in_flight.lock() {
+            set.remove(&(scope.to_string(), key.to_string()));
+        }
+    }
+}
