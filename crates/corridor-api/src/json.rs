@@ -56,7 +56,13 @@ fn describe(path: &str, e: &serde_json::Error) -> ApiError {
         (p, None) => p.to_string(),
     };
     if message.starts_with("unknown field") {
-        return ApiError::invalid(&field(quoted), "parameter_unknown", message);
+        // The path already ends with the unknown field's name.
+        let param = if path == "." {
+            quoted.unwrap_or_default()
+        } else {
+            path.to_string()
+        };
+        return ApiError::invalid(&param, "parameter_unknown", message);
     }
     if message.starts_with("missing field") {
         return ApiError::invalid(&field(quoted), "parameter_missing", message);

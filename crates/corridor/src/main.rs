@@ -1,1 +1,89 @@
-fn main() {}
+//! The `corridor` binary: server, CLI, demo and benchmarks.
+
+mod bench;
+mod cli;
+mod demo;
+
+use clap::Parser;
+
+use cli::{BenchCommand, Cli, Command, LedgerCommand};
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        match cli.command {
+            Command::Serve(args) => {
+                init_tracing();
+                corridor_api::serve::run(serve_config(&args.db, args.listen, args.sandbox)).await
+            }
+            Command::Demo(args) => demo::run(args).await,
+            Command::Ledger {
+                command: LedgerCommand::Verify(db),
+            } => verify(db).await,
+            Command::Bench {
+                command: BenchCommand::Ledger(args),
+            } => bench::ledger::run(args).await,
+        }
+    })
+}
+
+fn init_tracing() {
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .json()
+        .init();
+}
+
+/// The server configuration for a database choice.
+pub fn serve_config(
+    db: &cli::DbArgs,
+    listen: std::net::SocketAddr,
+    sandbox: bool,
+) -> corridor_api::serve::ServeConfig {
+    corridor_api::serve::ServeConfig {
+        listen,
+        data_dir: db.data_dir.clone(),
+        store: store_config(db),
+        sandbox,
+        operator_key: std::env::var("CORRIDOR_OPERATOR_KEY")
+            .ok()
+            .filter(|k| !k.is_empty()),
+    }
+}
+
+fn store_config(db: &cli::DbArgs) -> corridor_store::StoreConfig {
+    match &db.database_url {
+        Some(url) => corridor_store::StoreConfig::Postgres(url.clone()),
+        None => corridor_store::StoreConfig::Sqlite(db.data_dir.join("corridor.db")),
+    }
+}
+
+async fn verify(db: cli::DbArgs) -> anyhow::Result<()> {
+    let clock = std::sync::Arc::new(corridor_store::SystemClock);
+    let store = corridor_store::Store::open(&store_config(&db), clock, Default::default()).await?;
+    let report = store.verify().await?;
+    println!("accounts checked: {}", report.accounts_checked);
+    for (currency, totals) in &report.currencies {
+        println!(
+            "{currency}: debits {} credits {}",
+            totals.debits, totals.credits
+        );
+    }
+    for mismatch in &report.mismatches {
+        println!("MISMATCH {mismatch:?}");
+    }
+    if report.balanced {
+        println!("ledger balanced");
+        Ok(())
+    } else {
+        anyhow::bail!(
+            "ledger NOT balanced: {} mismatches",
+            report.mismatches.len()
+        )
+    }
+}

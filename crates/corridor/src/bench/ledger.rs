@@ -1,0 +1,303 @@
+//! `corridor bench ledger`: durable transfers per second through the real
+//! group-commit [`corridor_store::LedgerWriter`] on SQLite and PostgreSQL,
+//! at several writer batch sizes, for transfers spread over many accounts
+//! and for one hot account; a naive one-transaction-per-transfer baseline;
+//! and the disk's own limits, measured on the spot.
+
+mod group;
+mod naive;
+mod naive_pg;
+mod naive_sqlite;
+mod pg;
+mod physical;
+mod report;
+mod stats;
+mod workload;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use corridor_store::StoreConfig;
+
+use self::group::GroupRow;
+use self::report::BackendResults;
+use self::stats::{median, Summary};
+use self::workload::{Scenario, Workload};
+
+/// `corridor bench ledger` options.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LedgerBenchArgs {
+    /// PostgreSQL server to use; the bench creates its own databases there and drops them at the end.
+    #[arg(
+        long,
+        env = "CORRIDOR_BENCH_DATABASE_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/postgres"
+    )]
+    pub database_url: String,
+    /// Most transfers per measured run (a run also stops at --max-seconds-per-run).
+    #[arg(long, default_value_t = 200_000)]
+    pub transfers: u64,
+    /// Most wall-clock seconds per measured run.
+    #[arg(long, default_value_t = 2.0)]
+    pub max_seconds_per_run: f64,
+    /// Runs per configuration; the median is printed.
+    #[arg(long, default_value_t = 3)]
+    pub repetitions: usize,
+    /// Quick look: one run per configuration, at most 50,000 transfers and 1 s each.
+    #[arg(long)]
+    pub quick: bool,
+    /// Benchmark SQLite only.
+    #[arg(long, conflicts_with = "postgres_only")]
+    pub sqlite_only: bool,
+    /// Benchmark PostgreSQL only.
+    #[arg(long)]
+    pub postgres_only: bool,
+    /// Writer batch sizes (`max_batch`) to measure, comma-separated.
+    #[arg(long, value_delimiter = ',', default_values_t = [1usize, 100, 1000, 8000])]
+    pub batch_sizes: Vec<usize>,
+    /// Merchant accounts transfers are spread over (credit accounts in the hot scenario).
+    #[arg(long, default_value_t = 1000)]
+    pub accounts: usize,
+    /// Concurrent submitters per writer batch slot: submitters = max(this x batch size, 4).
+    #[arg(long, default_value_t = 2)]
+    pub submitters_per_batch: usize,
+    /// Concurrent connections of the naive PostgreSQL baseline.
+    #[arg(long, default_value_t = 16)]
+    pub naive_connections: usize,
+    /// Most wall-clock seconds per naive baseline run.
+    #[arg(long, default_value_t = 2.0)]
+    pub naive_max_seconds: f64,
+    /// Send transfers without a client reference, to see what the per-request lookup and unique index cost.
+    #[arg(long)]
+    pub no_client_ref: bool,
+}
+
+/// The settings a run uses, after `--quick`.
+#[derive(Debug, Clone)]
+struct Plan {
+    transfers: u64,
+    time_cap: Duration,
+    repetitions: usize,
+    batch_sizes: Vec<usize>,
+    accounts: usize,
+    submitters_per_slot: usize,
+    client_refs: bool,
+    naive_connections: usize,
+    naive_time_cap: Duration,
+    physical_time: Duration,
+}
+
+impl Plan {
+    fn new(args: &LedgerBenchArgs) -> anyhow::Result<Self> {
+        let secs = |s: f64, name: &str| {
+            Duration::try_from_secs_f64(s)
+                .map_err(|_| anyhow::anyhow!("{name}: not a duration: {s}"))
+        };
+        let mut plan = Plan {
+            transfers: args.transfers.max(1),
+            time_cap: secs(args.max_seconds_per_run, "--max-seconds-per-run")?,
+            repetitions: args.repetitions.max(1),
+            batch_sizes: args.batch_sizes.clone(),
+            accounts: args.accounts.max(2),
+            submitters_per_slot: args.submitters_per_batch.max(1),
+            client_refs: !args.no_client_ref,
+            naive_connections: args.naive_connections.max(1),
+            naive_time_cap: secs(args.naive_max_seconds, "--naive-max-seconds")?,
+            physical_time: Duration::from_secs(1),
+        };
+        if args.quick {
+            plan.transfers = plan.transfers.min(50_000);
+            plan.time_cap = plan.time_cap.min(Duration::from_secs(1));
+            plan.repetitions = 1;
+            plan.naive_time_cap = plan.naive_time_cap.min(Duration::from_secs(1));
+            plan.physical_time = Duration::from_millis(500);
+        }
+        Ok(plan)
+    }
+
+    fn workloads(&self) -> anyhow::Result<Vec<Arc<Workload>>> {
+        [Scenario::Spread, Scenario::Hot]
+            .into_iter()
+            .map(|s| Workload::new(s, self.accounts).map(Arc::new))
+            .collect()
+    }
+}
+
+/// Runs the benchmark and prints its tables.
+pub async fn run(args: LedgerBenchArgs) -> anyhow::Result<()> {
+    let plan = Plan::new(&args)?;
+    print_header(&plan, &args);
+    let dir = tempfile::TempDir::new()?;
+    let physical = {
+        let (path, time) = (dir.path().to_path_buf(), plan.physical_time);
+        tokio::task::spawn_blocking(move || physical::measure(&path, time)).await??
+    };
+    let mut results = Vec::new();
+    if !args.postgres_only {
+        eprintln!("SQLite (file in {}):", dir.path().display());
+        results.push(sqlite_section(&plan, dir.path()).await?);
+    }
+    if !args.sqlite_only {
+        eprintln!("PostgreSQL ({}):", pg::redact(&args.database_url));
+        if let Some(r) = postgres_section(&plan, &args.database_url).await? {
+            results.push(r);
+        }
+    }
+    report::print_table(&results);
+    report::print_baselines(&results);
+    report::print_physical(&physical);
+    report::print_targets(&results);
+    Ok(())
+}
+
+fn print_header(plan: &Plan, args: &LedgerBenchArgs) {
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    println!(
+        "corridor bench ledger: {cores} cores, {} build",
+        if cfg!(debug_assertions) {
+            "DEBUG (use --release!)"
+        } else {
+            "release"
+        }
+    );
+    println!(
+        "per run: up to {} transfers or {:.1} s; {} run(s) per configuration, median shown; \
+         {} merchant accounts; submitters = max({} x batch, 4); client_ref: {}",
+        report::thousands(plan.transfers as f64),
+        plan.time_cap.as_secs_f64(),
+        plan.repetitions,
+        plan.accounts,
+        plan.submitters_per_slot,
+        if plan.client_refs {
+            "unique per transfer"
+        } else {
+            "none"
+        },
+    );
+    if !args.sqlite_only {
+        println!("PostgreSQL server: {}", pg::redact(&args.database_url));
+    }
+}
+
+/// Funds the accounts, then measures every batch size on one database.
+async fn group_section(
+    backend: &'static str,
+    config: &StoreConfig,
+    workloads: &[Arc<Workload>],
+    plan: &Plan,
+) -> anyhow::Result<Vec<GroupRow>> {
+    group::fund(config, workloads).await?;
+    let mut rows = Vec::new();
+    for &batch in &plan.batch_sizes {
+        rows.extend(group::measure_batch(backend, config, workloads, batch, plan).await?);
+    }
+    Ok(rows)
+}
+
+async fn sqlite_section(plan: &Plan, dir: &Path) -> anyhow::Result<BackendResults> {
+    let workloads = plan.workloads()?;
+    let config = StoreConfig::Sqlite(dir.join("corridor-bench.db"));
+    let rows = group_section("sqlite", &config, &workloads, plan).await?;
+    let (path, plan_copy, loads) = (dir.join("naive.db"), plan.clone(), workloads.clone());
+    let naive =
+        tokio::task::spawn_blocking(move || naive_sqlite_runs(&path, &plan_copy, &loads)).await??;
+    Ok(BackendResults {
+        backend: "sqlite",
+        rows,
+        naive,
+        naive_label: "(1 conn, BEGIN IMMEDIATE)".into(),
+    })
+}
+
+fn naive_sqlite_runs(
+    path: &Path,
+    plan: &Plan,
+    workloads: &[Arc<Workload>],
+) -> anyhow::Result<Vec<(Scenario, Summary)>> {
+    let Some(first) = workloads.first() else {
+        return Ok(Vec::new());
+    };
+    let mut db = naive_sqlite::NaiveSqlite::create(path, first)?;
+    let mut out = Vec::new();
+    for workload in workloads {
+        let mut runs = Vec::new();
+        for rep in 0..plan.repetitions {
+            let tag = format!("naive-{}-r{rep}", workload.scenario().label());
+            let tag = plan.client_refs.then_some(tag.as_str());
+            let s = db.run(workload, plan.transfers, plan.naive_time_cap, tag)?;
+            naive_progress("sqlite", workload.scenario(), rep, plan.repetitions, &s);
+            runs.push(s);
+        }
+        out.extend(median(&runs).map(|m| (workload.scenario(), m)));
+    }
+    Ok(out)
+}
+
+fn naive_progress(backend: &str, scenario: Scenario, rep: usize, reps: usize, s: &Summary) {
+    eprintln!(
+        "  {backend} {} naive run {}/{reps}: {:.0} transfers/s, p50 {:.1} ms, p99 {:.1} ms",
+        scenario.label(),
+        rep + 1,
+        s.transfers_per_s,
+        s.latency_ms_p50,
+        s.latency_ms_p99,
+    );
+}
+
+/// `None` when the server is unreachable (said so on stdout).
+async fn postgres_section(plan: &Plan, url: &str) -> anyhow::Result<Option<BackendResults>> {
+    let mut dbs = match pg::ScratchDatabases::connect(url).await {
+        Ok(dbs) => dbs,
+        Err(e) => {
+            println!(
+                "PostgreSQL unreachable at {} ({e}); skipping the PostgreSQL part",
+                pg::redact(url)
+            );
+            return Ok(None);
+        }
+    };
+    let result = postgres_runs(plan, url, &mut dbs).await;
+    dbs.drop_all().await;
+    result.map(Some)
+}
+
+async fn postgres_runs(
+    plan: &Plan,
+    url: &str,
+    dbs: &mut pg::ScratchDatabases,
+) -> anyhow::Result<BackendResults> {
+    let workloads = plan.workloads()?;
+    let ledger_url = pg::with_dbname(url, &dbs.create("ledger").await?);
+    let naive_url = pg::with_dbname(url, &dbs.create("naive").await?);
+    let config = StoreConfig::Postgres(ledger_url);
+    let rows = group_section("postgres", &config, &workloads, plan).await?;
+    let mut naive = Vec::new();
+    if let Some(first) = workloads.first() {
+        naive_pg::create(&naive_url, first).await?;
+    }
+    for workload in &workloads {
+        let mut runs = Vec::new();
+        for rep in 0..plan.repetitions {
+            let spec = naive_pg::NaiveRun {
+                url: naive_url.clone(),
+                connections: plan.naive_connections,
+                transfers: plan.transfers,
+                time_cap: plan.naive_time_cap,
+                client_ref_tag: plan
+                    .client_refs
+                    .then(|| format!("naive-{}-r{rep}", workload.scenario().label())),
+            };
+            let s = naive_pg::run(&spec, workload).await?;
+            naive_progress("postgres", workload.scenario(), rep, plan.repetitions, &s);
+            runs.push(s);
+        }
+        naive.extend(median(&runs).map(|m| (workload.scenario(), m)));
+    }
+    Ok(BackendResults {
+        backend: "postgres",
+        rows,
+        naive,
+        naive_label: format!("({} conns, FOR UPDATE)", plan.naive_connections),
+    })
+}

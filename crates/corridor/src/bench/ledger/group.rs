@@ -1,0 +1,198 @@
+//! The group-commit writer under load: many concurrent submitters, one
+//! `LedgerWriter`, per-request latency measured at the client.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use corridor_store::{
+    LedgerWriter, Store, StoreConfig, SystemClock, WriteOp, WriteOutcome, WriteRequest,
+    WriteResult, WriterConfig,
+};
+use tokio::task::JoinSet;
+
+use super::stats::{median, RunTally, Summary};
+use super::workload::{Scenario, Workload};
+use super::Plan;
+
+/// Most transfers of the unmeasured warm-up before each configuration.
+const WARMUP_TRANSFERS_MAX: u64 = 20_000;
+
+/// One measured configuration: backend, scenario and writer batch size.
+#[derive(Debug, Clone, Copy)]
+pub struct GroupRow {
+    /// Which accounts the transfers touch.
+    pub scenario: Scenario,
+    /// The writer's `max_batch`.
+    pub batch: usize,
+    /// Concurrent submitting tasks.
+    pub submitters: usize,
+    /// Median over the repetitions.
+    pub summary: Summary,
+}
+
+/// How one run drives the writer.
+#[derive(Debug, Clone)]
+struct RunSpec {
+    tag: String,
+    transfers: u64,
+    time_cap: Duration,
+    submitters: usize,
+    client_refs: bool,
+}
+
+/// Opens the store at writer batch size `batch`.
+async fn open(config: &StoreConfig, batch: usize) -> anyhow::Result<Store> {
+    let clock = Arc::new(SystemClock);
+    Ok(Store::open(config, clock, WriterConfig { max_batch: batch }).await?)
+}
+
+/// Funds every account the scenarios debit, through the writer.
+pub async fn fund(config: &StoreConfig, workloads: &[Arc<Workload>]) -> anyhow::Result<()> {
+    let store = open(config, corridor_store::MAX_BATCH_REQUESTS).await?;
+    for workload in workloads {
+        for write in workload.funding()? {
+            let result = store
+                .writer()
+                .submit(WriteRequest {
+                    op: WriteOp::Ledger(write),
+                    idempotency: None,
+                })
+                .await?;
+            if !is_applied(&result) {
+                anyhow::bail!("funding transfer was refused: {result:?}");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn is_applied(result: &WriteResult) -> bool {
+    matches!(
+        result,
+        WriteResult::Done {
+            outcome: WriteOutcome::Ledger(Ok(_)),
+            ..
+        }
+    )
+}
+
+/// Measures every scenario at writer batch size `batch`, one store for all.
+pub async fn measure_batch(
+    backend: &str,
+    config: &StoreConfig,
+    workloads: &[Arc<Workload>],
+    batch: usize,
+    plan: &Plan,
+) -> anyhow::Result<Vec<GroupRow>> {
+    let store = open(config, batch).await?;
+    let writer = store.writer();
+    let submitters = (batch * plan.submitters_per_slot).max(4);
+    let mut rows = Vec::new();
+    for (w, workload) in workloads.iter().enumerate() {
+        let scenario = workload.scenario();
+        let spec = |tag: String, transfers: u64, time_cap: Duration| RunSpec {
+            tag: format!("{backend}-{}-b{batch}-{tag}", scenario.label()),
+            transfers,
+            time_cap,
+            submitters,
+            client_refs: plan.client_refs,
+        };
+        let warmup = (submitters as u64 * 2).clamp(64, WARMUP_TRANSFERS_MAX);
+        run_once(
+            writer,
+            workload,
+            &spec(format!("w{w}"), warmup, plan.time_cap),
+        )
+        .await?;
+        let mut runs = Vec::new();
+        for rep in 0..plan.repetitions {
+            let s = run_once(
+                writer,
+                workload,
+                &spec(format!("r{rep}"), plan.transfers, plan.time_cap),
+            )
+            .await?;
+            progress(backend, scenario, batch, rep, plan.repetitions, &s);
+            runs.push(s);
+        }
+        if let Some(summary) = median(&runs) {
+            rows.push(GroupRow {
+                scenario,
+                batch,
+                submitters,
+                summary,
+            });
+        }
+    }
+    Ok(rows)
+}
+
+fn progress(backend: &str, scenario: Scenario, batch: usize, rep: usize, reps: usize, s: &Summary) {
+    eprintln!(
+        "  {backend} {} batch {batch} run {}/{reps}: {:.0} transfers/s, p50 {:.1} ms, p99 {:.1} ms ({} in {:.2} s{})",
+        scenario.label(),
+        rep + 1,
+        s.transfers_per_s,
+        s.latency_ms_p50,
+        s.latency_ms_p99,
+        s.transfers_ok,
+        s.wall_s,
+        if s.transfers_refused > 0 { format!(", {} REFUSED", s.transfers_refused) } else { String::new() },
+    );
+}
+
+/// Runs `spec.transfers` transfers (or until the time cap) from
+/// `spec.submitters` concurrent tasks.
+async fn run_once(
+    writer: &LedgerWriter,
+    workload: &Arc<Workload>,
+    spec: &RunSpec,
+) -> anyhow::Result<Summary> {
+    let spec = Arc::new(spec.clone());
+    let next = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let deadline = started + spec.time_cap;
+    let mut tasks = JoinSet::new();
+    let tasks_wanted = u64::try_from(spec.submitters)
+        .unwrap_or(u64::MAX)
+        .min(spec.transfers);
+    for _ in 0..tasks_wanted {
+        let (writer, workload, spec, next) =
+            (writer.clone(), workload.clone(), spec.clone(), next.clone());
+        tasks.spawn(async move { submitter(&writer, &workload, &spec, &next, deadline).await });
+    }
+    let mut tally = RunTally::default();
+    while let Some(joined) = tasks.join_next().await {
+        tally.merge(joined??);
+    }
+    Ok(tally.summary(started.elapsed()))
+}
+
+async fn submitter(
+    writer: &LedgerWriter,
+    workload: &Workload,
+    spec: &RunSpec,
+    next: &AtomicU64,
+    deadline: Instant,
+) -> anyhow::Result<RunTally> {
+    let mut tally = RunTally::default();
+    loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        if i >= spec.transfers || Instant::now() >= deadline {
+            return Ok(tally);
+        }
+        let client_ref = spec.client_refs.then(|| format!("{}-{i}", spec.tag));
+        let request = WriteRequest {
+            op: WriteOp::Ledger(workload.write(i, client_ref)?),
+            idempotency: None,
+        };
+        let sent = Instant::now();
+        let result = writer.submit(request).await?;
+        if is_applied(&result) {
+            tally.record_ok(sent.elapsed());
+        } else {
+            tally.transfers_refused += 1;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! Benchmarks, run from the CLI on a release build.
+
+pub mod ledger;

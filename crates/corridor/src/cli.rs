@@ -1,0 +1,89 @@
+//! Command-line arguments.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Corridor: cross-border payments for merchants who sell abroad.
+#[derive(Debug, Parser)]
+#[command(name = "corridor", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP API server.
+    Serve(ServeArgs),
+    /// Start an embedded server, run a scripted cross-border story against it and print a summary.
+    Demo(DemoArgs),
+    /// Ledger operations.
+    Ledger {
+        /// Which one.
+        #[command(subcommand)]
+        command: LedgerCommand,
+    },
+    /// Benchmarks (build with --release).
+    Bench {
+        /// Which one.
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
+}
+
+/// Where the data lives.
+#[derive(Debug, Clone, Args)]
+pub struct DbArgs {
+    /// Directory for the embedded SQLite database and the generated operator key.
+    #[arg(long, env = "CORRIDOR_DATA_DIR", default_value = "corridor-data")]
+    pub data_dir: PathBuf,
+    /// PostgreSQL URL (postgres://user@host:port/db); when set, used instead of SQLite.
+    #[arg(long, env = "CORRIDOR_DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+/// `corridor serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "CORRIDOR_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Database.
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Enable sandbox mode: test helpers and the advanceable test clock.
+    #[arg(long)]
+    pub sandbox: bool,
+}
+
+/// `corridor demo`.
+#[derive(Debug, Clone, Args)]
+pub struct DemoArgs {
+    /// Address for the embedded server (port 0 picks a free one).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Database.
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Exit after printing the summary instead of keeping the server running.
+    #[arg(long)]
+    pub exit: bool,
+}
+
+/// `corridor ledger ...`.
+#[derive(Debug, Subcommand)]
+pub enum LedgerCommand {
+    /// Recompute every balance from its postings and check each currency sums to zero.
+    Verify(DbArgs),
+}
+
+/// `corridor bench ...`.
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Durable ledger transfers per second, group commit against a naive baseline.
+    Ledger(crate::bench::ledger::LedgerBenchArgs),
+}

@@ -1,0 +1,256 @@
+//! Spawning servers and talking to them.
+
+use corridor_api::serve::{start, ServeConfig};
+use corridor_store::StoreConfig;
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+/// Runs a test body against a fresh server on SQLite and then on PostgreSQL.
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let server = crate::support::Server::start(crate::support::Backend::Sqlite).await;
+                    super::$name(&server).await;
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    let server = crate::support::Server::start(crate::support::Backend::Postgres).await;
+                    super::$name(&server).await;
+                }
+            }
+        )*
+    };
+}
+pub(crate) use both_backends;
+
+/// Which database.
+#[derive(Debug, Clone, Copy)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The operator key every test server starts with.
+pub const OPERATOR_KEY: &str = "ok_test_operator_key_0123456789";
+
+/// The PostgreSQL server tests create their databases on.
+pub fn postgres_base_url() -> String {
+    std::env::var("CORRIDOR_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
+}
+
+/// A fresh PostgreSQL database, dropped when this is dropped.
+pub struct PgDatabase {
+    pub url: String,
+    name: String,
+}
+
+impl PgDatabase {
+    pub async fn create() -> PgDatabase {
+        let base = postgres_base_url();
+        let (client, conn) = tokio_postgres::connect(&base, tokio_postgres::NoTls)
+            .await
+            .unwrap_or_else(|e| panic!("PostgreSQL is required for the tests ({base}): {e}. Run scripts/test, which starts one."));
+        tokio::spawn(conn);
+        let name = format!("corridor_it_{:016x}", rand::random::<u64>());
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .await
+            .expect("create test database");
+        let url = match base.rfind('/') {
+            Some(i) if base[..i].contains("//") && i > base.find("//").unwrap_or(0) + 1 => {
+                format!("{}/{name}", &base[..i])
+            }
+            _ => format!("{base}/{name}"),
+        };
+        PgDatabase { url, name }
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let base = postgres_base_url();
+        let name = self.name.clone();
+        // Best effort, on a thread of its own: the test runtime may be gone.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            rt.block_on(async {
+                let (client, conn) = tokio_postgres::connect(&base, tokio_postgres::NoTls)
+                    .await
+                    .ok()?;
+                tokio::spawn(conn);
+                client
+                    .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await
+                    .ok()
+            })
+        })
+        .join();
+    }
+}
+
+/// A running server with its data.
+pub struct Server {
+    pub base: String,
+    pub http: reqwest::Client,
+    _dir: tempfile::TempDir,
+    _pg: Option<PgDatabase>,
+}
+
+impl Server {
+    pub async fn start(backend: Backend) -> Server {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (store, pg) = match backend {
+            Backend::Sqlite => (StoreConfig::Sqlite(dir.path().join("corridor.db")), None),
+            Backend::Postgres => {
+                let db = PgDatabase::create().await;
+                (StoreConfig::Postgres(db.url.clone()), Some(db))
+            }
+        };
+        let config = ServeConfig {
+            listen: "127.0.0.1:0".parse().expect("address"),
+            data_dir: dir.path().to_path_buf(),
+            store,
+            sandbox: true,
+            operator_key: Some(OPERATOR_KEY.to_string()),
+        };
+        let running = start(config).await.expect("server starts");
+        Server {
+            base: format!("http://{}", running.addr),
+            http: reqwest::Client::new(),
+            _dir: dir,
+            _pg: pg,
+        }
+    }
+
+    /// Sends a request; returns status, headers and JSON body.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        key: Option<&str>,
+        idem: Option<&str>,
+        body: Option<&str>,
+    ) -> Reply {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(k) = key {
+            req = req.bearer_auth(k);
+        }
+        if let Some(i) = idem {
+            req = req.header("Idempotency-Key", i);
+        }
+        if let Some(b) = body {
+            req = req
+                .header("content-type", "application/json")
+                .body(b.to_string());
+        }
+        let resp = req.send().await.expect("request sent");
+        let status = resp.status();
+        let replayed = resp.headers().get("idempotent-replayed").is_some();
+        let text = resp.text().await.expect("body");
+        let json = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Reply {
+            status,
+            replayed,
+            json,
+        }
+    }
+
+    pub async fn post(&self, path: &str, key: &str, body: &Value) -> Reply {
+        self.call(Method::POST, path, Some(key), None, Some(&body.to_string()))
+            .await
+    }
+
+    pub async fn get(&self, path: &str, key: &str) -> Reply {
+        self.call(Method::GET, path, Some(key), None, None).await
+    }
+
+    /// Creates a merchant; returns (id, api key).
+    pub async fn merchant(&self, name: &str, currency: &str) -> (String, String) {
+        let body =
+            serde_json::json!({"legal_name": name, "country": "CN", "home_currency": currency});
+        let r = self.post("/v1/merchants", OPERATOR_KEY, &body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+        (r.str("id"), r.str("api_key"))
+    }
+
+    /// Credits a merchant through an adjustment.
+    pub async fn credit(&self, merchant: &str, amount: i64, currency: &str) -> Reply {
+        let body = serde_json::json!({"amount": amount, "currency": currency, "direction": "credit", "reason": "test funding"});
+        let r = self
+            .post(
+                &format!("/v1/merchants/{merchant}/adjustments"),
+                OPERATOR_KEY,
+                &body,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+        r
+    }
+
+    /// The ledger verifies.
+    pub async fn assert_verified(&self) -> Value {
+        let r = self.get("/v1/ledger/verify", OPERATOR_KEY).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(r.json["balanced"], Value::Bool(true), "{}", r.json);
+        r.json
+    }
+
+    /// Balances of a merchant as `(currency, available, pending, reserved)`.
+    pub async fn balances(&self, merchant: &str) -> Vec<(String, i64, i64, i64)> {
+        let r = self
+            .get(&format!("/v1/balances?merchant={merchant}"), OPERATOR_KEY)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+        r.json["balances"]
+            .as_array()
+            .expect("balances array")
+            .iter()
+            .map(|b| {
+                let n = |f: &str| b[f].as_i64().expect("integer");
+                (
+                    b["currency"].as_str().expect("currency").to_string(),
+                    n("available"),
+                    n("pending"),
+                    n("reserved"),
+                )
+            })
+            .collect()
+    }
+}
+
+/// A response.
+pub struct Reply {
+    pub status: StatusCode,
+    pub replayed: bool,
+    pub json: Value,
+}
+
+impl Reply {
+    pub fn str(&self, field: &str) -> String {
+        self.json[field]
+            .as_str()
+            .unwrap_or_else(|| panic!("no string {field} in {}", self.json))
+            .to_string()
+    }
+
+    /// Asserts an API error with this status, type, code and param.
+    pub fn assert_error(&self, status: u16, kind: &str, code: &str, param: Option<&str>) {
+        assert_eq!(self.status.as_u16(), status, "{}", self.json);
+        let e = &self.json["error"];
+        assert_eq!(e["type"], kind, "{}", self.json);
+        assert_eq!(e["code"], code, "{}", self.json);
+        assert_eq!(e["param"].as_str(), param, "{}", self.json);
+        assert!(
+            e["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{}",
+            self.json
+        );
+    }
+}
