@@ -34,6 +34,20 @@ pub struct ServeConfig {
     pub operator_key: Option<String>,
 }
 
+/// Why the server could not start or stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The database could not be opened or written.
+    #[error(transparent)]
+    Store(#[from] corridor_store::StoreError),
+    /// The listener or the key file failed.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// The server task panicked.
+    #[error("server task failed: {0}")]
+    Task(String),
+}
+
 /// A started server.
 #[derive(Debug)]
 pub struct Running {
@@ -46,7 +60,7 @@ pub struct Running {
 }
 
 /// Opens the store, registers the first operator key, binds and serves in the background.
-pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
+pub async fn start(config: ServeConfig) -> Result<Running, ServeError> {
     let test_clock = config.sandbox.then(TestClock::default);
     let clock: Arc<dyn Clock> = match &test_clock {
         Some(c) => Arc::new(c.clone()),
@@ -73,13 +87,13 @@ pub async fn start(config: ServeConfig) -> anyhow::Result<Running> {
 }
 
 /// Runs until interrupted.
-pub async fn run(config: ServeConfig) -> anyhow::Result<()> {
+pub async fn run(config: ServeConfig) -> Result<(), ServeError> {
     let running = start(config).await?;
     println!("corridor listening on http://{}", running.addr);
     running
         .task
         .await
-        .map_err(|e| anyhow::Error::msg(e.to_string()))??;
+        .map_err(|e| ServeError::Task(e.to_string()))??;
     Ok(())
 }
 
@@ -100,7 +114,7 @@ async fn shutdown_signal() {
 async fn bootstrap_operator_key(
     store: &Store,
     config: &ServeConfig,
-) -> anyhow::Result<Option<String>> {
+) -> Result<Option<String>, ServeError> {
     let (key, generated) = match &config.operator_key {
         Some(key) => (key.clone(), false),
         None if store.operator_key_count().await? == 0 => {

@@ -25,6 +25,11 @@ fn book() -> Book {
     b
 }
 
+/// A test index as an id number.
+fn idx(i: usize) -> i64 {
+    i64::try_from(i).expect("small index")
+}
+
 const NOW: Timestamp = Timestamp::from_unix_micros(1_000_000);
 
 #[test]
@@ -394,10 +399,7 @@ fn model_book() -> Book {
     let mut b = Book::new();
     for (i, c) in CURRENCY_OF.iter().enumerate() {
         let currency = if *c == 0 { usd() } else { jpy };
-        b.insert_account(
-            AccountId(i as i64),
-            AccountState::open(currency, i % 2 == 0),
-        );
+        b.insert_account(AccountId(idx(i)), AccountState::open(currency, i % 2 == 0));
     }
     b
 }
@@ -409,7 +411,7 @@ fn step(book: &mut Book, model: &mut Model, now: &mut Timestamp, op: &Op) {
             let postings: Vec<Posting> = legs
                 .iter()
                 .map(|(a, credit, v)| Posting {
-                    account: AccountId(*a as i64),
+                    account: AccountId(idx(*a)),
                     side: if *credit { Side::Credit } else { Side::Debit },
                     amount: amt(*v),
                 })
@@ -450,12 +452,12 @@ fn step(book: &mut Book, model: &mut Model, now: &mut Timestamp, op: &Op) {
             amount,
             ttl_s,
         } => {
-            let id = HoldId(model.holds.len() as i64);
+            let id = HoldId(idx(model.holds.len()));
             let expires_at = now.plus_seconds(*ttl_s);
             let cmd = LedgerCommand::CreateHold {
                 id,
-                debit: AccountId(*debit as i64),
-                credit: AccountId(*credit as i64),
+                debit: AccountId(idx(*debit)),
+                credit: AccountId(idx(*credit)),
                 amount: amt(*amount),
                 expires_at,
             };
@@ -478,7 +480,7 @@ fn step(book: &mut Book, model: &mut Model, now: &mut Timestamp, op: &Op) {
             let expected_ok = h.4 && *now < h.3 && take <= h.2;
             let result = book.apply(
                 &LedgerCommand::PostHold {
-                    id: HoldId(*hold as i64),
+                    id: HoldId(idx(*hold)),
                     amount: amount.map(amt),
                 },
                 *now,
@@ -498,11 +500,11 @@ fn step(book: &mut Book, model: &mut Model, now: &mut Timestamp, op: &Op) {
             let expected_ok = h.4 && (expiring == (*now >= h.3));
             let cmd = if expiring {
                 LedgerCommand::ExpireHold {
-                    id: HoldId(*hold as i64),
+                    id: HoldId(idx(*hold)),
                 }
             } else {
                 LedgerCommand::VoidHold {
-                    id: HoldId(*hold as i64),
+                    id: HoldId(idx(*hold)),
                 }
             };
             let result = book.apply(&cmd, *now);
@@ -517,7 +519,7 @@ fn step(book: &mut Book, model: &mut Model, now: &mut Timestamp, op: &Op) {
 fn check_invariants(book: &Book, model: &Model) {
     let mut per_currency = [0i64; 2];
     for a in 0..4 {
-        let state = book.account(AccountId(a as i64)).unwrap();
+        let state = book.account(AccountId(idx(a))).unwrap();
         assert_eq!(state.posted, model.posted(a), "posted of {a}");
         assert_eq!(state.held_out, model.held_out(a), "held_out of {a}");
         assert_eq!(state.held_in, model.held_in(a), "held_in of {a}");
