@@ -155,7 +155,7 @@ fn prefetch<B: WriterBackend>(
     w: &mut WriterState<B>,
     requests: &[WriteRequest],
 ) -> Result<Loaded, StoreError> {
-    let mut keys: Vec<AccountKey> = Vec::new();
+    let mut keys: HashSet<AccountKey> = HashSet::new();
     let mut holds: Vec<HoldId> = Vec::new();
     let mut refs: Vec<String> = Vec::new();
     let mut idem: Vec<(String, String)> = Vec::new();
@@ -170,8 +170,8 @@ fn prefetch<B: WriterBackend>(
             refs.push(client_ref.clone());
         }
         let mut want = |key: &AccountKey| {
-            if !w.account_ids.contains_key(key) && !keys.contains(key) {
-                keys.push(key.clone());
+            if !w.account_ids.contains_key(key) {
+                keys.insert(key.clone());
             }
         };
         match &write.op {
@@ -190,6 +190,7 @@ fn prefetch<B: WriterBackend>(
         }
     }
     if !keys.is_empty() {
+        let keys: Vec<AccountKey> = keys.into_iter().collect();
         for (key, id, state) in w.backend.load_accounts(&keys)? {
             w.book.insert_account(id, state);
             w.account_ids.insert(key, id);
