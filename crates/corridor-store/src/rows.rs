@@ -164,6 +164,19 @@ pub(crate) fn account_state(
     Ok((AccountId(r.int(0)?), state))
 }
 
+/// Columns of `LOAD_ACCOUNT_BY_ID`.
+pub(crate) fn account_with_key(
+    r: &impl SqlRow,
+) -> Result<(crate::records::AccountKey, AccountId, AccountState), StoreError> {
+    let key = crate::records::AccountKey {
+        owner: crate::records::Owner::parse(&r.text(5)?),
+        currency: currency(&r.text(6)?)?,
+        kind: kind(&r.text(7)?)?,
+    };
+    let (id, state) = account_state(r, key.currency)?;
+    Ok((key, id, state))
+}
+
 /// Columns of `LOAD_HOLD`.
 pub(crate) fn hold(r: &impl SqlRow) -> Result<HoldState, StoreError> {
     let status = match r.text(6)?.as_str() {

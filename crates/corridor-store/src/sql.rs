@@ -132,3 +132,6 @@ pub const LOAD_HOLD: &str =
 
 pub const LOAD_CLIENT_REF: &str =
     "SELECT id, content_hash, failure_code, hold_id FROM ledger_txns WHERE client_ref = $1";
+
+pub const LOAD_ACCOUNT_BY_ID: &str =
+    "SELECT id, forbids_negative, posted, held_out, held_in, owner, currency, kind FROM accounts WHERE id = $1";

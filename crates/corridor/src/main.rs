@@ -17,7 +17,10 @@ fn main() -> anyhow::Result<()> {
         match cli.command {
             Command::Serve(args) => {
                 init_tracing();
-                Ok(corridor_api::serve::run(serve_config(&args.db, args.listen, args.sandbox)).await?)
+                Ok(
+                    corridor_api::serve::run(serve_config(&args.db, args.listen, args.sandbox))
+                        .await?,
+                )
             }
             Command::Demo(args) => demo::run(args).await,
             Command::Ledger {

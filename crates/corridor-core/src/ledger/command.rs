@@ -1,7 +1,5 @@
 //! What can be asked of the ledger.
 
-use sha2::{Digest, Sha256};
-
 use super::AccountId;
 use crate::{Amount, Currency, Timestamp};
 
@@ -98,79 +96,9 @@ pub struct TxnMeta {
     pub description: Option<String>,
 }
 
-/// A command with its idempotency reference and metadata.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LedgerRequest {
-    /// Client-supplied id: the same id with the same content yields the first
-    /// result; with different content, [`super::LedgerError::ExistsWithDifferentContent`].
-    pub client_ref: Option<String>,
-    /// What to do.
-    pub command: LedgerCommand,
-    /// Metadata.
-    pub meta: TxnMeta,
-}
-
 /// A digest of a request's content, for idempotency comparisons.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ContentHash(pub [u8; 16]);
-
-impl LedgerRequest {
-    /// Digest of the command and metadata (not of ids the writer allocated).
-    pub fn content_hash(&self) -> ContentHash {
-        let mut h = Sha256::new();
-        let mut put = |bytes: &[u8]| {
-            h.update((bytes.len() as u64).to_le_bytes());
-            h.update(bytes);
-        };
-        match &self.command {
-            LedgerCommand::Transfer { postings } => {
-                put(b"transfer");
-                for p in postings {
-                    put(&p.account.0.to_le_bytes());
-                    put(&p.signed().to_le_bytes());
-                }
-            }
-            LedgerCommand::CreateHold {
-                id: _,
-                debit,
-                credit,
-                amount,
-                expires_at,
-            } => {
-                put(b"create_hold");
-                put(&debit.0.to_le_bytes());
-                put(&credit.0.to_le_bytes());
-                put(&amount.minor().to_le_bytes());
-                put(&expires_at.unix_micros().to_le_bytes());
-            }
-            LedgerCommand::PostHold { id, amount } => {
-                put(b"post_hold");
-                put(&id.0.to_le_bytes());
-                put(&amount.map_or(-1, Amount::minor).to_le_bytes());
-            }
-            LedgerCommand::VoidHold { id } => {
-                put(b"void_hold");
-                put(&id.0.to_le_bytes());
-            }
-            LedgerCommand::ExpireHold { id } => {
-                put(b"expire_hold");
-                put(&id.0.to_le_bytes());
-            }
-        }
-        put(self.meta.kind.as_bytes());
-        put(self.meta.source_id.as_deref().unwrap_or("\u{0}").as_bytes());
-        put(self
-            .meta
-            .description
-            .as_deref()
-            .unwrap_or("\u{0}")
-            .as_bytes());
-        let digest = h.finalize();
-        let mut out = [0u8; 16];
-        out.copy_from_slice(&digest[..16]);
-        ContentHash(out)
-    }
-}
 
 /// Where a hold stands. Each hold leaves `Pending` exactly once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,8 +14,8 @@ mod verify;
 pub use account::{AccountId, AccountKind, AccountState};
 pub use book::{simple_transfer, Applied, Book, HoldChange, PostingEffect};
 pub use command::{
-    ContentHash, HoldId, HoldState, HoldStatus, LedgerCommand, LedgerRequest, Posting, Side, TxnId,
-    TxnMeta, MAX_POSTINGS_PER_TRANSACTION,
+    ContentHash, HoldId, HoldState, HoldStatus, LedgerCommand, Posting, Side, TxnId, TxnMeta,
+    MAX_POSTINGS_PER_TRANSACTION,
 };
 pub use error::{LedgerError, Receipt, Recorded};
 pub use verify::{verify, AccountCheck, CurrencyTotals, Mismatch, VerifyInput, VerifyReport};

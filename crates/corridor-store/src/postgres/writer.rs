@@ -89,6 +89,21 @@ impl WriterBackend for PostgresWriter {
         })
     }
 
+    fn load_accounts_by_id(
+        &mut self,
+        ids: &[AccountId],
+    ) -> Result<Vec<(AccountKey, AccountId, AccountState)>, StoreError> {
+        let ids: Vec<i64> = ids.iter().map(|a| a.0).collect();
+        self.with(async |c: &mut Client| {
+            let sql = sql::LOAD_ACCOUNT_BY_ID.replace("WHERE id = $1", "WHERE id = ANY($1)");
+            c.query(&sql, &[&ids])
+                .await?
+                .iter()
+                .map(rows::account_with_key)
+                .collect()
+        })
+    }
+
     fn load_holds(&mut self, ids: &[HoldId]) -> Result<Vec<HoldState>, StoreError> {
         let ids: Vec<i64> = ids.iter().map(|h| h.0).collect();
         self.with(async |c: &mut Client| {

@@ -52,6 +52,23 @@ impl WriterBackend for SqliteWriter {
         Ok(out)
     }
 
+    fn load_accounts_by_id(
+        &mut self,
+        ids: &[AccountId],
+    ) -> Result<Vec<(AccountKey, AccountId, AccountState)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql::LOAD_ACCOUNT_BY_ID)?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(found) = stmt
+                .query_row([id.0], |r| Ok(rows::account_with_key(r)))
+                .optional()?
+            {
+                out.push(found?);
+            }
+        }
+        Ok(out)
+    }
+
     fn load_holds(&mut self, ids: &[HoldId]) -> Result<Vec<HoldState>, StoreError> {
         let mut stmt = self.conn.prepare_cached(sql::LOAD_HOLD)?;
         let mut out = Vec::with_capacity(ids.len());

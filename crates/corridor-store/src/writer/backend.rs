@@ -26,6 +26,11 @@ pub trait WriterBackend: Send + 'static {
         &mut self,
         keys: &[AccountKey],
     ) -> Result<Vec<(AccountKey, AccountId, AccountState)>, StoreError>;
+    /// Loads existing accounts by id (the accounts of a loaded hold).
+    fn load_accounts_by_id(
+        &mut self,
+        ids: &[AccountId],
+    ) -> Result<Vec<(AccountKey, AccountId, AccountState)>, StoreError>;
     /// Loads holds by id; missing ids are absent.
     fn load_holds(&mut self, ids: &[HoldId]) -> Result<Vec<HoldState>, StoreError>;
     /// Loads what was recorded under client references.

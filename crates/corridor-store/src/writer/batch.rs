@@ -4,10 +4,11 @@ use std::collections::{HashMap, HashSet};
 
 use corridor_core::ledger::{
     AccountId, AccountState, ContentHash, HoldChange, HoldId, HoldState, HoldStatus, LedgerCommand,
-    LedgerError, LedgerRequest, Posting, Receipt, Recorded, TxnId, TxnMeta,
+    LedgerError, Posting, Receipt, Recorded, TxnId, TxnMeta,
 };
 use corridor_core::Timestamp;
 
+use super::hash::content_hash;
 use super::{
     Refusal, WriteOp, WriteOutcome, WriteRequest, WriteResult, WriterBackend, WriterState,
 };
@@ -198,15 +199,8 @@ fn prefetch<B: WriterBackend>(
     }
     if !holds.is_empty() {
         let held: Vec<HoldState> = w.backend.load_holds(&holds)?;
+        load_hold_accounts(w, &held)?;
         for hold in held {
-            for account in [hold.debit, hold.credit] {
-                if w.book.account(account).is_none() {
-                    return Err(StoreError::Corrupt(format!(
-                        "hold {:?} names unloaded account {account:?}",
-                        hold.id
-                    )));
-                }
-            }
             w.book.insert_hold(hold);
         }
     }
@@ -230,9 +224,40 @@ fn prefetch<B: WriterBackend>(
     })
 }
 
+/// Loads, by id, the accounts of loaded holds that the writer does not hold
+/// yet (after a restart or a failed batch, nothing is in memory).
+fn load_hold_accounts<B: WriterBackend>(
+    w: &mut WriterState<B>,
+    held: &[HoldState],
+) -> Result<(), StoreError> {
+    let mut missing: Vec<AccountId> = held
+        .iter()
+        .flat_map(|h| [h.debit, h.credit])
+        .filter(|a| w.book.account(*a).is_none())
+        .collect();
+    missing.sort_unstable();
+    missing.dedup();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    for (key, id, state) in w.backend.load_accounts_by_id(&missing)? {
+        w.book.insert_account(id, state);
+        w.account_ids.insert(key, id);
+    }
+    match missing.iter().find(|a| w.book.account(**a).is_none()) {
+        Some(a) => Err(StoreError::Corrupt(format!(
+            "a hold names account {a:?}, which does not exist"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Resolves an account key to its id, opening the account in memory if it
+/// does not exist yet. An opened account is written only if the request
+/// that opened it succeeds (see `apply_ledger`).
 fn resolve<B: WriterBackend>(
     w: &mut WriterState<B>,
-    rows: &mut BatchRows,
+    opened: &mut Vec<(AccountId, AccountKey, bool)>,
     key: &AccountKey,
 ) -> AccountId {
     if let Some(id) = w.account_ids.get(key) {
@@ -243,13 +268,13 @@ fn resolve<B: WriterBackend>(
     w.book
         .insert_account(id, AccountState::open(key.currency, forbids_negative));
     w.account_ids.insert(key.clone(), id);
-    rows.accounts_new.push((id, key.clone(), forbids_negative));
+    opened.push((id, key.clone(), forbids_negative));
     id
 }
 
 fn to_command<B: WriterBackend>(
     w: &mut WriterState<B>,
-    rows: &mut BatchRows,
+    opened: &mut Vec<(AccountId, AccountKey, bool)>,
     op: &LedgerOp,
 ) -> LedgerCommand {
     match op {
@@ -257,7 +282,7 @@ fn to_command<B: WriterBackend>(
             postings: legs
                 .iter()
                 .map(|l| Posting {
-                    account: resolve(w, rows, &l.account),
+                    account: resolve(w, opened, &l.account),
                     side: l.side,
                     amount: l.amount,
                 })
@@ -270,8 +295,8 @@ fn to_command<B: WriterBackend>(
             expires_at,
         } => LedgerCommand::CreateHold {
             id: w.alloc_hold(),
-            debit: resolve(w, rows, debit),
-            credit: resolve(w, rows, credit),
+            debit: resolve(w, opened, debit),
+            credit: resolve(w, opened, credit),
             amount: *amount,
             expires_at: *expires_at,
         },
@@ -281,6 +306,31 @@ fn to_command<B: WriterBackend>(
         },
         LedgerOp::VoidHold(hold) => LedgerCommand::VoidHold { id: *hold },
         LedgerOp::ExpireHold(hold) => LedgerCommand::ExpireHold { id: *hold },
+    }
+}
+
+/// A request resolved to internal ids.
+struct Request {
+    client_ref: Option<String>,
+    command: LedgerCommand,
+    meta: TxnMeta,
+}
+
+/// Accounts opened for a request are written if it succeeded and forgotten
+/// if it was refused, so a refusal writes nothing.
+fn keep_or_forget_opened<B: WriterBackend>(
+    w: &mut WriterState<B>,
+    rows: &mut BatchRows,
+    opened: Vec<(AccountId, AccountKey, bool)>,
+    succeeded: bool,
+) {
+    if succeeded {
+        rows.accounts_new.extend(opened);
+        return;
+    }
+    for (id, key, _) in opened {
+        w.book.forget_account(id);
+        w.account_ids.remove(&key);
     }
 }
 
@@ -299,14 +349,8 @@ fn apply_ledger<B: WriterBackend>(
     write: LedgerWrite,
     now: Timestamp,
 ) -> Result<Receipt, Refusal> {
-    let command = to_command(w, rows, &write.op);
-    let request = LedgerRequest {
-        client_ref: write.client_ref,
-        command,
-        meta: write.meta,
-    };
-    let hash = request.client_ref.as_ref().map(|_| request.content_hash());
-    if let (Some(client_ref), Some(hash)) = (&request.client_ref, hash) {
+    let hash = write.client_ref.as_ref().map(|_| content_hash(&write));
+    if let (Some(client_ref), Some(hash)) = (&write.client_ref, hash) {
         if let Some(recorded) = loaded.client_refs.get(client_ref) {
             return match recorded.replay(hash) {
                 Ok(Ok(receipt)) => Ok(receipt),
@@ -318,7 +362,15 @@ fn apply_ledger<B: WriterBackend>(
             };
         }
     }
+    let mut opened = Vec::new();
+    let command = to_command(w, &mut opened, &write.op);
+    let request = Request {
+        client_ref: write.client_ref,
+        command,
+        meta: write.meta,
+    };
     let result = w.book.apply(&request.command, now);
+    keep_or_forget_opened(w, rows, opened, result.is_ok());
     let txn = match (&result, &request.client_ref) {
         (Ok(_), _) | (Err(_), Some(_)) => Some(w.alloc_txn()),
         (Err(_), None) => None,

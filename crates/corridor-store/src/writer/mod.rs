@@ -10,6 +10,7 @@
 
 mod backend;
 mod batch;
+mod hash;
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -62,6 +62,11 @@ impl Book {
         self.accounts.get(&id)
     }
 
+    /// Forgets an account that was opened in memory but never written.
+    pub fn forget_account(&mut self, id: AccountId) {
+        self.accounts.remove(&id);
+    }
+
     /// Adds a hold loaded from storage.
     pub fn insert_hold(&mut self, hold: HoldState) {
         self.holds.insert(hold.id, hold);
