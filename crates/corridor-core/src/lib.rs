@@ -15,6 +15,7 @@
 pub mod country;
 pub mod ledger;
 pub mod money;
+pub mod payments;
 pub mod time;
 
 pub use country::CountryCode;
