@@ -7,7 +7,7 @@ use axum::Router;
 
 use crate::error::ApiError;
 use crate::json::MAX_BODY_BYTES;
-use crate::routes::{adjustments, balances, health, ledger, merchants, test_helpers};
+use crate::routes::{adjustments, balances, health, ledger, markets, merchants, test_helpers};
 use crate::state::AppState;
 use crate::{idempotency, metrics};
 
@@ -19,7 +19,9 @@ pub fn router(state: AppState) -> Router {
         .route("/merchants/{id}/adjustments", post(adjustments::create))
         .route("/balances", get(balances::balances))
         .route("/balance_transactions", get(balances::balance_transactions))
-        .route("/ledger/verify", get(ledger::verify));
+        .route("/ledger/verify", get(ledger::verify))
+        .route("/markets", get(markets::list))
+        .route("/markets/{country}", get(markets::get));
     if state.test_clock().is_some() {
         v1 = v1.route(
             "/test_helpers/clock/advance",

@@ -18,6 +18,8 @@ use crate::routes;
         routes::balances::balances,
         routes::balances::balance_transactions,
         routes::ledger::verify,
+        routes::markets::list,
+        routes::markets::get,
         routes::test_helpers::advance_clock,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),

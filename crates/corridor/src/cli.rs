@@ -33,6 +33,12 @@ pub enum Command {
         #[command(subcommand)]
         command: BenchCommand,
     },
+    /// The market knowledge base: currency, payment methods and rules per country.
+    Markets {
+        /// Which view.
+        #[command(subcommand)]
+        command: MarketsCommand,
+    },
 }
 
 /// Where the data lives.
@@ -86,4 +92,16 @@ pub enum LedgerCommand {
 pub enum BenchCommand {
     /// Durable ledger transfers per second, group commit against a naive baseline.
     Ledger(crate::bench::ledger::LedgerBenchArgs),
+}
+
+/// `corridor markets ...`.
+#[derive(Debug, Subcommand)]
+pub enum MarketsCommand {
+    /// One line per known country.
+    List,
+    /// A country's currency, status, payment methods and rules with sources.
+    Show {
+        /// ISO 3166-1 alpha-2 code, any case (`JP`, `de`).
+        country: String,
+    },
 }

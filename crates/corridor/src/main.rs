@@ -3,6 +3,7 @@
 mod bench;
 mod cli;
 mod demo;
+mod markets;
 
 use clap::Parser;
 
@@ -29,6 +30,7 @@ fn main() -> anyhow::Result<()> {
             Command::Bench {
                 command: BenchCommand::Ledger(args),
             } => bench::ledger::run(args).await,
+            Command::Markets { command } => markets::run(&command),
         }
     })
 }

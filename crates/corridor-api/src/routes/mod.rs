@@ -4,6 +4,7 @@ pub mod adjustments;
 pub mod balances;
 pub mod health;
 pub mod ledger;
+pub mod markets;
 pub mod merchants;
 pub mod test_helpers;
 

@@ -7,5 +7,6 @@ mod bad_input;
 mod crash;
 mod idempotency;
 mod ledger_api;
+mod markets;
 mod merchants;
 mod operations;
