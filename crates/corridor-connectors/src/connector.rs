@@ -1,0 +1,69 @@
+//! The connector trait: what the payment service asks of any PSP.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use crate::{
+    CancelRequest, CaptureRequest, ChargeRequest, ChargeResponse, ConnectorError, IdempotencyKey,
+};
+
+/// A boxed, sendable future: what the [`Connector`] methods return, so that
+/// connectors can be held as `Arc<dyn Connector>`.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The answer of a connector call.
+pub type ConnectorResult<T> = Result<T, ConnectorError>;
+
+/// One payment service provider, reached in-process or over the network.
+///
+/// Every call that changes something carries an idempotency key: a charge
+/// repeated with the same key answers the first charge's response and never
+/// charges twice; a capture or cancel repeated with its key answers the first
+/// result. Declines are `Ok` answers ([`crate::ChargeOutcome::Declined`]);
+/// `Err` means the provider could not answer ([`ConnectorError`]).
+pub trait Connector: Send + Sync {
+    /// The provider's stable name (`atlas`, `lotus`, ...).
+    fn name(&self) -> &str;
+
+    /// Which method types, countries, currencies and amounts it serves.
+    fn coverage(&self) -> &crate::Coverage;
+
+    /// Starts a payment: authorizes, captures, or asks the buyer to act.
+    fn charge(&self, request: ChargeRequest) -> BoxFuture<'_, ConnectorResult<ChargeResponse>>;
+
+    /// The current state of the charge made with `key`, or `None` if the
+    /// provider never recorded it. Used after a timeout, before retrying the
+    /// payment on another connector.
+    fn lookup<'a>(
+        &'a self,
+        key: &'a IdempotencyKey,
+    ) -> BoxFuture<'a, ConnectorResult<Option<ChargeResponse>>>;
+
+    /// The current state of the charge with this provider reference.
+    fn retrieve<'a>(&'a self, reference: &'a str)
+        -> BoxFuture<'a, ConnectorResult<ChargeResponse>>;
+
+    /// Captures an authorized charge, in full or in part.
+    fn capture(&self, request: CaptureRequest) -> BoxFuture<'_, ConnectorResult<ChargeResponse>>;
+
+    /// Cancels a charge that is not captured (voids an authorization,
+    /// withdraws a QR code or voucher).
+    fn cancel(&self, request: CancelRequest) -> BoxFuture<'_, ConnectorResult<ChargeResponse>>;
+
+    /// Sandbox only: the buyer finished the action the charge asked for
+    /// (passed 3DS, finished the redirect, scanned the QR code, approved the
+    /// UPI collect request, paid the voucher). Repeating it answers the
+    /// current state. A connector to a real provider would answer
+    /// [`ConnectorError::InvalidRequest`].
+    fn complete_action<'a>(
+        &'a self,
+        reference: &'a str,
+    ) -> BoxFuture<'a, ConnectorResult<ChargeResponse>>;
+}
+
+/// Shows which provider a `dyn Connector` is, for logs and test failures.
+impl std::fmt::Debug for dyn Connector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Connector({})", self.name())
+    }
+}

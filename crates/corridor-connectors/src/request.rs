@@ -1,0 +1,74 @@
+//! What the payment service asks a connector to do.
+
+use corridor_core::{Amount, CountryCode, Currency};
+
+use crate::{IdempotencyKey, PaymentMethod};
+
+/// Whether an authorization is captured at once or later by the merchant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CaptureMode {
+    /// Capture as soon as the payment is authorized.
+    Automatic,
+    /// Authorize only; the merchant captures later.
+    Manual,
+}
+
+impl CaptureMode {
+    /// Stable code, as in the public API's `capture_method`.
+    pub fn code(self) -> &'static str {
+        match self {
+            CaptureMode::Automatic => "automatic",
+            CaptureMode::Manual => "manual",
+        }
+    }
+
+    /// The mode with this code.
+    pub fn parse(code: &str) -> Option<Self> {
+        match code {
+            "automatic" => Some(CaptureMode::Automatic),
+            "manual" => Some(CaptureMode::Manual),
+            _ => None,
+        }
+    }
+}
+
+/// One attempt at charging a payment at one provider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChargeRequest {
+    /// The Corridor payment (`pay_...`) this attempt belongs to.
+    pub payment_id: String,
+    /// Unique per attempt; repeating it never charges twice.
+    pub idempotency_key: IdempotencyKey,
+    /// In the currency's minor unit.
+    pub amount: Amount,
+    /// The payment currency.
+    pub currency: Currency,
+    /// The buyer's market.
+    pub country: CountryCode,
+    /// Capture at once or later.
+    pub capture: CaptureMode,
+    /// The market's rules require strong customer authentication (3DS for cards).
+    pub sca_required: bool,
+    /// How the buyer pays.
+    pub method: PaymentMethod,
+}
+
+/// Captures an authorized charge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaptureRequest {
+    /// Repeating the capture with this key answers the first result.
+    pub idempotency_key: IdempotencyKey,
+    /// The provider's reference of the charge.
+    pub reference: String,
+    /// At most the authorized amount; less captures in part.
+    pub amount: Amount,
+}
+
+/// Cancels a charge that is not captured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CancelRequest {
+    /// Repeating the cancel with this key answers the first result.
+    pub idempotency_key: IdempotencyKey,
+    /// The provider's reference of the charge.
+    pub reference: String,
+}
