@@ -10,17 +10,18 @@ mod naive_pg;
 mod naive_sqlite;
 mod pg;
 mod physical;
+mod plan;
 mod report;
 mod stats;
 mod workload;
 
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 
 use corridor_store::StoreConfig;
 
 use self::group::GroupRow;
+use self::plan::Plan;
 use self::report::BackendResults;
 use self::stats::{median, Summary};
 use self::workload::{Scenario, Workload};
@@ -73,61 +74,10 @@ pub struct LedgerBenchArgs {
     pub no_client_ref: bool,
 }
 
-/// The settings a run uses, after `--quick`.
-#[derive(Debug, Clone)]
-struct Plan {
-    transfers: u64,
-    time_cap: Duration,
-    repetitions: usize,
-    batch_sizes: Vec<usize>,
-    accounts: usize,
-    submitters_per_slot: usize,
-    client_refs: bool,
-    naive_connections: usize,
-    naive_time_cap: Duration,
-    physical_time: Duration,
-}
-
-impl Plan {
-    fn new(args: &LedgerBenchArgs) -> anyhow::Result<Self> {
-        let secs = |s: f64, name: &str| {
-            Duration::try_from_secs_f64(s)
-                .map_err(|_| anyhow::anyhow!("{name}: not a duration: {s}"))
-        };
-        let mut plan = Plan {
-            transfers: args.transfers.max(1),
-            time_cap: secs(args.max_seconds_per_run, "--max-seconds-per-run")?,
-            repetitions: args.repetitions.max(1),
-            batch_sizes: args.batch_sizes.clone(),
-            accounts: args.accounts.max(2),
-            submitters_per_slot: args.submitters_per_batch.max(1),
-            client_refs: !args.no_client_ref,
-            naive_connections: args.naive_connections.max(1),
-            naive_time_cap: secs(args.naive_max_seconds, "--naive-max-seconds")?,
-            physical_time: Duration::from_secs(1),
-        };
-        if args.quick {
-            plan.transfers = plan.transfers.min(50_000);
-            plan.time_cap = plan.time_cap.min(Duration::from_secs(1));
-            plan.repetitions = 1;
-            plan.naive_time_cap = plan.naive_time_cap.min(Duration::from_secs(1));
-            plan.physical_time = Duration::from_millis(500);
-        }
-        Ok(plan)
-    }
-
-    fn workloads(&self) -> anyhow::Result<Vec<Arc<Workload>>> {
-        [Scenario::Spread, Scenario::Hot]
-            .into_iter()
-            .map(|s| Workload::new(s, self.accounts).map(Arc::new))
-            .collect()
-    }
-}
-
 /// Runs the benchmark and prints its tables.
 pub async fn run(args: LedgerBenchArgs) -> anyhow::Result<()> {
     let plan = Plan::new(&args)?;
-    print_header(&plan, &args);
+    plan::print_header(&plan, &args);
     let dir = tempfile::TempDir::new()?;
     let physical = {
         let (path, time) = (dir.path().to_path_buf(), plan.physical_time);
@@ -151,35 +101,6 @@ pub async fn run(args: LedgerBenchArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print_header(plan: &Plan, args: &LedgerBenchArgs) {
-    let cores = std::thread::available_parallelism().map_or(0, usize::from);
-    println!(
-        "corridor bench ledger: {cores} cores, {} build",
-        if cfg!(debug_assertions) {
-            "DEBUG (use --release!)"
-        } else {
-            "release"
-        }
-    );
-    println!(
-        "per run: up to {} transfers or {:.1} s; {} run(s) per configuration, median shown; \
-         {} merchant accounts; submitters = max({} x batch, 4); client_ref: {}",
-        report::thousands(plan.transfers as f64),
-        plan.time_cap.as_secs_f64(),
-        plan.repetitions,
-        plan.accounts,
-        plan.submitters_per_slot,
-        if plan.client_refs {
-            "unique per transfer"
-        } else {
-            "none"
-        },
-    );
-    if !args.sqlite_only {
-        println!("PostgreSQL server: {}", pg::redact(&args.database_url));
-    }
-}
-
 /// Funds the accounts, then measures every batch size on one database.
 async fn group_section(
     backend: &'static str,
@@ -198,10 +119,12 @@ async fn group_section(
 async fn sqlite_section(plan: &Plan, dir: &Path) -> anyhow::Result<BackendResults> {
     let workloads = plan.workloads()?;
     let config = StoreConfig::Sqlite(dir.join("corridor-bench.db"));
-    let rows = group_section("sqlite", &config, &workloads, plan).await?;
+    // The baseline runs first, on a disk not yet busy writing back the
+    // group-commit runs' gigabytes: that can only favour it.
     let (path, plan_copy, loads) = (dir.join("naive.db"), plan.clone(), workloads.clone());
     let naive =
         tokio::task::spawn_blocking(move || naive_sqlite_runs(&path, &plan_copy, &loads)).await??;
+    let rows = group_section("sqlite", &config, &workloads, plan).await?;
     Ok(BackendResults {
         backend: "sqlite",
         rows,
@@ -251,7 +174,7 @@ async fn postgres_section(plan: &Plan, url: &str) -> anyhow::Result<Option<Backe
         Ok(dbs) => dbs,
         Err(e) => {
             println!(
-                "PostgreSQL unreachable at {} ({e}); skipping the PostgreSQL part",
+                "PostgreSQL unreachable at {} ({e:#}); skipping the PostgreSQL part",
                 pg::redact(url)
             );
             return Ok(None);
@@ -270,17 +193,34 @@ async fn postgres_runs(
     let workloads = plan.workloads()?;
     let ledger_url = pg::with_dbname(url, &dbs.create("ledger").await?);
     let naive_url = pg::with_dbname(url, &dbs.create("naive").await?);
+    // Baseline first, as on SQLite.
+    dbs.checkpoint().await;
+    let naive = naive_pg_runs(plan, &naive_url, &workloads).await?;
+    dbs.checkpoint().await;
     let config = StoreConfig::Postgres(ledger_url);
     let rows = group_section("postgres", &config, &workloads, plan).await?;
+    Ok(BackendResults {
+        backend: "postgres",
+        rows,
+        naive,
+        naive_label: format!("({} conns, FOR UPDATE)", plan.naive_connections),
+    })
+}
+
+async fn naive_pg_runs(
+    plan: &Plan,
+    naive_url: &str,
+    workloads: &[Arc<Workload>],
+) -> anyhow::Result<Vec<(Scenario, Summary)>> {
     let mut naive = Vec::new();
     if let Some(first) = workloads.first() {
-        naive_pg::create(&naive_url, first).await?;
+        naive_pg::create(naive_url, first).await?;
     }
-    for workload in &workloads {
+    for workload in workloads {
         let mut runs = Vec::new();
         for rep in 0..plan.repetitions {
             let spec = naive_pg::NaiveRun {
-                url: naive_url.clone(),
+                url: naive_url.to_string(),
                 connections: plan.naive_connections,
                 transfers: plan.transfers,
                 time_cap: plan.naive_time_cap,
@@ -294,10 +234,5 @@ async fn postgres_runs(
         }
         naive.extend(median(&runs).map(|m| (workload.scenario(), m)));
     }
-    Ok(BackendResults {
-        backend: "postgres",
-        rows,
-        naive,
-        naive_label: format!("({} conns, FOR UPDATE)", plan.naive_connections),
-    })
+    Ok(naive)
 }

@@ -11,9 +11,9 @@ use corridor_store::{
 };
 use tokio::task::JoinSet;
 
+use super::plan::Plan;
 use super::stats::{median, RunTally, Summary};
 use super::workload::{Scenario, Workload};
-use super::Plan;
 
 /// Most transfers of the unmeasured warm-up before each configuration.
 const WARMUP_TRANSFERS_MAX: u64 = 20_000;

@@ -94,6 +94,12 @@ impl ScratchDatabases {
         Ok(name)
     }
 
+    /// Flushes the server's dirty buffers (best effort: needs the right to
+    /// `CHECKPOINT`), so writes of earlier runs are not billed to the next.
+    pub async fn checkpoint(&self) {
+        let _ = self.admin.batch_execute("CHECKPOINT").await;
+    }
+
     /// Drops every database this run created; reports those it could not.
     pub async fn drop_all(&mut self) {
         for name in std::mem::take(&mut self.names) {

@@ -118,7 +118,7 @@ pub fn print_baselines(results: &[BackendResults]) {
             );
             if let Some(best) = r.best(*scenario) {
                 println!(
-                    "{:<9} {:<8} ratio group-commit (batch {}, {}/s) / naive = {:.1}x",
+                    "{:<9} {:<8} ratio group-commit (batch {}, {}/s) / naive = {:.2}x",
                     r.backend,
                     scenario.label(),
                     best.batch,
@@ -188,7 +188,7 @@ pub fn print_targets(results: &[BackendResults]) {
 fn check(label: &str, measured: Option<f64>, target: f64, unit: &str) {
     let shown = |v: f64| {
         if unit == "x" {
-            format!("{v:.1}x")
+            format!("{v:.2}x")
         } else {
             format!("{}{unit}", thousands(v))
         }

@@ -71,7 +71,9 @@ pub struct Summary {
 
 /// Median of each figure over the runs, independently.
 pub fn median(runs: &[Summary]) -> Option<Summary> {
-    let first = runs.first()?;
+    if runs.is_empty() {
+        return None;
+    }
     let pick = |f: fn(&Summary) -> f64| {
         let mut v: Vec<f64> = runs.iter().map(f).collect();
         v.sort_by(f64::total_cmp);
@@ -84,7 +86,6 @@ pub fn median(runs: &[Summary]) -> Option<Summary> {
         transfers_ok: runs.iter().map(|s| s.transfers_ok).sum::<u64>() / runs.len() as u64,
         transfers_refused: runs.iter().map(|s| s.transfers_refused).sum(),
         wall_s: pick(|s| s.wall_s),
-        ..*first
     })
 }
 
