@@ -197,7 +197,7 @@ pub(crate) fn hold(r: &impl SqlRow) -> Result<HoldState, StoreError> {
     })
 }
 
-/// Columns of `LOAD_CLIENT_REF`.
+/// Columns of `LOAD_CLIENT_REFS_*`.
 pub(crate) fn recorded(r: &impl SqlRow) -> Result<Recorded, StoreError> {
     let bytes = r
         .opt_bytes(1)?

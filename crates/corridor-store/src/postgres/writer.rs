@@ -47,6 +47,10 @@ impl PostgresWriter {
                     tracing::error!(error = %e, "ledger writer connection closed");
                 }
             });
+            // This session only runs point lookups and bulk writes by key.
+            // Without this, large `= ANY($1)` lookups get planned as full
+            // scans of the transaction table, and slow down as it grows.
+            rt.block_on(client.batch_execute("SET enable_seqscan = off"))?;
             self.client = Some(client);
         }
         let client = self.client.as_mut().ok_or(StoreError::WriterStopped)?;
@@ -118,8 +122,11 @@ impl WriterBackend for PostgresWriter {
 
     fn load_client_refs(&mut self, refs: &[String]) -> Result<Vec<(String, Recorded)>, StoreError> {
         self.with(async |c: &mut Client| {
-            let sql = "SELECT id, content_hash, failure_code, hold_id, client_ref FROM ledger_txns WHERE client_ref = ANY($1)";
-            c.query(sql, &[&refs]).await?.iter().map(|r| Ok((r.try_get::<_, String>(4)?, rows::recorded(r)?))).collect()
+            c.query(sql::LOAD_CLIENT_REFS_POSTGRES, &[&refs])
+                .await?
+                .iter()
+                .map(|r| Ok((r.try_get::<_, String>(4)?, rows::recorded(r)?)))
+                .collect()
         })
     }
 

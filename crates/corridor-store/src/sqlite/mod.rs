@@ -21,6 +21,8 @@ const MAX_READ_CONNECTIONS: u32 = 8;
 #[derive(Clone, Debug)]
 pub(crate) struct SqliteStore {
     pool: r2d2::Pool<SqliteConnectionManager>,
+    /// Keeps the background checkpointer running while any handle lives.
+    _alive: std::sync::Arc<()>,
 }
 
 fn configure(conn: &Connection) -> Result<(), rusqlite::Error> {
@@ -40,7 +42,40 @@ pub(crate) fn open(path: &Path) -> Result<(SqliteStore, SqliteWriter), StoreErro
     let pool = r2d2::Pool::builder()
         .max_size(MAX_READ_CONNECTIONS)
         .build(manager)?;
-    Ok((SqliteStore { pool }, SqliteWriter::new(conn)))
+    let alive = std::sync::Arc::new(());
+    spawn_checkpointer(pool.clone(), std::sync::Arc::downgrade(&alive));
+    Ok((
+        SqliteStore {
+            pool,
+            _alive: alive,
+        },
+        SqliteWriter::new(conn)?,
+    ))
+}
+
+/// How often the WAL is checkpointed, off the writer's commit path.
+const CHECKPOINT_INTERVAL: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Checkpoints the WAL into the database file in the background (the writer
+/// turns its own automatic checkpoints off). The thread ends once the store
+/// is dropped.
+fn spawn_checkpointer(pool: r2d2::Pool<SqliteConnectionManager>, alive: std::sync::Weak<()>) {
+    let spawned = std::thread::Builder::new()
+        .name("sqlite-checkpoint".into())
+        .spawn(move || {
+            while alive.upgrade().is_some() {
+                if let Ok(conn) = pool.get() {
+                    if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+                    {
+                        tracing::warn!(error = %e, "WAL checkpoint failed");
+                    }
+                }
+                std::thread::sleep(CHECKPOINT_INTERVAL);
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "could not start the WAL checkpointer");
+    }
 }
 
 fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
