@@ -10,6 +10,7 @@
 
 mod clock;
 mod error;
+mod payment_records;
 mod postgres;
 mod records;
 mod rows;
@@ -20,6 +21,7 @@ pub mod writer;
 
 pub use clock::{Clock, SystemClock, TestClock};
 pub use error::StoreError;
+pub use payment_records::*;
 pub use records::*;
 pub use store::{Store, StoreConfig};
 pub use writer::{

@@ -4,9 +4,10 @@
 
 /// Schema migrations, in order. `BIGINT PRIMARY KEY` becomes SQLite's rowid
 /// alias `INTEGER PRIMARY KEY` there; everything else is common SQL.
-pub const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    r#"
+pub const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        r#"
 CREATE TABLE merchants (
     id TEXT PRIMARY KEY,
     legal_name TEXT NOT NULL,
@@ -78,7 +79,90 @@ CREATE TABLE idempotency_keys (
     PRIMARY KEY (scope, key)
 );
 "#,
-)];
+    ),
+    (
+        2,
+        r#"
+CREATE TABLE payments (
+    id TEXT PRIMARY KEY,
+    merchant_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    amount BIGINT NOT NULL,
+    currency TEXT NOT NULL,
+    country TEXT NOT NULL,
+    method_type TEXT NOT NULL,
+    capture_method TEXT NOT NULL,
+    card_brand TEXT,
+    card_last4 TEXT,
+    card_fingerprint TEXT,
+    connector TEXT,
+    connector_ref TEXT,
+    amount_captured BIGINT NOT NULL,
+    amount_refunded BIGINT NOT NULL,
+    fee BIGINT NOT NULL,
+    next_action TEXT,
+    decline_code TEXT,
+    description TEXT,
+    metadata TEXT,
+    expires_at BIGINT,
+    settle_at BIGINT,
+    settled BIGINT NOT NULL,
+    version BIGINT NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE INDEX payments_by_merchant ON payments (merchant_id, created_at, id);
+CREATE INDEX payments_by_connector_ref ON payments (connector, connector_ref);
+CREATE INDEX payments_due_settlement ON payments (settled, settle_at);
+CREATE INDEX payments_due_expiry ON payments (status, expires_at);
+CREATE TABLE payment_attempts (
+    payment_id TEXT NOT NULL,
+    seq BIGINT NOT NULL,
+    connector TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    code TEXT,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (payment_id, seq)
+);
+CREATE TABLE events (
+    seq BIGINT PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    merchant_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    object TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+CREATE TABLE webhook_endpoints (
+    id TEXT PRIMARY KEY,
+    merchant_id TEXT NOT NULL,
+    url TEXT NOT NULL,
+    events TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX webhook_endpoints_by_merchant ON webhook_endpoints (merchant_id);
+CREATE TABLE webhook_deliveries (
+    id TEXT PRIMARY KEY,
+    endpoint_id TEXT NOT NULL,
+    event_seq BIGINT NOT NULL,
+    status TEXT NOT NULL,
+    attempts BIGINT NOT NULL,
+    next_attempt_at BIGINT NOT NULL,
+    last_status_code BIGINT,
+    last_error TEXT,
+    created_at BIGINT NOT NULL,
+    delivered_at BIGINT,
+    UNIQUE (endpoint_id, event_seq)
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
+CREATE TABLE outbox_cursors (
+    name TEXT PRIMARY KEY,
+    event_seq BIGINT NOT NULL
+);
+"#,
+    ),
+];
 
 pub const GET_MERCHANT: &str = "SELECT id, legal_name, country, home_currency, email, website, marketplace_store_ids, kyb_status, created_at FROM merchants WHERE id = $1";
 
@@ -122,7 +206,23 @@ pub const VERIFY_TXNS: &str = "SELECT p.txn_id, a.currency, CAST(SUM(p.amount) A
 pub const EXPIRED_HOLDS: &str =
     "SELECT id FROM holds WHERE status = 'pending' AND expires_at <= $1 ORDER BY expires_at LIMIT $2";
 
-pub const NEXT_IDS: &str = "SELECT (SELECT COALESCE(MAX(id), 0) + 1 FROM accounts), (SELECT COALESCE(MAX(id), 0) + 1 FROM ledger_txns), (SELECT COALESCE(MAX(id), 0) + 1 FROM holds)";
+pub const NEXT_IDS: &str = "SELECT (SELECT COALESCE(MAX(id), 0) + 1 FROM accounts), (SELECT COALESCE(MAX(id), 0) + 1 FROM ledger_txns), (SELECT COALESCE(MAX(id), 0) + 1 FROM holds), (SELECT COALESCE(MAX(seq), 0) + 1 FROM events)";
+
+pub const PAYMENT_VERSION: &str = "SELECT id, version FROM payments WHERE id = $1";
+
+pub const UPSERT_PAYMENT: &str = "INSERT INTO payments (id, merchant_id, status, amount, currency, country, method_type, capture_method, card_brand, card_last4, card_fingerprint, connector, connector_ref, amount_captured, amount_refunded, fee, next_action, decline_code, description, metadata, expires_at, settle_at, settled, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26) ON CONFLICT (id) DO UPDATE SET status = excluded.status, connector = excluded.connector, connector_ref = excluded.connector_ref, amount_captured = excluded.amount_captured, amount_refunded = excluded.amount_refunded, fee = excluded.fee, next_action = excluded.next_action, decline_code = excluded.decline_code, expires_at = excluded.expires_at, settle_at = excluded.settle_at, settled = excluded.settled, version = excluded.version, updated_at = excluded.updated_at";
+
+pub const INSERT_ATTEMPT: &str = "INSERT INTO payment_attempts (payment_id, seq, connector, idempotency_key, outcome, code, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
+pub const INSERT_EVENT: &str = "INSERT INTO events (seq, id, merchant_id, type, object, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
+
+pub const INSERT_ENDPOINT: &str = "INSERT INTO webhook_endpoints (id, merchant_id, url, events, secret, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
+
+pub const INSERT_DELIVERY: &str = "INSERT INTO webhook_deliveries (id, endpoint_id, event_seq, status, attempts, next_attempt_at, last_status_code, last_error, created_at, delivered_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (endpoint_id, event_seq) DO NOTHING";
+
+pub const UPDATE_DELIVERY: &str = "UPDATE webhook_deliveries SET status = $1, attempts = $2, next_attempt_at = $3, last_status_code = $4, last_error = $5, delivered_at = $6 WHERE id = $7";
+
+pub const UPSERT_CURSOR: &str = "INSERT INTO outbox_cursors (name, event_seq) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET event_seq = excluded.event_seq";
 
 pub const LOAD_ACCOUNT: &str =
     "SELECT id, forbids_negative, posted, held_out, held_in FROM accounts WHERE owner = $1 AND currency = $2 AND kind = $3";

@@ -66,6 +66,7 @@ impl WriterBackend for PostgresWriter {
                 account: r.try_get(0)?,
                 txn: r.try_get(1)?,
                 hold: r.try_get(2)?,
+                event: r.try_get(3)?,
             })
         })
     }
@@ -140,6 +141,17 @@ impl WriterBackend for PostgresWriter {
             let sql = "SELECT i.scope, i.key, i.request_hash, i.status_code, i.body, i.created_at FROM idempotency_keys i \
                        JOIN UNNEST($1::text[], $2::text[]) AS k(scope, key) ON i.scope = k.scope AND i.key = k.key";
             c.query(sql, &[&scopes, &names]).await?.iter().map(rows::idempotency).collect()
+        })
+    }
+
+    fn load_payment_versions(&mut self, ids: &[String]) -> Result<Vec<(String, i64)>, StoreError> {
+        self.with(async |c: &mut Client| {
+            let sql = sql::PAYMENT_VERSION.replace("WHERE id = $1", "WHERE id = ANY($1)");
+            c.query(&sql, &[&ids])
+                .await?
+                .iter()
+                .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+                .collect()
         })
     }
 
@@ -255,6 +267,7 @@ async fn commit(c: &mut Client, b: &BatchRows) -> Result<(), StoreError> {
         )
         .await?;
     }
+    super::payments::write(&tx, b).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -36,6 +36,7 @@ impl WriterBackend for SqliteWriter {
                 account: r.get(0)?,
                 txn: r.get(1)?,
                 hold: r.get(2)?,
+                event: r.get(3)?,
             })
         })?)
     }
@@ -117,6 +118,20 @@ impl WriterBackend for SqliteWriter {
                 .optional()?
             {
                 out.push(record?);
+            }
+        }
+        Ok(out)
+    }
+
+    fn load_payment_versions(&mut self, ids: &[String]) -> Result<Vec<(String, i64)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql::PAYMENT_VERSION)?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(row) = stmt
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?
+            {
+                out.push(row);
             }
         }
         Ok(out)
@@ -241,6 +256,7 @@ impl WriterBackend for SqliteWriter {
                 ])?;
             }
         }
+        super::payments::write(&tx, b)?;
         tx.commit()?;
         Ok(())
     }

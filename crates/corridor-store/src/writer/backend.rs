@@ -15,6 +15,8 @@ pub struct NextIds {
     pub txn: i64,
     /// Next hold id.
     pub hold: i64,
+    /// Next event position in the outbox.
+    pub event: i64,
 }
 
 /// A database as the writer uses it: synchronous, on the writer's thread.
@@ -40,6 +42,8 @@ pub trait WriterBackend: Send + 'static {
         &mut self,
         keys: &[(String, String)],
     ) -> Result<Vec<IdempotencyRecord>, StoreError>;
+    /// Loads the stored versions of payments; missing ids are absent.
+    fn load_payment_versions(&mut self, ids: &[String]) -> Result<Vec<(String, i64)>, StoreError>;
     /// Writes a batch in one durable transaction, or nothing.
     fn commit(&mut self, rows: &BatchRows) -> Result<(), StoreError>;
 }

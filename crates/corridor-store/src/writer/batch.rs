@@ -73,12 +73,21 @@ pub struct BatchRows {
     pub api_keys: Vec<ApiKeyRecord>,
     /// Completed idempotency keys.
     pub idempotency: Vec<IdempotencyRecord>,
+    /// Payments inserted or updated.
+    pub payments: Vec<crate::PaymentRecord>,
+    /// Payment attempts.
+    pub attempts: Vec<crate::AttemptRecord>,
+    /// Outbox events.
+    pub events: Vec<crate::EventRecord>,
+    /// Webhook endpoints, deliveries and cursors.
+    pub webhooks: Vec<crate::WebhookWrite>,
 }
 
 /// What was prefetched for one batch.
 struct Loaded {
     client_refs: HashMap<String, Recorded>,
     idempotency: HashMap<(String, String), IdempotencyRecord>,
+    payment_versions: HashMap<String, i64>,
 }
 
 pub(super) fn build<B: WriterBackend>(
@@ -117,6 +126,18 @@ pub(super) fn build<B: WriterBackend>(
             WriteOp::RegisterApiKey(key) => {
                 rows.api_keys.push(key);
                 WriteOutcome::ApiKeyRegistered
+            }
+            WriteOp::Payment(write) => WriteOutcome::Payment(apply_payment(
+                w,
+                &mut loaded,
+                &mut rows,
+                &mut touched,
+                *write,
+                now,
+            )),
+            WriteOp::Webhooks(write) => {
+                rows.webhooks.push(write);
+                WriteOutcome::Webhooks
             }
         };
         let response = request.idempotency.map(|cap| {
@@ -160,12 +181,21 @@ fn prefetch<B: WriterBackend>(
     let mut holds: Vec<HoldId> = Vec::new();
     let mut refs: Vec<String> = Vec::new();
     let mut idem: Vec<(String, String)> = Vec::new();
+    let mut payments: Vec<String> = Vec::new();
     for r in requests {
         if let Some(cap) = &r.idempotency {
             idem.push((cap.scope.clone(), cap.key.clone()));
         }
-        let WriteOp::Ledger(write) = &r.op else {
-            continue;
+        let write = match &r.op {
+            WriteOp::Ledger(write) => write,
+            WriteOp::Payment(p) => {
+                payments.push(p.payment.id.clone());
+                match &p.ledger {
+                    Some(write) => write,
+                    None => continue,
+                }
+            }
+            _ => continue,
         };
         if let Some(client_ref) = &write.client_ref {
             refs.push(client_ref.clone());
@@ -218,9 +248,18 @@ fn prefetch<B: WriterBackend>(
             .map(|r| ((r.scope.clone(), r.key.clone()), r))
             .collect()
     };
+    let payment_versions = if payments.is_empty() {
+        HashMap::new()
+    } else {
+        w.backend
+            .load_payment_versions(&payments)?
+            .into_iter()
+            .collect()
+    };
     Ok(Loaded {
         client_refs,
         idempotency,
+        payment_versions,
     })
 }
 
@@ -307,6 +346,48 @@ fn to_command<B: WriterBackend>(
         LedgerOp::VoidHold(hold) => LedgerCommand::VoidHold { id: *hold },
         LedgerOp::ExpireHold(hold) => LedgerCommand::ExpireHold { id: *hold },
     }
+}
+
+/// Applies a payment change: checks the version, applies its ledger movement
+/// (a refusal writes nothing of the change), then queues the rows.
+fn apply_payment<B: WriterBackend>(
+    w: &mut WriterState<B>,
+    loaded: &mut Loaded,
+    rows: &mut BatchRows,
+    touched: &mut HashSet<AccountId>,
+    write: crate::PaymentWrite,
+    now: Timestamp,
+) -> Result<Option<Receipt>, Refusal> {
+    let id = write.payment.id.clone();
+    let stored = loaded.payment_versions.get(&id).copied();
+    if stored != write.expected_version {
+        return Err(Refusal {
+            code: "version_conflict".into(),
+            message: format!("payment {id} changed since it was read"),
+        });
+    }
+    let receipt = match write.ledger {
+        Some(ledger) => Some(apply_ledger(w, loaded, rows, touched, ledger, now)?),
+        None => None,
+    };
+    let mut payment = write.payment;
+    payment.version = stored.map_or(1, |v| v + 1);
+    payment.updated_at = now;
+    loaded.payment_versions.insert(id, payment.version);
+    rows.payments.push(payment);
+    rows.attempts.extend(write.attempts);
+    for event in write.events {
+        let seq = w.alloc_event();
+        rows.events.push(crate::EventRecord {
+            seq,
+            id: event.id,
+            merchant_id: event.merchant_id,
+            kind: event.kind,
+            object: event.object,
+            created_at: now,
+        });
+    }
+    Ok(receipt)
 }
 
 /// A request resolved to internal ids.

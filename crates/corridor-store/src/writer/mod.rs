@@ -62,6 +62,10 @@ pub enum WriteOp {
     },
     /// Another API key (the first operator key, at start).
     RegisterApiKey(ApiKeyRecord),
+    /// A payment change with its money movement and events.
+    Payment(Box<crate::PaymentWrite>),
+    /// Webhook endpoints and deliveries.
+    Webhooks(crate::WebhookWrite),
 }
 
 /// Why the ledger refused a request, as data that survives a replay.
@@ -82,6 +86,12 @@ pub enum WriteOutcome {
     MerchantCreated,
     /// The key was registered (or already was).
     ApiKeyRegistered,
+    /// The payment change was written (with the ledger receipt if money
+    /// moved), or refused: `version_conflict` when the payment changed since
+    /// it was read, or the ledger's refusal.
+    Payment(Result<Option<Receipt>, Refusal>),
+    /// Webhook bookkeeping was written.
+    Webhooks,
 }
 
 /// Builds the HTTP response stored under an idempotency key from the outcome,
@@ -262,6 +272,12 @@ impl<B: WriterBackend> WriterState<B> {
         let id = HoldId(self.next.hold);
         self.next.hold += 1;
         id
+    }
+
+    fn alloc_event(&mut self) -> i64 {
+        let seq = self.next.event;
+        self.next.event += 1;
+        seq
     }
 
     fn alloc_account(&mut self) -> AccountId {

@@ -1,0 +1,190 @@
+//! Rows of payments, their attempts, events and webhooks.
+
+use corridor_core::{Currency, Timestamp};
+
+use crate::records::LedgerWrite;
+
+/// What is kept of a card: never the number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardRecord {
+    /// Network (`visa`, ...).
+    pub brand: String,
+    /// Last four digits.
+    pub last4: String,
+    /// Keyed fingerprint (HMAC of the number).
+    pub fingerprint: String,
+}
+
+/// A payment as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentRecord {
+    /// `pay_...`.
+    pub id: String,
+    /// Owning merchant.
+    pub merchant_id: String,
+    /// Status code (see `corridor_core::payments::status::PaymentStatus::code`).
+    pub status: String,
+    /// Amount in minor units.
+    pub amount: i64,
+    /// Currency.
+    pub currency: Currency,
+    /// Market country (ISO 3166-1 alpha-2).
+    pub country: String,
+    /// Payment method type (`card`, `konbini`, ...).
+    pub method_type: String,
+    /// `automatic` or `manual`.
+    pub capture_method: String,
+    /// Card summary, for card payments.
+    pub card: Option<CardRecord>,
+    /// Connector of the current attempt.
+    pub connector: Option<String>,
+    /// The connector's reference for the current attempt.
+    pub connector_ref: Option<String>,
+    /// Captured so far.
+    pub amount_captured: i64,
+    /// Refunded so far.
+    pub amount_refunded: i64,
+    /// Fee charged to the merchant.
+    pub fee: i64,
+    /// What the buyer must do next, as the API's JSON.
+    pub next_action: Option<String>,
+    /// Why it was declined.
+    pub decline_code: Option<String>,
+    /// Merchant's description.
+    pub description: Option<String>,
+    /// Merchant's metadata, as JSON.
+    pub metadata: Option<String>,
+    /// When the pending action or authorization expires.
+    pub expires_at: Option<Timestamp>,
+    /// When captured funds move from pending to available.
+    pub settle_at: Option<Timestamp>,
+    /// Whether they have.
+    pub settled: bool,
+    /// Optimistic concurrency version, bumped by every write.
+    pub version: i64,
+    /// Creation time.
+    pub created_at: Timestamp,
+    /// Last change.
+    pub updated_at: Timestamp,
+}
+
+/// One try of a payment on one connector.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttemptRecord {
+    /// The payment.
+    pub payment_id: String,
+    /// Order, from 1.
+    pub seq: i64,
+    /// Connector name.
+    pub connector: String,
+    /// Idempotency key sent to the connector.
+    pub idempotency_key: String,
+    /// `approved`, `declined`, `requires_action`, `pending`, `timeout`, `error`, `unavailable`.
+    pub outcome: String,
+    /// Decline or error code.
+    pub code: Option<String>,
+    /// When it was made.
+    pub created_at: Timestamp,
+}
+
+/// An event to publish (transactional outbox).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEvent {
+    /// `evt_...`.
+    pub id: String,
+    /// Merchant it concerns.
+    pub merchant_id: String,
+    /// `payment.succeeded`, ...
+    pub kind: String,
+    /// The object, as the API's JSON.
+    pub object: String,
+}
+
+/// An event as stored, with its position in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRecord {
+    /// Position, strictly increasing.
+    pub seq: i64,
+    /// `evt_...`.
+    pub id: String,
+    /// Merchant.
+    pub merchant_id: String,
+    /// Type.
+    pub kind: String,
+    /// Object JSON.
+    pub object: String,
+    /// When it was written.
+    pub created_at: Timestamp,
+}
+
+/// A payment change: the new row, the attempts made, at most one ledger
+/// movement and the events, all in one transaction or none.
+#[derive(Debug, Clone)]
+pub struct PaymentWrite {
+    /// The payment as it is after the change.
+    pub payment: PaymentRecord,
+    /// The version read before the change; `None` for a new payment.
+    /// A different stored version refuses the write (someone else changed it).
+    pub expected_version: Option<i64>,
+    /// New attempts.
+    pub attempts: Vec<AttemptRecord>,
+    /// Money moved by the change.
+    pub ledger: Option<LedgerWrite>,
+    /// Events to publish.
+    pub events: Vec<NewEvent>,
+}
+
+/// A webhook endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookEndpointRecord {
+    /// `we_...`.
+    pub id: String,
+    /// Owner.
+    pub merchant_id: String,
+    /// Where deliveries go.
+    pub url: String,
+    /// Event types it wants (`*` for all).
+    pub events: Vec<String>,
+    /// Signing secret.
+    pub secret: String,
+    /// Creation time.
+    pub created_at: Timestamp,
+}
+
+/// One delivery of one event to one endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryRecord {
+    /// Delivery id.
+    pub id: String,
+    /// Endpoint.
+    pub endpoint_id: String,
+    /// Event position.
+    pub event_seq: i64,
+    /// `pending`, `delivered`, `failed`.
+    pub status: String,
+    /// Attempts made.
+    pub attempts: i64,
+    /// When to try next.
+    pub next_attempt_at: Timestamp,
+    /// Last HTTP status received.
+    pub last_status_code: Option<i64>,
+    /// Last error.
+    pub last_error: Option<String>,
+    /// Creation time.
+    pub created_at: Timestamp,
+    /// When it succeeded.
+    pub delivered_at: Option<Timestamp>,
+}
+
+/// Webhook bookkeeping, written by the dispatcher through the writer.
+#[derive(Debug, Clone, Default)]
+pub struct WebhookWrite {
+    /// New endpoints.
+    pub endpoints_new: Vec<WebhookEndpointRecord>,
+    /// New deliveries (ignored if the endpoint already has one for the event).
+    pub deliveries_new: Vec<DeliveryRecord>,
+    /// Deliveries after an attempt (replaces status, attempts, next_attempt_at, last_*, delivered_at).
+    pub deliveries_updated: Vec<DeliveryRecord>,
+    /// Outbox cursor to advance: (name, last event seq handled).
+    pub cursor: Option<(String, i64)>,
+}
