@@ -7,8 +7,11 @@ use axum::Router;
 
 use crate::error::ApiError;
 use crate::json::MAX_BODY_BYTES;
-use crate::routes::{adjustments, balances, health, ledger, markets, merchants, test_helpers};
+use crate::routes::{
+    adjustments, balances, health, ledger, markets, merchants, payments, test_helpers,
+};
 use crate::state::AppState;
+use crate::webhooks::{deliveries, endpoints};
 use crate::{idempotency, metrics};
 
 /// Every route, with auth, idempotency, metrics and the body limit.
@@ -21,11 +24,26 @@ pub fn router(state: AppState) -> Router {
         .route("/balance_transactions", get(balances::balance_transactions))
         .route("/ledger/verify", get(ledger::verify))
         .route("/markets", get(markets::list))
-        .route("/markets/{country}", get(markets::get));
+        .route("/markets/{country}", get(markets::get))
+        .route("/payments", post(payments::create).get(payments::list))
+        .route("/payments/{id}", get(payments::get))
+        .route("/payments/{id}/confirm", post(payments::confirm))
+        .route("/payments/{id}/capture", post(payments::capture))
+        .route("/payments/{id}/cancel", post(payments::cancel))
+        .route(
+            "/webhook_endpoints",
+            post(endpoints::create).get(endpoints::list),
+        )
+        .route("/webhook_endpoints/{id}", get(endpoints::get))
+        .route("/webhook_endpoints/{id}/deliveries", get(deliveries::list));
     if state.test_clock().is_some() {
         v1 = v1.route(
             "/test_helpers/clock/advance",
             post(test_helpers::advance_clock),
+        );
+        v1 = v1.route(
+            "/test_helpers/payments/{id}/complete",
+            post(payments::complete),
         );
     }
     Router::new()

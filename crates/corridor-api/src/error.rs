@@ -25,6 +25,9 @@ pub struct ErrorDetail {
     /// The request field at fault, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub param: Option<String>,
+    /// The payment concerned, for declines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment: Option<String>,
 }
 
 /// An error answered to a client. Internal details never leave the server.
@@ -35,6 +38,7 @@ pub struct ApiError {
     code: String,
     message: String,
     param: Option<String>,
+    payment: Option<String>,
 }
 
 impl ApiError {
@@ -45,6 +49,7 @@ impl ApiError {
             code: code.to_string(),
             message: message.into(),
             param: None,
+            payment: None,
         }
     }
 
@@ -120,6 +125,33 @@ impl ApiError {
         )
     }
 
+    /// 402: a payment was declined; `code` is the decline reason.
+    pub fn declined(code: &str, payment_id: &str) -> Self {
+        let mut e = ApiError::new(
+            StatusCode::PAYMENT_REQUIRED,
+            "payment_error",
+            code,
+            format!("the payment was declined ({code})"),
+        );
+        e.payment = Some(payment_id.to_string());
+        e
+    }
+
+    /// 403: a compliance rule forbids this.
+    pub fn compliance(code: &str, message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::FORBIDDEN, "compliance_error", code, message)
+    }
+
+    /// 503: a provider could not be reached; nothing was charged.
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "api_error",
+            "processor_unavailable",
+            message,
+        )
+    }
+
     /// 409 for a state conflict.
     pub fn conflict(code: &str, message: impl Into<String>) -> Self {
         ApiError::new(StatusCode::CONFLICT, "conflict", code, message)
@@ -169,6 +201,7 @@ impl ApiError {
                 code: self.code.clone(),
                 message: self.message.clone(),
                 param: self.param.clone(),
+                payment: self.payment.clone(),
             },
         }
     }

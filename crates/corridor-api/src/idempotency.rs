@@ -36,6 +36,21 @@ pub struct IdempotencyContext {
     request_hash: String,
 }
 
+impl IdempotencyContext {
+    /// The key as a service completes it with its final write.
+    pub fn reply(
+        &self,
+        render: corridor_services::payments::RenderFn,
+    ) -> corridor_services::payments::Reply {
+        corridor_services::payments::Reply {
+            scope: self.scope.clone(),
+            key: self.key.clone(),
+            request_hash: self.request_hash.clone(),
+            render,
+        }
+    }
+}
+
 /// Releases the in-flight mark however the handler ends.
 struct InFlight {
     state: AppState,

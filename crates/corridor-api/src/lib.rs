@@ -14,9 +14,11 @@ mod ids;
 pub mod json;
 pub mod metrics;
 pub mod openapi;
+mod payments_setup;
 pub mod routes;
 pub mod serve;
 pub mod state;
 mod time_fmt;
+pub mod webhooks;
 
 pub use app::router;

@@ -68,9 +68,11 @@ pub async fn start(config: ServeConfig) -> Result<Running, ServeError> {
     };
     let store = Store::open(&config.store, clock, Default::default()).await?;
     let generated_operator_key = bootstrap_operator_key(&store, &config).await?;
-    let state = AppState::new(store.clone(), test_clock);
+    let payments = crate::payments_setup::start(&store, &config.data_dir)?;
+    let state = AppState::with_payments(store.clone(), test_clock, payments);
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
+    tokio::spawn(crate::webhooks::dispatcher::run(store.clone()));
     tokio::spawn(expire_holds(store));
     let app = crate::app::router(state);
     let task = tokio::spawn(async move {

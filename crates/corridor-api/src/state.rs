@@ -19,6 +19,7 @@ struct Inner {
     principals: RwLock<HashMap<String, Principal>>,
     in_flight: Mutex<HashSet<(String, String)>>,
     metrics: Metrics,
+    payments: Option<corridor_services::payments::PaymentService>,
 }
 
 impl AppState {
@@ -31,8 +32,34 @@ impl AppState {
                 principals: RwLock::new(HashMap::new()),
                 in_flight: Mutex::new(HashSet::new()),
                 metrics: Metrics::new(),
+                payments: None,
             }),
         }
+    }
+
+    /// State with the payment service.
+    pub fn with_payments(
+        store: Store,
+        test_clock: Option<TestClock>,
+        payments: corridor_services::payments::PaymentService,
+    ) -> Self {
+        let state = AppState::new(store, test_clock);
+        let inner = Inner {
+            store: state.inner.store.clone(),
+            test_clock: state.inner.test_clock.clone(),
+            principals: RwLock::new(HashMap::new()),
+            in_flight: Mutex::new(HashSet::new()),
+            metrics: state.inner.metrics.clone(),
+            payments: Some(payments),
+        };
+        AppState {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// The payment service, when connectors are configured.
+    pub fn payments(&self) -> Option<&corridor_services::payments::PaymentService> {
+        self.inner.payments.as_ref()
     }
 
     /// The store.

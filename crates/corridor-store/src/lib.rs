@@ -11,12 +11,15 @@
 mod clock;
 mod error;
 mod payment_records;
+mod payment_sql;
+mod payment_store;
 mod postgres;
 mod records;
 mod rows;
 mod sql;
 mod sqlite;
 mod store;
+mod webhook_store;
 pub mod writer;
 
 pub use clock::{Clock, SystemClock, TestClock};
@@ -24,6 +27,7 @@ pub use error::StoreError;
 pub use payment_records::*;
 pub use records::*;
 pub use store::{Store, StoreConfig};
+pub use webhook_store::{DeliveryLogEntry, DueDelivery};
 pub use writer::{
     IdempotencyCapture, LedgerWriter, Refusal, WriteOp, WriteOutcome, WriteRequest, WriteResult,
     WriterConfig, MAX_BATCH_REQUESTS,

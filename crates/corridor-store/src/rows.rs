@@ -257,3 +257,126 @@ pub(crate) fn principal(
         (other, _) => Err(StoreError::Corrupt(format!("api key kind {other}"))),
     }
 }
+
+/// Columns of `payment_sql::*` payment selects.
+pub(crate) fn payment(r: &impl SqlRow) -> Result<crate::PaymentRecord, StoreError> {
+    let opt_time = |i: usize| -> Result<Option<Timestamp>, StoreError> {
+        Ok(r.opt_int(i)?.map(Timestamp::from_unix_micros))
+    };
+    let card = match (r.opt_text(8)?, r.opt_text(9)?, r.opt_text(10)?) {
+        (Some(brand), Some(last4), Some(fingerprint)) => Some(crate::CardRecord {
+            brand,
+            last4,
+            fingerprint,
+        }),
+        _ => None,
+    };
+    Ok(crate::PaymentRecord {
+        id: r.text(0)?,
+        merchant_id: r.text(1)?,
+        status: r.text(2)?,
+        amount: r.int(3)?,
+        currency: currency(&r.text(4)?)?,
+        country: r.text(5)?,
+        method_type: r.text(6)?,
+        capture_method: r.text(7)?,
+        card,
+        connector: r.opt_text(11)?,
+        connector_ref: r.opt_text(12)?,
+        amount_captured: r.int(13)?,
+        amount_refunded: r.int(14)?,
+        fee: r.int(15)?,
+        next_action: r.opt_text(16)?,
+        decline_code: r.opt_text(17)?,
+        description: r.opt_text(18)?,
+        metadata: r.opt_text(19)?,
+        expires_at: opt_time(20)?,
+        settle_at: opt_time(21)?,
+        settled: r.int(22)? != 0,
+        version: r.int(23)?,
+        created_at: Timestamp::from_unix_micros(r.int(24)?),
+        updated_at: Timestamp::from_unix_micros(r.int(25)?),
+    })
+}
+
+/// Columns of `PAYMENT_ATTEMPTS`.
+pub(crate) fn attempt(r: &impl SqlRow) -> Result<crate::AttemptRecord, StoreError> {
+    Ok(crate::AttemptRecord {
+        payment_id: r.text(0)?,
+        seq: r.int(1)?,
+        connector: r.text(2)?,
+        idempotency_key: r.text(3)?,
+        outcome: r.text(4)?,
+        code: r.opt_text(5)?,
+        created_at: Timestamp::from_unix_micros(r.int(6)?),
+    })
+}
+
+/// Columns of `GET_WEBHOOK_ENDPOINT` and the other endpoint selects.
+pub(crate) fn webhook_endpoint(
+    r: &impl SqlRow,
+) -> Result<crate::WebhookEndpointRecord, StoreError> {
+    Ok(crate::WebhookEndpointRecord {
+        id: r.text(0)?,
+        merchant_id: r.text(1)?,
+        url: r.text(2)?,
+        events: r
+            .text(3)?
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        secret: r.text(4)?,
+        created_at: Timestamp::from_unix_micros(r.int(5)?),
+    })
+}
+
+/// The ten columns of a webhook delivery, from column `at`.
+pub(crate) fn webhook_delivery(
+    r: &impl SqlRow,
+    at: usize,
+) -> Result<crate::DeliveryRecord, StoreError> {
+    Ok(crate::DeliveryRecord {
+        id: r.text(at)?,
+        endpoint_id: r.text(at + 1)?,
+        event_seq: r.int(at + 2)?,
+        status: r.text(at + 3)?,
+        attempts: r.int(at + 4)?,
+        next_attempt_at: Timestamp::from_unix_micros(r.int(at + 5)?),
+        last_status_code: r.opt_int(at + 6)?,
+        last_error: r.opt_text(at + 7)?,
+        created_at: Timestamp::from_unix_micros(r.int(at + 8)?),
+        delivered_at: r.opt_int(at + 9)?.map(Timestamp::from_unix_micros),
+    })
+}
+
+/// The six columns of an event (`seq, id, merchant_id, type, object, created_at`), from column `at`.
+pub(crate) fn event(r: &impl SqlRow, at: usize) -> Result<crate::EventRecord, StoreError> {
+    Ok(crate::EventRecord {
+        seq: r.int(at)?,
+        id: r.text(at + 1)?,
+        merchant_id: r.text(at + 2)?,
+        kind: r.text(at + 3)?,
+        object: r.text(at + 4)?,
+        created_at: Timestamp::from_unix_micros(r.int(at + 5)?),
+    })
+}
+
+/// Columns of `DUE_WEBHOOK_DELIVERIES`.
+pub(crate) fn due_delivery(r: &impl SqlRow) -> Result<crate::DueDelivery, StoreError> {
+    Ok(crate::DueDelivery {
+        delivery: webhook_delivery(r, 0)?,
+        url: r.text(10)?,
+        secret: r.text(11)?,
+        event: event(r, 12)?,
+    })
+}
+
+/// Columns of `LIST_WEBHOOK_DELIVERIES_*`.
+pub(crate) fn delivery_log_entry(r: &impl SqlRow) -> Result<crate::DeliveryLogEntry, StoreError> {
+    Ok(crate::DeliveryLogEntry {
+        delivery: webhook_delivery(r, 0)?,
+        event_id: r.text(10)?,
+        event_type: r.text(11)?,
+    })
+}

@@ -240,3 +240,37 @@ pub const LOAD_CLIENT_REFS_POSTGRES: &str =
 
 pub const LOAD_ACCOUNT_BY_ID: &str =
     "SELECT id, forbids_negative, posted, held_out, held_in, owner, currency, kind FROM accounts WHERE id = $1";
+
+// Webhooks: endpoints, the outbox cursor, fan-out and delivery reads.
+
+pub const GET_WEBHOOK_ENDPOINT: &str =
+    "SELECT id, merchant_id, url, events, secret, created_at FROM webhook_endpoints WHERE id = $1";
+
+pub const LIST_WEBHOOK_ENDPOINTS_FIRST: &str = "SELECT id, merchant_id, url, events, secret, created_at FROM webhook_endpoints WHERE merchant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2";
+
+pub const LIST_WEBHOOK_ENDPOINTS_AFTER: &str = "SELECT e.id, e.merchant_id, e.url, e.events, e.secret, e.created_at FROM webhook_endpoints e, webhook_endpoints c WHERE c.id = $1 AND e.merchant_id = $2 AND (e.created_at < c.created_at OR (e.created_at = c.created_at AND e.id < c.id)) ORDER BY e.created_at DESC, e.id DESC LIMIT $3";
+
+/// Endpoints of every merchant with an event in `($1, $2]`.
+pub const WEBHOOK_ENDPOINTS_FOR_EVENTS: &str = "SELECT id, merchant_id, url, events, secret, created_at FROM webhook_endpoints WHERE merchant_id IN (SELECT DISTINCT merchant_id FROM events WHERE seq > $1 AND seq <= $2) ORDER BY created_at, id";
+
+pub const EVENTS_AFTER: &str =
+    "SELECT seq, id, merchant_id, type, object, created_at FROM events WHERE seq > $1 ORDER BY seq LIMIT $2";
+
+pub const GET_OUTBOX_CURSOR: &str = "SELECT event_seq FROM outbox_cursors WHERE name = $1";
+
+/// Due deliveries with what sending needs: delivery (0-9), endpoint url and
+/// secret (10-11), event (12-17).
+pub const DUE_WEBHOOK_DELIVERIES: &str = "SELECT d.id, d.endpoint_id, d.event_seq, d.status, d.attempts, d.next_attempt_at, d.last_status_code, d.last_error, d.created_at, d.delivered_at, \
+    e.url, e.secret, v.seq, v.id, v.merchant_id, v.type, v.object, v.created_at \
+    FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id JOIN events v ON v.seq = d.event_seq \
+    WHERE d.status = 'pending' AND d.next_attempt_at <= $1 ORDER BY d.next_attempt_at, d.id LIMIT $2";
+
+pub const GET_WEBHOOK_DELIVERY: &str = "SELECT id, endpoint_id, event_seq, status, attempts, next_attempt_at, last_status_code, last_error, created_at, delivered_at FROM webhook_deliveries WHERE id = $1";
+
+/// A delivery log page: delivery (0-9), event id and type (10-11).
+pub const LIST_WEBHOOK_DELIVERIES_FIRST: &str = "SELECT d.id, d.endpoint_id, d.event_seq, d.status, d.attempts, d.next_attempt_at, d.last_status_code, d.last_error, d.created_at, d.delivered_at, v.id, v.type \
+    FROM webhook_deliveries d JOIN events v ON v.seq = d.event_seq WHERE d.endpoint_id = $1 ORDER BY d.event_seq DESC LIMIT $2";
+
+pub const LIST_WEBHOOK_DELIVERIES_AFTER: &str = "SELECT d.id, d.endpoint_id, d.event_seq, d.status, d.attempts, d.next_attempt_at, d.last_status_code, d.last_error, d.created_at, d.delivered_at, v.id, v.type \
+    FROM webhook_deliveries d JOIN events v ON v.seq = d.event_seq, webhook_deliveries c \
+    WHERE c.id = $1 AND d.endpoint_id = $2 AND d.event_seq < c.event_seq ORDER BY d.event_seq DESC LIMIT $3";

@@ -22,7 +22,8 @@ pub enum StoreConfig {
 }
 
 #[derive(Clone, Debug)]
-enum Backend {
+pub(crate) enum Backend {
+    /// SQLite.
     Sqlite(SqliteStore),
     Postgres(PostgresStore),
 }
@@ -89,6 +90,10 @@ impl Store {
             writer,
             clock,
         })
+    }
+
+    pub(crate) fn backend(&self) -> &Backend {
+        &self.backend
     }
 
     /// `sqlite` or `postgres`.

@@ -92,6 +92,8 @@ pub enum LedgerCommand {
 pub enum BenchCommand {
     /// Durable ledger transfers per second, group commit against a naive baseline.
     Ledger(crate::bench::ledger::LedgerBenchArgs),
+    /// Card approval under static, adaptive and oracle routing through a degraded provider and an outage.
+    Routing(crate::bench::routing::RoutingBenchArgs),
 }
 
 /// `corridor markets ...`.

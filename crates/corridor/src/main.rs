@@ -30,6 +30,9 @@ fn main() -> anyhow::Result<()> {
             Command::Bench {
                 command: BenchCommand::Ledger(args),
             } => bench::ledger::run(args).await,
+            Command::Bench {
+                command: BenchCommand::Routing(args),
+            } => bench::routing::run(&args),
             Command::Markets { command } => markets::run(&command),
         }
     })
@@ -38,8 +41,10 @@ fn main() -> anyhow::Result<()> {
 fn init_tracing() {
     let filter =
         tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    // Logs go to stderr; stdout is for what commands print.
     tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_writer(std::io::stderr)
         .json()
         .init();
 }

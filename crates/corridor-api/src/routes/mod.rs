@@ -6,6 +6,7 @@ pub mod health;
 pub mod ledger;
 pub mod markets;
 pub mod merchants;
+pub mod payments;
 pub mod test_helpers;
 
 use std::collections::HashMap;

@@ -1,5 +1,6 @@
-//! Payment rules: card checks, the payment state machine, fees.
+//! Payment rules: card checks, the payment state machine, fees, routing.
 
 pub mod card;
 pub mod fees;
+pub mod routing;
 pub mod status;

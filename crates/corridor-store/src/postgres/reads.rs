@@ -22,6 +22,15 @@ impl PostgresStore {
             .map_err(|e| StoreError::PostgresPool(e.to_string()))
     }
 
+    pub(crate) async fn select<T>(
+        &self,
+        sql: &str,
+        params: Params<'_>,
+        decode: impl Fn(&tokio_postgres::Row) -> Result<T, StoreError>,
+    ) -> Result<Vec<T>, StoreError> {
+        self.all(sql, params, decode).await
+    }
+
     async fn all<T>(
         &self,
         sql: &str,

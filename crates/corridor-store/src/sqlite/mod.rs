@@ -3,6 +3,7 @@
 
 mod payments;
 mod reads;
+mod webhook_reads;
 mod writer;
 
 use std::path::Path;

@@ -13,7 +13,7 @@ use crate::sql;
 use crate::StoreError;
 
 impl SqliteStore {
-    async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
+    pub(crate) async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
@@ -25,6 +25,15 @@ impl SqliteStore {
         })
         .await
         .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+
+    /// Runs `f` with a connection and an SQL text, on a blocking thread.
+    pub(crate) async fn rows<T, F>(&self, sql: &'static str, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection, &str) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.read(move |c| f(c, sql)).await
     }
 
     pub(crate) async fn get_merchant(

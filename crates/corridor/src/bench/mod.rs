@@ -1,3 +1,4 @@
 //! Benchmarks, run from the CLI on a release build.
 
 pub mod ledger;
+pub mod routing;

@@ -10,3 +10,6 @@ mod ledger_api;
 mod markets;
 mod merchants;
 mod operations;
+mod payments;
+mod secrets;
+mod webhooks;

@@ -1,0 +1,61 @@
+//! Wiring the payment service: the sandbox providers, the fingerprint key,
+//! and the background jobs.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use corridor_connectors::sandbox::{SandboxConfig, SandboxWorld};
+use corridor_services::payments::{spawn_jobs, PaymentService};
+use corridor_store::Store;
+
+/// Seed of the simulated providers.
+const SANDBOX_SEED: u64 = 20_261_126;
+/// How often the simulated providers run their due events.
+const SANDBOX_TICK: Duration = Duration::from_millis(100);
+
+/// Starts the simulated providers on the store's clock and the payment service over them.
+pub fn start(store: &Store, data_dir: &Path) -> std::io::Result<PaymentService> {
+    let clock = store.clock().clone();
+    let world = SandboxWorld::standard(
+        SandboxConfig::virtual_time(SANDBOX_SEED),
+        corridor_connectors::Clock::from_fn(move || clock.now()),
+    );
+    let notifications = world.subscribe();
+    world.spawn_ticker(SANDBOX_TICK);
+    let key = fingerprint_key(data_dir)?;
+    let service = PaymentService::new(
+        store.clone(),
+        world.connectors(),
+        &key,
+        crate::routes::payments::event_render(),
+    );
+    spawn_jobs(service.clone(), Some(notifications));
+    let _ = Arc::clone(&world);
+    Ok(service)
+}
+
+/// The key of card fingerprints, generated once into `<data dir>/fingerprint.key` (0600).
+fn fingerprint_key(dir: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let path = dir.join("fingerprint.key");
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        if let Ok(key) = hex::decode(text.trim()) {
+            if key.len() == 32 {
+                return Ok(key);
+            }
+        }
+    }
+    std::fs::create_dir_all(dir)?;
+    let key: [u8; 32] = rand::random();
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&path)?;
+    file.write_all(hex::encode(key).as_bytes())?;
+    file.sync_all()?;
+    Ok(key.to_vec())
+}

@@ -1,0 +1,505 @@
+//! Payments: create, confirm, capture, cancel, get, list.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use corridor_services::payments::{
+    Answer, CardInput, PaymentError, PaymentInput, PaymentService, PaymentSnapshot, RenderFn,
+};
+use corridor_store::{Principal, StoredResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{list_params, ListResponse};
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::idempotency::{error_response, json_response, stored, IdempotencyContext};
+use crate::json::ApiJson;
+use crate::state::AppState;
+use crate::time_fmt::rfc3339;
+
+/// Longest description.
+const MAX_DESCRIPTION_CHARS: usize = 1000;
+
+/// The payment method in a request.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentMethodBody {
+    /// `card`, `alipay`, `konbini`, ...
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Card number.
+    pub number: Option<String>,
+    /// Card expiry month.
+    pub exp_month: Option<i64>,
+    /// Card expiry year.
+    pub exp_year: Option<i64>,
+    /// Card security code.
+    pub cvc: Option<String>,
+    /// IBAN (SEPA debit).
+    pub iban: Option<String>,
+    /// UPI address.
+    pub vpa: Option<String>,
+}
+
+/// The buyer.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerBody {
+    /// Name.
+    pub name: Option<String>,
+    /// Email.
+    pub email: Option<String>,
+}
+
+/// `POST /v1/payments` body.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePayment {
+    /// Minor units.
+    pub amount: i64,
+    /// ISO 4217.
+    pub currency: String,
+    /// Buyer's market (ISO 3166-1 alpha-2).
+    pub country: String,
+    /// How the buyer pays.
+    pub payment_method: PaymentMethodBody,
+    /// `automatic` (default) or `manual`.
+    pub capture_method: Option<String>,
+    /// Confirm at once.
+    pub confirm: Option<bool>,
+    /// Description.
+    pub description: Option<String>,
+    /// The buyer.
+    pub customer: Option<CustomerBody>,
+    /// Free-form key-value pairs.
+    #[schema(value_type = Object)]
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// `POST /v1/payments/{id}/confirm` body (the method may be given here).
+#[derive(Debug, Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmPayment {
+    /// How the buyer pays.
+    pub payment_method: Option<PaymentMethodBody>,
+}
+
+/// `POST /v1/payments/{id}/capture` body.
+#[derive(Debug, Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct CapturePayment {
+    /// At most the authorized amount; default all of it.
+    pub amount: Option<i64>,
+}
+
+/// One attempt.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttemptObject {
+    /// Connector.
+    pub connector: String,
+    /// Outcome.
+    pub outcome: String,
+    /// Decline or error code.
+    pub code: Option<String>,
+}
+
+/// Card summary.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CardObject {
+    /// Network.
+    pub brand: String,
+    /// Last four digits.
+    pub last4: String,
+    /// Keyed fingerprint.
+    pub fingerprint: String,
+}
+
+/// A payment.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PaymentObject {
+    /// `pay_...`.
+    pub id: String,
+    /// Always `payment`.
+    pub object: &'static str,
+    /// Status.
+    pub status: String,
+    /// Minor units.
+    pub amount: i64,
+    /// ISO 4217.
+    pub currency: String,
+    /// Market.
+    pub country: String,
+    /// Method type.
+    pub payment_method_type: String,
+    /// `automatic` or `manual`.
+    pub capture_method: String,
+    /// Card summary.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub card: Option<CardObject>,
+    /// Connector of the current attempt.
+    pub connector: Option<String>,
+    /// Every attempt.
+    pub attempts: Vec<AttemptObject>,
+    /// Captured.
+    pub amount_captured: i64,
+    /// Refunded.
+    pub amount_refunded: i64,
+    /// Fee.
+    pub fee: i64,
+    /// What the buyer must do.
+    #[schema(value_type = Object)]
+    pub next_action: Option<serde_json::Value>,
+    /// Decline reason.
+    pub decline_code: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Metadata.
+    #[schema(value_type = Object)]
+    pub metadata: Option<serde_json::Value>,
+    /// Creation time.
+    pub created_at: String,
+}
+
+/// The payment's JSON object.
+pub fn object(s: &PaymentSnapshot) -> PaymentObject {
+    let p = &s.payment;
+    PaymentObject {
+        id: p.id.clone(),
+        object: "payment",
+        status: p.status.clone(),
+        amount: p.amount,
+        currency: p.currency.code().to_string(),
+        country: p.country.clone(),
+        payment_method_type: p.method_type.clone(),
+        capture_method: p.capture_method.clone(),
+        card: p.card.as_ref().map(|c| CardObject {
+            brand: c.brand.clone(),
+            last4: c.last4.clone(),
+            fingerprint: c.fingerprint.clone(),
+        }),
+        connector: p.connector.clone(),
+        attempts: s
+            .attempts
+            .iter()
+            .map(|a| AttemptObject {
+                connector: a.connector.clone(),
+                outcome: a.outcome.clone(),
+                code: a.code.clone(),
+            })
+            .collect(),
+        amount_captured: p.amount_captured,
+        amount_refunded: p.amount_refunded,
+        fee: p.fee,
+        next_action: p
+            .next_action
+            .as_deref()
+            .and_then(|t| serde_json::from_str(t).ok()),
+        decline_code: p.decline_code.clone(),
+        description: p.description.clone(),
+        metadata: p
+            .metadata
+            .as_deref()
+            .and_then(|t| serde_json::from_str(t).ok()),
+        created_at: rfc3339(p.created_at),
+    }
+}
+
+/// Renders a payment for events (`200` with the object).
+pub fn event_render() -> RenderFn {
+    Arc::new(|s: &PaymentSnapshot| json_response(StatusCode::OK, &object(s)))
+}
+
+/// Renders the HTTP answer of an operation: the payment, or the decline.
+fn http_render(success: StatusCode) -> RenderFn {
+    Arc::new(move |s: &PaymentSnapshot| {
+        if s.payment.status == "failed" {
+            let code = s
+                .payment
+                .decline_code
+                .clone()
+                .unwrap_or_else(|| "declined".into());
+            error_response(&ApiError::declined(&code, &s.payment.id))
+        } else {
+            json_response(success, &object(s))
+        }
+    })
+}
+
+fn service(state: &AppState) -> ApiResult<&PaymentService> {
+    state
+        .payments()
+        .ok_or_else(|| ApiError::unavailable("no payment providers are configured"))
+}
+
+fn merchant_of(caller: &Caller) -> ApiResult<String> {
+    match &caller.principal {
+        Principal::Merchant(id) => Ok(id.clone()),
+        Principal::Operator => Err(ApiError::forbidden(
+            "payments are made with the merchant's key",
+        )),
+    }
+}
+
+fn scope(caller: &Caller) -> Option<&str> {
+    match &caller.principal {
+        Principal::Merchant(id) => Some(id),
+        Principal::Operator => None,
+    }
+}
+
+fn map_error(e: PaymentError) -> ApiError {
+    match e {
+        PaymentError::Invalid {
+            param,
+            code,
+            message,
+        } => ApiError::invalid(&param, code, message),
+        PaymentError::Blocked { code, message } => ApiError::compliance(code, message),
+        PaymentError::NotFound(id) => ApiError::not_found("payment", &id),
+        PaymentError::State { code, message } => ApiError::conflict(code, message),
+        PaymentError::Declined { payment, code } => ApiError::declined(&code, &payment.payment.id),
+        PaymentError::Unavailable(message) => ApiError::unavailable(message),
+        PaymentError::Store(e) => ApiError::internal(e),
+    }
+}
+
+fn answer(result: Result<Answer, PaymentError>, render: &RenderFn) -> ApiResult<Response> {
+    match result.map_err(map_error)? {
+        Answer::Payment(s) => Ok(stored(render(&s))),
+        Answer::Replayed(r) => Ok(replayed(r)),
+    }
+}
+
+fn replayed(r: StoredResponse) -> Response {
+    let mut response = stored(r);
+    response.headers_mut().insert(
+        "idempotent-replayed",
+        axum::http::HeaderValue::from_static("true"),
+    );
+    response
+}
+
+/// A JSON body that may be absent (an empty body means all defaults).
+fn optional_body<T: Default + serde::de::DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        Ok(T::default())
+    } else {
+        crate::json::parse(bytes)
+    }
+}
+
+fn input(merchant: String, body: &CreatePayment) -> ApiResult<PaymentInput> {
+    if body
+        .description
+        .as_ref()
+        .is_some_and(|d| d.chars().count() > MAX_DESCRIPTION_CHARS)
+    {
+        return Err(ApiError::invalid(
+            "description",
+            "parameter_invalid",
+            format!("at most {MAX_DESCRIPTION_CHARS} characters"),
+        ));
+    }
+    let m = &body.payment_method;
+    let card = (m.kind == "card").then(|| CardInput {
+        number: m.number.clone().unwrap_or_default(),
+        exp_month: m.exp_month.unwrap_or(0),
+        exp_year: m.exp_year.unwrap_or(0),
+        cvc: m.cvc.clone().unwrap_or_default(),
+    });
+    Ok(PaymentInput {
+        merchant_id: merchant,
+        amount: body.amount,
+        currency: body.currency.clone(),
+        country: body.country.clone(),
+        method_type: m.kind.clone(),
+        card,
+        iban: m.iban.clone(),
+        vpa: m.vpa.clone(),
+        capture_method: body.capture_method.clone(),
+        confirm: body.confirm.unwrap_or(false),
+        description: body.description.clone(),
+        metadata: body
+            .metadata
+            .as_ref()
+            .map(|m| serde_json::Value::Object(m.clone()).to_string()),
+    })
+}
+
+/// Creates (and with `confirm`, confirms) a payment.
+#[utoipa::path(post, path = "/v1/payments", request_body = CreatePayment,
+    responses((status = 201, body = PaymentObject), (status = 400, body = crate::error::ErrorBody), (status = 402, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    idem: Option<Extension<IdempotencyContext>>,
+    ApiJson(body): ApiJson<CreatePayment>,
+) -> ApiResult<Response> {
+    let merchant = merchant_of(&caller)?;
+    let render = http_render(StatusCode::CREATED);
+    let reply = idem.map(|e| e.0.reply(render.clone()));
+    answer(
+        service(&state)?
+            .create(input(merchant, &body)?, reply)
+            .await,
+        &render,
+    )
+}
+
+/// A payment.
+#[utoipa::path(get, path = "/v1/payments/{id}", params(("id" = String, Path)), responses((status = 200, body = PaymentObject), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<PaymentObject>> {
+    let snapshot = service(&state)?
+        .get(&id, scope(&caller))
+        .await
+        .map_err(map_error)?;
+    Ok(Json(object(&snapshot)))
+}
+
+/// The merchant's payments, newest first.
+#[utoipa::path(get, path = "/v1/payments", responses((status = 200, body = ListResponse<PaymentObject>)))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<HashMap<String, String>>,
+) -> ApiResult<Json<ListResponse<PaymentObject>>> {
+    let params = list_params(&query)?;
+    let merchant = caller.merchant_scope(params.merchant.as_deref())?;
+    let service = service(&state)?;
+    if let Some(after) = &params.starting_after {
+        service.get(after, Some(&merchant)).await.map_err(|_| {
+            ApiError::invalid(
+                "starting_after",
+                "resource_missing",
+                format!("no such payment: '{after}'"),
+            )
+        })?;
+    }
+    let page = state
+        .store()
+        .payments(&merchant, params.limit, params.starting_after.as_deref())
+        .await?;
+    let mut data = Vec::with_capacity(page.items.len());
+    for payment in page.items {
+        let attempts = state.store().payment_attempts(&payment.id).await?;
+        data.push(object(&PaymentSnapshot { payment, attempts }));
+    }
+    Ok(Json(ListResponse {
+        data,
+        has_more: page.has_more,
+    }))
+}
+
+/// Confirms a payment.
+#[utoipa::path(post, path = "/v1/payments/{id}/confirm", params(("id" = String, Path)), request_body = ConfirmPayment, responses((status = 200, body = PaymentObject), (status = 402, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn confirm(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    idem: Option<Extension<IdempotencyContext>>,
+    body: axum::body::Bytes,
+) -> ApiResult<Response> {
+    let merchant = merchant_of(&caller)?;
+    let service = service(&state)?;
+    let current = service.get(&id, Some(&merchant)).await.map_err(map_error)?;
+    let p = &current.payment;
+    let body: ConfirmPayment = optional_body(&body)?;
+    let method = body.payment_method.unwrap_or(PaymentMethodBody {
+        kind: p.method_type.clone(),
+        number: None,
+        exp_month: None,
+        exp_year: None,
+        cvc: None,
+        iban: None,
+        vpa: None,
+    });
+    let request = CreatePayment {
+        amount: p.amount,
+        currency: p.currency.code().to_string(),
+        country: p.country.clone(),
+        payment_method: method,
+        capture_method: Some(p.capture_method.clone()),
+        confirm: Some(true),
+        description: None,
+        customer: None,
+        metadata: None,
+    };
+    let render = http_render(StatusCode::OK);
+    let reply = idem.map(|e| e.0.reply(render.clone()));
+    answer(
+        service
+            .confirm(
+                &id,
+                Some(&merchant),
+                input(merchant.clone(), &request)?,
+                reply,
+            )
+            .await,
+        &render,
+    )
+}
+
+/// Captures an authorized payment.
+#[utoipa::path(post, path = "/v1/payments/{id}/capture", params(("id" = String, Path)), request_body = CapturePayment, responses((status = 200, body = PaymentObject), (status = 400, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn capture(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    idem: Option<Extension<IdempotencyContext>>,
+    body: axum::body::Bytes,
+) -> ApiResult<Response> {
+    let merchant = merchant_of(&caller)?;
+    let render = http_render(StatusCode::OK);
+    let reply = idem.map(|e| e.0.reply(render.clone()));
+    let amount = optional_body::<CapturePayment>(&body)?.amount;
+    answer(
+        service(&state)?
+            .capture(&id, Some(&merchant), amount, reply)
+            .await,
+        &render,
+    )
+}
+
+/// Cancels a payment that is not captured.
+#[utoipa::path(post, path = "/v1/payments/{id}/cancel", params(("id" = String, Path)), responses((status = 200, body = PaymentObject), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn cancel(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    idem: Option<Extension<IdempotencyContext>>,
+) -> ApiResult<Response> {
+    let merchant = merchant_of(&caller)?;
+    let render = http_render(StatusCode::OK);
+    let reply = idem.map(|e| e.0.reply(render.clone()));
+    answer(
+        service(&state)?.cancel(&id, Some(&merchant), reply).await,
+        &render,
+    )
+}
+
+/// Sandbox: the buyer completes the pending action.
+#[utoipa::path(post, path = "/v1/test_helpers/payments/{id}/complete", params(("id" = String, Path)), responses((status = 200, body = PaymentObject)))]
+pub async fn complete(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let service = service(&state)?;
+    service.get(&id, scope(&caller)).await.map_err(map_error)?;
+    let render = http_render(StatusCode::OK);
+    match service.complete_action(&id).await {
+        Err(PaymentError::Declined { payment, .. }) => {
+            Ok((StatusCode::OK, Json(object(&payment))).into_response())
+        }
+        other => answer(other, &render),
+    }
+}

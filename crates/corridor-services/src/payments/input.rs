@@ -1,0 +1,273 @@
+//! Turning a payment request into a validated payment, by the market's rules.
+
+use corridor_connectors::{CaptureMode, CardDetails, MethodType, PaymentMethod};
+use corridor_core::payments::card::{check_cvc, CardError, CardNumber, Expiry};
+use corridor_core::{Amount, CountryCode, Currency, Timestamp};
+use corridor_markets::{markets, MarketStatus};
+
+use super::PaymentError;
+
+/// Card details as the merchant sent them.
+#[derive(Debug, Clone)]
+pub struct CardInput {
+    /// The number (spaces allowed).
+    pub number: String,
+    /// 1-12.
+    pub exp_month: i64,
+    /// Two or four digits.
+    pub exp_year: i64,
+    /// 3 or 4 digits.
+    pub cvc: String,
+}
+
+/// A payment request as received (fields not yet checked against the market).
+#[derive(Debug, Clone)]
+pub struct PaymentInput {
+    /// Owning merchant.
+    pub merchant_id: String,
+    /// Minor units.
+    pub amount: i64,
+    /// ISO 4217 code, any case.
+    pub currency: String,
+    /// Buyer's market, ISO 3166-1 alpha-2.
+    pub country: String,
+    /// Method type (`card`, `konbini`, ...).
+    pub method_type: String,
+    /// Card details, for cards.
+    pub card: Option<CardInput>,
+    /// IBAN, for SEPA debits.
+    pub iban: Option<String>,
+    /// UPI virtual payment address, for UPI.
+    pub vpa: Option<String>,
+    /// `automatic` (default) or `manual`.
+    pub capture_method: Option<String>,
+    /// Confirm at once.
+    pub confirm: bool,
+    /// Merchant's description.
+    pub description: Option<String>,
+    /// Merchant's metadata, as JSON text.
+    pub metadata: Option<String>,
+}
+
+/// A payment the market allows.
+#[derive(Debug, Clone)]
+pub struct NewPayment {
+    /// Owning merchant.
+    pub merchant_id: String,
+    /// Amount.
+    pub amount: Amount,
+    /// Currency.
+    pub currency: Currency,
+    /// Market.
+    pub country: CountryCode,
+    /// How the buyer pays.
+    pub method: PaymentMethod,
+    /// Capture mode.
+    pub capture: CaptureMode,
+    /// Whether the market's rules require strong customer authentication.
+    pub sca_required: bool,
+    /// Days until captured funds are available.
+    pub settlement_days: i64,
+    /// Confirm at once.
+    pub confirm: bool,
+    /// Description.
+    pub description: Option<String>,
+    /// Metadata JSON.
+    pub metadata: Option<String>,
+}
+
+/// Days until funds settle when the knowledge base has no figure.
+const DEFAULT_SETTLEMENT_DAYS: i64 = 2;
+
+/// Checks a request against money rules, the market and the method.
+pub(crate) fn validate(input: PaymentInput, now: Timestamp) -> Result<NewPayment, PaymentError> {
+    let amount = Amount::positive(input.amount).map_err(|_| {
+        PaymentError::invalid(
+            "amount",
+            "amount_invalid",
+            "amount must be a positive integer in minor units",
+        )
+    })?;
+    let currency = Currency::parse(&input.currency)
+        .map_err(|e| PaymentError::invalid("currency", "currency_invalid", e.to_string()))?;
+    let country = CountryCode::parse(&input.country)
+        .map_err(|e| PaymentError::invalid("country", "country_invalid", e.to_string()))?;
+    let market = markets().get(country).ok_or_else(|| {
+        PaymentError::invalid(
+            "country",
+            "market_unknown",
+            format!("Corridor does not serve {}", country.as_str()),
+        )
+    })?;
+    if market.status() == MarketStatus::Blocked {
+        return Err(PaymentError::Blocked {
+            code: "market_blocked",
+            message: format!(
+                "payments to {} are blocked by comprehensive sanctions",
+                market.name()
+            ),
+        });
+    }
+    let param = "payment_method.type";
+    let method_type = corridor_markets::MethodType::parse(&input.method_type).map_err(|_| {
+        PaymentError::invalid(
+            param,
+            "payment_method_unknown",
+            format!("unknown payment method type '{}'", input.method_type),
+        )
+    })?;
+    let method = market.method(method_type).ok_or_else(|| {
+        PaymentError::invalid(
+            param,
+            "payment_method_not_available",
+            format!(
+                "{} is not offered in {}",
+                method_type.as_str(),
+                market.name()
+            ),
+        )
+    })?;
+    if !method.supports(currency) {
+        return Err(PaymentError::invalid(
+            "currency",
+            "currency_not_supported",
+            format!(
+                "{} in {} does not take {}",
+                method_type.as_str(),
+                market.name(),
+                currency.code()
+            ),
+        ));
+    }
+    if let Some(limit) = method.limit(currency) {
+        if !limit.allows(amount.minor()) {
+            return Err(PaymentError::invalid(
+                "amount",
+                "amount_outside_limits",
+                limit_message(limit, method_type, currency),
+            ));
+        }
+    }
+    let method = details(&input, method_type, now)?;
+    let capture = match input.capture_method.as_deref() {
+        None | Some("automatic") => CaptureMode::Automatic,
+        Some("manual") => CaptureMode::Manual,
+        Some(other) => {
+            return Err(PaymentError::invalid(
+                "capture_method",
+                "parameter_invalid",
+                format!("capture_method must be automatic or manual, not '{other}'"),
+            ))
+        }
+    };
+    Ok(NewPayment {
+        merchant_id: input.merchant_id,
+        amount,
+        currency,
+        country,
+        sca_required: method.method_type() == MethodType::Card
+            && markets().sca_required(country, amount.minor(), currency),
+        method,
+        capture,
+        settlement_days: market
+            .method(method_type)
+            .and_then(|m| m.settlement_days())
+            .map_or(DEFAULT_SETTLEMENT_DAYS, i64::from),
+        confirm: input.confirm,
+        description: input.description,
+        metadata: input.metadata,
+    })
+}
+
+fn limit_message(
+    limit: &corridor_markets::AmountLimit,
+    method: corridor_markets::MethodType,
+    currency: Currency,
+) -> String {
+    let bound = |v: Option<i64>| v.map_or("-".to_string(), |m| m.to_string());
+    format!(
+        "{} takes {} amounts from {} to {} (minor units)",
+        method.as_str(),
+        currency.code(),
+        bound(limit.min_minor()),
+        bound(limit.max_minor())
+    )
+}
+
+/// The connector-level method with its details, checked.
+fn details(
+    input: &PaymentInput,
+    method_type: corridor_markets::MethodType,
+    now: Timestamp,
+) -> Result<PaymentMethod, PaymentError> {
+    let connector_type = MethodType::parse(method_type.as_str()).ok_or_else(|| {
+        PaymentError::invalid(
+            "payment_method.type",
+            "payment_method_not_supported",
+            format!(
+                "Corridor's providers do not process {} yet",
+                method_type.as_str()
+            ),
+        )
+    })?;
+    match connector_type {
+        MethodType::Card => card(input.card.as_ref(), now),
+        MethodType::SepaDebit => {
+            let iban = required(input.iban.as_deref(), "payment_method.iban")?;
+            Ok(PaymentMethod::SepaDebit {
+                iban: iban.to_string(),
+            })
+        }
+        MethodType::Upi => {
+            let vpa = required(input.vpa.as_deref(), "payment_method.vpa")?;
+            if !vpa.contains('@') {
+                return Err(PaymentError::invalid(
+                    "payment_method.vpa",
+                    "parameter_invalid",
+                    "a UPI address looks like name@bank",
+                ));
+            }
+            Ok(PaymentMethod::Upi {
+                vpa: vpa.to_string(),
+            })
+        }
+        other => PaymentMethod::without_details(other).ok_or_else(|| {
+            PaymentError::invalid(
+                "payment_method.type",
+                "payment_method_not_supported",
+                "this method needs details",
+            )
+        }),
+    }
+}
+
+fn required<'a>(value: Option<&'a str>, param: &str) -> Result<&'a str, PaymentError> {
+    value.filter(|v| !v.trim().is_empty()).ok_or_else(|| {
+        PaymentError::invalid(param, "parameter_missing", format!("{param} is required"))
+    })
+}
+
+fn card(card: Option<&CardInput>, now: Timestamp) -> Result<PaymentMethod, PaymentError> {
+    let card = card.ok_or_else(|| {
+        PaymentError::invalid(
+            "payment_method.number",
+            "parameter_missing",
+            "card details are required",
+        )
+    })?;
+    let as_error = |e: CardError| {
+        PaymentError::invalid(
+            &format!("payment_method.{}", e.param()),
+            e.code(),
+            e.to_string(),
+        )
+    };
+    let number = CardNumber::parse(&card.number).map_err(as_error)?;
+    let expiry = Expiry::parse(card.exp_month, card.exp_year, now).map_err(as_error)?;
+    check_cvc(&card.cvc, number.brand()).map_err(as_error)?;
+    Ok(PaymentMethod::Card(CardDetails {
+        number,
+        expiry,
+        cvc: card.cvc.clone(),
+    }))
+}

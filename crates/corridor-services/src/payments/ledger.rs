@@ -1,0 +1,94 @@
+//! The money of a payment, as ledger movements.
+//!
+//! Capture: the gross amount arrives in the platform's clearing account (the
+//! provider owes it), the merchant's `pending` balance gets the net, platform
+//! revenue the fee. Settlement, after the method's delay: the net moves from
+//! `pending` to `available`. Each movement has a client reference, so it
+//! happens once whatever retries.
+
+use corridor_core::ledger::{AccountKind, Side, TxnMeta};
+use corridor_core::{Amount, Currency};
+use corridor_store::{AccountKey, LedgerOp, LedgerWrite, Owner, TransferLeg};
+
+fn key(owner: Owner, currency: Currency, kind: AccountKind) -> AccountKey {
+    AccountKey {
+        owner,
+        currency,
+        kind,
+    }
+}
+
+/// The movement of capturing `gross` with `fee` for a merchant.
+pub(crate) fn capture(
+    payment_id: &str,
+    capture_no: i64,
+    merchant: &str,
+    currency: Currency,
+    gross: Amount,
+    fee: Amount,
+) -> LedgerWrite {
+    let net = gross.checked_sub(fee).unwrap_or(Amount::ZERO);
+    let mut legs = vec![TransferLeg {
+        account: key(Owner::Platform, currency, AccountKind::PlatformClearing),
+        side: Side::Debit,
+        amount: gross,
+    }];
+    if !net.is_zero() {
+        let pending = key(
+            Owner::Merchant(merchant.to_string()),
+            currency,
+            AccountKind::MerchantPending,
+        );
+        legs.push(TransferLeg {
+            account: pending,
+            side: Side::Credit,
+            amount: net,
+        });
+    }
+    if !fee.is_zero() {
+        legs.push(TransferLeg {
+            account: key(Owner::Platform, currency, AccountKind::PlatformRevenue),
+            side: Side::Credit,
+            amount: fee,
+        });
+    }
+    LedgerWrite {
+        client_ref: Some(format!("capture:{payment_id}:{capture_no}")),
+        op: LedgerOp::Transfer(legs),
+        meta: TxnMeta {
+            kind: "payment".into(),
+            source_id: Some(payment_id.to_string()),
+            description: None,
+        },
+    }
+}
+
+/// The movement of settling a payment's net amount.
+pub(crate) fn settle(
+    payment_id: &str,
+    merchant: &str,
+    currency: Currency,
+    net: Amount,
+) -> LedgerWrite {
+    let owner = || Owner::Merchant(merchant.to_string());
+    LedgerWrite {
+        client_ref: Some(format!("settle:{payment_id}")),
+        op: LedgerOp::Transfer(vec![
+            TransferLeg {
+                account: key(owner(), currency, AccountKind::MerchantPending),
+                side: Side::Debit,
+                amount: net,
+            },
+            TransferLeg {
+                account: key(owner(), currency, AccountKind::MerchantAvailable),
+                side: Side::Credit,
+                amount: net,
+            },
+        ]),
+        meta: TxnMeta {
+            kind: "payment_settlement".into(),
+            source_id: Some(payment_id.to_string()),
+            description: None,
+        },
+    }
+}

@@ -1,0 +1,469 @@
+//! The operations on a payment.
+
+use corridor_connectors::{
+    CancelRequest, CaptureRequest, ChargeResponse, IdempotencyKey, PaymentMethod,
+};
+use corridor_core::payments::status::{transition, PaymentEvent, PaymentStatus};
+use corridor_core::{Amount, Timestamp};
+use corridor_store::{CardRecord, PaymentRecord, StoredResponse};
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+
+use super::attempts::Ended;
+use super::input::validate;
+use super::outcome::{apply, captured, Context};
+use super::persist::{status_event, Change, Written};
+use super::{NewPayment, PaymentError, PaymentInput, PaymentService, PaymentSnapshot, Reply};
+
+/// Times a provider's answer is re-applied after losing a race.
+const MAX_UPDATE_TRIES: usize = 3;
+
+/// What an operation answers.
+#[derive(Debug)]
+pub enum Answer {
+    /// The payment after the operation.
+    Payment(Box<PaymentSnapshot>),
+    /// The idempotency key was completed earlier: its stored response.
+    Replayed(StoredResponse),
+}
+
+impl PaymentService {
+    fn now(&self) -> Timestamp {
+        self.store.clock().now()
+    }
+
+    /// Creates a payment and, with `confirm`, confirms it.
+    pub async fn create(
+        &self,
+        input: PaymentInput,
+        reply: Option<Reply>,
+    ) -> Result<Answer, PaymentError> {
+        let now = self.now();
+        let new = validate(input, now)?;
+        let id = match &reply {
+            // Derived from the idempotency key: a retry after a crash finds the same payment.
+            Some(r) => format!(
+                "pay_{}",
+                &hex::encode(Sha256::digest(format!("{}\n{}", r.scope, r.key)))[..24]
+            ),
+            None => {
+                use rand::distr::{Alphanumeric, SampleString};
+                format!("pay_{}", Alphanumeric.sample_string(&mut rand::rng(), 24))
+            }
+        };
+        if let Some(existing) = self.store.payment(&id).await? {
+            let attempts = self.store.payment_attempts(&id).await?;
+            return Ok(Answer::Payment(Box::new(PaymentSnapshot {
+                payment: existing,
+                attempts,
+            })));
+        }
+        let snapshot = PaymentSnapshot {
+            payment: self.row(&id, &new, now),
+            attempts: Vec::new(),
+        };
+        let change = Change {
+            before: None,
+            snapshot,
+            new_attempts: 0,
+            ledger: None,
+            event: Some("payment.created"),
+        };
+        if !new.confirm {
+            return self.written(change, reply).await;
+        }
+        let Answer::Payment(created) = self.written(change, None).await? else {
+            return Err(PaymentError::state(
+                "payment_changed",
+                "the payment was created concurrently",
+            ));
+        };
+        self.run_confirmation(*created, &new, reply).await
+    }
+
+    /// Confirms a payment created without `confirm`.
+    pub async fn confirm(
+        &self,
+        id: &str,
+        merchant: Option<&str>,
+        input: PaymentInput,
+        reply: Option<Reply>,
+    ) -> Result<Answer, PaymentError> {
+        let snapshot = self.get(id, merchant).await?;
+        if snapshot.payment.status != PaymentStatus::RequiresPaymentMethod.code() {
+            return Err(PaymentError::state(
+                "payment_unexpected_state",
+                format!(
+                    "a payment that is {} cannot be confirmed",
+                    snapshot.payment.status
+                ),
+            ));
+        }
+        let new = validate(input, self.now())?;
+        self.run_confirmation(snapshot, &new, reply).await
+    }
+
+    async fn run_confirmation(
+        &self,
+        snapshot: PaymentSnapshot,
+        new: &NewPayment,
+        reply: Option<Reply>,
+    ) -> Result<Answer, PaymentError> {
+        let now = self.now();
+        let id = snapshot.payment.id.clone();
+        let first_seq = i64::try_from(snapshot.attempts.len()).unwrap_or(i64::MAX) + 1;
+        let (ended, attempts) = self.attempt(&id, new, first_seq, now).await;
+        let ctx = self.context(&snapshot.payment, now).await?;
+        let before = snapshot.payment.clone();
+        let (payment, ledger) = match ended {
+            Ended::Answered {
+                connector,
+                response,
+            } => match apply(
+                &before,
+                &connector,
+                &response,
+                PaymentEvent::Confirmed,
+                &ctx,
+            ) {
+                Some(applied) => (applied.payment, applied.ledger),
+                None => {
+                    return Err(PaymentError::state(
+                        "payment_unexpected_state",
+                        "the provider's answer does not fit the payment's state",
+                    ))
+                }
+            },
+            Ended::Unknown { connector } => {
+                let mut p = before.clone();
+                p.status = PaymentStatus::Processing.code().into();
+                p.connector = Some(connector);
+                (p, None)
+            }
+            Ended::Exhausted { last_code } => {
+                let mut p = before.clone();
+                p.status = PaymentStatus::Failed.code().into();
+                p.decline_code = Some(last_code);
+                (p, None)
+            }
+        };
+        let mut all = snapshot.attempts;
+        let new_attempts = attempts.len();
+        all.extend(attempts);
+        let event = Some(status_event(&payment.status));
+        let change = Change {
+            before: Some(before.version),
+            snapshot: PaymentSnapshot {
+                payment,
+                attempts: all,
+            },
+            new_attempts,
+            ledger,
+            event,
+        };
+        self.declined_or(self.written(change, reply).await?)
+    }
+
+    /// Turns a stored failed payment into the decline error the API answers with.
+    fn declined_or(&self, answer: Answer) -> Result<Answer, PaymentError> {
+        match answer {
+            Answer::Payment(s) if s.payment.status == PaymentStatus::Failed.code() => {
+                let code = s
+                    .payment
+                    .decline_code
+                    .clone()
+                    .unwrap_or_else(|| "declined".into());
+                Err(PaymentError::Declined { payment: s, code })
+            }
+            other => Ok(other),
+        }
+    }
+
+    /// Captures an authorized payment, in full or in part.
+    pub async fn capture(
+        &self,
+        id: &str,
+        merchant: Option<&str>,
+        amount: Option<i64>,
+        reply: Option<Reply>,
+    ) -> Result<Answer, PaymentError> {
+        let snapshot = self.get(id, merchant).await?;
+        let before = snapshot.payment.clone();
+        let status = PaymentStatus::parse(&before.status)
+            .ok_or_else(|| PaymentError::state("payment_unexpected_state", "unknown status"))?;
+        transition(status, PaymentEvent::Capture)
+            .map_err(|e| PaymentError::state("payment_unexpected_state", e.to_string()))?;
+        let amount = match amount {
+            None => Amount::positive(before.amount).map_err(|_| {
+                PaymentError::invalid("amount", "amount_invalid", "nothing to capture")
+            })?,
+            Some(a) => {
+                let a = Amount::positive(a).map_err(|_| {
+                    PaymentError::invalid(
+                        "amount",
+                        "amount_invalid",
+                        "amount must be a positive integer",
+                    )
+                })?;
+                if a.minor() > before.amount {
+                    return Err(PaymentError::invalid(
+                        "amount",
+                        "amount_too_large",
+                        format!("at most {} can be captured", before.amount),
+                    ));
+                }
+                a
+            }
+        };
+        let (connector, reference) = self.connector_of(&before)?;
+        let key = IdempotencyKey::parse(&format!("{id}-capture"))
+            .map_err(|_| PaymentError::state("payment_unexpected_state", "bad key"))?;
+        connector
+            .capture(CaptureRequest {
+                idempotency_key: key,
+                reference,
+                amount,
+            })
+            .await
+            .map_err(|e| {
+                PaymentError::Unavailable(format!("the provider could not capture: {e}"))
+            })?;
+        let now = self.now();
+        let ctx = self.context(&before, now).await?;
+        let mut payment = before.clone();
+        payment.status = PaymentStatus::Succeeded.code().into();
+        payment.expires_at = None;
+        let ledger = Some(captured(&mut payment, amount, &ctx));
+        let change = Change {
+            before: Some(before.version),
+            snapshot: PaymentSnapshot {
+                payment,
+                attempts: snapshot.attempts,
+            },
+            new_attempts: 0,
+            ledger,
+            event: Some("payment.succeeded"),
+        };
+        self.written(change, reply).await
+    }
+
+    /// Cancels a payment that is not captured.
+    pub async fn cancel(
+        &self,
+        id: &str,
+        merchant: Option<&str>,
+        reply: Option<Reply>,
+    ) -> Result<Answer, PaymentError> {
+        let snapshot = self.get(id, merchant).await?;
+        let before = snapshot.payment.clone();
+        let status = PaymentStatus::parse(&before.status)
+            .ok_or_else(|| PaymentError::state("payment_unexpected_state", "unknown status"))?;
+        let to = transition(status, PaymentEvent::Cancel)
+            .map_err(|e| PaymentError::state("payment_unexpected_state", e.to_string()))?;
+        if let Ok((connector, reference)) = self.connector_of(&before) {
+            let key = IdempotencyKey::parse(&format!("{id}-cancel"))
+                .map_err(|_| PaymentError::state("payment_unexpected_state", "bad key"))?;
+            connector
+                .cancel(CancelRequest {
+                    idempotency_key: key,
+                    reference,
+                })
+                .await
+                .map_err(|e| {
+                    PaymentError::Unavailable(format!("the provider could not cancel: {e}"))
+                })?;
+        }
+        let mut payment = before.clone();
+        payment.status = to.code().into();
+        payment.next_action = None;
+        payment.expires_at = None;
+        let change = Change {
+            before: Some(before.version),
+            snapshot: PaymentSnapshot {
+                payment,
+                attempts: snapshot.attempts,
+            },
+            new_attempts: 0,
+            ledger: None,
+            event: Some("payment.canceled"),
+        };
+        self.written(change, reply).await
+    }
+
+    /// Sandbox: the buyer completes the pending action (3DS, redirect, QR, voucher).
+    pub async fn complete_action(&self, id: &str) -> Result<Answer, PaymentError> {
+        let snapshot = self.get(id, None).await?;
+        if snapshot.payment.status != PaymentStatus::RequiresAction.code() {
+            return Err(PaymentError::state(
+                "payment_unexpected_state",
+                format!(
+                    "a payment that is {} has no pending action",
+                    snapshot.payment.status
+                ),
+            ));
+        }
+        let (connector, reference) = self.connector_of(&snapshot.payment)?;
+        let response = connector.complete_action(&reference).await.map_err(|e| {
+            PaymentError::Unavailable(format!("the provider could not complete the action: {e}"))
+        })?;
+        self.apply_update(
+            snapshot,
+            connector.name(),
+            &response,
+            PaymentEvent::ActionCompleted,
+        )
+        .await
+    }
+
+    /// Applies a provider's answer (a notification, or the result of an action).
+    /// The same answer can arrive twice at once (the action's reply and the
+    /// provider's notification): a write that lost the race re-reads the
+    /// payment and applies the answer again, which then changes nothing.
+    pub(crate) async fn apply_update(
+        &self,
+        mut snapshot: PaymentSnapshot,
+        connector: &str,
+        response: &ChargeResponse,
+        event: fn(corridor_core::payments::status::ConnectorOutcome) -> PaymentEvent,
+    ) -> Result<Answer, PaymentError> {
+        for _ in 0..MAX_UPDATE_TRIES {
+            let before = snapshot.payment.clone();
+            let ctx = self.context(&before, self.now()).await?;
+            let Some(applied) = apply(&before, connector, response, event, &ctx) else {
+                return Ok(Answer::Payment(Box::new(snapshot)));
+            };
+            let event = Some(status_event(&applied.payment.status));
+            let attempts = snapshot.attempts.clone();
+            let change = Change {
+                before: Some(before.version),
+                snapshot: PaymentSnapshot {
+                    payment: applied.payment,
+                    attempts,
+                },
+                new_attempts: 0,
+                ledger: applied.ledger,
+                event,
+            };
+            match self.written(change, None).await {
+                Err(PaymentError::State {
+                    code: "payment_changed",
+                    ..
+                }) => snapshot = self.get(&before.id, None).await?,
+                other => return other,
+            }
+        }
+        Err(PaymentError::state(
+            "payment_changed",
+            "the payment kept changing; retry",
+        ))
+    }
+
+    pub(crate) async fn written(
+        &self,
+        change: Change,
+        reply: Option<Reply>,
+    ) -> Result<Answer, PaymentError> {
+        Ok(match self.write(change, reply).await? {
+            Written::Done(s) => Answer::Payment(s),
+            Written::Replayed(r) => Answer::Replayed(r),
+        })
+    }
+
+    pub(crate) fn connector_of(
+        &self,
+        p: &PaymentRecord,
+    ) -> Result<(std::sync::Arc<dyn corridor_connectors::Connector>, String), PaymentError> {
+        let name = p.connector.as_deref().ok_or_else(|| {
+            PaymentError::state(
+                "payment_unexpected_state",
+                "the payment has no provider charge",
+            )
+        })?;
+        let reference = p.connector_ref.clone().ok_or_else(|| {
+            PaymentError::state(
+                "payment_unexpected_state",
+                "the payment has no provider charge",
+            )
+        })?;
+        let connector = self
+            .connectors
+            .iter()
+            .find(|c| c.name() == name)
+            .cloned()
+            .ok_or_else(|| {
+                PaymentError::Unavailable(format!("provider {name} is not configured"))
+            })?;
+        Ok((connector, reference))
+    }
+
+    pub(crate) async fn context(
+        &self,
+        p: &PaymentRecord,
+        now: Timestamp,
+    ) -> Result<Context, PaymentError> {
+        let merchant = self
+            .store
+            .merchant(&p.merchant_id)
+            .await?
+            .ok_or_else(|| PaymentError::NotFound(p.merchant_id.clone()))?;
+        let settlement_days = corridor_core::CountryCode::parse(&p.country)
+            .ok()
+            .zip(corridor_markets::MethodType::parse(&p.method_type).ok())
+            .and_then(|(c, m)| {
+                corridor_markets::markets()
+                    .method(c, m)
+                    .and_then(|m| m.settlement_days())
+            })
+            .map_or(2, i64::from);
+        Ok(Context {
+            merchant_country: merchant.country,
+            settlement_days,
+            now,
+        })
+    }
+
+    fn row(&self, id: &str, new: &NewPayment, now: Timestamp) -> PaymentRecord {
+        let card = match &new.method {
+            PaymentMethod::Card(c) => Some(CardRecord {
+                brand: c.number.brand().code().into(),
+                last4: c.number.last4().into(),
+                fingerprint: self.fingerprint(c.number.expose_digits()),
+            }),
+            _ => None,
+        };
+        PaymentRecord {
+            id: id.to_string(),
+            merchant_id: new.merchant_id.clone(),
+            status: PaymentStatus::RequiresPaymentMethod.code().into(),
+            amount: new.amount.minor(),
+            currency: new.currency,
+            country: new.country.as_str().into(),
+            method_type: new.method.method_type().code().into(),
+            capture_method: new.capture.code().into(),
+            card,
+            connector: None,
+            connector_ref: None,
+            amount_captured: 0,
+            amount_refunded: 0,
+            fee: 0,
+            next_action: None,
+            decline_code: None,
+            description: new.description.clone(),
+            metadata: new.metadata.clone(),
+            expires_at: None,
+            settle_at: None,
+            settled: false,
+            version: 0,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    /// A keyed fingerprint: the same card gives the same value, which can't be reversed.
+    fn fingerprint(&self, digits: &str) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.fingerprint_key)
+            .expect("HMAC takes keys of any length");
+        mac.update(digits.as_bytes());
+        hex::encode(&mac.finalize().into_bytes()[..16])
+    }
+}

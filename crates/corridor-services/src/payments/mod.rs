@@ -1,0 +1,113 @@
+//! Payments: create, confirm with routing and safe retries, capture, cancel,
+//! buyer actions, asynchronous results, expiry and settlement.
+
+mod attempts;
+mod error;
+mod fees;
+mod input;
+mod jobs;
+mod ledger;
+mod lifecycle;
+mod outcome;
+mod persist;
+
+use std::sync::Arc;
+
+use corridor_connectors::Connector;
+use corridor_store::{AttemptRecord, PaymentRecord, Store, StoredResponse};
+
+pub use error::PaymentError;
+pub use input::{CardInput, NewPayment, PaymentInput};
+pub use jobs::spawn_jobs;
+pub use lifecycle::Answer;
+
+/// A payment with its attempts, as the API renders it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentSnapshot {
+    /// The payment row.
+    pub payment: PaymentRecord,
+    /// Every attempt, in order.
+    pub attempts: Vec<AttemptRecord>,
+}
+
+/// Renders a snapshot as the response stored under an idempotency key.
+pub type RenderFn = Arc<dyn Fn(&PaymentSnapshot) -> StoredResponse + Send + Sync>;
+
+/// The request's idempotency key, completed with the payment's final write.
+#[derive(Clone)]
+pub struct Reply {
+    /// Caller scope.
+    pub scope: String,
+    /// The key.
+    pub key: String,
+    /// Digest of the request.
+    pub request_hash: String,
+    /// How the response is rendered.
+    pub render: RenderFn,
+}
+
+impl std::fmt::Debug for Reply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reply")
+            .field("scope", &self.scope)
+            .field("key", &self.key)
+            .finish()
+    }
+}
+
+/// The payment service. Cheap to clone.
+#[derive(Clone)]
+pub struct PaymentService {
+    store: Store,
+    connectors: Arc<Vec<Arc<dyn Connector>>>,
+    fingerprint_key: Arc<[u8]>,
+    render: RenderFn,
+}
+
+impl std::fmt::Debug for PaymentService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PaymentService")
+            .field("connectors", &self.connectors.len())
+            .finish()
+    }
+}
+
+impl PaymentService {
+    /// A service over a store and connectors listed in static priority order.
+    /// `fingerprint_key` keys card fingerprints (keep it secret and stable);
+    /// `render` gives the API's JSON of a payment, for event payloads.
+    pub fn new(
+        store: Store,
+        connectors: Vec<Arc<dyn Connector>>,
+        fingerprint_key: &[u8],
+        render: RenderFn,
+    ) -> Self {
+        PaymentService {
+            store,
+            connectors: Arc::new(connectors),
+            fingerprint_key: Arc::from(fingerprint_key),
+            render,
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// A payment with its attempts, if the merchant owns it (`None` merchant: any).
+    pub async fn get(
+        &self,
+        id: &str,
+        merchant: Option<&str>,
+    ) -> Result<PaymentSnapshot, PaymentError> {
+        let payment = self
+            .store
+            .payment(id)
+            .await?
+            .filter(|p| merchant.is_none_or(|m| m == p.merchant_id));
+        let payment = payment.ok_or_else(|| PaymentError::NotFound(id.to_string()))?;
+        let attempts = self.store.payment_attempts(id).await?;
+        Ok(PaymentSnapshot { payment, attempts })
+    }
+}

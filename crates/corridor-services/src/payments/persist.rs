@@ -1,0 +1,107 @@
+//! Writing a payment change: the row, its attempts, its money and its event,
+//! and the caller's idempotency key, in one transaction.
+
+use corridor_store::{
+    IdempotencyCapture, LedgerWrite, NewEvent, PaymentWrite, StoredResponse, WriteOp, WriteOutcome,
+    WriteRequest, WriteResult,
+};
+
+use super::{PaymentError, PaymentService, PaymentSnapshot, Reply};
+
+/// One change to write.
+pub(crate) struct Change {
+    pub before: Option<i64>,
+    pub snapshot: PaymentSnapshot,
+    pub new_attempts: usize,
+    pub ledger: Option<LedgerWrite>,
+    pub event: Option<&'static str>,
+}
+
+/// What a write produced.
+pub(crate) enum Written {
+    /// Written; the snapshot with its new version.
+    Done(Box<PaymentSnapshot>),
+    /// The idempotency key was completed before (another node): its response.
+    Replayed(StoredResponse),
+}
+
+impl PaymentService {
+    pub(crate) async fn write(
+        &self,
+        change: Change,
+        reply: Option<Reply>,
+    ) -> Result<Written, PaymentError> {
+        let mut snapshot = change.snapshot;
+        let version = change.before.map_or(1, |v| v + 1);
+        snapshot.payment.version = version;
+        let events = match change.event {
+            Some(kind) => vec![self.event(kind, &snapshot)],
+            None => Vec::new(),
+        };
+        let fresh = snapshot.attempts.len().saturating_sub(change.new_attempts);
+        let write = PaymentWrite {
+            payment: snapshot.payment.clone(),
+            expected_version: change.before,
+            attempts: snapshot.attempts[fresh..].to_vec(),
+            ledger: change.ledger,
+            events,
+        };
+        let capture = reply.map(|r| {
+            let response = (r.render)(&snapshot);
+            IdempotencyCapture {
+                scope: r.scope,
+                key: r.key,
+                request_hash: r.request_hash,
+                respond: Box::new(move |_outcome: &WriteOutcome, _at| response.clone()),
+            }
+        });
+        let result = self
+            .store
+            .writer()
+            .submit(WriteRequest {
+                op: WriteOp::Payment(Box::new(write)),
+                idempotency: capture,
+            })
+            .await?;
+        match result {
+            WriteResult::Done {
+                outcome: WriteOutcome::Payment(Ok(_)),
+                ..
+            } => Ok(Written::Done(Box::new(snapshot))),
+            WriteResult::Done {
+                outcome: WriteOutcome::Payment(Err(refusal)),
+                ..
+            } if refusal.code == "version_conflict" => Err(PaymentError::state(
+                "payment_changed",
+                "the payment changed while this request ran; retry",
+            )),
+            WriteResult::Done { outcome, .. } => Err(PaymentError::Store(
+                corridor_store::StoreError::Corrupt(format!("payment write refused: {outcome:?}")),
+            )),
+            WriteResult::AlreadyCompleted(record) => Ok(Written::Replayed(record.response)),
+        }
+    }
+
+    fn event(&self, kind: &str, snapshot: &PaymentSnapshot) -> NewEvent {
+        use rand::distr::{Alphanumeric, SampleString};
+        NewEvent {
+            id: format!("evt_{}", Alphanumeric.sample_string(&mut rand::rng(), 24)),
+            merchant_id: snapshot.payment.merchant_id.clone(),
+            kind: kind.to_string(),
+            object: (self.render)(snapshot).body,
+        }
+    }
+}
+
+/// The event type announcing a status.
+pub(crate) fn status_event(status: &str) -> &'static str {
+    match status {
+        "requires_action" => "payment.requires_action",
+        "processing" => "payment.processing",
+        "requires_capture" => "payment.requires_capture",
+        "succeeded" => "payment.succeeded",
+        "failed" => "payment.failed",
+        "canceled" => "payment.canceled",
+        _ => "payment.updated",
+    }
+}

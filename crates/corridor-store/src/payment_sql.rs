@@ -1,0 +1,53 @@
+//! SQL for payment reads, shared by both backends.
+
+macro_rules! payment_columns {
+    () => {
+        "p.id, p.merchant_id, p.status, p.amount, p.currency, p.country, p.method_type, p.capture_method, \
+         p.card_brand, p.card_last4, p.card_fingerprint, p.connector, p.connector_ref, p.amount_captured, \
+         p.amount_refunded, p.fee, p.next_action, p.decline_code, p.description, p.metadata, p.expires_at, \
+         p.settle_at, p.settled, p.version, p.created_at, p.updated_at"
+    };
+}
+
+pub const GET_PAYMENT: &str = concat!(
+    "SELECT ",
+    payment_columns!(),
+    " FROM payments p WHERE p.id = $1"
+);
+
+pub const LIST_PAYMENTS_FIRST: &str = concat!(
+    "SELECT ",
+    payment_columns!(),
+    " FROM payments p WHERE p.merchant_id = $1 ORDER BY p.created_at DESC, p.id DESC LIMIT $2"
+);
+
+pub const LIST_PAYMENTS_AFTER: &str = concat!(
+    "SELECT ",
+    payment_columns!(),
+    " FROM payments p, payments c WHERE c.id = $1 AND p.merchant_id = $2 \
+     AND (p.created_at < c.created_at OR (p.created_at = c.created_at AND p.id < c.id)) \
+     ORDER BY p.created_at DESC, p.id DESC LIMIT $3"
+);
+
+pub const PAYMENT_BY_CONNECTOR_REF: &str = concat!(
+    "SELECT ",
+    payment_columns!(),
+    " FROM payments p WHERE p.connector = $1 AND p.connector_ref = $2"
+);
+
+pub const PAYMENTS_DUE_SETTLEMENT: &str = concat!(
+    "SELECT ",
+    payment_columns!(),
+    " FROM payments p WHERE p.settled = 0 AND p.settle_at <= $1 ORDER BY p.settle_at LIMIT $2"
+);
+
+pub const PAYMENTS_DUE_EXPIRY: &str = concat!(
+    "SELECT ",
+    payment_columns!(),
+    " FROM payments p WHERE p.status IN ('requires_action', 'processing', 'requires_capture') \
+     AND p.expires_at <= $1 ORDER BY p.expires_at LIMIT $2"
+);
+
+pub const PAYMENT_ATTEMPTS: &str =
+    "SELECT payment_id, seq, connector, idempotency_key, outcome, code, created_at \
+    FROM payment_attempts WHERE payment_id = $1 ORDER BY seq";
