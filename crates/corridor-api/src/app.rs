@@ -41,10 +41,15 @@ pub fn router(state: AppState) -> Router {
             "/test_helpers/clock/advance",
             post(test_helpers::advance_clock),
         );
-        v1 = v1.route(
-            "/test_helpers/payments/{id}/complete",
-            post(payments::complete),
-        );
+        v1 = v1
+            .route(
+                "/test_helpers/payments/{id}/complete",
+                post(payments::complete),
+            )
+            .route(
+                "/test_helpers/connectors/{name}/faults",
+                post(test_helpers::schedule_fault),
+            );
     }
     Router::new()
         .route("/health", get(health::health))

@@ -21,6 +21,7 @@ use crate::routes;
         routes::markets::list,
         routes::markets::get,
         routes::test_helpers::advance_clock,
+        routes::test_helpers::schedule_fault,
         routes::payments::create,
         routes::payments::get,
         routes::payments::list,

@@ -15,7 +15,10 @@ const SANDBOX_SEED: u64 = 20_261_126;
 const SANDBOX_TICK: Duration = Duration::from_millis(100);
 
 /// Starts the simulated providers on the store's clock and the payment service over them.
-pub fn start(store: &Store, data_dir: &Path) -> std::io::Result<PaymentService> {
+pub fn start(
+    store: &Store,
+    data_dir: &Path,
+) -> std::io::Result<(PaymentService, Arc<SandboxWorld>)> {
     let clock = store.clock().clone();
     let world = SandboxWorld::standard(
         SandboxConfig::virtual_time(SANDBOX_SEED),
@@ -31,8 +34,7 @@ pub fn start(store: &Store, data_dir: &Path) -> std::io::Result<PaymentService> 
         crate::routes::payments::event_render(),
     );
     spawn_jobs(service.clone(), Some(notifications));
-    let _ = Arc::clone(&world);
-    Ok(service)
+    Ok((service, world))
 }
 
 /// The key of card fingerprints, generated once into `<data dir>/fingerprint.key` (0600).

@@ -68,8 +68,15 @@ pub async fn start(config: ServeConfig) -> Result<Running, ServeError> {
     };
     let store = Store::open(&config.store, clock, Default::default()).await?;
     let generated_operator_key = bootstrap_operator_key(&store, &config).await?;
-    let payments = crate::payments_setup::start(&store, &config.data_dir)?;
-    let state = AppState::with_payments(store.clone(), test_clock, payments);
+    let (payments, sandbox) = crate::payments_setup::start(&store, &config.data_dir)?;
+    let state = AppState::new(
+        store.clone(),
+        test_clock,
+        Some(crate::state::Payments {
+            service: payments,
+            sandbox,
+        }),
+    );
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     tokio::spawn(crate::webhooks::dispatcher::run(store.clone()));

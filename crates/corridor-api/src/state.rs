@@ -19,12 +19,22 @@ struct Inner {
     principals: RwLock<HashMap<String, Principal>>,
     in_flight: Mutex<HashSet<(String, String)>>,
     metrics: Metrics,
-    payments: Option<corridor_services::payments::PaymentService>,
+    payments: Option<Payments>,
+}
+
+/// The payment service and the simulated providers behind it.
+#[derive(Clone, Debug)]
+pub struct Payments {
+    /// The service.
+    pub service: corridor_services::payments::PaymentService,
+    /// The sandbox world of simulated providers.
+    pub sandbox: Arc<corridor_connectors::sandbox::SandboxWorld>,
 }
 
 impl AppState {
-    /// State over a store; `test_clock` is set in sandbox mode.
-    pub fn new(store: Store, test_clock: Option<TestClock>) -> Self {
+    /// State over a store; `test_clock` is set in sandbox mode; `payments`
+    /// when payment providers are configured.
+    pub fn new(store: Store, test_clock: Option<TestClock>, payments: Option<Payments>) -> Self {
         AppState {
             inner: Arc::new(Inner {
                 store,
@@ -32,34 +42,19 @@ impl AppState {
                 principals: RwLock::new(HashMap::new()),
                 in_flight: Mutex::new(HashSet::new()),
                 metrics: Metrics::new(),
-                payments: None,
+                payments,
             }),
-        }
-    }
-
-    /// State with the payment service.
-    pub fn with_payments(
-        store: Store,
-        test_clock: Option<TestClock>,
-        payments: corridor_services::payments::PaymentService,
-    ) -> Self {
-        let state = AppState::new(store, test_clock);
-        let inner = Inner {
-            store: state.inner.store.clone(),
-            test_clock: state.inner.test_clock.clone(),
-            principals: RwLock::new(HashMap::new()),
-            in_flight: Mutex::new(HashSet::new()),
-            metrics: state.inner.metrics.clone(),
-            payments: Some(payments),
-        };
-        AppState {
-            inner: Arc::new(inner),
         }
     }
 
     /// The payment service, when connectors are configured.
     pub fn payments(&self) -> Option<&corridor_services::payments::PaymentService> {
-        self.inner.payments.as_ref()
+        self.inner.payments.as_ref().map(|p| &p.service)
+    }
+
+    /// The simulated providers.
+    pub fn sandbox(&self) -> Option<&Arc<corridor_connectors::sandbox::SandboxWorld>> {
+        self.inner.payments.as_ref().map(|p| &p.sandbox)
     }
 
     /// The store.

@@ -51,3 +51,99 @@ pub async fn advance_clock(
         now: rfc3339(state.store().clock().now()),
     }))
 }
+
+/// Longest scheduled fault: one day.
+const MAX_FAULT_SECONDS: i64 = 24 * 3600;
+
+/// `POST /v1/test_helpers/connectors/{name}/faults` body.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleFault {
+    /// `outage`, `server_errors` or `timeouts`.
+    pub kind: String,
+    /// How long, from now.
+    pub seconds: i64,
+    /// Share of calls hit, 1-100 (not for outages).
+    pub rate_pct: Option<u8>,
+}
+
+/// A scheduled fault.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FaultObject {
+    /// The simulated provider.
+    pub connector: String,
+    /// The fault.
+    pub kind: String,
+    /// Start.
+    pub from: String,
+    /// End.
+    pub until: String,
+}
+
+/// Sandbox: schedules a provider outage, 5xx burst or timeouts starting now (operators).
+#[utoipa::path(post, path = "/v1/test_helpers/connectors/{name}/faults", params(("name" = String, Path)), request_body = ScheduleFault,
+    responses((status = 201, body = FaultObject), (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn schedule_fault(
+    State(state): State<AppState>,
+    caller: Caller,
+    axum::extract::Path(name): axum::extract::Path<String>,
+    ApiJson(body): ApiJson<ScheduleFault>,
+) -> ApiResult<(axum::http::StatusCode, Json<FaultObject>)> {
+    caller.require_operator()?;
+    let world = state
+        .sandbox()
+        .filter(|_| state.test_clock().is_some())
+        .ok_or_else(|| ApiError::not_found("endpoint", "faults"))?;
+    if !(1..=MAX_FAULT_SECONDS).contains(&body.seconds) {
+        return Err(ApiError::invalid(
+            "seconds",
+            "parameter_invalid",
+            format!("seconds must be from 1 to {MAX_FAULT_SECONDS}"),
+        ));
+    }
+    let rate = match body.rate_pct {
+        Some(r @ 1..=100) => f64::from(r) / 100.0,
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "rate_pct",
+                "parameter_invalid",
+                "rate_pct must be from 1 to 100",
+            ))
+        }
+        None => 1.0,
+    };
+    use corridor_connectors::sandbox::{Fault, FaultKind};
+    let kind = match body.kind.as_str() {
+        "outage" => FaultKind::Outage,
+        "server_errors" => FaultKind::ServerErrors { rate },
+        "timeouts" => FaultKind::Timeouts {
+            rate,
+            processed_rate: 0.5,
+        },
+        other => {
+            return Err(ApiError::invalid(
+                "kind",
+                "parameter_invalid",
+                format!("unknown fault kind '{other}'"),
+            ))
+        }
+    };
+    let now = state.store().clock().now();
+    let fault = Fault::new(&name, now, body.seconds, kind);
+    let (from, until) = (fault.from, fault.until);
+    world.schedule_fault(fault).map_err(|e| match e {
+        corridor_connectors::sandbox::SandboxError::UnknownPsp(_) => {
+            ApiError::not_found("connector", &name)
+        }
+        other => ApiError::conflict("too_many_faults", other.to_string()),
+    })?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(FaultObject {
+            connector: name,
+            kind: body.kind,
+            from: rfc3339(from),
+            until: rfc3339(until),
+        }),
+    ))
+}

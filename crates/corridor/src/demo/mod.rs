@@ -1,15 +1,28 @@
 //! `corridor demo`: an embedded server and a scripted story against its HTTP API.
 
+mod payments_story;
+
 use anyhow::{bail, Context};
 use serde_json::{json, Value};
 
 use crate::cli::DemoArgs;
 
 /// A thin HTTP client for the demo.
-struct Client {
+pub(crate) struct Client {
     http: reqwest::Client,
     base: String,
     key: String,
+}
+
+impl Client {
+    /// The same client with another API key.
+    pub(crate) fn with_key(&self, key: &str) -> Client {
+        Client {
+            http: self.http.clone(),
+            base: self.base.clone(),
+            key: key.to_string(),
+        }
+    }
 }
 
 impl Client {
@@ -35,12 +48,17 @@ impl Client {
         Ok((status, resp.json().await.unwrap_or(Value::Null)))
     }
 
-    async fn post(&self, path: &str, body: Value, idem: &str) -> anyhow::Result<(u16, Value)> {
+    pub(crate) async fn post(
+        &self,
+        path: &str,
+        body: Value,
+        idem: &str,
+    ) -> anyhow::Result<(u16, Value)> {
         self.send(reqwest::Method::POST, path, Some(body), Some(idem))
             .await
     }
 
-    async fn get(&self, path: &str) -> anyhow::Result<Value> {
+    pub(crate) async fn get(&self, path: &str) -> anyhow::Result<Value> {
         let (status, body) = self.send(reqwest::Method::GET, path, None, None).await?;
         if status != 200 {
             bail!("GET {path} answered {status}: {body}");
@@ -51,7 +69,8 @@ impl Client {
 
 /// Runs the demo.
 pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
-    let mut config = crate::serve_config(&args.db, args.listen, false);
+    // The demo is a sandbox story: simulated providers and an advanceable clock.
+    let mut config = crate::serve_config(&args.db, args.listen, true);
     let running = match corridor_api::serve::start(config.clone()).await {
         Ok(r) => r,
         Err(_) => {
@@ -78,6 +97,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         key,
     };
     story(&client).await?;
+    payments_story::run(&client).await?;
     if args.exit {
         return Ok(());
     }
@@ -90,7 +110,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
 }
 
 /// A run-unique suffix so repeated demos on the same data directory don't collide on idempotency keys.
-fn run_id() -> String {
+pub(crate) fn run_id() -> String {
     use rand::distr::{Alphanumeric, SampleString};
     Alphanumeric.sample_string(&mut rand::rng(), 8)
 }
@@ -183,7 +203,7 @@ async fn story(c: &Client) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn expect(status: u16, want: u16, body: &Value) -> anyhow::Result<()> {
+pub(crate) fn expect(status: u16, want: u16, body: &Value) -> anyhow::Result<()> {
     if status != want {
         bail!("expected HTTP {want}, got {status}: {body}");
     }
