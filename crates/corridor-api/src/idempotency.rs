@@ -211,7 +211,7 @@ pub async fn submit(
             scope: ctx.scope.clone(),
             key: ctx.key.clone(),
             request_hash: ctx.request_hash.clone(),
-            respond: Box::new(move |outcome, at| render(outcome, at)),
+            respond: Box::new(move |outcome, at| Some(render(outcome, at))),
         }
     });
     match state

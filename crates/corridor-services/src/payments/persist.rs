@@ -52,7 +52,10 @@ impl PaymentService {
                 scope: r.scope,
                 key: r.key,
                 request_hash: r.request_hash,
-                respond: Box::new(move |_outcome: &WriteOutcome, _at| response.clone()),
+                // Only a written change completes the key; a refused one leaves it open.
+                respond: Box::new(move |outcome: &WriteOutcome, _at| {
+                    matches!(outcome, WriteOutcome::Payment(Ok(_))).then(|| response.clone())
+                }),
             }
         });
         let result = self

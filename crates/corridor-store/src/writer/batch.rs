@@ -140,8 +140,8 @@ pub(super) fn build<B: WriterBackend>(
                 WriteOutcome::Webhooks
             }
         };
-        let response = request.idempotency.map(|cap| {
-            let response = (cap.respond)(&outcome, now);
+        let response = request.idempotency.and_then(|cap| {
+            let response = (cap.respond)(&outcome, now)?;
             let record = IdempotencyRecord {
                 scope: cap.scope,
                 key: cap.key,
@@ -153,7 +153,7 @@ pub(super) fn build<B: WriterBackend>(
                 .idempotency
                 .insert((record.scope.clone(), record.key.clone()), record.clone());
             rows.idempotency.push(record);
-            response
+            Some(response)
         });
         results.push(WriteResult::Done {
             outcome,

@@ -95,9 +95,11 @@ pub enum WriteOutcome {
 }
 
 /// Builds the HTTP response stored under an idempotency key from the outcome,
-/// inside the writer, so it commits with the effect.
+/// inside the writer, so it commits with the effect. `None` leaves the key
+/// open: the request was refused in a way a retry may get past (a version
+/// conflict), so nothing about it may be replayed.
 pub type RespondFn =
-    Box<dyn FnOnce(&WriteOutcome, corridor_core::Timestamp) -> StoredResponse + Send>;
+    Box<dyn FnOnce(&WriteOutcome, corridor_core::Timestamp) -> Option<StoredResponse> + Send>;
 
 /// An idempotency key to complete in the same transaction as the effect.
 pub struct IdempotencyCapture {

@@ -85,9 +85,11 @@ fn capture(key: &str) -> IdempotencyCapture {
         scope: "mer_a".into(),
         key: key.into(),
         request_hash: "digest".into(),
-        respond: Box::new(|outcome, _at| StoredResponse {
-            status: 201,
-            body: format!("{}", matches!(outcome, WriteOutcome::Ledger(Ok(_)))),
+        respond: Box::new(|outcome, _at| {
+            Some(StoredResponse {
+                status: 201,
+                body: format!("{}", matches!(outcome, WriteOutcome::Ledger(Ok(_)))),
+            })
         }),
     }
 }
