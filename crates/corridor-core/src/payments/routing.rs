@@ -61,15 +61,14 @@
 //! ```
 
 mod adaptive;
+mod config;
 mod decay;
 mod outcome;
 mod rules;
 mod sample;
 
-pub use adaptive::{
-    AdaptiveRouter, Estimate, RouterConfig, RouterConfigError, CONNECTORS_TRACKED_MAX,
-    STATS_KEYS_MAX,
-};
+pub use adaptive::{AdaptiveRouter, Estimate, CONNECTORS_TRACKED_MAX, STATS_KEYS_MAX};
+pub use config::{RouterConfig, RouterConfigError, EXPLORATION_PERCENT_MAX};
 pub use outcome::AttemptOutcome;
 pub use rules::{
     RoutingRule, RoutingRules, RuleError, RuleMatch, CONNECTORS_PER_RULE_MAX, RULES_MAX,

@@ -18,6 +18,7 @@ mod population;
 mod report;
 mod scenario;
 mod strategy;
+mod tally;
 
 use std::time::Instant;
 
@@ -26,9 +27,9 @@ use corridor_core::Currency;
 
 use self::attempt::Run;
 use self::population::Payment;
-use self::report::{End, Tally};
 use self::scenario::{Timeline, World};
 use self::strategy::{Kind, Strategy};
+use self::tally::{End, Tally};
 
 /// Most payments one run may simulate.
 const PAYMENTS_MAX: usize = 1_000_000;

@@ -14,9 +14,9 @@ use corridor_connectors::{
 use corridor_core::payments::routing::{AttemptOutcome, RouteContext, RoutingRules};
 
 use super::population::Payment;
-use super::report::{End, Tally};
 use super::scenario::World;
 use super::strategy::Strategy;
+use super::tally::{End, Tally};
 
 /// Most providers one payment is tried at.
 pub const ATTEMPTS_PER_PAYMENT_MAX: usize = 3;
@@ -55,9 +55,10 @@ impl<'w> Run<'w> {
         &mut self,
         payment: &Payment,
     ) -> anyhow::Result<(End, Vec<(usize, IdempotencyKey)>)> {
+        let world = self.world;
         // Payments overlap in time: each runs on its own timeline from its
         // arrival, so the world's clock follows the payment in progress.
-        self.world.clock.set(payment.arrival);
+        world.clock.set(payment.arrival);
         let context = RouteContext {
             method: MethodType::Card.code(),
             country: payment.country,
@@ -70,9 +71,8 @@ impl<'w> Run<'w> {
             &context,
             payment.arrival,
             payment.routing_draw,
-            self.world,
+            world,
         );
-        let world = self.world;
         let mut keys = Vec::new();
         let mut end = End::Exhausted;
         for (attempt, name) in order.iter().take(ATTEMPTS_PER_PAYMENT_MAX).enumerate() {

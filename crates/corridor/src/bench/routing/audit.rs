@@ -4,8 +4,8 @@
 use corridor_connectors::{ChargeOutcome, IdempotencyKey};
 
 use super::attempt::ready;
-use super::report::Tally;
 use super::scenario::World;
+use super::tally::Tally;
 
 /// Most lookups of one key before giving up on it.
 const AUDIT_LOOKUPS_MAX: u32 = 10;
