@@ -32,7 +32,8 @@ pub fn start(
         world.connectors(),
         &key,
         crate::routes::payments::event_render(),
-    );
+    )
+    .map_err(|e| std::io::Error::other(e.to_string()))?;
     spawn_jobs(service.clone(), Some(notifications));
     Ok((service, world))
 }

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use corridor_connectors::{
     ChargeOutcome, ChargeRequest, ChargeResponse, Connector, ConnectorError, IdempotencyKey,
 };
+use corridor_core::payments::routing::{AttemptOutcome, RouteContext};
 use corridor_core::Timestamp;
 use corridor_store::AttemptRecord;
 
@@ -35,19 +36,44 @@ pub(crate) enum Ended {
 }
 
 impl PaymentService {
-    /// Eligible connectors in static priority order.
-    fn candidates(&self, new: &NewPayment) -> Vec<Arc<dyn Connector>> {
+    /// Eligible connectors: the rule's list, narrowed to those whose coverage
+    /// takes the payment, ordered by the adaptive router.
+    fn candidates(&self, new: &NewPayment, now: Timestamp) -> Vec<Arc<dyn Connector>> {
         let method = new.method.method_type();
-        self.connectors
+        let ctx = route_context(new);
+        let eligible: Vec<&str> = self
+            .rules
+            .candidates(&ctx)
             .iter()
-            .filter(|c| {
-                c.coverage()
-                    .check(method, new.country, new.currency, new.amount)
-                    .is_ok()
+            .map(String::as_str)
+            .filter(|name| {
+                self.connector(name).is_some_and(|c| {
+                    c.coverage()
+                        .check(method, new.country, new.currency, new.amount)
+                        .is_ok()
+                })
             })
+            .collect();
+        let ordered = match self.router.lock() {
+            Ok(router) => router.order(&eligible, &ctx, now, rand::random::<u64>()),
+            Err(_) => eligible,
+        };
+        ordered
+            .into_iter()
+            .filter_map(|name| self.connector(name))
             .take(MAX_ATTEMPTS)
-            .cloned()
             .collect()
+    }
+
+    pub(crate) fn connector(&self, name: &str) -> Option<Arc<dyn Connector>> {
+        self.connectors.iter().find(|c| c.name() == name).cloned()
+    }
+
+    /// Teaches the router what one attempt taught.
+    fn learn(&self, connector: &str, new: &NewPayment, outcome: AttemptOutcome, now: Timestamp) {
+        if let Ok(mut router) = self.router.lock() {
+            router.record(connector, &route_context(new), outcome, now);
+        }
     }
 
     /// Runs attempts; returns how they ended and the attempt records.
@@ -58,7 +84,7 @@ impl PaymentService {
         first_seq: i64,
         now: Timestamp,
     ) -> (Ended, Vec<AttemptRecord>) {
-        let candidates = self.candidates(new);
+        let candidates = self.candidates(new, now);
         let mut records = Vec::new();
         let mut last_code = "no_connector_available".to_string();
         for (i, connector) in candidates.iter().enumerate() {
@@ -101,6 +127,7 @@ impl PaymentService {
                 },
                 other => other,
             };
+            self.learn(connector.name(), new, learned(&result), now);
             match result {
                 Ok(response) => {
                     let code = match &response.outcome {
@@ -145,6 +172,27 @@ impl PaymentService {
             }
         }
         (Ended::Exhausted { last_code }, records)
+    }
+}
+
+fn route_context(new: &NewPayment) -> RouteContext<'static> {
+    RouteContext {
+        method: new.method.method_type().code(),
+        country: new.country,
+        currency: new.currency,
+        amount: new.amount,
+    }
+}
+
+/// What an attempt's result says about the connector.
+fn learned(result: &Result<ChargeResponse, ConnectorError>) -> AttemptOutcome {
+    match result {
+        Ok(r) => match &r.outcome {
+            ChargeOutcome::Declined(d) if d.soft => AttemptOutcome::SoftDeclined,
+            ChargeOutcome::Declined(_) => AttemptOutcome::HardDeclined,
+            _ => AttemptOutcome::Approved,
+        },
+        Err(_) => AttemptOutcome::TechnicalFailure,
     }
 }
 

@@ -385,14 +385,9 @@ impl PaymentService {
                 "the payment has no provider charge",
             )
         })?;
-        let connector = self
-            .connectors
-            .iter()
-            .find(|c| c.name() == name)
-            .cloned()
-            .ok_or_else(|| {
-                PaymentError::Unavailable(format!("provider {name} is not configured"))
-            })?;
+        let connector = self.connector(name).ok_or_else(|| {
+            PaymentError::Unavailable(format!("provider {name} is not configured"))
+        })?;
         Ok((connector, reference))
     }
 

@@ -11,7 +11,9 @@ mod lifecycle;
 mod outcome;
 mod persist;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+use corridor_core::payments::routing::{AdaptiveRouter, RouterConfig, RoutingRules};
 
 use corridor_connectors::Connector;
 use corridor_store::{AttemptRecord, PaymentRecord, Store, StoredResponse};
@@ -60,6 +62,8 @@ impl std::fmt::Debug for Reply {
 pub struct PaymentService {
     store: Store,
     connectors: Arc<Vec<Arc<dyn Connector>>>,
+    rules: Arc<RoutingRules>,
+    router: Arc<Mutex<AdaptiveRouter>>,
     fingerprint_key: Arc<[u8]>,
     render: RenderFn,
 }
@@ -76,18 +80,29 @@ impl PaymentService {
     /// A service over a store and connectors listed in static priority order.
     /// `fingerprint_key` keys card fingerprints (keep it secret and stable);
     /// `render` gives the API's JSON of a payment, for event payloads.
+    /// Fails if the connectors can't form a routing table (duplicate names,
+    /// more than a rule may list).
     pub fn new(
         store: Store,
         connectors: Vec<Arc<dyn Connector>>,
         fingerprint_key: &[u8],
         render: RenderFn,
-    ) -> Self {
-        PaymentService {
+    ) -> Result<Self, PaymentError> {
+        let names: Vec<String> = connectors.iter().map(|c| c.name().to_string()).collect();
+        // Static priority is the default rule; the adaptive router reorders
+        // the eligible connectors by what it has learned.
+        let rules = RoutingRules::new(Vec::new(), names)
+            .map_err(|e| PaymentError::Unavailable(format!("routing rules: {e}")))?;
+        let router = AdaptiveRouter::new(RouterConfig::default())
+            .map_err(|e| PaymentError::Unavailable(format!("router: {e}")))?;
+        Ok(PaymentService {
             store,
             connectors: Arc::new(connectors),
+            rules: Arc::new(rules),
+            router: Arc::new(Mutex::new(router)),
             fingerprint_key: Arc::from(fingerprint_key),
             render,
-        }
+        })
     }
 
     /// The store.
