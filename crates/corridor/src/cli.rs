@@ -21,6 +21,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Start an embedded server, run a scripted cross-border story against it and print a summary.
     Demo(DemoArgs),
+    /// Run the simulated payment providers as their own HTTP server.
+    Sandbox(crate::sandbox_cmd::SandboxArgs),
     /// Ledger operations.
     Ledger {
         /// Which one.
@@ -92,6 +94,8 @@ pub enum LedgerCommand {
 pub enum BenchCommand {
     /// Durable ledger transfers per second, group commit against a naive baseline.
     Ledger(crate::bench::ledger::LedgerBenchArgs),
+    /// Confirmed card payments per second end to end over HTTP, with p50/p99 latency.
+    Payments(crate::bench::payments::PaymentsBenchArgs),
     /// Card approval under static, adaptive and oracle routing through a degraded provider and an outage.
     Routing(crate::bench::routing::RoutingBenchArgs),
 }

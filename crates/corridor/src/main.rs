@@ -4,6 +4,7 @@ mod bench;
 mod cli;
 mod demo;
 mod markets;
+mod sandbox_cmd;
 
 use clap::Parser;
 
@@ -24,12 +25,19 @@ fn main() -> anyhow::Result<()> {
                 )
             }
             Command::Demo(args) => demo::run(args).await,
+            Command::Sandbox(args) => {
+                init_tracing();
+                sandbox_cmd::run(args).await
+            }
             Command::Ledger {
                 command: LedgerCommand::Verify(db),
             } => verify(db).await,
             Command::Bench {
                 command: BenchCommand::Ledger(args),
             } => bench::ledger::run(args).await,
+            Command::Bench {
+                command: BenchCommand::Payments(args),
+            } => bench::payments::run(args).await,
             Command::Bench {
                 command: BenchCommand::Routing(args),
             } => bench::routing::run(&args),

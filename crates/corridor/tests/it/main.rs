@@ -11,5 +11,6 @@ mod markets;
 mod merchants;
 mod operations;
 mod payments;
+mod sandbox_server;
 mod secrets;
 mod webhooks;
