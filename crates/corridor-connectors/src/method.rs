@@ -17,6 +17,10 @@ pub enum MethodType {
     PayPay,
     /// KakaoPay (South Korea).
     KakaoPay,
+    /// GrabPay (Singapore, Malaysia, the Philippines).
+    GrabPay,
+    /// PromptPay (Thailand's QR payments).
+    PromptPay,
     /// iDEAL bank redirect (Netherlands).
     Ideal,
     /// Bancontact bank redirect (Belgium).
@@ -39,12 +43,14 @@ pub enum MethodType {
 
 impl MethodType {
     /// Every type, in a stable order.
-    pub const ALL: [MethodType; 14] = [
+    pub const ALL: [MethodType; 16] = [
         MethodType::Card,
         MethodType::Alipay,
         MethodType::WechatPay,
         MethodType::PayPay,
         MethodType::KakaoPay,
+        MethodType::GrabPay,
+        MethodType::PromptPay,
         MethodType::Ideal,
         MethodType::Bancontact,
         MethodType::SepaDebit,
@@ -64,6 +70,8 @@ impl MethodType {
             MethodType::WechatPay => "wechat_pay",
             MethodType::PayPay => "paypay",
             MethodType::KakaoPay => "kakao_pay",
+            MethodType::GrabPay => "grabpay",
+            MethodType::PromptPay => "promptpay",
             MethodType::Ideal => "ideal",
             MethodType::Bancontact => "bancontact",
             MethodType::SepaDebit => "sepa_debit",
@@ -94,6 +102,8 @@ pub enum Wallet {
     PayPay,
     /// KakaoPay.
     KakaoPay,
+    /// GrabPay.
+    GrabPay,
 }
 
 /// Bank redirects: the buyer approves in their online bank.
@@ -161,6 +171,8 @@ pub enum PaymentMethod {
     },
     /// Pix by QR code.
     Pix,
+    /// PromptPay by Thai QR code.
+    PromptPay,
     /// UPI collect request to this virtual payment address (`name@bank`).
     Upi {
         /// The buyer's VPA.
@@ -181,6 +193,8 @@ impl PaymentMethod {
             PaymentMethod::Wallet(Wallet::WechatPay) => MethodType::WechatPay,
             PaymentMethod::Wallet(Wallet::PayPay) => MethodType::PayPay,
             PaymentMethod::Wallet(Wallet::KakaoPay) => MethodType::KakaoPay,
+            PaymentMethod::Wallet(Wallet::GrabPay) => MethodType::GrabPay,
+            PaymentMethod::PromptPay => MethodType::PromptPay,
             PaymentMethod::BankRedirect(BankRedirect::Ideal) => MethodType::Ideal,
             PaymentMethod::BankRedirect(BankRedirect::Bancontact) => MethodType::Bancontact,
             PaymentMethod::SepaDebit { .. } => MethodType::SepaDebit,
@@ -200,6 +214,8 @@ impl PaymentMethod {
             MethodType::WechatPay => PaymentMethod::Wallet(Wallet::WechatPay),
             MethodType::PayPay => PaymentMethod::Wallet(Wallet::PayPay),
             MethodType::KakaoPay => PaymentMethod::Wallet(Wallet::KakaoPay),
+            MethodType::GrabPay => PaymentMethod::Wallet(Wallet::GrabPay),
+            MethodType::PromptPay => PaymentMethod::PromptPay,
             MethodType::Ideal => PaymentMethod::BankRedirect(BankRedirect::Ideal),
             MethodType::Bancontact => PaymentMethod::BankRedirect(BankRedirect::Bancontact),
             MethodType::Pix => PaymentMethod::Pix,

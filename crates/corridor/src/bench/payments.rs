@@ -6,10 +6,10 @@
 //! process and then as a child `corridor serve`, on a fresh database each.
 
 mod batches;
-mod cpu;
 mod load;
 mod measure;
 mod pg;
+mod procfs;
 mod report;
 mod stats;
 mod target;

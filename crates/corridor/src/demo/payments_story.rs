@@ -22,6 +22,8 @@ const SALES: &[(&str, &str, &str, i64)] = &[
     ("CN", "CNY", "alipay", 19_900),
     ("CN", "CNY", "wechat_pay", 8_800),
     ("KR", "KRW", "kakao_pay", 45_000),
+    ("SG", "SGD", "grabpay", 6_500),
+    ("TH", "THB", "promptpay", 129_000),
     ("IN", "INR", "upi", 149_900),
     ("BR", "BRL", "pix", 12_990),
     ("MX", "MXN", "oxxo", 89_900),

@@ -14,6 +14,7 @@ both_backends!(
     local_methods_follow_market_rules,
     settlement_moves_pending_to_available,
     idempotent_create_charges_once,
+    async_local_methods_complete_when_the_buyer_acts,
 );
 
 fn card(number: &str) -> Value {
@@ -288,4 +289,37 @@ async fn idempotent_create_charges_once(s: &Server) {
     assert_eq!(list.json["data"].as_array().unwrap().len(), 1);
     let pending: i64 = s.balances(&m).await.iter().map(|b| b.2).sum();
     assert_eq!(pending, 1_500 - first.json["fee"].as_i64().unwrap());
+}
+
+async fn async_local_methods_complete_when_the_buyer_acts(s: &Server) {
+    let (m, key) = s.merchant("Seller", "CNY").await;
+    let cases = [
+        ("TH", "THB", "promptpay", 129_000, "qr_code"),
+        ("SG", "SGD", "grabpay", 6_500, "redirect"),
+        ("CN", "CNY", "wechat_pay", 8_800, "qr_code"),
+        ("NL", "EUR", "ideal", 3_999, "redirect"),
+        ("BR", "BRL", "pix", 12_990, "qr_code"),
+    ];
+    for (country, currency, method, amount, action) in cases {
+        let r = pay(s, &key, json!({"amount": amount, "currency": currency, "country": country, "payment_method": {"type": method}, "confirm": true})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{method}: {}", r.json);
+        assert_eq!(r.json["status"], "requires_action", "{method}: {}", r.json);
+        assert_eq!(r.json["next_action"]["type"], action, "{method}");
+        let id = r.str("id");
+        let done = s
+            .post(
+                &format!("/v1/test_helpers/payments/{id}/complete"),
+                &key,
+                &json!({}),
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::OK, "{method}: {}", done.json);
+        assert_eq!(done.json["status"], "succeeded", "{method}: {}", done.json);
+    }
+    assert_eq!(
+        s.balances(&m).await.len(),
+        cases.len(),
+        "one pending balance per currency"
+    );
+    s.assert_verified().await;
 }

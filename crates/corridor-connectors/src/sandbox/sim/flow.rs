@@ -26,10 +26,11 @@ pub(crate) fn flow(method: MethodType) -> Flow {
         MethodType::Alipay
         | MethodType::PayPay
         | MethodType::KakaoPay
+        | MethodType::GrabPay
         | MethodType::Ideal
         | MethodType::Bancontact
         | MethodType::Klarna => Flow::Redirect,
-        MethodType::WechatPay | MethodType::Pix => Flow::QrCode,
+        MethodType::WechatPay | MethodType::Pix | MethodType::PromptPay => Flow::QrCode,
         MethodType::Upi => Flow::UpiCollect,
         MethodType::Konbini | MethodType::Oxxo | MethodType::Boleto => Flow::Voucher,
         MethodType::SepaDebit => Flow::DirectDebit,
@@ -41,7 +42,7 @@ pub(crate) fn action_expiry_seconds(timings: &Timings, method: MethodType) -> i6
     match method {
         MethodType::Card => timings.three_ds_expiry_seconds,
         MethodType::WechatPay => timings.wechat_qr_expiry_seconds,
-        MethodType::Pix => timings.pix_qr_expiry_seconds,
+        MethodType::Pix | MethodType::PromptPay => timings.pix_qr_expiry_seconds,
         MethodType::Upi => timings.upi_collect_expiry_seconds,
         MethodType::Konbini | MethodType::Oxxo | MethodType::Boleto => {
             timings.voucher_expiry_seconds

@@ -5,7 +5,8 @@ use crate::sandbox::PspProfile;
 use crate::MethodType;
 
 /// Alipay and WeChat Pay for Chinese buyers, PayPay and Konbini in Japan,
-/// KakaoPay in Korea, UPI in India, and local cards in those markets.
+/// KakaoPay in Korea, GrabPay in Southeast Asia, PromptPay in Thailand, UPI
+/// in India, and local cards in those markets.
 pub(super) fn lotus() -> PspProfile {
     let cross_border = [
         "CNY", "USD", "EUR", "GBP", "JPY", "HKD", "SGD", "AUD", "CAD",
@@ -45,6 +46,23 @@ pub(super) fn lotus() -> PspProfile {
         )
         .limits(vec![limit("KRW", 100, 2_000_000)])
         .completion(0.88),
+        method(
+            MethodType::GrabPay,
+            countries(&["SG", "MY", "PH"]),
+            currencies(&["SGD", "MYR", "PHP"]),
+            0.93,
+            fee(330, 0, &[]),
+        )
+        .completion(0.86),
+        // PromptPay: the buyer scans a Thai QR code with a banking app.
+        method(
+            MethodType::PromptPay,
+            countries(&["TH"]),
+            currencies(&["THB"]),
+            0.97,
+            fee(165, 0, &[]),
+        )
+        .completion(0.84),
         // Konbini takes ¥120 to ¥300,000 per voucher.
         method(
             MethodType::Konbini,

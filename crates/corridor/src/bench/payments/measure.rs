@@ -1,12 +1,13 @@
 //! The runs against one server: for each concurrency, the `GET /health`
 //! baseline and then the payments, each after an unmeasured warm-up, with
-//! the CPU both sides used and the writer's batches.
+//! the CPU both sides used, what the server wrote to disk and the writer's
+//! batches.
 
 use std::time::{Duration, Instant};
 
 use super::batches::{BatchLog, BatchSummary};
-use super::cpu;
 use super::load::{self, Endpoint, LoadSpec};
+use super::procfs::{self, Usage};
 use super::stats::Summary;
 use super::target::{Placement, Target};
 
@@ -54,6 +55,8 @@ pub struct Row {
     pub summary: Summary,
     /// CPU used.
     pub cpu: CpuUse,
+    /// Bytes the server process sent towards the disk (WAL, checkpoints).
+    pub disk_bytes: Option<u64>,
     /// The writer's batches during the run (payments only, when observed).
     pub batches: Option<BatchSummary>,
 }
@@ -83,17 +86,24 @@ pub async fn measure(
             };
             load::run(&client, &spec("warmup", plan.warmup, u64::MAX)).await?;
             log.clear();
-            let (server_before, client_before) = cpu_now(target);
+            let before = usage_now(target);
             let started = Instant::now();
             let summary =
                 load::run(&client, &spec("run", plan.duration, plan.max_requests)).await?;
             let wall = started.elapsed();
-            let (server_after, client_after) = cpu_now(target);
-            let cpu = match target.server_pid {
-                None => cpu::cores(client_before, client_after, wall).map(CpuUse::Shared),
-                Some(_) => cpu::cores(server_before, server_after, wall)
-                    .zip(cpu::cores(client_before, client_after, wall))
-                    .map(|(server, client)| CpuUse::Split { server, client }),
+            let after = usage_now(target);
+            let server = procfs::used(before.0, after.0, wall);
+            let this = procfs::used(before.1, after.1, wall);
+            let (cpu, disk_bytes) = match (target.server_pid, server, this) {
+                (None, _, Some(this)) => (CpuUse::Shared(this.cores), this.write_bytes),
+                (Some(_), Some(server), Some(this)) => (
+                    CpuUse::Split {
+                        server: server.cores,
+                        client: this.cores,
+                    },
+                    server.write_bytes,
+                ),
+                _ => (CpuUse::Unknown, None),
             };
             let batches = log.summary(wall).filter(|_| endpoint == Endpoint::Payment);
             let row = Row {
@@ -102,7 +112,8 @@ pub async fn measure(
                 endpoint,
                 concurrency,
                 summary,
-                cpu: cpu.unwrap_or(CpuUse::Unknown),
+                cpu,
+                disk_bytes,
                 batches,
             };
             progress(&row);
@@ -112,12 +123,10 @@ pub async fn measure(
     Ok(rows)
 }
 
-/// CPU time so far of the server process (if separate) and of this one.
-fn cpu_now(target: &Target) -> (Option<Duration>, Option<Duration>) {
-    let server = target
-        .server_pid
-        .and_then(|pid| cpu::process_time(Some(pid)));
-    (server, cpu::process_time(None))
+/// The counters so far of the server process (if separate) and of this one.
+fn usage_now(target: &Target) -> (Option<Usage>, Option<Usage>) {
+    let server = target.server_pid.and_then(|pid| procfs::usage(Some(pid)));
+    (server, procfs::usage(None))
 }
 
 fn progress(row: &Row) {

@@ -37,12 +37,16 @@ pub(crate) enum MethodBody {
     #[serde(rename = "paypay")]
     PayPay,
     KakaoPay,
+    #[serde(rename = "grabpay")]
+    GrabPay,
     Ideal,
     Bancontact,
     SepaDebit {
         iban: String,
     },
     Pix,
+    #[serde(rename = "promptpay")]
+    PromptPay,
     Upi {
         vpa: String,
     },
@@ -111,6 +115,8 @@ impl MethodBody {
             PaymentMethod::Wallet(Wallet::WechatPay) => MethodBody::WechatPay,
             PaymentMethod::Wallet(Wallet::PayPay) => MethodBody::PayPay,
             PaymentMethod::Wallet(Wallet::KakaoPay) => MethodBody::KakaoPay,
+            PaymentMethod::Wallet(Wallet::GrabPay) => MethodBody::GrabPay,
+            PaymentMethod::PromptPay => MethodBody::PromptPay,
             PaymentMethod::BankRedirect(BankRedirect::Ideal) => MethodBody::Ideal,
             PaymentMethod::BankRedirect(BankRedirect::Bancontact) => MethodBody::Bancontact,
             PaymentMethod::SepaDebit { iban } => MethodBody::SepaDebit { iban: iban.clone() },
@@ -150,6 +156,8 @@ impl MethodBody {
             MethodBody::WechatPay => PaymentMethod::Wallet(Wallet::WechatPay),
             MethodBody::PayPay => PaymentMethod::Wallet(Wallet::PayPay),
             MethodBody::KakaoPay => PaymentMethod::Wallet(Wallet::KakaoPay),
+            MethodBody::GrabPay => PaymentMethod::Wallet(Wallet::GrabPay),
+            MethodBody::PromptPay => PaymentMethod::PromptPay,
             MethodBody::Ideal => PaymentMethod::BankRedirect(BankRedirect::Ideal),
             MethodBody::Bancontact => PaymentMethod::BankRedirect(BankRedirect::Bancontact),
             MethodBody::SepaDebit { iban } => PaymentMethod::SepaDebit { iban },
