@@ -41,7 +41,8 @@ impl SqliteStore {
         id: String,
     ) -> Result<Option<MerchantRecord>, StoreError> {
         self.read(move |c| {
-            c.query_row(sql::GET_MERCHANT, [id], |r| Ok(rows::merchant(r)))
+            c.prepare_cached(sql::GET_MERCHANT)?
+                .query_row([id], |r| Ok(rows::merchant(r)))
                 .optional()?
                 .transpose()
         })
@@ -70,9 +71,8 @@ impl SqliteStore {
     ) -> Result<Option<Principal>, StoreError> {
         self.read(move |c| {
             let row: Option<(String, Option<String>)> = c
-                .query_row(sql::PRINCIPAL_FOR_KEY, [hash], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
+                .prepare_cached(sql::PRINCIPAL_FOR_KEY)?
+                .query_row([hash], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
             Ok(row
                 .map(|(kind, merchant)| rows::principal(&kind, merchant))
@@ -93,11 +93,10 @@ impl SqliteStore {
         key: String,
     ) -> Result<Option<IdempotencyRecord>, StoreError> {
         self.read(move |c| {
-            c.query_row(sql::GET_IDEMPOTENCY, [scope, key], |r| {
-                Ok(rows::idempotency(r))
-            })
-            .optional()?
-            .transpose()
+            c.prepare_cached(sql::GET_IDEMPOTENCY)?
+                .query_row([scope, key], |r| Ok(rows::idempotency(r)))
+                .optional()?
+                .transpose()
         })
         .await
     }
@@ -131,7 +130,8 @@ impl SqliteStore {
     pub(crate) async fn txn(&self, id: TxnId) -> Result<Option<TxnRecord>, StoreError> {
         self.read(move |c| {
             let header = c
-                .query_row(sql::GET_TXN, [id.0], |r| {
+                .prepare_cached(sql::GET_TXN)?
+                .query_row([id.0], |r| {
                     Ok((
                         r.get::<_, String>(1)?,
                         r.get(2)?,

@@ -120,7 +120,8 @@ pub fn print_batches(rows: &[Row]) {
         let per_payment = b.requests as f64 / (r.summary.ok as f64).max(1.0);
         println!(
             "{label}: {} batches, {per_payment:.2} writer requests per payment; requests per batch \
-             mean {:.1}, p50 {}, p99 {}, max {}; writer {:.2} ms per batch, busy {:.0}% of the run",
+             mean {:.1}, p50 {}, p99 {}, max {}; {:.2} ms per batch (build + commit + fsync), \
+             writer busy {:.0}% of the run",
             thousands(b.batches as f64),
             b.mean,
             b.p50,
@@ -132,14 +133,25 @@ pub fn print_batches(rows: &[Row]) {
     }
 }
 
-/// CPU per request, and the ceiling it implies.
+/// CPU and disk writes per OK request, and the CPU ceiling they imply.
 pub fn print_cpu(rows: &[Row]) {
     let cores = std::thread::available_parallelism().map_or(1, usize::from) as f64;
     println!();
-    println!("CPU per OK request (all threads, from /proc; 1 core-second = 1,000,000 us)");
+    println!(
+        "CPU and disk per OK request (all threads, from /proc/<pid>/stat and io; \
+         disk = bytes the server process wrote towards storage; \
+         PostgreSQL's own processes are not counted)"
+    );
     for r in rows {
         let per_s = r.summary.ok_per_s.max(1e-9);
         let us = |c: f64| c * 1e6 / per_s;
+        let disk = match r.disk_bytes {
+            Some(bytes) if bytes > 0 && r.summary.ok > 0 => format!(
+                "; disk {:.1} KiB",
+                bytes as f64 / r.summary.ok as f64 / 1024.0
+            ),
+            _ => String::new(),
+        };
         let label = format!(
             "{} {} {} x{}",
             r.backend,
@@ -149,12 +161,12 @@ pub fn print_cpu(rows: &[Row]) {
         );
         match r.cpu {
             CpuUse::Shared(c) => println!(
-                "{label}: {:.0} us (server and load generator together)",
+                "{label}: cpu {:.0} us (server and load generator together){disk}",
                 us(c)
             ),
             CpuUse::Split { server, client } => println!(
-                "{label}: server {:.0} us, load generator {:.0} us -> a server alone on {cores:.0} \
-                 cores would top out near {}/s",
+                "{label}: cpu server {:.0} us + load generator {:.0} us{disk}; the server's CPU \
+                 alone would allow {}/s on {cores:.0} cores",
                 us(server),
                 us(client),
                 thousands(cores * 1e6 / us(server).max(1e-9)),
@@ -186,7 +198,7 @@ pub fn print_targets(rows: &[Row]) {
 
 fn check(label: &str, pass: bool, measured: &str) {
     let verdict = if pass { "PASS" } else { "MISS" };
-    println!("{verdict}  {label:<44} measured {measured}");
+    println!("{verdict}  {label:<48} measured {measured}");
 }
 
 #[cfg(test)]
