@@ -156,11 +156,5 @@ fn collect<P: rusqlite::Params>(
     sql: &str,
     params: P,
 ) -> Result<Vec<PaymentRecord>, StoreError> {
-    let mut stmt = c.prepare_cached(sql)?;
-    let mut found = stmt.query(params)?;
-    let mut out = Vec::new();
-    while let Some(r) = found.next()? {
-        out.push(rows::payment(r)?);
-    }
-    Ok(out)
+    crate::sqlite::reads::collect(c, sql, params, |r| rows::payment(r))
 }

@@ -2,7 +2,7 @@
 //! (`synchronous = FULL`), a pool of read connections and one writer connection.
 
 mod payments;
-mod reads;
+pub(crate) mod reads;
 mod webhook_reads;
 mod writer;
 

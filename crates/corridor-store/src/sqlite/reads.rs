@@ -211,7 +211,8 @@ fn verify_input(c: &Connection) -> Result<VerifyInput, StoreError> {
     })
 }
 
-fn collect<T, P: rusqlite::Params>(
+/// Every row of a cached statement, decoded.
+pub(crate) fn collect<T, P: rusqlite::Params>(
     c: &Connection,
     sql: &str,
     params: P,
@@ -224,4 +225,17 @@ fn collect<T, P: rusqlite::Params>(
         out.push(decode(row)?);
     }
     Ok(out)
+}
+
+/// The first row of a cached statement, decoded, if any.
+pub(crate) fn first<T, P: rusqlite::Params>(
+    c: &Connection,
+    sql: &str,
+    params: P,
+    decode: impl Fn(&rusqlite::Row<'_>) -> Result<T, StoreError>,
+) -> Result<Option<T>, StoreError> {
+    c.prepare_cached(sql)?
+        .query_row(params, |r| Ok(decode(r)))
+        .optional()?
+        .transpose()
 }

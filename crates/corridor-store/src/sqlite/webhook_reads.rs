@@ -1,8 +1,9 @@
 //! Webhook and outbox reads on the SQLite pool, each on a blocking thread.
 
 use corridor_core::Timestamp;
-use rusqlite::{params, Connection, OptionalExtension, Params};
+use rusqlite::params;
 
+use super::reads::{collect, first};
 use super::SqliteStore;
 use crate::rows::{self, SqlRow};
 use crate::sql;
@@ -15,7 +16,7 @@ impl SqliteStore {
         &self,
         id: String,
     ) -> Result<Option<WebhookEndpointRecord>, StoreError> {
-        on_pool(self, move |c| {
+        self.read(move |c| {
             first(c, sql::GET_WEBHOOK_ENDPOINT, params![id], |r| {
                 rows::webhook_endpoint(r)
             })
@@ -29,14 +30,14 @@ impl SqliteStore {
         limit: i64,
         after: Option<String>,
     ) -> Result<Vec<WebhookEndpointRecord>, StoreError> {
-        on_pool(self, move |c| match after {
-            None => all(
+        self.read(move |c| match after {
+            None => collect(
                 c,
                 sql::LIST_WEBHOOK_ENDPOINTS_FIRST,
                 params![merchant, limit],
                 |r| rows::webhook_endpoint(r),
             ),
-            Some(id) => all(
+            Some(id) => collect(
                 c,
                 sql::LIST_WEBHOOK_ENDPOINTS_AFTER,
                 params![id, merchant, limit],
@@ -51,8 +52,8 @@ impl SqliteStore {
         after: i64,
         upto: i64,
     ) -> Result<Vec<WebhookEndpointRecord>, StoreError> {
-        on_pool(self, move |c| {
-            all(
+        self.read(move |c| {
+            collect(
                 c,
                 sql::WEBHOOK_ENDPOINTS_FOR_EVENTS,
                 params![after, upto],
@@ -67,8 +68,8 @@ impl SqliteStore {
         after: i64,
         limit: i64,
     ) -> Result<Vec<EventRecord>, StoreError> {
-        on_pool(self, move |c| {
-            all(c, sql::EVENTS_AFTER, params![after, limit], |r| {
+        self.read(move |c| {
+            collect(c, sql::EVENTS_AFTER, params![after, limit], |r| {
                 rows::event(r, 0)
             })
         })
@@ -76,10 +77,8 @@ impl SqliteStore {
     }
 
     pub(crate) async fn outbox_cursor(&self, name: String) -> Result<Option<i64>, StoreError> {
-        on_pool(self, move |c| {
-            first(c, sql::GET_OUTBOX_CURSOR, params![name], |r| r.int(0))
-        })
-        .await
+        self.read(move |c| first(c, sql::GET_OUTBOX_CURSOR, params![name], |r| r.int(0)))
+            .await
     }
 
     pub(crate) async fn due_webhook_deliveries(
@@ -87,8 +86,8 @@ impl SqliteStore {
         now: Timestamp,
         limit: i64,
     ) -> Result<Vec<DueDelivery>, StoreError> {
-        on_pool(self, move |c| {
-            all(
+        self.read(move |c| {
+            collect(
                 c,
                 sql::DUE_WEBHOOK_DELIVERIES,
                 params![now.unix_micros(), limit],
@@ -102,7 +101,7 @@ impl SqliteStore {
         &self,
         id: String,
     ) -> Result<Option<DeliveryRecord>, StoreError> {
-        on_pool(self, move |c| {
+        self.read(move |c| {
             first(c, sql::GET_WEBHOOK_DELIVERY, params![id], |r| {
                 rows::webhook_delivery(r, 0)
             })
@@ -116,14 +115,14 @@ impl SqliteStore {
         limit: i64,
         after: Option<String>,
     ) -> Result<Vec<DeliveryLogEntry>, StoreError> {
-        on_pool(self, move |c| match after {
-            None => all(
+        self.read(move |c| match after {
+            None => collect(
                 c,
                 sql::LIST_WEBHOOK_DELIVERIES_FIRST,
                 params![endpoint, limit],
                 |r| rows::delivery_log_entry(r),
             ),
-            Some(id) => all(
+            Some(id) => collect(
                 c,
                 sql::LIST_WEBHOOK_DELIVERIES_AFTER,
                 params![id, endpoint, limit],
@@ -132,46 +131,4 @@ impl SqliteStore {
         })
         .await
     }
-}
-
-/// Runs `f` with a pooled connection on a blocking thread.
-async fn on_pool<T, F>(store: &SqliteStore, f: F) -> Result<T, StoreError>
-where
-    T: Send + 'static,
-    F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
-{
-    let pool = store.pool.clone();
-    tokio::task::spawn_blocking(move || {
-        let conn = pool.get()?;
-        f(&conn)
-    })
-    .await
-    .map_err(|e| StoreError::Task(e.to_string()))?
-}
-
-fn all<T, P: Params>(
-    c: &Connection,
-    sql: &str,
-    params: P,
-    decode: impl Fn(&rusqlite::Row<'_>) -> Result<T, StoreError>,
-) -> Result<Vec<T>, StoreError> {
-    let mut stmt = c.prepare_cached(sql)?;
-    let mut rows = stmt.query(params)?;
-    let mut out = Vec::new();
-    while let Some(row) = rows.next()? {
-        out.push(decode(row)?);
-    }
-    Ok(out)
-}
-
-fn first<T, P: Params>(
-    c: &Connection,
-    sql: &str,
-    params: P,
-    decode: impl Fn(&rusqlite::Row<'_>) -> Result<T, StoreError>,
-) -> Result<Option<T>, StoreError> {
-    c.prepare_cached(sql)?
-        .query_row(params, |r| Ok(decode(r)))
-        .optional()?
-        .transpose()
 }

@@ -9,15 +9,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::support::{PgDatabase, OPERATOR_KEY};
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
-}
+use crate::support::{free_port, wait_healthy, PgDatabase, OPERATOR_KEY};
 
 fn spawn(dir: &Path, port: u16, database_url: Option<&str>, operator_key: Option<&str>) -> Child {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_corridor"));
@@ -40,18 +32,6 @@ fn spawn(dir: &Path, port: u16, database_url: Option<&str>, operator_key: Option
         .stderr(Stdio::null())
         .spawn()
         .expect("server binary starts")
-}
-
-async fn wait_healthy(http: &reqwest::Client, base: &str) {
-    for _ in 0..200 {
-        if let Ok(r) = http.get(format!("{base}/health")).send().await {
-            if r.status().is_success() {
-                return;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("server at {base} never became healthy");
 }
 
 async fn all_history(http: &reqwest::Client, base: &str, merchant: &str) -> HashMap<String, i64> {

@@ -32,11 +32,7 @@ fn request(number: &str, key: &str) -> ChargeRequest {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sandbox_command_serves_providers_over_http() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = crate::support::free_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_corridor"))
         .args([
             "sandbox",

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::support::OPERATOR_KEY;
+use crate::support::{free_port, wait_healthy, OPERATOR_KEY};
 
 const NUMBERS: [&str; 2] = ["4242424242424242", "4000000000003220"];
 
@@ -14,11 +14,7 @@ async fn card_numbers_never_reach_the_database_or_the_logs() {
     let dir = tempfile::tempdir().unwrap();
     let log_path = dir.path().join("server.log");
     let log = std::fs::File::create(&log_path).unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_corridor"))
         .args([
             "serve",
@@ -35,12 +31,7 @@ async fn card_numbers_never_reach_the_database_or_the_logs() {
         .unwrap();
     let http = reqwest::Client::new();
     let base = format!("http://127.0.0.1:{port}");
-    for _ in 0..200 {
-        if http.get(format!("{base}/health")).send().await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_healthy(&http, &base).await;
     let merchant: Value = http
         .post(format!("{base}/v1/merchants"))
         .bearer_auth(OPERATOR_KEY)

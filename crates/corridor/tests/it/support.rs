@@ -254,3 +254,25 @@ impl Reply {
         );
     }
 }
+
+/// A port nobody listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+/// Waits until a spawned server answers `/health`.
+pub async fn wait_healthy(http: &reqwest::Client, base: &str) {
+    for _ in 0..200 {
+        if let Ok(r) = http.get(format!("{base}/health")).send().await {
+            if r.status().is_success() {
+                return;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("server at {base} never became healthy");
+}
