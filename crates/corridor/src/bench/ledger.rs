@@ -8,13 +8,13 @@ mod group;
 mod naive;
 mod naive_pg;
 mod naive_sqlite;
-mod pg;
 mod physical;
 mod plan;
 mod report;
 mod stats;
 mod workload;
 
+use super::pg;
 use std::path::Path;
 use std::sync::Arc;
 

@@ -2,4 +2,5 @@
 
 pub mod ledger;
 pub mod payments;
+mod pg;
 pub mod routing;

@@ -8,12 +8,12 @@
 mod batches;
 mod load;
 mod measure;
-mod pg;
 mod procfs;
 mod report;
 mod stats;
 mod target;
 
+use super::pg;
 use std::time::Duration;
 
 use self::batches::BatchLog;
@@ -135,14 +135,19 @@ enum Databases<'a> {
     /// A fresh SQLite file in each server's temporary data directory.
     Sqlite,
     /// A fresh throwaway database on this PostgreSQL server for each server.
-    Postgres(&'a mut pg::Scratch),
+    Postgres {
+        /// The server the databases are made on.
+        base_url: &'a str,
+        /// The databases made so far.
+        scratch: &'a mut pg::ScratchDatabases,
+    },
 }
 
 impl Databases<'_> {
     fn backend(&self) -> &'static str {
         match self {
             Databases::Sqlite => "sqlite",
-            Databases::Postgres(_) => "postgres",
+            Databases::Postgres { .. } => "postgres",
         }
     }
 
@@ -150,7 +155,10 @@ impl Databases<'_> {
     async fn fresh(&mut self) -> anyhow::Result<Option<String>> {
         match self {
             Databases::Sqlite => Ok(None),
-            Databases::Postgres(scratch) => Ok(Some(scratch.create().await?)),
+            Databases::Postgres { base_url, scratch } => Ok(Some(pg::with_dbname(
+                base_url,
+                &scratch.create("payments").await?,
+            ))),
         }
     }
 }
@@ -216,7 +224,7 @@ async fn postgres_runs(
     args: &PaymentsBenchArgs,
     log: &BatchLog,
 ) -> anyhow::Result<Vec<Row>> {
-    let mut scratch = match pg::Scratch::connect(url).await {
+    let mut scratch = match pg::ScratchDatabases::connect(url).await {
         Ok(s) => s,
         Err(e) => {
             println!(
@@ -226,7 +234,11 @@ async fn postgres_runs(
             return Ok(Vec::new());
         }
     };
-    let result = backend_runs(&mut Databases::Postgres(&mut scratch), plan, args, log).await;
+    let mut dbs = Databases::Postgres {
+        base_url: url,
+        scratch: &mut scratch,
+    };
+    let result = backend_runs(&mut dbs, plan, args, log).await;
     scratch.drop_all().await;
     result
 }
