@@ -189,14 +189,16 @@ impl CardNumber {
     }
 }
 
-fn luhn(digits: &str) -> bool {
-    let sum: u32 = digits
+/// The Luhn sum of `digits`, doubling every second digit counted from the
+/// right, starting with the rightmost if `double_first`.
+fn luhn_sum(digits: &str, double_first: bool) -> u32 {
+    digits
         .bytes()
         .rev()
         .enumerate()
         .map(|(i, b)| {
             let d = u32::from(b - b'0');
-            if i % 2 == 1 {
+            if (i % 2 == 0) == double_first {
                 let doubled = d * 2;
                 if doubled > 9 {
                     doubled - 9
@@ -207,8 +209,17 @@ fn luhn(digits: &str) -> bool {
                 d
             }
         })
-        .sum();
-    sum.is_multiple_of(10)
+        .sum()
+}
+
+fn luhn(digits: &str) -> bool {
+    luhn_sum(digits, false).is_multiple_of(10)
+}
+
+/// The check digit that makes `body` followed by it pass the Luhn check
+/// (`body` must be ASCII digits), for making test card numbers.
+pub fn luhn_check_digit(body: &str) -> u32 {
+    (10 - luhn_sum(body, true) % 10) % 10
 }
 
 /// A card expiry month that has not passed.
@@ -324,6 +335,13 @@ mod tests {
             CardNumber::parse("37828224631000"),
             Err(CardError::InvalidNumber)
         );
+    }
+
+    #[test]
+    fn check_digits_complete_valid_numbers() {
+        assert_eq!(luhn_check_digit("424242424242424"), 2);
+        assert_eq!(luhn_check_digit("400000000000000"), 2);
+        assert_eq!(luhn_check_digit("37828224631000"), 5);
     }
 
     #[test]

@@ -113,35 +113,15 @@ fn card_number(seed: u64, index: usize) -> anyhow::Result<CardNumber> {
     for attempt in 0..8 {
         let bits = mix(seed, index, 5 + attempt);
         let body = format!("4{:014}", bits % 100_000_000_000_000);
-        let number = format!("{body}{}", luhn_check_digit(&body));
+        let number = format!(
+            "{body}{}",
+            corridor_core::payments::card::luhn_check_digit(&body)
+        );
         if !scripted.contains(&number.as_str()) {
             return Ok(CardNumber::parse(&number)?);
         }
     }
     anyhow::bail!("no card number for payment {index}")
-}
-
-/// The digit that makes `body` followed by it pass the Luhn check.
-fn luhn_check_digit(body: &str) -> u32 {
-    let sum: u32 = body
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| {
-            let d = u32::from(b - b'0');
-            if i % 2 == 0 {
-                let doubled = d * 2;
-                if doubled > 9 {
-                    doubled - 9
-                } else {
-                    doubled
-                }
-            } else {
-                d
-            }
-        })
-        .sum();
-    (10 - sum % 10) % 10
 }
 
 /// 64 random-looking bits from the seed, the payment and what they are for
