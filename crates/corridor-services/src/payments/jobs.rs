@@ -50,8 +50,16 @@ impl PaymentService {
             .await?;
         let count = due.len();
         for payment in due {
-            let net = corridor_core::Amount::non_negative(payment.amount_captured - payment.fee)
-                .unwrap_or(corridor_core::Amount::ZERO);
+            // The fee never exceeds the captured amount; a row that says
+            // otherwise is corrupt and is left unsettled, loudly.
+            let net = payment
+                .amount_captured
+                .checked_sub(payment.fee)
+                .and_then(|n| corridor_core::Amount::non_negative(n).ok());
+            let Some(net) = net else {
+                tracing::error!(payment = %payment.id, "captured amount below its fee; not settled");
+                continue;
+            };
             let mut after = payment.clone();
             after.settled = true;
             let money = (!net.is_zero())

@@ -1,5 +1,6 @@
 //! Benchmarks, run from the CLI on a release build.
 
+mod latency;
 pub mod ledger;
 pub mod payments;
 mod pg;

@@ -1,5 +1,6 @@
 //! Throughput and latency figures of one run, and medians over repetitions.
 
+use crate::bench::latency::percentile_ms;
 use std::time::Duration;
 
 /// What one measured run produced.
@@ -43,15 +44,6 @@ impl RunTally {
     }
 }
 
-/// Nearest-rank percentile of sorted microseconds, in milliseconds.
-fn percentile_ms(sorted_us: &[u32], pct: usize) -> f64 {
-    if sorted_us.is_empty() {
-        return f64::NAN;
-    }
-    let rank = (sorted_us.len() * pct).div_ceil(100).max(1);
-    f64::from(sorted_us[rank - 1]) / 1000.0
-}
-
 /// The figures of one run (or the medians of several).
 #[derive(Debug, Clone, Copy)]
 pub struct Summary {
@@ -92,14 +84,6 @@ pub fn median(runs: &[Summary]) -> Option<Summary> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn percentiles_use_nearest_rank() {
-        let v: Vec<u32> = (1..=100).map(|x| x * 1000).collect();
-        assert_eq!(percentile_ms(&v, 50), 50.0);
-        assert_eq!(percentile_ms(&v, 99), 99.0);
-        assert_eq!(percentile_ms(&[7000], 99), 7.0);
-    }
 
     #[test]
     fn median_of_three() {
