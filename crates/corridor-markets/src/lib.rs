@@ -22,6 +22,7 @@
     clippy::cast_possible_wrap
 )]
 
+pub mod calendar;
 mod convert;
 mod data;
 mod error;
