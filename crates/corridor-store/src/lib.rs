@@ -15,6 +15,7 @@ mod payment_sql;
 mod payment_store;
 mod postgres;
 mod records;
+mod recovery_store;
 mod rows;
 mod sql;
 mod sqlite;
