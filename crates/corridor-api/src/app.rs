@@ -49,6 +49,10 @@ pub fn router(state: AppState) -> Router {
             .route(
                 "/test_helpers/connectors/{name}/faults",
                 post(test_helpers::schedule_fault),
+            )
+            .route(
+                "/test_helpers/payments/{id}/provider_charges",
+                get(crate::routes::provider_charges::provider_charges),
             );
     }
     Router::new()

@@ -29,6 +29,7 @@ use crate::routes;
         routes::payments::capture,
         routes::payments::cancel,
         routes::payments::complete,
+        routes::provider_charges::provider_charges,
         crate::webhooks::endpoints::create,
         crate::webhooks::endpoints::get,
         crate::webhooks::endpoints::list,

@@ -14,6 +14,42 @@ const SANDBOX_SEED: u64 = 20_261_126;
 /// How often the simulated providers run their due events.
 const SANDBOX_TICK: Duration = Duration::from_millis(100);
 
+/// How long a call to the simulated providers' own server may take.
+const PROVIDERS_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Starts the payment service over the simulated providers running in their
+/// own `corridor sandbox` server at `providers_url` (HTTP connectors): a
+/// crash of this server leaves the providers' memory intact. Their
+/// asynchronous results are picked up by recovery, which retrieves payments
+/// that wait on a provider.
+pub async fn start_remote(
+    store: &Store,
+    data_dir: &Path,
+    providers_url: &str,
+) -> std::io::Result<PaymentService> {
+    let connectors = corridor_connectors::sandbox::http::connect_all(providers_url, PROVIDERS_TIMEOUT)
+        .await
+        .map_err(|e| {
+            std::io::Error::other(format!(
+                "the simulated providers at {providers_url} did not answer: {e}"
+            ))
+        })?;
+    let connectors: Vec<Arc<dyn corridor_connectors::Connector>> = connectors
+        .into_iter()
+        .map(|c| Arc::new(c) as Arc<dyn corridor_connectors::Connector>)
+        .collect();
+    let key = fingerprint_key(data_dir)?;
+    let service = PaymentService::new(
+        store.clone(),
+        connectors,
+        &key,
+        crate::routes::payments::event_render(),
+    )
+    .map_err(|e| std::io::Error::other(e.to_string()))?;
+    spawn_jobs(service.clone(), None);
+    Ok(service)
+}
+
 /// Starts the simulated providers on the store's clock and the payment service over them.
 pub fn start(
     store: &Store,

@@ -32,6 +32,9 @@ pub struct ServeConfig {
     pub sandbox: bool,
     /// The first operator key, if given (`CORRIDOR_OPERATOR_KEY`).
     pub operator_key: Option<String>,
+    /// A `corridor sandbox` server whose simulated providers to use instead
+    /// of running them in-process.
+    pub providers_url: Option<String>,
 }
 
 /// Why the server could not start or stopped.
@@ -68,15 +71,22 @@ pub async fn start(config: ServeConfig) -> Result<Running, ServeError> {
     };
     let store = Store::open(&config.store, clock, Default::default()).await?;
     let generated_operator_key = bootstrap_operator_key(&store, &config).await?;
-    let (payments, sandbox) = crate::payments_setup::start(&store, &config.data_dir)?;
-    let state = AppState::new(
-        store.clone(),
-        test_clock,
-        Some(crate::state::Payments {
-            service: payments,
-            sandbox,
-        }),
-    );
+    let payments = match &config.providers_url {
+        Some(url) => crate::state::Payments {
+            service: crate::payments_setup::start_remote(&store, &config.data_dir, url).await?,
+            sandbox: None,
+            providers_url: Some(url.clone()),
+        },
+        None => {
+            let (service, sandbox) = crate::payments_setup::start(&store, &config.data_dir)?;
+            crate::state::Payments {
+                service,
+                sandbox: Some(sandbox),
+                providers_url: None,
+            }
+        }
+    };
+    let state = AppState::new(store.clone(), test_clock, Some(payments));
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     tokio::spawn(crate::webhooks::dispatcher::run(store.clone()));

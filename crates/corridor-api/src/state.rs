@@ -27,8 +27,10 @@ struct Inner {
 pub struct Payments {
     /// The service.
     pub service: corridor_services::payments::PaymentService,
-    /// The sandbox world of simulated providers.
-    pub sandbox: Arc<corridor_connectors::sandbox::SandboxWorld>,
+    /// The sandbox world of simulated providers, when they run in-process.
+    pub sandbox: Option<Arc<corridor_connectors::sandbox::SandboxWorld>>,
+    /// The `corridor sandbox` server they run in otherwise.
+    pub providers_url: Option<String>,
 }
 
 impl AppState {
@@ -54,7 +56,15 @@ impl AppState {
 
     /// The simulated providers.
     pub fn sandbox(&self) -> Option<&Arc<corridor_connectors::sandbox::SandboxWorld>> {
-        self.inner.payments.as_ref().map(|p| &p.sandbox)
+        self.inner.payments.as_ref().and_then(|p| p.sandbox.as_ref())
+    }
+
+    /// The base URL of the simulated providers' own server, when used.
+    pub fn providers_url(&self) -> Option<&str> {
+        self.inner
+            .payments
+            .as_ref()
+            .and_then(|p| p.providers_url.as_deref())
     }
 
     /// The store.

@@ -66,6 +66,11 @@ pub struct ServeArgs {
     /// Enable sandbox mode: test helpers and the advanceable test clock.
     #[arg(long)]
     pub sandbox: bool,
+    /// Use the simulated providers of a running `corridor sandbox` server
+    /// (`http://127.0.0.1:8090`) instead of running them in-process; they
+    /// then outlive a crash of this server. Requires `--sandbox`.
+    #[arg(long, requires = "sandbox")]
+    pub providers_url: Option<String>,
 }
 
 /// `corridor demo`.

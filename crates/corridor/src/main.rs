@@ -20,8 +20,11 @@ fn main() -> anyhow::Result<()> {
             Command::Serve(args) => {
                 init_tracing();
                 Ok(
-                    corridor_api::serve::run(serve_config(&args.db, args.listen, args.sandbox))
-                        .await?,
+                    corridor_api::serve::run(corridor_api::serve::ServeConfig {
+                        providers_url: args.providers_url.clone(),
+                        ..serve_config(&args.db, args.listen, args.sandbox)
+                    })
+                    .await?,
                 )
             }
             Command::Demo(args) => demo::run(args).await,
@@ -71,6 +74,7 @@ pub fn serve_config(
         operator_key: std::env::var("CORRIDOR_OPERATOR_KEY")
             .ok()
             .filter(|k| !k.is_empty()),
+        providers_url: None,
     }
 }
 

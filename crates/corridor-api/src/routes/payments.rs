@@ -264,6 +264,7 @@ fn map_error(e: PaymentError) -> ApiError {
         PaymentError::State { code, message } => ApiError::conflict(code, message),
         PaymentError::Declined { payment, code } => ApiError::declined(&code, &payment.payment.id),
         PaymentError::Unavailable(message) => ApiError::unavailable(message),
+        PaymentError::IdempotencyReused => ApiError::idempotency_reused(),
         PaymentError::Store(e) => ApiError::internal(e),
     }
 }

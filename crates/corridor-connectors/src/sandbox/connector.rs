@@ -45,6 +45,12 @@ impl Connector for SandboxConnector {
         })
     }
 
+    /// The simulation decides and records a charge in one step under its
+    /// lock, so once a call returned, a lookup that finds nothing is final.
+    fn settle_window(&self) -> std::time::Duration {
+        std::time::Duration::ZERO
+    }
+
     fn lookup<'a>(
         &'a self,
         key: &'a IdempotencyKey,

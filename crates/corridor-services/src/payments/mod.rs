@@ -2,6 +2,7 @@
 //! buyer actions, asynchronous results, expiry and settlement.
 
 mod attempts;
+mod confirm;
 mod error;
 mod fees;
 mod input;
@@ -10,6 +11,7 @@ mod ledger;
 mod lifecycle;
 mod outcome;
 mod persist;
+mod recovery;
 
 use std::sync::{Arc, Mutex};
 
@@ -22,6 +24,7 @@ pub use error::PaymentError;
 pub use input::{CardInput, NewPayment, PaymentInput};
 pub use jobs::spawn_jobs;
 pub use lifecycle::Answer;
+pub use recovery::Recovered;
 
 /// A payment with its attempts, as the API renders it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -119,6 +119,7 @@ impl Server {
             store,
             sandbox: true,
             operator_key: Some(OPERATOR_KEY.to_string()),
+            providers_url: None,
         };
         let running = start(config).await.expect("server starts");
         Server {

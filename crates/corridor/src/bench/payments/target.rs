@@ -66,6 +66,7 @@ impl Target {
             store,
             sandbox: false,
             operator_key: Some(operator_key.clone()),
+            providers_url: None,
         })
         .await?;
         let base = format!("http://{}", running.addr);
