@@ -25,8 +25,8 @@ use crate::time_fmt::rfc3339;
 /// Longest description.
 const MAX_DESCRIPTION_CHARS: usize = 1000;
 
-/// The payment method in a request.
-#[derive(Debug, Deserialize, ToSchema)]
+/// The payment method in a request. `Debug` never shows the card number or CVC.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentMethodBody {
     /// `card`, `alipay`, `konbini`, ...
@@ -44,6 +44,21 @@ pub struct PaymentMethodBody {
     pub iban: Option<String>,
     /// UPI address.
     pub vpa: Option<String>,
+}
+
+impl std::fmt::Debug for PaymentMethodBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let redacted = |v: &Option<String>| v.as_ref().map(|_| "[redacted]");
+        f.debug_struct("PaymentMethodBody")
+            .field("kind", &self.kind)
+            .field("number", &redacted(&self.number))
+            .field("exp_month", &self.exp_month)
+            .field("exp_year", &self.exp_year)
+            .field("cvc", &redacted(&self.cvc))
+            .field("iban", &redacted(&self.iban))
+            .field("vpa", &self.vpa)
+            .finish()
+    }
 }
 
 /// The buyer.
@@ -502,5 +517,25 @@ pub async fn complete(
             Ok((StatusCode::OK, Json(object(&payment))).into_response())
         }
         other => answer(other, &render),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_prints_card_data() {
+        let body: CreatePayment = crate::json::parse(
+            br#"{"amount": 100, "currency": "USD", "country": "US",
+                "payment_method": {"type": "card", "number": "4242424242424242",
+                "exp_month": 12, "exp_year": 2030, "cvc": "737"}}"#,
+        )
+        .unwrap();
+        let printed = format!("{body:?}");
+        assert!(!printed.contains("4242") && !printed.contains("737"), "{printed}");
+        let input = input("mer_1".into(), &body).unwrap();
+        let printed = format!("{input:?}");
+        assert!(!printed.contains("4242") && !printed.contains("737"), "{printed}");
     }
 }

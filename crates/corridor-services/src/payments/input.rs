@@ -7,8 +7,9 @@ use corridor_markets::{markets, MarketStatus};
 
 use super::PaymentError;
 
-/// Card details as the merchant sent them.
-#[derive(Debug, Clone)]
+/// Card details as the merchant sent them. `Debug` never shows the number
+/// or the CVC.
+#[derive(Clone)]
 pub struct CardInput {
     /// The number (spaces allowed).
     pub number: String,
@@ -18,6 +19,17 @@ pub struct CardInput {
     pub exp_year: i64,
     /// 3 or 4 digits.
     pub cvc: String,
+}
+
+impl std::fmt::Debug for CardInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CardInput")
+            .field("number", &"[redacted]")
+            .field("exp_month", &self.exp_month)
+            .field("exp_year", &self.exp_year)
+            .field("cvc", &"[redacted]")
+            .finish()
+    }
 }
 
 /// A payment request as received (fields not yet checked against the market).

@@ -57,9 +57,18 @@ impl PostgresWriter {
             // The writer's session holds the database's writer lock for as
             // long as it lives; PostgreSQL releases it when the session ends,
             // however the process ends.
-            let locked: bool = rt
-                .block_on(client.query_one("SELECT pg_try_advisory_lock($1)", &[&WRITER_LOCK]))?
-                .try_get(0)?;
+            // A writer of this process that was just dropped ends its
+            // session as its thread ends: give it a moment before refusing.
+            let deadline = std::time::Instant::now() + crate::sqlite::LOCK_WAIT;
+            let locked = loop {
+                let locked: bool = rt
+                    .block_on(client.query_one("SELECT pg_try_advisory_lock($1)", &[&WRITER_LOCK]))?
+                    .try_get(0)?;
+                if locked || std::time::Instant::now() >= deadline {
+                    break locked;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            };
             if !locked {
                 return Err(StoreError::Locked(
                     "another corridor process is writing to this PostgreSQL database \

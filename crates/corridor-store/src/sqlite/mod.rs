@@ -69,7 +69,29 @@ fn writer_lock(path: &Path) -> Result<std::fs::File, StoreError> {
         .write(true)
         .open(&lock_path)
         .map_err(|e| StoreError::Config(format!("cannot open {}: {e}", lock_path.display())))?;
-    match file.try_lock() {
+    // A writer of this process that was just dropped releases the lock as
+    // its thread ends: give it a moment before refusing.
+    let deadline = std::time::Instant::now() + LOCK_WAIT;
+    loop {
+        match file.try_lock() {
+            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => break lock_result(other, file, path, &lock_path),
+        }
+    }
+}
+
+/// How long opening waits for another writer to let go of the lock.
+pub(crate) const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+fn lock_result(
+    result: Result<(), std::fs::TryLockError>,
+    file: std::fs::File,
+    path: &Path,
+    lock_path: &Path,
+) -> Result<std::fs::File, StoreError> {
+    match result {
         Ok(()) => Ok(file),
         Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Locked(format!(
             "another corridor process is writing to {} (it holds {}); stop it first",

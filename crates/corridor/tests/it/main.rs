@@ -5,6 +5,8 @@ mod support;
 
 mod bad_input;
 mod crash;
+mod crash_payments;
+mod exactly_once;
 mod idempotency;
 mod ledger_api;
 mod markets;
