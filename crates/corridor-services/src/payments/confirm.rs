@@ -86,11 +86,28 @@ impl PaymentService {
         reply: Option<Reply>,
         mut started_key: Option<StartedKey>,
     ) -> Result<Answer, PaymentError> {
+        // A key completed already answers before anyone is called.
+        if let Some(r) = &reply {
+            if let Some(done) = self.store.idempotency(&r.scope, &r.key).await? {
+                return if done.request_hash == r.request_hash {
+                    Ok(Answer::Replayed(done.response))
+                } else {
+                    Err(PaymentError::IdempotencyReused)
+                };
+            }
+        }
         let now = self.now();
         let mut candidates: VecDeque<Arc<dyn Connector>> = self
             .candidates(new, now)
             .into_iter()
-            .filter(|c| !snapshot.attempts.iter().any(|a| a.connector == c.name()))
+            // A provider that answered for this payment is not asked again;
+            // one that definitely never saw it may be.
+            .filter(|c| {
+                !snapshot
+                    .attempts
+                    .iter()
+                    .any(|a| a.connector == c.name() && a.outcome != NOT_CHARGED)
+            })
             .collect();
         let mut last_code = "no_connector_available".to_string();
         let mut current = match snapshot.attempts.iter().position(is_open) {

@@ -183,6 +183,11 @@ impl PaymentService {
                 }
             };
             if let Some(response) = actual {
+                if response.outcome == ChargeOutcome::Captured
+                    && payment.status == PaymentStatus::RequiresCapture.code()
+                {
+                    return self.captured_at_provider(snapshot, &response).await;
+                }
                 if response.outcome != ChargeOutcome::Canceled {
                     self.apply_update(
                         snapshot,
@@ -216,6 +221,38 @@ impl PaymentService {
         };
         self.write(change, None).await?;
         Ok(true)
+    }
+
+    /// An authorization the provider reports captured (a capture that won
+    /// the race with the expiry there): book the capture it made.
+    async fn captured_at_provider(
+        &self,
+        snapshot: PaymentSnapshot,
+        response: &corridor_connectors::ChargeResponse,
+    ) -> Result<bool, PaymentError> {
+        let before = snapshot.payment.clone();
+        let ctx = self.context(&before, self.now()).await?;
+        let mut payment = before.clone();
+        payment.status = PaymentStatus::Succeeded.code().into();
+        payment.expires_at = None;
+        let ledger = Some(super::outcome::captured(
+            &mut payment,
+            response.amount_captured,
+            &ctx,
+        ));
+        let change = Change {
+            before: Some(before.version),
+            snapshot: PaymentSnapshot {
+                payment,
+                attempts: snapshot.attempts,
+            },
+            attempts_changed: false,
+            ledger,
+            event: Some("payment.succeeded"),
+            started_key: None,
+        };
+        self.write(change, None).await?;
+        Ok(false)
     }
 
     /// Applies a provider's asynchronous result. A notification about a

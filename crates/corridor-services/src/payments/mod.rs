@@ -12,6 +12,8 @@ mod lifecycle;
 mod outcome;
 mod persist;
 mod recovery;
+#[cfg(test)]
+mod tests;
 
 use std::sync::{Arc, Mutex};
 
