@@ -163,25 +163,30 @@ async fn crash_under_payments(database_url: Option<&str>) {
         server = spawn_server(dir.path(), port, database_url, &providers);
         wait_healthy(&http, &base).await;
         // Every request of the round, retried with its key until it has a final answer.
+        let mut retries = Vec::new();
         for n in first..first + IN_FLIGHT {
-            let mut answer = None;
-            for _ in 0..100 {
-                match send(&http, &base, &merchant_key, n).await {
-                    Some((status, json)) if settled_id(status, &json).is_some() => {
-                        answer = settled_id(status, &json);
-                        break;
+            let (http, base, key) = (http.clone(), base.clone(), merchant_key.clone());
+            retries.push(tokio::spawn(async move {
+                for _ in 0..200 {
+                    match send(&http, &base, &key, n).await {
+                        Some((status, json)) => {
+                            if let Some(id) = settled_id(status, &json) {
+                                return (n, id);
+                            }
+                            assert!(
+                                status == 201 || status == 409 || status >= 500,
+                                "payment {n}: unexpected {status} {json}"
+                            );
+                        }
+                        None => {}
                     }
-                    Some((status, json)) => {
-                        assert!(
-                            status == 201 || status == 409 || status >= 500,
-                            "payment {n}: unexpected {status} {json}"
-                        );
-                        tokio::time::sleep(Duration::from_millis(100)).await;
-                    }
-                    None => tokio::time::sleep(Duration::from_millis(100)).await,
+                    tokio::time::sleep(Duration::from_millis(100)).await;
                 }
-            }
-            let id = answer.unwrap_or_else(|| panic!("payment {n} never settled"));
+                panic!("payment {n} never settled");
+            }));
+        }
+        for r in retries {
+            let (n, id) = r.await.unwrap();
             ids.insert(n, id);
         }
     }
