@@ -113,15 +113,18 @@ impl PaymentService {
     }
 }
 
-/// The event type announcing a status.
+/// The event type announcing a status (`payment.updated` for a stored
+/// status this build does not know, which a newer version may have written).
 pub(crate) fn status_event(status: &str) -> &'static str {
-    match status {
-        "requires_action" => "payment.requires_action",
-        "processing" => "payment.processing",
-        "requires_capture" => "payment.requires_capture",
-        "succeeded" => "payment.succeeded",
-        "failed" => "payment.failed",
-        "canceled" => "payment.canceled",
-        _ => "payment.updated",
+    use corridor_core::payments::status::PaymentStatus as S;
+    match S::parse(status) {
+        Some(S::RequiresPaymentMethod) => "payment.updated",
+        Some(S::RequiresAction) => "payment.requires_action",
+        Some(S::Processing) => "payment.processing",
+        Some(S::RequiresCapture) => "payment.requires_capture",
+        Some(S::Succeeded) => "payment.succeeded",
+        Some(S::Failed) => "payment.failed",
+        Some(S::Canceled) => "payment.canceled",
+        None => "payment.updated",
     }
 }

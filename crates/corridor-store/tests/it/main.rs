@@ -33,6 +33,7 @@ mod durability;
 mod holds;
 mod idempotency;
 mod randomized;
+mod poison;
 mod records;
 mod transfers;
 mod verify;
