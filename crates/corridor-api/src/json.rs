@@ -74,9 +74,9 @@ fn refuse_control_characters(bytes: &[u8]) -> Result<(), ApiError> {
 }
 
 fn may_hold_control_escape(bytes: &[u8]) -> bool {
-    bytes.windows(2).any(|w| {
-        w[0] == b'\\' && matches!(w[1], b'u' | b'b' | b'f' | b'r')
-    })
+    bytes
+        .windows(2)
+        .any(|w| w[0] == b'\\' && matches!(w[1], b'u' | b'b' | b'f' | b'r'))
 }
 
 fn is_refused(c: char) -> bool {
@@ -99,7 +99,11 @@ fn find_control(value: &serde_json::Value, path: &str) -> Option<String> {
             .find_map(|(i, v)| find_control(v, &format!("{path}[{i}]"))),
         serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
             if k.chars().any(is_refused) {
-                Some(if path.is_empty() { "body".into() } else { path.to_string() })
+                Some(if path.is_empty() {
+                    "body".into()
+                } else {
+                    path.to_string()
+                })
             } else {
                 find_control(v, &join(k))
             }

@@ -27,13 +27,14 @@ pub async fn start_remote(
     data_dir: &Path,
     providers_url: &str,
 ) -> std::io::Result<PaymentService> {
-    let connectors = corridor_connectors::sandbox::http::connect_all(providers_url, PROVIDERS_TIMEOUT)
-        .await
-        .map_err(|e| {
-            std::io::Error::other(format!(
-                "the simulated providers at {providers_url} did not answer: {e}"
-            ))
-        })?;
+    let connectors =
+        corridor_connectors::sandbox::http::connect_all(providers_url, PROVIDERS_TIMEOUT)
+            .await
+            .map_err(|e| {
+                std::io::Error::other(format!(
+                    "the simulated providers at {providers_url} did not answer: {e}"
+                ))
+            })?;
     let connectors: Vec<Arc<dyn corridor_connectors::Connector>> = connectors
         .into_iter()
         .map(|c| Arc::new(c) as Arc<dyn corridor_connectors::Connector>)

@@ -56,7 +56,10 @@ impl AppState {
 
     /// The simulated providers.
     pub fn sandbox(&self) -> Option<&Arc<corridor_connectors::sandbox::SandboxWorld>> {
-        self.inner.payments.as_ref().and_then(|p| p.sandbox.as_ref())
+        self.inner
+            .payments
+            .as_ref()
+            .and_then(|p| p.sandbox.as_ref())
     }
 
     /// The base URL of the simulated providers' own server, when used.

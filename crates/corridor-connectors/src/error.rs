@@ -82,9 +82,7 @@ impl ConnectorError {
             self,
             ConnectorError::Timeout { .. }
                 | ConnectorError::Protocol(_)
-                | ConnectorError::ServerError {
-                    status: 502 | 504
-                }
+                | ConnectorError::ServerError { status: 502 | 504 }
         )
     }
 }

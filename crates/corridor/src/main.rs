@@ -19,13 +19,11 @@ fn main() -> anyhow::Result<()> {
         match cli.command {
             Command::Serve(args) => {
                 init_tracing();
-                Ok(
-                    corridor_api::serve::run(corridor_api::serve::ServeConfig {
-                        providers_url: args.providers_url.clone(),
-                        ..serve_config(&args.db, args.listen, args.sandbox)
-                    })
-                    .await?,
-                )
+                Ok(corridor_api::serve::run(corridor_api::serve::ServeConfig {
+                    providers_url: args.providers_url.clone(),
+                    ..serve_config(&args.db, args.listen, args.sandbox)
+                })
+                .await?)
             }
             Command::Demo(args) => demo::run(args).await,
             Command::Sandbox(args) => {

@@ -533,9 +533,15 @@ mod tests {
         )
         .unwrap();
         let printed = format!("{body:?}");
-        assert!(!printed.contains("4242") && !printed.contains("737"), "{printed}");
+        assert!(
+            !printed.contains("4242") && !printed.contains("737"),
+            "{printed}"
+        );
         let input = input("mer_1".into(), &body).unwrap();
         let printed = format!("{input:?}");
-        assert!(!printed.contains("4242") && !printed.contains("737"), "{printed}");
+        assert!(
+            !printed.contains("4242") && !printed.contains("737"),
+            "{printed}"
+        );
     }
 }

@@ -61,7 +61,9 @@ pub async fn provider_charges(
     } else if let Some(url) = state.providers_url() {
         corridor_connectors::sandbox::http::provider_charges(url, &id, PROVIDERS_TIMEOUT)
             .await
-            .map_err(|e| ApiError::unavailable(format!("the simulated providers did not answer: {e}")))?
+            .map_err(|e| {
+                ApiError::unavailable(format!("the simulated providers did not answer: {e}"))
+            })?
     } else {
         return Err(ApiError::not_found("endpoint", "provider_charges"));
     };

@@ -47,7 +47,13 @@ impl PaymentService {
     }
 
     /// Teaches the router what one attempt taught.
-    pub(crate) fn learn(&self, connector: &str, new: &NewPayment, outcome: AttemptOutcome, now: Timestamp) {
+    pub(crate) fn learn(
+        &self,
+        connector: &str,
+        new: &NewPayment,
+        outcome: AttemptOutcome,
+        now: Timestamp,
+    ) {
         if let Ok(mut router) = self.router.lock() {
             router.record(connector, &route_context(new), outcome, now);
         }

@@ -171,11 +171,12 @@ impl PaymentService {
                 Ok(r) => Some(r),
                 // Not cancelable any more: it moved on at the provider
                 // (paid, captured, lapsed there); what it is decides.
-                Err(ConnectorError::InvalidState(_)) => {
-                    Some(connector.retrieve(&reference).await.map_err(|e| {
-                        PaymentError::Unavailable(format!("retrieve failed: {e}"))
-                    })?)
-                }
+                Err(ConnectorError::InvalidState(_)) => Some(
+                    connector
+                        .retrieve(&reference)
+                        .await
+                        .map_err(|e| PaymentError::Unavailable(format!("retrieve failed: {e}")))?,
+                ),
                 Err(e) => {
                     return Err(PaymentError::Unavailable(format!(
                         "the provider could not cancel: {e}"
@@ -295,15 +296,15 @@ impl PaymentService {
         let resolution = match &charge.outcome {
             ChargeOutcome::Declined(_) | ChargeOutcome::Canceled => return Ok(()),
             ChargeOutcome::Captured => "refund_required",
-            ChargeOutcome::Authorized | ChargeOutcome::RequiresAction(_) | ChargeOutcome::Pending => {
-                match self.void_orphan(n).await {
-                    Ok(()) => "voided",
-                    Err(e) => {
-                        tracing::warn!(error = %e, reference = %charge.reference, "orphan charge not voided");
-                        "void_failed"
-                    }
+            ChargeOutcome::Authorized
+            | ChargeOutcome::RequiresAction(_)
+            | ChargeOutcome::Pending => match self.void_orphan(n).await {
+                Ok(()) => "voided",
+                Err(e) => {
+                    tracing::warn!(error = %e, reference = %charge.reference, "orphan charge not voided");
+                    "void_failed"
                 }
-            }
+            },
         };
         tracing::error!(
             alert = true,
@@ -335,9 +336,9 @@ impl PaymentService {
     }
 
     async fn void_orphan(&self, n: &Notification) -> Result<(), PaymentError> {
-        let connector = self
-            .connector(&n.psp)
-            .ok_or_else(|| PaymentError::Unavailable(format!("provider {} is not configured", n.psp)))?;
+        let connector = self.connector(&n.psp).ok_or_else(|| {
+            PaymentError::Unavailable(format!("provider {} is not configured", n.psp))
+        })?;
         let key = IdempotencyKey::parse(&format!("{}-orphan-void", n.charge.reference))
             .map_err(|e| PaymentError::Unavailable(e.to_string()))?;
         connector

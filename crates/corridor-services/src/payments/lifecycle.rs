@@ -302,7 +302,10 @@ impl PaymentService {
             // An attempt at this provider still open learns its outcome too.
             let mut attempts = snapshot.attempts.clone();
             let mut attempts_changed = false;
-            for a in attempts.iter_mut().filter(|a| is_open(a) && a.connector == connector) {
+            for a in attempts
+                .iter_mut()
+                .filter(|a| is_open(a) && a.connector == connector)
+            {
                 a.outcome = response.outcome.code().to_string();
                 a.code = None;
                 attempts_changed = true;

@@ -2,8 +2,8 @@
 //! and the caller's idempotency key, in one transaction.
 
 use corridor_store::{
-    IdempotencyCapture, StartedKey, LedgerWrite, NewEvent, PaymentWrite, StoredResponse, WriteOp, WriteOutcome,
-    WriteRequest, WriteResult,
+    IdempotencyCapture, LedgerWrite, NewEvent, PaymentWrite, StartedKey, StoredResponse, WriteOp,
+    WriteOutcome, WriteRequest, WriteResult,
 };
 
 use super::{PaymentError, PaymentService, PaymentSnapshot, Reply};

@@ -41,7 +41,8 @@ impl PaymentService {
     pub async fn recover(&self, min_age: Duration) -> Result<Recovered, PaymentError> {
         let now = self.now();
         let age = i64::try_from(min_age.as_micros()).unwrap_or(i64::MAX);
-        let cutoff = corridor_core::Timestamp::from_unix_micros(now.unix_micros().saturating_sub(age));
+        let cutoff =
+            corridor_core::Timestamp::from_unix_micros(now.unix_micros().saturating_sub(age));
         let mut done = Recovered::default();
         for attempt in self.store.open_attempts(RECOVERY_BATCH).await? {
             if attempt.created_at > cutoff {

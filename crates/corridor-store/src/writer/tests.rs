@@ -141,7 +141,10 @@ fn transfer(minor: i64) -> WriteRequest {
                     amount,
                 },
                 TransferLeg {
-                    account: key(Owner::Merchant("mer_1".into()), AccountKind::MerchantPending),
+                    account: key(
+                        Owner::Merchant("mer_1".into()),
+                        AccountKind::MerchantPending,
+                    ),
                     side: Side::Credit,
                     amount,
                 },

@@ -3,7 +3,9 @@
 //! batch with others, which all succeed; and the writer keeps working.
 
 use corridor_core::Timestamp;
-use corridor_store::{PaymentRecord, PaymentWrite, WriteOp, WriteOutcome, WriteRequest, WriteResult};
+use corridor_store::{
+    PaymentRecord, PaymentWrite, WriteOp, WriteOutcome, WriteRequest, WriteResult,
+};
 
 use crate::db::Ctx;
 use crate::ledger::*;
@@ -57,10 +59,16 @@ async fn a_value_the_database_refuses_fails_alone(ctx: Ctx) {
     let postgres = ctx.store.backend_name() == "postgres";
     let mut tasks = Vec::new();
     for i in 0..40 {
-        let description = if i == 17 { "nul \0 inside".to_string() } else { format!("order {i}") };
+        let description = if i == 17 {
+            "nul \0 inside".to_string()
+        } else {
+            format!("order {i}")
+        };
         let writer = ctx.store.writer().clone();
         tasks.push(tokio::spawn(async move {
-            writer.submit(payment(&format!("pay_{i}"), &description)).await
+            writer
+                .submit(payment(&format!("pay_{i}"), &description))
+                .await
         }));
     }
     for (i, task) in tasks.into_iter().enumerate() {
@@ -80,6 +88,10 @@ async fn a_value_the_database_refuses_fails_alone(ctx: Ctx) {
         assert_eq!(stored.is_some(), !(i == 17 && postgres), "payment {i}");
     }
     // The writer goes on.
-    let after = ctx.store.writer().submit(payment("pay_after", "fine")).await;
+    let after = ctx
+        .store
+        .writer()
+        .submit(payment("pay_after", "fine"))
+        .await;
     assert!(after.is_ok(), "{after:?}");
 }

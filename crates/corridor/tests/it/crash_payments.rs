@@ -31,7 +31,13 @@ fn corridor() -> Command {
 
 fn spawn_sandbox(port: u16) -> Child {
     corridor()
-        .args(["sandbox", "--listen", &format!("127.0.0.1:{port}"), "--seed", "11"])
+        .args([
+            "sandbox",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--seed",
+            "11",
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -202,7 +208,9 @@ async fn crash_under_payments(database_url: Option<&str>) {
             .await
             .unwrap();
         let charges: Value = http
-            .get(format!("{base}/v1/test_helpers/payments/{id}/provider_charges"))
+            .get(format!(
+                "{base}/v1/test_helpers/payments/{id}/provider_charges"
+            ))
             .bearer_auth(OPERATOR_KEY)
             .send()
             .await
@@ -211,11 +219,21 @@ async fn crash_under_payments(database_url: Option<&str>) {
             .await
             .unwrap();
         let charges = charges["data"].as_array().expect("charges").clone();
-        let captured: Vec<&Value> = charges.iter().filter(|c| c["status"] == "captured").collect();
-        assert!(captured.len() <= 1, "payment {n} ({id}) charged twice: {charges:?}");
+        let captured: Vec<&Value> = charges
+            .iter()
+            .filter(|c| c["status"] == "captured")
+            .collect();
+        assert!(
+            captured.len() <= 1,
+            "payment {n} ({id}) charged twice: {charges:?}"
+        );
         match p["status"].as_str().unwrap() {
             "succeeded" => {
-                assert_eq!(captured.len(), 1, "{id}: succeeded without a capture: {charges:?}");
+                assert_eq!(
+                    captured.len(),
+                    1,
+                    "{id}: succeeded without a capture: {charges:?}"
+                );
                 assert_eq!(captured[0]["connector"], p["connector"], "{id}");
                 assert_eq!(captured[0]["amount"], p["amount"], "{id}");
                 assert_eq!(p["amount"], 1_000 + *n as i64);
@@ -261,7 +279,10 @@ async fn crash_under_payments(database_url: Option<&str>) {
         .filter(|b| b["currency"] == "USD")
         .map(|b| b["pending"].as_i64().unwrap() + b["available"].as_i64().unwrap())
         .sum();
-    assert_eq!(pending, pending_expected, "the merchant holds the net of every capture, once");
+    assert_eq!(
+        pending, pending_expected,
+        "the merchant holds the net of every capture, once"
+    );
     server.kill().unwrap();
     server.wait().unwrap();
     sandbox.kill().unwrap();

@@ -154,7 +154,12 @@ async fn control_characters_are_refused_and_the_rest_of_the_batch_succeeds(s: &S
                 "payment_method": card("4242424242424242"), "metadata": {"order": "a\u{0}b"}}),
         )
         .await;
-    r.assert_error(400, "invalid_request_error", "parameter_invalid", Some("metadata.order"));
+    r.assert_error(
+        400,
+        "invalid_request_error",
+        "parameter_invalid",
+        Some("metadata.order"),
+    );
     let list = s.get("/v1/payments?limit=100", &key).await;
     assert_eq!(list.json["data"].as_array().unwrap().len(), 27);
     assert_eq!(ledger_entries(s, &merchant).await, 27);

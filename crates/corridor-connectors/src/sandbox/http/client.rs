@@ -215,9 +215,10 @@ pub async fn provider_charges(
     payment_id: &str,
     timeout: Duration,
 ) -> ConnectorResult<Vec<crate::sandbox::ProviderCharge>> {
-    let client = Client::builder().timeout(timeout).build().map_err(|e| {
-        ConnectorError::InvalidRequest(format!("cannot build an HTTP client: {e}"))
-    })?;
+    let client = Client::builder()
+        .timeout(timeout)
+        .build()
+        .map_err(|e| ConnectorError::InvalidRequest(format!("cannot build an HTTP client: {e}")))?;
     let url = format!("{}/charges", base_url.trim_end_matches('/'));
     let response = client
         .get(url)
@@ -253,9 +254,10 @@ pub async fn connect_all(base_url: &str, timeout: Duration) -> ConnectorResult<V
     struct Listed {
         psps: Vec<String>,
     }
-    let client = Client::builder().timeout(timeout).build().map_err(|e| {
-        ConnectorError::InvalidRequest(format!("cannot build an HTTP client: {e}"))
-    })?;
+    let client = Client::builder()
+        .timeout(timeout)
+        .build()
+        .map_err(|e| ConnectorError::InvalidRequest(format!("cannot build an HTTP client: {e}")))?;
     let url = format!("{}/psp", base_url.trim_end_matches('/'));
     let response = client
         .get(url)

@@ -36,10 +36,21 @@ async fn a_timeout_whose_lookup_finds_nothing_waits_instead_of_moving_on() {
     assert_eq!(p.payment.status, PaymentStatus::Processing.code());
     assert_eq!(p.attempts.len(), 1);
     assert_eq!(p.attempts[0].outcome, "unknown");
-    let (tried, other) = if a.count("charge:") > 0 { (&a, &b) } else { (&b, &a) };
-    assert!(other.calls().is_empty(), "the second provider was never called");
+    let (tried, other) = if a.count("charge:") > 0 {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    assert!(
+        other.calls().is_empty(),
+        "the second provider was never called"
+    );
     // The same key was sent again once, never a new one.
-    let keys: Vec<String> = tried.calls().into_iter().filter(|c| c.starts_with("charge:")).collect();
+    let keys: Vec<String> = tried
+        .calls()
+        .into_iter()
+        .filter(|c| c.starts_with("charge:"))
+        .collect();
     assert_eq!(keys.len(), 2);
     assert_eq!(keys[0], keys[1]);
     assert_eq!(h.merchant_pending().await, 0);
@@ -78,7 +89,10 @@ async fn each_attempt_has_a_key_naming_the_payment_the_provider_and_the_sequence
     b.script_charge(soft());
     let h = Harness::new(&[a.clone(), b.clone()]).await;
     let answer = h.service.create(h.input(5_000, true, None), None).await;
-    assert!(matches!(answer, Err(PaymentError::Declined { .. })), "{answer:?}");
+    assert!(
+        matches!(answer, Err(PaymentError::Declined { .. })),
+        "{answer:?}"
+    );
     let p = h.payment(&id_of(&answer)).await;
     assert_eq!(p.attempts.len(), 2);
     for (i, attempt) in p.attempts.iter().enumerate() {
@@ -117,7 +131,11 @@ async fn a_retry_of_create_and_confirm_resumes_the_same_attempt() {
     let p = h.payment(&id).await;
     assert_eq!(p.payment.status, "succeeded");
     assert_eq!(p.attempts.len(), 1, "resumed, not a new attempt");
-    let keys: Vec<String> = a.calls().into_iter().filter(|c| c.starts_with("charge:")).collect();
+    let keys: Vec<String> = a
+        .calls()
+        .into_iter()
+        .filter(|c| c.starts_with("charge:"))
+        .collect();
     assert_eq!(keys.len(), 3);
     assert!(keys.iter().all(|k| k == &keys[0]), "{keys:?}");
     assert_eq!(h.merchant_pending().await, 7_000 - p.payment.fee);
@@ -126,7 +144,10 @@ async fn a_retry_of_create_and_confirm_resumes_the_same_attempt() {
         .service
         .create(h.input(7_000, true, None), Some(reply("order-9")))
         .await;
-    assert!(matches!(replay, Ok(Answer::Payment(_)) | Ok(Answer::Replayed(_))));
+    assert!(matches!(
+        replay,
+        Ok(Answer::Payment(_)) | Ok(Answer::Replayed(_))
+    ));
     assert_eq!(a.count("charge:"), 3);
 }
 
@@ -167,6 +188,13 @@ async fn a_completed_key_is_replayed_only_to_the_same_request() {
         .service
         .confirm(&other, None, h.input(2_000, true, None), Some(r))
         .await;
-    assert!(matches!(reused, Err(PaymentError::IdempotencyReused)), "{reused:?}");
-    assert_eq!(a.count("charge:"), 1, "nothing was charged for the reused key");
+    assert!(
+        matches!(reused, Err(PaymentError::IdempotencyReused)),
+        "{reused:?}"
+    );
+    assert_eq!(
+        a.count("charge:"),
+        1,
+        "nothing was charged for the reused key"
+    );
 }

@@ -14,8 +14,16 @@ async fn expiry_cancels_at_the_provider_first_and_skips_a_failing_row() {
     a.script_charge(Ok(charge("alpha_1", ChargeOutcome::Authorized, 1_000)));
     a.script_charge(Ok(charge("alpha_2", ChargeOutcome::Authorized, 2_000)));
     let h = Harness::new(&[a.clone()]).await;
-    let first = id_of(&h.service.create(h.input(1_000, true, Some("manual")), None).await);
-    let second = id_of(&h.service.create(h.input(2_000, true, Some("manual")), None).await);
+    let first = id_of(
+        &h.service
+            .create(h.input(1_000, true, Some("manual")), None)
+            .await,
+    );
+    let second = id_of(
+        &h.service
+            .create(h.input(2_000, true, Some("manual")), None)
+            .await,
+    );
     assert_eq!(h.payment(&first).await.payment.status, "requires_capture");
     h.clock.advance(EIGHT_DAYS);
     a.cancels
@@ -32,7 +40,10 @@ async fn expiry_cancels_at_the_provider_first_and_skips_a_failing_row() {
         .into_iter()
         .filter(|c| c.starts_with("cancel:"))
         .collect();
-    assert_eq!(cancels, ["cancel:alpha_1", "cancel:alpha_2", "cancel:alpha_1"]);
+    assert_eq!(
+        cancels,
+        ["cancel:alpha_1", "cancel:alpha_2", "cancel:alpha_1"]
+    );
 }
 
 #[tokio::test]
@@ -40,7 +51,11 @@ async fn a_capture_that_won_the_race_at_the_provider_is_kept() {
     let a = Scripted::new("alpha", Duration::ZERO);
     a.script_charge(Ok(charge("alpha_1", ChargeOutcome::Authorized, 1_500)));
     let h = Harness::new(&[a.clone()]).await;
-    let id = id_of(&h.service.create(h.input(1_500, true, Some("manual")), None).await);
+    let id = id_of(
+        &h.service
+            .create(h.input(1_500, true, Some("manual")), None)
+            .await,
+    );
     h.clock.advance(EIGHT_DAYS);
     a.cancels
         .lock()
@@ -52,6 +67,9 @@ async fn a_capture_that_won_the_race_at_the_provider_is_kept() {
         .push_back(Ok(charge("alpha_1", ChargeOutcome::Captured, 1_500)));
     h.service.expire_due().await.unwrap();
     let p = h.payment(&id).await;
-    assert_eq!(p.payment.status, "succeeded", "the provider's capture stands");
+    assert_eq!(
+        p.payment.status, "succeeded",
+        "the provider's capture stands"
+    );
     assert_eq!(h.merchant_pending().await, 1_500 - p.payment.fee);
 }

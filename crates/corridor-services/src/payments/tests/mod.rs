@@ -143,7 +143,10 @@ impl Connector for Scripted {
         Box::pin(async move { answer })
     }
 
-    fn retrieve<'a>(&'a self, reference: &'a str) -> BoxFuture<'a, ConnectorResult<ChargeResponse>> {
+    fn retrieve<'a>(
+        &'a self,
+        reference: &'a str,
+    ) -> BoxFuture<'a, ConnectorResult<ChargeResponse>> {
         self.log(format!("retrieve:{reference}"));
         let answer = self
             .retrieves

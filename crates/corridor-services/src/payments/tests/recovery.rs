@@ -89,7 +89,11 @@ async fn a_late_notification_resolves_the_open_attempt_once() {
     let pending = h.merchant_pending().await;
     assert_eq!(pending, 4_000 - p.payment.fee);
     let r = h.service.recover(Duration::ZERO).await.unwrap();
-    assert_eq!(r.attempts_resolved + r.attempts_pending, 0, "nothing left open");
+    assert_eq!(
+        r.attempts_resolved + r.attempts_pending,
+        0,
+        "nothing left open"
+    );
     assert_eq!(a.count("lookup:"), 2);
     assert_eq!(h.merchant_pending().await, pending);
 }
