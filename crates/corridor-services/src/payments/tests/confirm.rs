@@ -108,7 +108,7 @@ async fn a_retry_of_create_and_confirm_resumes_the_same_attempt() {
     let a = Scripted::new("alpha", HOUR);
     a.script_charge(Err(timeout()));
     a.script_charge(Err(timeout()));
-    let h = Harness::new(&[a.clone()]).await;
+    let h = Harness::new(std::slice::from_ref(&a)).await;
     let first = h
         .service
         .create(h.input(7_000, true, None), Some(reply("order-9")))
@@ -156,7 +156,7 @@ async fn a_confirmation_while_one_is_open_is_refused() {
     let a = Scripted::new("alpha", HOUR);
     a.script_charge(Err(timeout()));
     a.script_charge(Err(timeout()));
-    let h = Harness::new(&[a.clone()]).await;
+    let h = Harness::new(std::slice::from_ref(&a)).await;
     let created = h.service.create(h.input(3_000, true, None), None).await;
     let id = id_of(&created);
     let again = h
@@ -173,7 +173,7 @@ async fn a_confirmation_while_one_is_open_is_refused() {
 #[tokio::test]
 async fn a_completed_key_is_replayed_only_to_the_same_request() {
     let a = Scripted::new("alpha", HOUR);
-    let h = Harness::new(&[a.clone()]).await;
+    let h = Harness::new(std::slice::from_ref(&a)).await;
     let first = h.service.create(h.input(1_000, false, None), None).await;
     let id = id_of(&first);
     let mut r = reply("confirm-1");

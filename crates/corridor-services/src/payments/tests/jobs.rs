@@ -13,7 +13,7 @@ async fn expiry_cancels_at_the_provider_first_and_skips_a_failing_row() {
     let a = Scripted::new("alpha", Duration::ZERO);
     a.script_charge(Ok(charge("alpha_1", ChargeOutcome::Authorized, 1_000)));
     a.script_charge(Ok(charge("alpha_2", ChargeOutcome::Authorized, 2_000)));
-    let h = Harness::new(&[a.clone()]).await;
+    let h = Harness::new(std::slice::from_ref(&a)).await;
     let first = id_of(
         &h.service
             .create(h.input(1_000, true, Some("manual")), None)
@@ -50,7 +50,7 @@ async fn expiry_cancels_at_the_provider_first_and_skips_a_failing_row() {
 async fn a_capture_that_won_the_race_at_the_provider_is_kept() {
     let a = Scripted::new("alpha", Duration::ZERO);
     a.script_charge(Ok(charge("alpha_1", ChargeOutcome::Authorized, 1_500)));
-    let h = Harness::new(&[a.clone()]).await;
+    let h = Harness::new(std::slice::from_ref(&a)).await;
     let id = id_of(
         &h.service
             .create(h.input(1_500, true, Some("manual")), None)

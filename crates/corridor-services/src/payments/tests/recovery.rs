@@ -15,7 +15,7 @@ async fn unknown_payment(settle: Duration) -> (Harness, std::sync::Arc<Scripted>
     let a = Scripted::new("alpha", settle);
     a.script_charge(Err(timeout()));
     a.script_charge(Err(timeout()));
-    let h = Harness::new(&[a.clone()]).await;
+    let h = Harness::new(std::slice::from_ref(&a)).await;
     let id = id_of(&h.service.create(h.input(4_000, true, None), None).await);
     assert_eq!(h.payment(&id).await.payment.status, "processing");
     (h, a, id)
@@ -101,7 +101,7 @@ async fn a_late_notification_resolves_the_open_attempt_once() {
 #[tokio::test]
 async fn orphan_notifications_are_recorded_and_voided_when_possible() {
     let a = Scripted::new("alpha", MINUTE);
-    let h = Harness::new(&[a.clone()]).await;
+    let h = Harness::new(std::slice::from_ref(&a)).await;
     let orphan = |reference: &str, outcome| Notification {
         id: 2,
         psp: "alpha".into(),
