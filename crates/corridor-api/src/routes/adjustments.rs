@@ -109,7 +109,7 @@ fn legs(merchant: &str, v: &Valid, direction: Direction) -> Vec<TransferLeg> {
         kind: AccountKind::MerchantAvailable,
     };
     let platform = AccountKey {
-        owner: Owner::Platform,
+        owner: Owner::PlatformFor(merchant.to_string()),
         currency: v.currency,
         kind: AccountKind::PlatformAdjustments,
     };
@@ -144,9 +144,21 @@ pub async fn create(
 ) -> ApiResult<Response> {
     caller.require_operator()?;
     let valid = validate(&body)?;
+    state
+        .policy()
+        .check_amount("amount", body.amount, &body.currency)?;
     if state.store().merchant(&merchant).await?.is_none() {
         return Err(ApiError::not_found("merchant", &merchant));
     }
+    crate::policy::check_headroom(
+        state.store(),
+        &merchant,
+        "amount",
+        body.amount,
+        &body.currency,
+    )
+    .await?;
+    let ids = state.ids().clone();
     let write = LedgerWrite {
         client_ref: None,
         op: LedgerOp::Transfer(legs(&merchant, &valid, body.direction)),
@@ -161,7 +173,7 @@ pub async fn create(
         WriteOutcome::Ledger(Ok(receipt)) => json_response(
             StatusCode::CREATED,
             &LedgerTransactionObject {
-                id: receipt.txn.map(crate::ids::txn).unwrap_or_default(),
+                id: receipt.txn.map(|t| ids.txn(t)).unwrap_or_default(),
                 object: "ledger_transaction",
                 kind: "adjustment",
                 merchant: merchant.clone(),
@@ -177,6 +189,16 @@ pub async fn create(
                 "the merchant's available {} balance cannot cover this debit",
                 valid.currency
             )))
+        }
+        WriteOutcome::Ledger(Err(refusal)) if refusal.code == "overflow" => {
+            error_response(&ApiError::invalid(
+                "amount",
+                "amount_too_large",
+                format!(
+                    "this adjustment would take the merchant's {} balance beyond the ledger's 64-bit range",
+                    valid.currency
+                ),
+            ))
         }
         other => error_response(&ApiError::internal(format!("unexpected outcome {other:?}"))),
     });

@@ -96,6 +96,20 @@ pub(super) fn validate_url(url: &str) -> ApiResult<()> {
     Ok(())
 }
 
+/// The server's target policy applied to a syntactically valid URL: https
+/// outside the sandbox, no private, loopback or link-local host (as written
+/// or as resolved now) unless the operator allows them.
+async fn check_target(state: &AppState, url: &str) -> ApiResult<()> {
+    let policy = super::target::TargetPolicy {
+        require_https: state.test_clock().is_none(),
+        allow_private: state.policy().allow_private_webhooks,
+    };
+    let invalid = |why: String| ApiError::invalid("url", "url_not_allowed", format!("url {why}"));
+    let parsed = reqwest::Url::parse(url).map_err(|e| invalid(e.to_string()))?;
+    policy.check_url(&parsed).map_err(invalid)?;
+    policy.check_resolved(&parsed).await.map_err(invalid)
+}
+
 /// A non-empty list of distinct known event types.
 pub(super) fn validate_events(events: &[String]) -> ApiResult<()> {
     if events.is_empty() || events.len() > MAX_EVENTS {
@@ -162,6 +176,7 @@ pub async fn create(
 ) -> ApiResult<Response> {
     let merchant_id = owner(&state, &caller, body.merchant.as_deref()).await?;
     validate_url(&body.url)?;
+    check_target(&state, &body.url).await?;
     validate_events(&body.events)?;
     let endpoint = WebhookEndpointRecord {
         id: super::new_endpoint_id(),

@@ -98,7 +98,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     };
     story(&client).await?;
     payments_story::run(&client).await?;
-    if args.exit {
+    if !args.serve {
         return Ok(());
     }
     println!(

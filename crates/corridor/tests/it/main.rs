@@ -5,10 +5,13 @@ mod support;
 
 mod bad_input;
 mod crash;
+mod contract;
 mod idempotency;
+mod limits;
 mod ledger_api;
 mod markets;
 mod merchants;
+mod modes;
 mod operations;
 mod payments;
 mod sandbox_server;
