@@ -13,6 +13,7 @@ pub mod error;
 pub mod idempotency;
 mod ids;
 pub mod json;
+mod json_numbers;
 pub mod metrics;
 pub mod openapi;
 mod openapi_contract;

@@ -37,13 +37,17 @@ pub enum Direction {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateAdjustment {
-    /// Positive integer in the currency's minor unit.
+    /// Positive integer in the currency's minor unit, at most the
+    /// operator's maximum for the currency (400 `amount_too_large`).
+    #[schema(minimum = 1)]
     pub amount: i64,
-    /// ISO 4217 code.
+    /// ISO 4217 code, any case.
+    #[schema(pattern = "^[A-Za-z]{3}$")]
     pub currency: String,
     /// `credit` or `debit`.
     pub direction: Direction,
-    /// Why (kept in the ledger).
+    /// Why (kept in the ledger), 1-500 characters.
+    #[schema(min_length = 1, max_length = 500)]
     pub reason: String,
 }
 

@@ -60,11 +60,15 @@ pub struct CustomerBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreatePayment {
-    /// Minor units.
+    /// Minor units, at least 1; at most the operator's maximum for the
+    /// currency (about USD 1,000,000 by default; 400 `amount_too_large`).
+    #[schema(minimum = 1)]
     pub amount: i64,
-    /// ISO 4217.
+    /// ISO 4217, any case.
+    #[schema(pattern = "^[A-Za-z]{3}$")]
     pub currency: String,
-    /// Buyer's market (ISO 3166-1 alpha-2).
+    /// Buyer's market (ISO 3166-1 alpha-2, any case).
+    #[schema(pattern = "^[A-Za-z]{2}$")]
     pub country: String,
     /// How the buyer pays.
     pub payment_method: PaymentMethodBody,
@@ -73,6 +77,7 @@ pub struct CreatePayment {
     /// Confirm at once.
     pub confirm: Option<bool>,
     /// Description.
+    #[schema(max_length = 1000)]
     pub description: Option<String>,
     /// The buyer.
     pub customer: Option<CustomerBody>,
@@ -94,6 +99,7 @@ pub struct ConfirmPayment {
 #[serde(deny_unknown_fields)]
 pub struct CapturePayment {
     /// At most the authorized amount; default all of it.
+    #[schema(minimum = 1)]
     pub amount: Option<i64>,
 }
 
@@ -436,6 +442,9 @@ pub async fn list(
 ) -> ApiResult<Json<ListResponse<PaymentObject>>> {
     let params = list_params(&query)?;
     let merchant = caller.merchant_scope(params.merchant.as_deref())?;
+    if state.store().merchant(&merchant).await?.is_none() {
+        return Err(ApiError::not_found("merchant", &merchant));
+    }
     if let Some(after) = &params.starting_after {
         let owned = state
             .store()

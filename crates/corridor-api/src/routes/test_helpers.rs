@@ -101,9 +101,11 @@ const MAX_FAULT_SECONDS: i64 = 24 * 3600;
 pub struct ScheduleFault {
     /// `outage`, `server_errors` or `timeouts`.
     pub kind: String,
-    /// How long, from now.
+    /// How long, from now (at most a day).
+    #[schema(minimum = 1, maximum = 86400)]
     pub seconds: i64,
     /// Share of calls hit, 1-100 (not for outages).
+    #[schema(minimum = 1, maximum = 100)]
     pub rate_pct: Option<u8>,
 }
 

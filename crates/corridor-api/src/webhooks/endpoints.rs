@@ -28,9 +28,14 @@ pub const MAX_EVENTS: usize = 16;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateWebhookEndpoint {
-    /// Where deliveries are POSTed: an http(s) URL.
+    /// Where deliveries are POSTed: an https URL (http only in the sandbox),
+    /// whose host is not loopback, private or link-local unless the operator
+    /// allows it (400 `url_not_allowed`).
+    #[schema(min_length = 8, max_length = 2048, pattern = "^https?://[^\\s/@]+(/\\S*)?$")]
     pub url: String,
-    /// Event types to receive (`payment.succeeded`, ...), or `*` for all.
+    /// Event types to receive (`payment.succeeded`, ...), or `*` for all;
+    /// 1-16 distinct.
+    #[schema(min_items = 1, max_items = 16)]
     pub events: Vec<String>,
     /// For operators: the merchant the endpoint belongs to.
     pub merchant: Option<String>,
@@ -232,6 +237,9 @@ pub async fn list(
 ) -> ApiResult<Json<ListResponse<WebhookEndpointObject>>> {
     let params = list_params(&query)?;
     let merchant = caller.merchant_scope(params.merchant.as_deref())?;
+    if state.store().merchant(&merchant).await?.is_none() {
+        return Err(ApiError::not_found("merchant", &merchant));
+    }
     if let Some(after) = &params.starting_after {
         let found = state.store().webhook_endpoint(after).await?;
         if found.is_none_or(|e| e.merchant_id != merchant) {
