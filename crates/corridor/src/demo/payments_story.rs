@@ -72,17 +72,18 @@ pub(super) async fn run(operator: &Client, seller: &super::Seller) -> anyhow::Re
     let mut ids: Vec<(String, String)> = Vec::new();
     let mut card_connector: Option<String> = None;
     for round in 0..ROUNDS {
-        if round == ROUNDS / 2 {
+        if round >= ROUNDS / 2 {
+            // The acquirer that took the latest card payment, the router's favourite now.
             let down = card_connector.clone().unwrap_or_else(|| "atlas".into());
             let (status, fault) = operator
                 .post(
                     &format!("/v1/test_helpers/connectors/{down}/faults"),
                     json!({"kind": "outage", "seconds": 120}),
-                    &format!("demo-{run}-fault"),
+                    &format!("demo-{run}-fault-{round}"),
                 )
                 .await?;
             expect(status, 201, &fault)?;
-            println!("   Halfway through, the card acquirer {down} goes down for two minutes: card payments fail over to the next provider.");
+            println!("   Round {} of {ROUNDS}: the card acquirer {down} goes down for two minutes; card payments fail over to the next provider.", round + 1);
         }
         for (i, (country, currency, method, amount)) in SALES.iter().enumerate() {
             let body = json!({"amount": amount + i64::try_from(round)? * 100, "currency": currency, "country": country,
@@ -104,40 +105,55 @@ pub(super) async fn run(operator: &Client, seller: &super::Seller) -> anyhow::Re
     }
     println!("\n4. Buyers complete their 3-D Secure challenges, redirects, QR codes and vouchers (about one in nine walks away).");
     buyers_act(&merchant, &ids).await?;
-    report(&merchant, &ids).await?;
     settle(operator, &run, &seller.id).await?;
-    super::print_balances(operator, &seller.id, "5. Ten days later every sale has settled; the seller's balances").await?;
+    report(&merchant, &ids).await?;
+    super::print_balances(operator, &seller.id, "5. Once every sale has settled (the sandbox clock moved on), the seller's balances").await?;
     Ok(())
 }
 
-/// Moves the sandbox clock past every method's settlement delay, then waits
+/// Moves the sandbox clock forward a few days at a time (vouchers and
+/// bank payments complete on the way, and settle some days after that)
 /// until the settlement sweeper has made every pending amount available.
 async fn settle(operator: &Client, run: &str, seller: &str) -> anyhow::Result<()> {
-    let (status, body) = operator
-        .post(
-            "/v1/test_helpers/clock/advance",
-            json!({"seconds": 10 * 86_400}),
-            &format!("demo-{run}-clock"),
-        )
-        .await?;
-    expect(status, 200, &body)?;
-    for _ in 0..SETTLE_POLLS {
-        let balances = operator.get(&format!("/v1/balances?merchant={seller}")).await?;
-        let pending = balances["balances"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .any(|b| b["pending"].as_i64().unwrap_or(0) != 0);
-        if !pending {
-            return Ok(());
+    for step in 0..SETTLE_STEPS {
+        let (status, body) = operator
+            .post(
+                "/v1/test_helpers/clock/advance",
+                json!({"seconds": SETTLE_STEP_DAYS * 86_400}),
+                &format!("demo-{run}-clock-{step}"),
+            )
+            .await?;
+        expect(status, 200, &body)?;
+        for _ in 0..SETTLE_POLLS {
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+            if pending_currencies(operator, seller).await?.is_empty() {
+                return Ok(());
+            }
         }
-        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
     }
-    anyhow::bail!("funds were still pending {} s after the settlement date", SETTLE_POLLS / 4)
+    anyhow::bail!(
+        "funds still pending after {} days: {:?}",
+        SETTLE_STEPS * SETTLE_STEP_DAYS,
+        pending_currencies(operator, seller).await?
+    )
 }
 
-/// Balance checks while waiting for settlement (every 250 ms).
-const SETTLE_POLLS: u32 = 120;
+async fn pending_currencies(operator: &Client, seller: &str) -> anyhow::Result<Vec<String>> {
+    let balances = operator.get(&format!("/v1/balances?merchant={seller}")).await?;
+    Ok(balances["balances"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|b| b["pending"].as_i64().unwrap_or(0) != 0)
+        .map(|b| b["currency"].as_str().unwrap_or("?").to_string())
+        .collect())
+}
+
+/// Days the clock moves per settlement step, and steps at most.
+const SETTLE_STEP_DAYS: i64 = 5;
+const SETTLE_STEPS: i64 = 6;
+/// Balance checks after each step (every 250 ms).
+const SETTLE_POLLS: u32 = 12;
 
 /// Most buyers complete their 3DS challenge, redirect, QR code or voucher.
 async fn buyers_act(merchant: &Client, ids: &[(String, String)]) -> anyhow::Result<()> {

@@ -5,6 +5,7 @@ mod support;
 
 mod bad_input;
 mod crash;
+mod demo;
 mod contract;
 mod idempotency;
 mod limits;
