@@ -25,7 +25,8 @@ pub struct VaultedMethod<T: Clone> {
 
 /// Methods by (merchant, payment id).
 pub struct CardVault {
-    entries: Mutex<HashMap<(String, String), VaultedMethod<crate::routes::payments::PaymentMethodBody>>>,
+    entries:
+        Mutex<HashMap<(String, String), VaultedMethod<crate::routes::payments::PaymentMethodBody>>>,
 }
 
 impl Default for CardVault {

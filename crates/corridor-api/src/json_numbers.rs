@@ -58,9 +58,7 @@ pub fn normalize_integral_numbers(body: &[u8]) -> Option<Vec<u8>> {
 
 fn number_end(body: &[u8], start: usize) -> usize {
     let mut end = start;
-    while end < body.len()
-        && matches!(body[end], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
-    {
+    while end < body.len() && matches!(body[end], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') {
         end += 1;
     }
     end
@@ -139,13 +137,22 @@ mod tests {
     #[test]
     fn integral_numbers_become_integers_exactly() {
         assert_eq!(norm(r#"{"amount": 2500.0}"#), r#"{"amount": 2500}"#);
-        assert_eq!(norm(r#"{"a": 1e3, "b": -2.50E+1}"#), r#"{"a": 1000, "b": -25}"#);
+        assert_eq!(
+            norm(r#"{"a": 1e3, "b": -2.50E+1}"#),
+            r#"{"a": 1000, "b": -25}"#
+        );
         assert_eq!(norm(r#"{"a": 589723919880.0}"#), r#"{"a": 589723919880}"#);
-        assert_eq!(norm(r#"{"a": 9223372036854775807.0}"#), r#"{"a": 9223372036854775807}"#);
+        assert_eq!(
+            norm(r#"{"a": 9223372036854775807.0}"#),
+            r#"{"a": 9223372036854775807}"#
+        );
         assert_eq!(norm(r#"{"a": 1.5, "b": 12}"#), r#"{"a": 1.5, "b": 12}"#);
         assert_eq!(norm(r#"{"a": 1e-3}"#), r#"{"a": 1e-3}"#);
         assert_eq!(norm(r#"{"a": -0.0}"#), r#"{"a": 0}"#);
-        assert_eq!(norm(r#"{"s": "1.0 \"2.0\"", "n": 3.0}"#), r#"{"s": "1.0 \"2.0\"", "n": 3}"#);
+        assert_eq!(
+            norm(r#"{"s": "1.0 \"2.0\"", "n": 3.0}"#),
+            r#"{"s": "1.0 \"2.0\"", "n": 3}"#
+        );
         assert_eq!(norm(r#"[1.0,2.00]"#), r#"[1,2]"#);
         assert!(normalize_integral_numbers(br#"{"a": 1, "b": "x"}"#).is_none());
     }

@@ -53,9 +53,24 @@ impl Modify for SharedContract {
                 }
             }
         }
-        add_open_route(doc, "/metrics", "Prometheus metrics (no key).", "text/plain");
-        add_open_route(doc, "/openapi.json", "This document (no key).", "application/json");
-        if let Some(health) = doc.paths.paths.get_mut("/health").and_then(|i| i.get.as_mut()) {
+        add_open_route(
+            doc,
+            "/metrics",
+            "Prometheus metrics (no key).",
+            "text/plain",
+        );
+        add_open_route(
+            doc,
+            "/openapi.json",
+            "This document (no key).",
+            "application/json",
+        );
+        if let Some(health) = doc
+            .paths
+            .paths
+            .get_mut("/health")
+            .and_then(|i| i.get.as_mut())
+        {
             health.security = Some(Vec::new());
         }
     }
@@ -89,10 +104,19 @@ fn error(description: &str) -> Response {
 /// The answers any operation under `/v1` can give besides its own.
 fn add_errors(path: &str, method: &HttpMethod, op: &mut Operation) {
     let mut shared = vec![
-        ("400", "invalid_request_error: a parameter or the body is invalid (`param` names it)"),
+        (
+            "400",
+            "invalid_request_error: a parameter or the body is invalid (`param` names it)",
+        ),
         ("401", "authentication_error: no key, or an unknown one"),
-        ("403", "permission_error: this kind of key may not call this operation"),
-        ("404", "not_found: no such object for this key, or no such route in this mode"),
+        (
+            "403",
+            "permission_error: this kind of key may not call this operation",
+        ),
+        (
+            "404",
+            "not_found: no such object for this key, or no such route in this mode",
+        ),
         ("500", "api_error: an internal failure (never with details)"),
     ];
     if *method != HttpMethod::Get {
@@ -104,8 +128,14 @@ fn add_errors(path: &str, method: &HttpMethod, op: &mut Operation) {
     }
     if path.starts_with("/v1/payments") || path.starts_with("/v1/test_helpers/payments") {
         shared.extend([
-            ("402", "payment_error: declined (`code` is the reason, `payment` the payment's id)"),
-            ("503", "api_error: the payment provider could not be reached; nothing was charged"),
+            (
+                "402",
+                "payment_error: declined (`code` is the reason, `payment` the payment's id)",
+            ),
+            (
+                "503",
+                "api_error: the payment provider could not be reached; nothing was charged",
+            ),
         ]);
     }
     for (code, description) in shared {
@@ -195,11 +225,13 @@ fn add_open_route(doc: &mut OpenApi, path: &str, description: &str, content_type
         .content(
             content_type,
             ContentBuilder::new()
-                .schema(Some(ObjectBuilder::new().schema_type(if content_type == "text/plain" {
-                    Type::String
-                } else {
-                    Type::Object
-                })))
+                .schema(Some(ObjectBuilder::new().schema_type(
+                    if content_type == "text/plain" {
+                        Type::String
+                    } else {
+                        Type::Object
+                    },
+                )))
                 .build(),
         )
         .build();

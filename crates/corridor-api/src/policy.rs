@@ -55,7 +55,9 @@ pub async fn check_headroom(
     let Ok(currency) = Currency::parse(currency) else {
         return Ok(());
     };
-    let mut accounts = store.balances(&Owner::Merchant(merchant.to_string())).await?;
+    let mut accounts = store
+        .balances(&Owner::Merchant(merchant.to_string()))
+        .await?;
     accounts.extend(
         store
             .balances(&Owner::PlatformFor(merchant.to_string()))

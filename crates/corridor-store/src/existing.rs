@@ -23,7 +23,8 @@ fn sqlite_has_schema(path: &std::path::Path) -> Result<(), StoreError> {
     if !path.is_file() {
         return Err(missing());
     }
-    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let flags =
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = rusqlite::Connection::open_with_flags(path, flags).map_err(|_| missing())?;
     let found: i64 = conn
         .query_row(

@@ -78,7 +78,11 @@ pub struct PolicyArgs {
     /// Largest amount one request may move in a currency, as
     /// CURRENCY=MAX_MINOR_UNITS (repeat, or comma-separate in the variable);
     /// unset currencies allow about USD 1,000,000.
-    #[arg(long = "max-amount", env = "CORRIDOR_MAX_AMOUNTS", value_delimiter = ',')]
+    #[arg(
+        long = "max-amount",
+        env = "CORRIDOR_MAX_AMOUNTS",
+        value_delimiter = ','
+    )]
     pub max_amounts: Vec<String>,
     /// Let webhook endpoints target loopback, private and link-local addresses.
     #[arg(long)]
@@ -88,9 +92,10 @@ pub struct PolicyArgs {
 impl PolicyArgs {
     /// The server policy these arguments ask for.
     pub fn policy(&self) -> anyhow::Result<corridor_api::policy::ServePolicy> {
-        let amount_limits =
-            corridor_core::AmountLimits::parse_settings(self.max_amounts.iter().map(String::as_str))
-                .map_err(|e| anyhow::anyhow!("--max-amount {e}"))?;
+        let amount_limits = corridor_core::AmountLimits::parse_settings(
+            self.max_amounts.iter().map(String::as_str),
+        )
+        .map_err(|e| anyhow::anyhow!("--max-amount {e}"))?;
         Ok(corridor_api::policy::ServePolicy {
             amount_limits,
             allow_private_webhooks: self.allow_private_webhooks,

@@ -36,6 +36,7 @@ pub enum Direction {
 /// `POST /v1/merchants/{id}/adjustments` body.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"amount": 125000, "currency": "USD", "direction": "credit", "reason": "Amazon US settlement"}))]
 pub struct CreateAdjustment {
     /// Positive integer in the currency's minor unit, at most the
     /// operator's maximum for the currency (400 `amount_too_large`).
@@ -173,7 +174,8 @@ pub async fn create(
         },
     };
     let direction = body.direction;
-    let render = Box::new(move |outcome: &WriteOutcome, at| match outcome {
+    let render = Box::new(move |outcome: &WriteOutcome, at| {
+        match outcome {
         WriteOutcome::Ledger(Ok(receipt)) => json_response(
             StatusCode::CREATED,
             &LedgerTransactionObject {
@@ -205,6 +207,7 @@ pub async fn create(
             ))
         }
         other => error_response(&ApiError::internal(format!("unexpected outcome {other:?}"))),
+    }
     });
     submit(&state, idem.map(|e| e.0), WriteOp::Ledger(write), render).await
 }

@@ -107,6 +107,10 @@ pub async fn verify(
             })
             .collect(),
         accounts_checked: report.accounts_checked,
-        mismatches: report.mismatches.iter().map(|m| mismatch(state.ids(), m)).collect(),
+        mismatches: report
+            .mismatches
+            .iter()
+            .map(|m| mismatch(state.ids(), m))
+            .collect(),
     }))
 }

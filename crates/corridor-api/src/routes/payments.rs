@@ -59,6 +59,9 @@ pub struct CustomerBody {
 /// `POST /v1/payments` body.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"amount": 4999, "currency": "USD", "country": "US", "confirm": true,
+    "payment_method": {"type": "card", "number": "4242424242424242", "exp_month": 12, "exp_year": 2030, "cvc": "123"},
+    "description": "Order 1001", "metadata": {"order": "1001"}}))]
 pub struct CreatePayment {
     /// Minor units, at least 1; at most the operator's maximum for the
     /// currency (about USD 1,000,000 by default; 400 `amount_too_large`).
@@ -214,7 +217,10 @@ fn attempts(s: &PaymentSnapshot) -> Vec<AttemptObject> {
         .iter()
         .enumerate()
         .map(|(i, a)| {
-            let waiting = matches!(a.outcome.as_str(), "requires_action" | "pending" | "unknown");
+            let waiting = matches!(
+                a.outcome.as_str(),
+                "requires_action" | "pending" | "unknown"
+            );
             let settled = match s.payment.status.as_str() {
                 "requires_capture" => Some(("authorized", None)),
                 "succeeded" => Some(("captured", None)),

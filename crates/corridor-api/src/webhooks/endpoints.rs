@@ -31,7 +31,11 @@ pub struct CreateWebhookEndpoint {
     /// Where deliveries are POSTed: an https URL (http only in the sandbox),
     /// whose host is not loopback, private or link-local unless the operator
     /// allows it (400 `url_not_allowed`).
-    #[schema(min_length = 8, max_length = 2048, pattern = "^https?://[^\\s/@]+(/\\S*)?$")]
+    #[schema(
+        min_length = 8,
+        max_length = 2048,
+        pattern = "^https?://[^\\s/@]+(/\\S*)?$"
+    )]
     pub url: String,
     /// Event types to receive (`payment.succeeded`, ...), or `*` for all;
     /// 1-16 distinct.

@@ -164,15 +164,17 @@ impl reqwest::dns::Resolve for CheckedResolver {
         let policy = self.policy;
         let host = name.as_str().to_string();
         Box::pin(async move {
-            let resolved: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await?
-                .collect();
+            let resolved: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             let allowed: Vec<SocketAddr> = resolved
                 .into_iter()
                 .filter(|a| policy.check_ip(a.ip()).is_ok())
                 .collect();
             if allowed.is_empty() {
-                let message = format!("{host} resolves only to refused addresses: {}", refusal("them"));
+                let message = format!(
+                    "{host} resolves only to refused addresses: {}",
+                    refusal("them")
+                );
                 return Err(message.into());
             }
             let addrs: reqwest::dns::Addrs = Box::new(allowed.into_iter());
@@ -212,7 +214,11 @@ mod tests {
         ] {
             assert!(check(strict(), url).is_err(), "{url}");
         }
-        for url in ["https://93.184.215.14/", "https://example.com/", "https://[2606:4700::1]/"] {
+        for url in [
+            "https://93.184.215.14/",
+            "https://example.com/",
+            "https://[2606:4700::1]/",
+        ] {
             assert!(check(strict(), url).is_ok(), "{url}");
         }
     }

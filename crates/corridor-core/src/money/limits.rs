@@ -95,19 +95,16 @@ impl AmountLimits {
     }
 
     /// Parses `CUR=MINOR` settings (`USD=100000000`), as operators write them.
-    pub fn parse_settings<'a>(
-        settings: impl IntoIterator<Item = &'a str>,
-    ) -> Result<Self, String> {
+    pub fn parse_settings<'a>(settings: impl IntoIterator<Item = &'a str>) -> Result<Self, String> {
         let mut limits = AmountLimits::default();
         for setting in settings {
             let (code, max) = setting
                 .split_once('=')
                 .ok_or_else(|| format!("'{setting}': expected CURRENCY=MAX_MINOR_UNITS"))?;
             let currency = Currency::parse(code.trim()).map_err(|e| format!("'{setting}': {e}"))?;
-            let max: i64 = max
-                .trim()
-                .parse()
-                .map_err(|_| format!("'{setting}': the maximum must be an integer in minor units"))?;
+            let max: i64 = max.trim().parse().map_err(|_| {
+                format!("'{setting}': the maximum must be an integer in minor units")
+            })?;
             limits
                 .set(currency, max)
                 .map_err(|_| format!("'{setting}': the maximum must be greater than zero"))?;
@@ -148,7 +145,8 @@ mod tests {
 
     #[test]
     fn operator_settings_override_defaults() {
-        let limits = AmountLimits::parse_settings(["usd=500", "JPY = 9223372036854775807"]).unwrap();
+        let limits =
+            AmountLimits::parse_settings(["usd=500", "JPY = 9223372036854775807"]).unwrap();
         assert_eq!(limits.max_minor(cur("USD")), 500);
         assert!(limits.allows(cur("USD"), 500));
         assert!(!limits.allows(cur("USD"), 501));
@@ -158,7 +156,14 @@ mod tests {
 
     #[test]
     fn refuses_bad_settings() {
-        for bad in ["USD", "XXX=5", "USD=0", "USD=-3", "USD=1.5", "USD=99999999999999999999"] {
+        for bad in [
+            "USD",
+            "XXX=5",
+            "USD=0",
+            "USD=-3",
+            "USD=1.5",
+            "USD=99999999999999999999",
+        ] {
             assert!(AmountLimits::parse_settings([bad]).is_err(), "{bad}");
         }
     }

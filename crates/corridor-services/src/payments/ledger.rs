@@ -31,7 +31,11 @@ pub(crate) fn capture(
 ) -> LedgerWrite {
     let net = gross.checked_sub(fee).unwrap_or(Amount::ZERO);
     let mut legs = vec![TransferLeg {
-        account: key(Owner::PlatformFor(merchant.to_string()), currency, AccountKind::PlatformClearing),
+        account: key(
+            Owner::PlatformFor(merchant.to_string()),
+            currency,
+            AccountKind::PlatformClearing,
+        ),
         side: Side::Debit,
         amount: gross,
     }];
@@ -49,7 +53,11 @@ pub(crate) fn capture(
     }
     if !fee.is_zero() {
         legs.push(TransferLeg {
-            account: key(Owner::PlatformFor(merchant.to_string()), currency, AccountKind::PlatformRevenue),
+            account: key(
+                Owner::PlatformFor(merchant.to_string()),
+                currency,
+                AccountKind::PlatformRevenue,
+            ),
             side: Side::Credit,
             amount: fee,
         });

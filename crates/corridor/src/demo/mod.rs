@@ -142,7 +142,9 @@ pub(crate) struct Seller {
 /// The seller signs up, and its marketplace payouts land on the ledger.
 async fn story(c: &Client) -> anyhow::Result<Seller> {
     let run = run_id();
-    println!("Corridor demo: a home-goods seller in Shenzhen with stores on Amazon US, DE and JP\n");
+    println!(
+        "Corridor demo: a home-goods seller in Shenzhen with stores on Amazon US, DE and JP\n"
+    );
     let (status, seller) = c
         .post(
             "/v1/merchants",
@@ -154,10 +156,16 @@ async fn story(c: &Client) -> anyhow::Result<Seller> {
     expect(status, 201, &seller)?;
     let seller = Seller {
         id: seller["id"].as_str().unwrap_or_default().to_string(),
-        name: seller["legal_name"].as_str().unwrap_or_default().to_string(),
+        name: seller["legal_name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
         api_key: seller["api_key"].as_str().context("api_key")?.to_string(),
     };
-    println!("1. The operator signs up {} as merchant {}.", seller.name, seller.id);
+    println!(
+        "1. The operator signs up {} as merchant {}.",
+        seller.name, seller.id
+    );
 
     println!("\n2. Its marketplace payouts are booked on the ledger:");
     let path = format!("/v1/merchants/{}/adjustments", seller.id);
@@ -180,8 +188,15 @@ async fn story(c: &Client) -> anyhow::Result<Seller> {
     expect(status, 201, &first)?;
     let (status, again) = c.post(&path, fee, &format!("demo-{run}-fee")).await?;
     expect(status, 201, &again)?;
-    let once = if first["id"] == again["id"] { "charged once" } else { "CHARGED TWICE" };
-    println!("   - {:>18}  storage fee, sent twice with one Idempotency-Key: {once}", money(1_999, "USD"));
+    let once = if first["id"] == again["id"] {
+        "charged once"
+    } else {
+        "CHARGED TWICE"
+    };
+    println!(
+        "   - {:>18}  storage fee, sent twice with one Idempotency-Key: {once}",
+        money(1_999, "USD")
+    );
     let (status, refused) = c.post(&path, json!({"amount": 10_000_000, "currency": "USD", "direction": "debit", "reason": "too much"}), &format!("demo-{run}-overdraft")).await?;
     expect(status, 402, &refused)?;
     println!(
@@ -201,7 +216,11 @@ pub(crate) async fn print_balances(c: &Client, merchant: &str, title: &str) -> a
     for b in balances["balances"].as_array().into_iter().flatten() {
         let currency = b["currency"].as_str().unwrap_or("?");
         let amount = |field: &str| money(b[field].as_i64().unwrap_or(0), currency);
-        println!("   {currency:<6} {:>20} {:>20}", amount("available"), amount("pending"));
+        println!(
+            "   {currency:<6} {:>20} {:>20}",
+            amount("available"),
+            amount("pending")
+        );
     }
     Ok(())
 }

@@ -107,7 +107,12 @@ pub(super) async fn run(operator: &Client, seller: &super::Seller) -> anyhow::Re
     buyers_act(&merchant, &ids).await?;
     settle(operator, &run, &seller.id).await?;
     report(&merchant, &ids).await?;
-    super::print_balances(operator, &seller.id, "5. Once every sale has settled (the sandbox clock moved on), the seller's balances").await?;
+    super::print_balances(
+        operator,
+        &seller.id,
+        "5. Once every sale has settled (the sandbox clock moved on), the seller's balances",
+    )
+    .await?;
     Ok(())
 }
 
@@ -139,7 +144,9 @@ async fn settle(operator: &Client, run: &str, seller: &str) -> anyhow::Result<()
 }
 
 async fn pending_currencies(operator: &Client, seller: &str) -> anyhow::Result<Vec<String>> {
-    let balances = operator.get(&format!("/v1/balances?merchant={seller}")).await?;
+    let balances = operator
+        .get(&format!("/v1/balances?merchant={seller}"))
+        .await?;
     Ok(balances["balances"]
         .as_array()
         .into_iter()

@@ -38,7 +38,13 @@ async fn bare_confirm_uses_the_payments_method(s: &Server) {
     let id = created.str("id");
     // No body at all, as API.md shows it.
     let confirmed = s
-        .call(Method::POST, &format!("/v1/payments/{id}/confirm"), Some(&key), None, None)
+        .call(
+            Method::POST,
+            &format!("/v1/payments/{id}/confirm"),
+            Some(&key),
+            None,
+            None,
+        )
         .await;
     assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.json);
     assert_eq!(confirmed.json["status"], "succeeded");
@@ -46,7 +52,13 @@ async fn bare_confirm_uses_the_payments_method(s: &Server) {
     // Another merchant cannot confirm it with its own key.
     let (_, other) = s.merchant("Other", "CNY").await;
     let stranger = s
-        .call(Method::POST, &format!("/v1/payments/{id}/confirm"), Some(&other), None, None)
+        .call(
+            Method::POST,
+            &format!("/v1/payments/{id}/confirm"),
+            Some(&other),
+            None,
+            None,
+        )
         .await;
     assert_eq!(stranger.status, StatusCode::NOT_FOUND, "{}", stranger.json);
     // A local method needs no details: bare confirm works too.
@@ -59,7 +71,11 @@ async fn bare_confirm_uses_the_payments_method(s: &Server) {
         .await;
     assert_eq!(konbini.status, StatusCode::CREATED, "{}", konbini.json);
     let r = s
-        .post(&format!("/v1/payments/{}/confirm", konbini.str("id")), &key, &json!({}))
+        .post(
+            &format!("/v1/payments/{}/confirm", konbini.str("id")),
+            &key,
+            &json!({}),
+        )
         .await;
     // The simulated providers decline a share of payments: either way the
     // bare confirm reached them, with the stored method.
@@ -78,10 +94,25 @@ async fn bare_confirm_uses_the_payments_method(s: &Server) {
         .await;
     let id = stale.str("id");
     let declined = s
-        .call(Method::POST, &format!("/v1/payments/{id}/confirm"), Some(&key), None, None)
+        .call(
+            Method::POST,
+            &format!("/v1/payments/{id}/confirm"),
+            Some(&key),
+            None,
+            None,
+        )
         .await;
-    assert_eq!(declined.status, StatusCode::PAYMENT_REQUIRED, "{}", declined.json);
-    assert_eq!(declined.json["error"]["code"], "generic_decline", "{}", declined.json);
+    assert_eq!(
+        declined.status,
+        StatusCode::PAYMENT_REQUIRED,
+        "{}",
+        declined.json
+    );
+    assert_eq!(
+        declined.json["error"]["code"], "generic_decline",
+        "{}",
+        declined.json
+    );
 }
 
 async fn next_action_times_are_rfc3339(s: &Server) {
@@ -104,7 +135,12 @@ async fn next_action_times_are_rfc3339(s: &Server) {
 
 async fn operators_name_the_merchant_of_merchant_scoped_reads(s: &Server) {
     let (m, key) = s.merchant("Seller", "CNY").await;
-    for path in ["/v1/payments", "/v1/balances", "/v1/balance_transactions", "/v1/webhook_endpoints"] {
+    for path in [
+        "/v1/payments",
+        "/v1/balances",
+        "/v1/balance_transactions",
+        "/v1/webhook_endpoints",
+    ] {
         s.get(path, OPERATOR_KEY).await.assert_error(
             400,
             "invalid_request_error",
@@ -131,12 +167,20 @@ async fn attempts_show_their_final_outcome(s: &Server) {
     assert_eq!(r.json["attempts"][0]["outcome"], "requires_action");
     let id = r.str("id");
     let done = s
-        .post(&format!("/v1/test_helpers/payments/{id}/complete"), &key, &json!({}))
+        .post(
+            &format!("/v1/test_helpers/payments/{id}/complete"),
+            &key,
+            &json!({}),
+        )
         .await;
     assert_eq!(done.json["status"], "succeeded", "{}", done.json);
     let got = s.get(&format!("/v1/payments/{id}"), &key).await;
     let attempts = got.json["attempts"].as_array().unwrap();
-    assert_eq!(attempts.last().unwrap()["outcome"], "captured", "{attempts:?}");
+    assert_eq!(
+        attempts.last().unwrap()["outcome"],
+        "captured",
+        "{attempts:?}"
+    );
 }
 
 async fn ids_are_opaque_and_of_one_format_per_type(s: &Server) {
@@ -164,18 +208,34 @@ async fn ids_are_opaque_and_of_one_format_per_type(s: &Server) {
     assert_eq!(history.json["data"][0]["id"], txns[2].as_str());
     let after = history.json["data"][1]["id"].as_str().unwrap().to_string();
     let next = s
-        .get(&format!("/v1/balance_transactions?limit=2&starting_after={after}"), &key)
+        .get(
+            &format!("/v1/balance_transactions?limit=2&starting_after={after}"),
+            &key,
+        )
         .await;
     assert_eq!(next.status, StatusCode::OK, "{}", next.json);
     assert_eq!(next.json["data"][0]["id"], txns[0].as_str());
     s.get("/v1/balance_transactions?starting_after=txn_1", &key)
         .await
-        .assert_error(400, "invalid_request_error", "parameter_invalid", Some("starting_after"));
+        .assert_error(
+            400,
+            "invalid_request_error",
+            "parameter_invalid",
+            Some("starting_after"),
+        );
     // Payment ids: one format with or without an Idempotency-Key.
     let body = json!({"amount": 1_000, "currency": "USD", "country": "US", "payment_method": card("4242424242424242"), "confirm": true}).to_string();
-    let plain = s.call(Method::POST, "/v1/payments", Some(&key), None, Some(&body)).await;
+    let plain = s
+        .call(Method::POST, "/v1/payments", Some(&key), None, Some(&body))
+        .await;
     let keyed = s
-        .call(Method::POST, "/v1/payments", Some(&key), Some("ids-test-1"), Some(&body))
+        .call(
+            Method::POST,
+            "/v1/payments",
+            Some(&key),
+            Some("ids-test-1"),
+            Some(&body),
+        )
         .await;
     for r in [&plain, &keyed] {
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
@@ -190,13 +250,29 @@ async fn the_openapi_document_lists_every_route_and_the_merchant_parameter(s: &S
     let doc = s.call(Method::GET, "/openapi.json", None, None, None).await;
     assert_eq!(doc.status, StatusCode::OK);
     let paths = &doc.json["paths"];
-    for path in ["/health", "/metrics", "/openapi.json", "/v1/payments", "/v1/test_helpers/clock/reset"] {
+    for path in [
+        "/health",
+        "/metrics",
+        "/openapi.json",
+        "/v1/payments",
+        "/v1/test_helpers/clock/reset",
+    ] {
         assert!(paths.get(path).is_some(), "{path} missing");
     }
-    for path in ["/v1/payments", "/v1/balances", "/v1/balance_transactions", "/v1/webhook_endpoints"] {
-        let params = paths[path]["get"]["parameters"].as_array().cloned().unwrap_or_default();
+    for path in [
+        "/v1/payments",
+        "/v1/balances",
+        "/v1/balance_transactions",
+        "/v1/webhook_endpoints",
+    ] {
+        let params = paths[path]["get"]["parameters"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         assert!(
-            params.iter().any(|p| p["name"] == "merchant" && p["in"] == "query"),
+            params
+                .iter()
+                .any(|p| p["name"] == "merchant" && p["in"] == "query"),
             "{path} documents no merchant parameter: {params:?}"
         );
     }
@@ -205,7 +281,10 @@ async fn the_openapi_document_lists_every_route_and_the_merchant_parameter(s: &S
         for (method, op) in item.as_object().unwrap() {
             if path.starts_with("/v1/") {
                 for code in ["400", "401", "500"] {
-                    assert!(op["responses"].get(code).is_some(), "{method} {path} lacks {code}");
+                    assert!(
+                        op["responses"].get(code).is_some(),
+                        "{method} {path} lacks {code}"
+                    );
                 }
             }
         }

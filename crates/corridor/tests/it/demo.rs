@@ -27,7 +27,11 @@ async fn the_demo_tells_one_story_and_exits_by_itself(backend: Backend) {
         .await
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     for amount in ["USD 1,250.00", "JPY 1,500,000", "KWD 12.345", "EUR 980.50"] {
         assert!(text.contains(amount), "{amount} missing:\n{text}");
     }

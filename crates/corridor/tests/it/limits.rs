@@ -36,7 +36,12 @@ async fn amounts_beyond_the_limit_are_refused_and_move_nothing(s: &Server) {
                 &json!({"amount": amount, "currency": "USD", "country": "US", "payment_method": card("4242424242424242"), "confirm": true}),
             )
             .await;
-        r.assert_error(400, "invalid_request_error", "amount_too_large", Some("amount"));
+        r.assert_error(
+            400,
+            "invalid_request_error",
+            "amount_too_large",
+            Some("amount"),
+        );
         assert!(
             r.json["error"]["message"]
                 .as_str()
@@ -60,14 +65,22 @@ async fn amounts_beyond_the_limit_are_refused_and_move_nothing(s: &Server) {
             &json!({"amount": 150_000_001, "currency": "jpy", "country": "JP", "payment_method": card("4242424242424242")}),
         )
         .await;
-    r.assert_error(400, "invalid_request_error", "amount_too_large", Some("amount"));
+    r.assert_error(
+        400,
+        "invalid_request_error",
+        "amount_too_large",
+        Some("amount"),
+    );
     let listed = s.get("/v1/payments", &key).await;
     assert_eq!(listed.status, StatusCode::OK, "{}", listed.json);
     assert_eq!(listed.json["data"], json!([]), "no payment was made");
     assert_eq!(s.balances(&m).await, vec![], "nothing moved");
     // At the limit is fine.
     adjust(s, &m, 100_000_000, "credit").await;
-    assert_eq!(s.balances(&m).await, vec![("USD".into(), 100_000_000, 0, 0)]);
+    assert_eq!(
+        s.balances(&m).await,
+        vec![("USD".into(), 100_000_000, 0, 0)]
+    );
     s.assert_verified().await;
 }
 
@@ -114,8 +127,16 @@ async fn operators_set_the_limit_per_currency(backend: Backend) {
             &json!({"amount": 5_001, "currency": "USD", "country": "US", "payment_method": card("4242424242424242"), "confirm": true}),
         )
         .await;
-    over.assert_error(400, "invalid_request_error", "amount_too_large", Some("amount"));
-    assert!(over.json["error"]["message"].as_str().unwrap().contains("USD 50.00"));
+    over.assert_error(
+        400,
+        "invalid_request_error",
+        "amount_too_large",
+        Some("amount"),
+    );
+    assert!(over.json["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("USD 50.00"));
     let ok = s
         .post(
             "/v1/payments",

@@ -4,12 +4,12 @@
 mod support;
 
 mod bad_input;
+mod contract;
 mod crash;
 mod demo;
-mod contract;
 mod idempotency;
-mod limits;
 mod ledger_api;
+mod limits;
 mod markets;
 mod merchants;
 mod modes;

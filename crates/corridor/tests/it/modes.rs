@@ -68,20 +68,28 @@ async fn the_sandbox_clock_is_the_operators(s: &Server) {
         .await
         .assert_error(403, "permission_error", "forbidden", None);
     let moved = s
-        .post("/v1/test_helpers/clock/advance", OPERATOR_KEY, &advance(86_400))
+        .post(
+            "/v1/test_helpers/clock/advance",
+            OPERATOR_KEY,
+            &advance(86_400),
+        )
         .await;
     assert_eq!(moved.status, StatusCode::OK, "{}", moved.json);
     assert_eq!(moved.json["offset_seconds"], 86_400);
     // Never further than ten years ahead, however many advances.
     let ten_years = 10 * 366 * 24 * 3600;
-    s.post("/v1/test_helpers/clock/advance", OPERATOR_KEY, &advance(ten_years))
-        .await
-        .assert_error(
-            400,
-            "invalid_request_error",
-            "clock_offset_too_large",
-            Some("seconds"),
-        );
+    s.post(
+        "/v1/test_helpers/clock/advance",
+        OPERATOR_KEY,
+        &advance(ten_years),
+    )
+    .await
+    .assert_error(
+        400,
+        "invalid_request_error",
+        "clock_offset_too_large",
+        Some("seconds"),
+    );
     let reset = s
         .post("/v1/test_helpers/clock/reset", OPERATOR_KEY, &json!({}))
         .await;
@@ -195,7 +203,12 @@ async fn read_commands_refuse_a_place_without_corridor_data(backend: Backend) {
             assert!(out.contains("no Corridor data"), "{out}");
             assert!(!typo.exists(), "nothing was created at the mistyped path");
             // An existing directory without a database is refused too.
-            let (ok, out) = corridor(&["ledger", "verify", "--data-dir", dir.path().to_str().unwrap()]);
+            let (ok, out) = corridor(&[
+                "ledger",
+                "verify",
+                "--data-dir",
+                dir.path().to_str().unwrap(),
+            ]);
             assert!(!ok, "{out}");
             assert!(!dir.path().join("corridor.db").exists());
         }
@@ -226,8 +239,14 @@ async fn read_commands_accept_a_real_data_location(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let (args, _pg): (Vec<String>, _) = match backend {
         Backend::Sqlite => {
-            create_store(corridor_store::StoreConfig::Sqlite(dir.path().join("corridor.db"))).await;
-            (vec!["--data-dir".into(), dir.path().to_str().unwrap().into()], None)
+            create_store(corridor_store::StoreConfig::Sqlite(
+                dir.path().join("corridor.db"),
+            ))
+            .await;
+            (
+                vec!["--data-dir".into(), dir.path().to_str().unwrap().into()],
+                None,
+            )
         }
         Backend::Postgres => {
             let db = PgDatabase::create().await;
@@ -277,7 +296,10 @@ async fn serve_says_its_mode_data_and_operator_key_at_start(backend: Backend) {
     let _ = child.kill();
     let _ = child.wait();
     let line = line.expect("a start-up line");
-    assert!(line.contains("production: real payment connectors only"), "{line}");
+    assert!(
+        line.contains("production: real payment connectors only"),
+        "{line}"
+    );
     assert!(line.contains("operator.key"), "{line}");
     match backend {
         Backend::Sqlite => assert!(line.contains("corridor.db"), "{line}"),

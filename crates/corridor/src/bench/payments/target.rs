@@ -87,7 +87,13 @@ impl Target {
         let operator_key = operator_key();
         let mut command = Command::new(std::env::current_exe()?);
         command
-            .args(["serve", "--sandbox", "--listen", "127.0.0.1:0", "--data-dir"])
+            .args([
+                "serve",
+                "--sandbox",
+                "--listen",
+                "127.0.0.1:0",
+                "--data-dir",
+            ])
             .arg(dir.path())
             .env("CORRIDOR_OPERATOR_KEY", &operator_key)
             .env("RUST_LOG", CHILD_LOG_FILTER)
