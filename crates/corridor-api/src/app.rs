@@ -37,10 +37,12 @@ pub fn router(state: AppState) -> Router {
         .route("/webhook_endpoints/{id}", get(endpoints::get))
         .route("/webhook_endpoints/{id}/deliveries", get(deliveries::list));
     if state.test_clock().is_some() {
-        v1 = v1.route(
-            "/test_helpers/clock/advance",
-            post(test_helpers::advance_clock),
-        );
+        v1 = v1
+            .route(
+                "/test_helpers/clock/advance",
+                post(test_helpers::advance_clock),
+            )
+            .route("/test_helpers/clock/reset", post(test_helpers::reset_clock));
         v1 = v1
             .route(
                 "/test_helpers/payments/{id}/complete",

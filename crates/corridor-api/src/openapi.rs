@@ -3,6 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use crate::openapi_contract::SharedContract;
 use crate::routes;
 
 /// Corridor's API.
@@ -21,6 +22,7 @@ use crate::routes;
         routes::markets::list,
         routes::markets::get,
         routes::test_helpers::advance_clock,
+        routes::test_helpers::reset_clock,
         routes::test_helpers::schedule_fault,
         routes::payments::create,
         routes::payments::get,
@@ -36,7 +38,7 @@ use crate::routes;
         crate::webhooks::deliveries::list,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &SharedContract),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;

@@ -51,11 +51,18 @@ pub async fn start_remote(
     Ok(service)
 }
 
-/// Starts the simulated providers on the store's clock and the payment service over them.
+/// Starts the payment service. In sandbox mode its connectors are the
+/// simulated providers (started on the store's clock); outside it only real
+/// connectors the operator configured count, and with none there is no
+/// payment service: payment requests answer `no_connector_available`.
 pub fn start(
     store: &Store,
     data_dir: &Path,
-) -> std::io::Result<(PaymentService, Arc<SandboxWorld>)> {
+    sandbox: bool,
+) -> std::io::Result<Option<(PaymentService, Arc<SandboxWorld>)>> {
+    if !sandbox {
+        return Ok(None);
+    }
     let clock = store.clock().clone();
     let world = SandboxWorld::standard(
         SandboxConfig::virtual_time(SANDBOX_SEED),
@@ -72,7 +79,7 @@ pub fn start(
     )
     .map_err(|e| std::io::Error::other(e.to_string()))?;
     spawn_jobs(service.clone(), Some(notifications));
-    Ok((service, world))
+    Ok(Some((service, world)))
 }
 
 /// The key of card fingerprints, generated once into `<data dir>/fingerprint.key` (0600).

@@ -10,6 +10,7 @@
 
 mod clock;
 mod error;
+mod existing;
 mod payment_records;
 mod payment_sql;
 mod payment_store;
@@ -25,6 +26,7 @@ pub mod writer;
 
 pub use clock::{Clock, SystemClock, TestClock};
 pub use error::StoreError;
+pub use existing::require_existing;
 pub use payment_records::*;
 pub use records::*;
 pub use store::{Store, StoreConfig};

@@ -46,10 +46,8 @@ impl PaymentService {
                 "pay_{}",
                 &hex::encode(Sha256::digest(format!("{}\n{}", r.scope, r.key)))[..24]
             ),
-            None => {
-                use rand::distr::{Alphanumeric, SampleString};
-                format!("pay_{}", Alphanumeric.sample_string(&mut rand::rng(), 24))
-            }
+            // The same format as a derived id: 24 hex digits.
+            None => format!("pay_{}", hex::encode(rand::random::<[u8; 12]>())),
         };
         if let Some(existing) = self.store.payment(&id).await? {
             // A retry of a request that created this payment (the key and the
