@@ -223,6 +223,7 @@ impl PaymentService {
                 idempotency_key: key,
                 reference,
                 amount,
+                currency: Some(before.currency),
             })
             .await
             .map_err(|e| {
@@ -267,6 +268,9 @@ impl PaymentService {
                 .cancel(CancelRequest {
                     idempotency_key: key,
                     reference,
+                    payment_amount: Amount::positive(before.amount)
+                        .ok()
+                        .map(|a| (a, before.currency)),
                 })
                 .await
                 .map_err(|e| {

@@ -120,6 +120,10 @@ fn next_action_json(action: &NextAction) -> String {
         NextAction::ThreeDSecure { url } | NextAction::Redirect { url } => {
             obj.insert("url".into(), url.clone().into());
         }
+        NextAction::ThreeDSecureSdk { subtype, token } => {
+            obj.insert("three_ds_subtype".into(), subtype.clone().into());
+            obj.insert("three_ds_token".into(), token.clone().into());
+        }
         NextAction::QrCode { payload, .. } => {
             obj.insert("qr_code".into(), payload.clone().into());
         }

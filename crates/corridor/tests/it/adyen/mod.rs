@@ -1,0 +1,6 @@
+//! The Adyen connector against Adyen's own API document (served by Prism),
+//! its notifications, and Adyen connectors configured through the API.
+
+mod flows;
+mod prism;
+mod replay;
