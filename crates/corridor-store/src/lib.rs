@@ -16,6 +16,9 @@ mod payment_store;
 mod postgres;
 mod records;
 mod rows;
+mod settings_records;
+mod settings_sql;
+mod settings_store;
 mod sql;
 mod sqlite;
 mod store;
@@ -26,6 +29,7 @@ pub use clock::{Clock, SystemClock, TestClock};
 pub use error::StoreError;
 pub use payment_records::*;
 pub use records::*;
+pub use settings_records::*;
 pub use store::{Store, StoreConfig};
 pub use webhook_store::{DeliveryLogEntry, DueDelivery};
 pub use writer::{

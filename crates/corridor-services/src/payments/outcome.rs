@@ -5,7 +5,6 @@ use corridor_core::payments::status::{transition, PaymentEvent, PaymentStatus};
 use corridor_core::{Amount, Timestamp};
 use corridor_store::{LedgerWrite, PaymentRecord};
 
-use super::fees::schedule;
 use super::ledger;
 
 /// How long a buyer has for a 3DS challenge or a redirect without its own expiry.
@@ -26,6 +25,7 @@ pub(crate) struct Context {
     pub merchant_country: String,
     pub settlement_days: i64,
     pub now: Timestamp,
+    pub fee_schedule: corridor_core::payments::fees::FeeSchedule,
 }
 
 /// Applies `response` (as the `event` it arrived with) to `before`.
@@ -81,7 +81,8 @@ pub(crate) fn captured(p: &mut PaymentRecord, amount: Amount, ctx: &Context) -> 
         amount
     };
     let cross_border = ctx.merchant_country != p.country;
-    let fee = schedule(&p.method_type, p.currency)
+    let fee = ctx
+        .fee_schedule
         .fee(amount, cross_border)
         .unwrap_or(amount);
     p.amount_captured = amount.minor();

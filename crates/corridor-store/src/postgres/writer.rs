@@ -268,6 +268,7 @@ async fn commit(c: &mut Client, b: &BatchRows) -> Result<(), StoreError> {
         .await?;
     }
     super::payments::write(&tx, b).await?;
+    super::settings::write(&tx, b).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -257,6 +257,7 @@ impl WriterBackend for SqliteWriter {
             }
         }
         super::payments::write(&tx, b)?;
+        super::settings::write(&tx, b)?;
         tx.commit()?;
         Ok(())
     }

@@ -81,6 +81,8 @@ pub struct BatchRows {
     pub events: Vec<crate::EventRecord>,
     /// Webhook endpoints, deliveries and cursors.
     pub webhooks: Vec<crate::WebhookWrite>,
+    /// Operator settings.
+    pub settings: Vec<crate::SettingsWrite>,
 }
 
 /// What was prefetched for one batch.
@@ -138,6 +140,10 @@ pub(super) fn build<B: WriterBackend>(
             WriteOp::Webhooks(write) => {
                 rows.webhooks.push(write);
                 WriteOutcome::Webhooks
+            }
+            WriteOp::Settings(write) => {
+                rows.settings.push(write);
+                WriteOutcome::Settings
             }
         };
         let response = request.idempotency.and_then(|cap| {

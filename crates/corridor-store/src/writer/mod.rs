@@ -66,6 +66,8 @@ pub enum WriteOp {
     Payment(Box<crate::PaymentWrite>),
     /// Webhook endpoints and deliveries.
     Webhooks(crate::WebhookWrite),
+    /// Operator settings: connectors, versioned documents, notifications.
+    Settings(crate::SettingsWrite),
 }
 
 /// Why the ledger refused a request, as data that survives a replay.
@@ -92,6 +94,8 @@ pub enum WriteOutcome {
     Payment(Result<Option<Receipt>, Refusal>),
     /// Webhook bookkeeping was written.
     Webhooks,
+    /// Operator settings were written.
+    Settings,
 }
 
 /// Builds the HTTP response stored under an idempotency key from the outcome,
