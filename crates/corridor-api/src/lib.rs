@@ -8,6 +8,7 @@
 
 mod app;
 pub mod auth;
+pub mod connectors;
 pub mod error;
 pub mod idempotency;
 mod ids;

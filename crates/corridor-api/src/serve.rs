@@ -69,12 +69,23 @@ pub async fn start(config: ServeConfig) -> Result<Running, ServeError> {
     let store = Store::open(&config.store, clock, Default::default()).await?;
     let generated_operator_key = bootstrap_operator_key(&store, &config).await?;
     let (payments, sandbox) = crate::payments_setup::start(&store, &config.data_dir)?;
+    let secrets = crate::connectors::secrets::SecretBox::load(&config.data_dir)?;
+    let provider_clock = store.clock().clone();
+    let registry = Arc::new(crate::connectors::Registry::new(
+        secrets,
+        sandbox.connectors(),
+        corridor_connectors::Clock::from_fn(move || provider_clock.now()),
+    ));
+    crate::connectors::load(&store, &payments, &registry)
+        .await
+        .map_err(std::io::Error::other)?;
     let state = AppState::new(
         store.clone(),
         test_clock,
         Some(crate::state::Payments {
             service: payments,
             sandbox,
+            registry: Some(registry),
         }),
     );
     let listener = TcpListener::bind(config.listen).await?;

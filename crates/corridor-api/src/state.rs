@@ -29,6 +29,8 @@ pub struct Payments {
     pub service: corridor_services::payments::PaymentService,
     /// The sandbox world of simulated providers.
     pub sandbox: Arc<corridor_connectors::sandbox::SandboxWorld>,
+    /// The operator's configured connectors.
+    pub registry: Option<Arc<crate::connectors::Registry>>,
 }
 
 impl AppState {
@@ -55,6 +57,11 @@ impl AppState {
     /// The simulated providers.
     pub fn sandbox(&self) -> Option<&Arc<corridor_connectors::sandbox::SandboxWorld>> {
         self.inner.payments.as_ref().map(|p| &p.sandbox)
+    }
+
+    /// The operator's configured connectors.
+    pub fn connector_registry(&self) -> Option<&Arc<crate::connectors::Registry>> {
+        self.inner.payments.as_ref()?.registry.as_ref()
     }
 
     /// The store.

@@ -16,6 +16,8 @@ pub struct ConnectorRecord {
     pub base_url: Option<String>,
     /// The provider's merchant account.
     pub merchant_account: Option<String>,
+    /// Where the provider sends the buyer back after a redirect.
+    pub return_url: Option<String>,
     /// Raw card numbers may be sent (a PCI DSS certified integration).
     pub raw_card_data: bool,
     /// Disabled connectors take no payments (and `DELETE` disables).

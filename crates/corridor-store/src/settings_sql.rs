@@ -8,6 +8,7 @@ CREATE TABLE connectors (
     name TEXT NOT NULL UNIQUE,
     base_url TEXT,
     merchant_account TEXT,
+    return_url TEXT,
     raw_card_data BIGINT NOT NULL,
     enabled BIGINT NOT NULL,
     sealed_credentials TEXT NOT NULL,
@@ -39,11 +40,11 @@ CREATE TABLE connector_notifications (
 CREATE INDEX connector_notifications_by_outcome ON connector_notifications (connector_id, outcome, received_at);
 "#;
 
-const CONNECTOR_COLUMNS: &str = "id, kind, name, base_url, merchant_account, raw_card_data, enabled, sealed_credentials, version, created_at, updated_at";
+const CONNECTOR_COLUMNS: &str = "id, kind, name, base_url, merchant_account, return_url, raw_card_data, enabled, sealed_credentials, version, created_at, updated_at";
 
-pub const UPSERT_CONNECTOR: &str = "INSERT INTO connectors (id, kind, name, base_url, merchant_account, raw_card_data, enabled, sealed_credentials, version, created_at, updated_at) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-    ON CONFLICT (id) DO UPDATE SET base_url = excluded.base_url, merchant_account = excluded.merchant_account, \
+pub const UPSERT_CONNECTOR: &str = "INSERT INTO connectors (id, kind, name, base_url, merchant_account, return_url, raw_card_data, enabled, sealed_credentials, version, created_at, updated_at) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+    ON CONFLICT (id) DO UPDATE SET base_url = excluded.base_url, merchant_account = excluded.merchant_account, return_url = excluded.return_url, \
     raw_card_data = excluded.raw_card_data, enabled = excluded.enabled, sealed_credentials = excluded.sealed_credentials, \
     version = excluded.version, updated_at = excluded.updated_at";
 

@@ -72,12 +72,13 @@ pub(crate) fn connector(r: &impl SqlRow) -> Result<ConnectorRecord, StoreError> 
         name: r.text(2)?,
         base_url: r.opt_text(3)?,
         merchant_account: r.opt_text(4)?,
-        raw_card_data: r.int(5)? != 0,
-        enabled: r.int(6)? != 0,
-        sealed_credentials: r.text(7)?,
-        version: r.int(8)?,
-        created_at: Timestamp::from_unix_micros(r.int(9)?),
-        updated_at: Timestamp::from_unix_micros(r.int(10)?),
+        return_url: r.opt_text(5)?,
+        raw_card_data: r.int(6)? != 0,
+        enabled: r.int(7)? != 0,
+        sealed_credentials: r.text(8)?,
+        version: r.int(9)?,
+        created_at: Timestamp::from_unix_micros(r.int(10)?),
+        updated_at: Timestamp::from_unix_micros(r.int(11)?),
     })
 }
 

@@ -35,6 +35,34 @@ pub fn decline_code(refusal_reason_code: Option<&str>) -> DeclineCode {
     }
 }
 
+/// Corridor's decline code for the `reason` of a failed `AUTHORISATION`
+/// notification (Adyen's refusal reason text, as `refusalReason` shows it).
+pub fn decline_from_reason(reason: Option<&str>) -> DeclineCode {
+    let text = reason.unwrap_or_default().to_ascii_lowercase();
+    let has = |s: &str| text.contains(s);
+    if has("not enough balance") || has("withdrawal amount exceeded") {
+        DeclineCode::InsufficientFunds
+    } else if has("expired card") {
+        DeclineCode::ExpiredCard
+    } else if has("cvc declined") {
+        DeclineCode::IncorrectCvc
+    } else if has("fraud") {
+        DeclineCode::Fraudulent
+    } else if has("3d not authenticated") || has("authentication") {
+        DeclineCode::AuthenticationFailed
+    } else if has("issuer unavailable") {
+        DeclineCode::IssuerUnavailable
+    } else if has("blocked card") || has("restricted card") || has("referral") {
+        DeclineCode::DoNotHonor
+    } else if has("acquirer error") {
+        DeclineCode::ProcessingError
+    } else if has("not supported") || has("transaction not permitted") {
+        DeclineCode::TransactionNotAllowed
+    } else {
+        DeclineCode::GenericDecline
+    }
+}
+
 /// What the buyer must do for an `action`, or `None` if the action needs
 /// nothing from the buyer that Corridor can show (`await`, `sdk`: the result
 /// arrives by notification). `vpa` is the UPI address the charge was sent
@@ -216,6 +244,27 @@ mod tests {
         assert_eq!(decline_code(Some("38")), DeclineCode::AuthenticationFailed);
         assert_eq!(decline_code(Some("999")), DeclineCode::GenericDecline);
         assert_eq!(decline_code(None), DeclineCode::GenericDecline);
+    }
+
+    #[test]
+    fn notification_reasons_map_onto_decline_codes() {
+        assert_eq!(
+            decline_from_reason(Some("Not enough balance")),
+            DeclineCode::InsufficientFunds
+        );
+        assert_eq!(
+            decline_from_reason(Some("CVC Declined")),
+            DeclineCode::IncorrectCvc
+        );
+        assert_eq!(
+            decline_from_reason(Some("FRAUD-CANCELLED")),
+            DeclineCode::Fraudulent
+        );
+        assert_eq!(
+            decline_from_reason(Some("Refused")),
+            DeclineCode::GenericDecline
+        );
+        assert_eq!(decline_from_reason(None), DeclineCode::GenericDecline);
     }
 
     #[test]

@@ -109,7 +109,12 @@ impl PaymentService {
     }
 
     pub(crate) fn operator_rules(&self) -> Arc<OperatorRules> {
-        Arc::clone(&self.operator_rules.read().unwrap_or_else(|e| e.into_inner()))
+        Arc::clone(
+            &self
+                .operator_rules
+                .read()
+                .unwrap_or_else(|e| e.into_inner()),
+        )
     }
 
     /// Names of every connector the service knows.

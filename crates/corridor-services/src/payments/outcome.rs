@@ -81,10 +81,7 @@ pub(crate) fn captured(p: &mut PaymentRecord, amount: Amount, ctx: &Context) -> 
         amount
     };
     let cross_border = ctx.merchant_country != p.country;
-    let fee = ctx
-        .fee_schedule
-        .fee(amount, cross_border)
-        .unwrap_or(amount);
+    let fee = ctx.fee_schedule.fee(amount, cross_border).unwrap_or(amount);
     p.amount_captured = amount.minor();
     p.fee = fee.minor();
     p.settle_at = Some(

@@ -83,6 +83,7 @@ pub(crate) fn write(tx: &Transaction<'_>, b: &BatchRows) -> Result<(), StoreErro
                 c.name,
                 c.base_url,
                 c.merchant_account,
+                c.return_url,
                 i64::from(c.raw_card_data),
                 i64::from(c.enabled),
                 c.sealed_credentials,
