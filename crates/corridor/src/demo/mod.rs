@@ -1,5 +1,6 @@
 //! `corridor demo`: an embedded server and a scripted story against its HTTP API.
 
+mod adyen_story;
 mod payments_story;
 
 use anyhow::{bail, Context};
@@ -98,6 +99,15 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     };
     story(&client).await?;
     payments_story::run(&client).await?;
+    if let Some(url) = &args.adyen_url {
+        adyen_story::run(
+            &client,
+            url,
+            &args.adyen_api_key,
+            &args.adyen_merchant_account,
+        )
+        .await?;
+    }
     if args.exit {
         return Ok(());
     }
