@@ -31,6 +31,10 @@ pub fn router(state: AppState) -> Router {
         .route("/payments/{id}/capture", post(payments::capture))
         .route("/payments/{id}/cancel", post(payments::cancel))
         .route(
+            "/payments/{id}/details",
+            post(connectors::buyer_return::submit),
+        )
+        .route(
             "/webhook_endpoints",
             post(endpoints::create).get(endpoints::list),
         )
@@ -49,6 +53,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/connectors/{id}/notifications",
             post(connectors::notifications::receive).get(connectors::notifications::list),
+        )
+        .route(
+            "/connectors/{id}/payment_methods",
+            get(connectors::offered::list),
         )
         .route(
             "/routing_rules",

@@ -3,8 +3,10 @@
 //! schedules, all applied without a restart.
 
 pub mod api;
+pub mod buyer_return;
 pub mod fees;
 pub mod notifications;
+pub mod offered;
 mod registry;
 pub mod routing;
 pub mod secrets;

@@ -144,6 +144,72 @@ async fn a_card_payment_through_adyen_completes_by_notification_once(s: &Server)
     assert_eq!(failed.json["status"], "failed", "{}", failed.json);
     assert_eq!(failed.json["decline_code"], "insufficient_funds");
 
+    // The buyer returns from the 3DS redirect: the details go to Adyen.
+    let returning = s
+        .post("/v1/payments", &key, &json!({"amount": 2_500, "currency": "EUR", "country": "NL", "payment_method": card, "confirm": true}))
+        .await;
+    let returning_id = returning.str("id");
+    let bad = s
+        .post(
+            &format!("/v1/payments/{returning_id}/details"),
+            &key,
+            &json!({"details": {"cardNumber": "4111"}}),
+        )
+        .await;
+    bad.assert_error(
+        400,
+        "invalid_request_error",
+        "parameter_unknown",
+        Some("details.cardNumber"),
+    );
+    let back = s
+        .post(
+            &format!("/v1/payments/{returning_id}/details"),
+            &key,
+            &json!({"details": {"redirectResult": "X6XtfGC3!Y..."}}),
+        )
+        .await;
+    assert_eq!(back.status, StatusCode::OK, "{}", back.json);
+    assert_eq!(back.json["status"], "succeeded", "{}", back.json);
+    let again = s
+        .post(
+            &format!("/v1/payments/{returning_id}/details"),
+            &key,
+            &json!({"details": {"redirectResult": "X6XtfGC3!Y..."}}),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.json);
+
+    // What the merchant account offers, for the operator.
+    let offered = s
+        .get(
+            &format!("/v1/connectors/{connector_id}/payment_methods?country=NL"),
+            OPERATOR_KEY,
+        )
+        .await;
+    assert_eq!(offered.status, StatusCode::OK, "{}", offered.json);
+    assert!(
+        offered.json["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["type"] == "ideal"),
+        "{}",
+        offered.json
+    );
+    let bad_country = s
+        .get(
+            &format!("/v1/connectors/{connector_id}/payment_methods?country=XX"),
+            OPERATOR_KEY,
+        )
+        .await;
+    bad_country.assert_error(
+        400,
+        "invalid_request_error",
+        "country_invalid",
+        Some("country"),
+    );
+
     // Cancel a payment still waiting for the buyer: Adyen is asked to cancel.
     let pending = s
         .post("/v1/payments", &key, &json!({"amount": 3_000, "currency": "EUR", "country": "NL", "payment_method": card, "confirm": true}))
