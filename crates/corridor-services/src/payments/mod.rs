@@ -22,7 +22,7 @@ use corridor_connectors::Connector;
 use corridor_store::{AttemptRecord, PaymentRecord, Store, StoredResponse};
 
 pub use error::PaymentError;
-pub use input::{CardInput, NewPayment, PaymentInput};
+pub use input::{CardInput, EncryptedCardInput, NewPayment, PaymentInput};
 pub use jobs::spawn_jobs;
 pub use lifecycle::Answer;
 pub use provider_results::ProviderResult;

@@ -144,6 +144,42 @@ async fn a_card_payment_through_adyen_completes_by_notification_once(s: &Server)
     assert_eq!(failed.json["status"], "failed", "{}", failed.json);
     assert_eq!(failed.json["decline_code"], "insufficient_funds");
 
+    // Encrypted card fields from a client-side integration pass through.
+    let encrypted = json!({"type": "card",
+        "encrypted_card_number": "adyenjs_0_1_25$enc-number", "encrypted_expiry_month": "adyenjs_0_1_25$enc-month",
+        "encrypted_expiry_year": "adyenjs_0_1_25$enc-year", "encrypted_security_code": "adyenjs_0_1_25$enc-cvc"});
+    let sealed = s
+        .post("/v1/payments", &key, &json!({"amount": 1_500, "currency": "EUR", "country": "NL", "payment_method": encrypted, "confirm": true}))
+        .await;
+    assert_eq!(sealed.status, StatusCode::CREATED, "{}", sealed.json);
+    assert_eq!(sealed.json["status"], "requires_action", "{}", sealed.json);
+    assert_eq!(
+        sealed.json["card"],
+        serde_json::Value::Null,
+        "Corridor never sees the digits"
+    );
+    let mut both = encrypted.clone();
+    both["number"] = json!("4242424242424242");
+    let r = s.post("/v1/payments", &key, &json!({"amount": 1_500, "currency": "EUR", "country": "NL", "payment_method": both, "confirm": true})).await;
+    r.assert_error(
+        400,
+        "invalid_request_error",
+        "parameter_invalid",
+        Some("payment_method.number"),
+    );
+    let mut partial = encrypted.clone();
+    partial
+        .as_object_mut()
+        .unwrap()
+        .remove("encrypted_expiry_year");
+    let r = s.post("/v1/payments", &key, &json!({"amount": 1_500, "currency": "EUR", "country": "NL", "payment_method": partial, "confirm": true})).await;
+    r.assert_error(
+        400,
+        "invalid_request_error",
+        "parameter_missing",
+        Some("payment_method.encrypted_expiry_year"),
+    );
+
     // The buyer returns from the 3DS redirect: the details go to Adyen.
     let returning = s
         .post("/v1/payments", &key, &json!({"amount": 2_500, "currency": "EUR", "country": "NL", "payment_method": card, "confirm": true}))
