@@ -88,11 +88,11 @@ async fn a_timeout_is_resolved_by_replaying_under_the_same_key() {
         .expect("found");
     assert_eq!(found.outcome, ChargeOutcome::Captured);
     assert_eq!(found.reference, "PSP0000000000001");
-    let seen = seen.lock().unwrap();
-    assert_eq!(seen.len(), 2);
-    assert_eq!(seen[0].0.as_deref(), Some("pay_replay-a1"));
+    let recorded = seen.lock().unwrap().clone();
+    assert_eq!(recorded.len(), 2);
+    assert_eq!(recorded[0].0.as_deref(), Some("pay_replay-a1"));
     assert_eq!(
-        seen[0], seen[1],
+        recorded[0], recorded[1],
         "the replay is the same request under the same key"
     );
 
