@@ -35,6 +35,8 @@ pub struct Payments {
     pub sandbox: Option<Arc<corridor_connectors::sandbox::SandboxWorld>>,
     /// The `corridor sandbox` server they run in otherwise.
     pub providers_url: Option<String>,
+    /// The operator's configured connectors.
+    pub registry: Option<Arc<crate::connectors::Registry>>,
 }
 
 impl AppState {
@@ -96,6 +98,11 @@ impl AppState {
     /// Payment methods of payments created without `confirm`, kept briefly in memory.
     pub(crate) fn card_vault(&self) -> &crate::card_vault::CardVault {
         &self.inner.card_vault
+    }
+
+    /// The operator's configured connectors.
+    pub fn connector_registry(&self) -> Option<&Arc<crate::connectors::Registry>> {
+        self.inner.payments.as_ref()?.registry.as_ref()
     }
 
     /// The store.

@@ -123,6 +123,17 @@ pub struct DemoArgs {
     /// Exit after the story (the default; kept for older scripts).
     #[arg(long, hide = true, conflicts_with = "serve")]
     pub exit: bool,
+    /// Also configure an Adyen connector against this Checkout API v71 base
+    /// URL (Adyen's test endpoint, or a Prism mock serving Adyen's document)
+    /// and take card, iDEAL and Alipay payments through it.
+    #[arg(long)]
+    pub adyen_url: Option<String>,
+    /// The Adyen API key (for a mock server any value does).
+    #[arg(long, env = "CORRIDOR_ADYEN_API_KEY", default_value = "demo-api-key")]
+    pub adyen_api_key: String,
+    /// The Adyen merchant account.
+    #[arg(long, default_value = "CorridorDemoECOM")]
+    pub adyen_merchant_account: String,
 }
 
 /// `corridor ledger ...`.

@@ -8,7 +8,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use corridor_services::payments::{
-    Answer, CardInput, PaymentError, PaymentInput, PaymentService, PaymentSnapshot, RenderFn,
+    Answer, CardInput, EncryptedCardInput, PaymentError, PaymentInput, PaymentService,
+    PaymentSnapshot, RenderFn,
 };
 use corridor_store::{Principal, StoredResponse};
 use serde::{Deserialize, Serialize};
@@ -40,6 +41,20 @@ pub struct PaymentMethodBody {
     pub exp_year: Option<i64>,
     /// Card security code.
     pub cvc: Option<String>,
+    /// Card number encrypted client-side for the provider (Adyen's
+    /// `encryptedCardNumber`); with the encrypted expiry, instead of
+    /// `number`, `exp_month`, `exp_year` and `cvc`.
+    #[schema(max_length = 10000)]
+    pub encrypted_card_number: Option<String>,
+    /// Encrypted expiry month (Adyen's `encryptedExpiryMonth`).
+    #[schema(max_length = 10000)]
+    pub encrypted_expiry_month: Option<String>,
+    /// Encrypted expiry year (Adyen's `encryptedExpiryYear`).
+    #[schema(max_length = 10000)]
+    pub encrypted_expiry_year: Option<String>,
+    /// Encrypted security code (Adyen's `encryptedSecurityCode`).
+    #[schema(max_length = 10000)]
+    pub encrypted_security_code: Option<String>,
     /// IBAN (SEPA debit).
     pub iban: Option<String>,
     /// UPI address.
@@ -295,6 +310,7 @@ fn http_render(success: StatusCode) -> RenderFn {
 fn service(state: &AppState) -> ApiResult<&PaymentService> {
     state
         .payments()
+        .filter(|service| !service.connector_names().is_empty())
         .ok_or_else(|| {
             ApiError::invalid(
                 "payment_method.type",
@@ -375,7 +391,15 @@ fn input(merchant: String, body: &CreatePayment) -> ApiResult<PaymentInput> {
         ));
     }
     let m = &body.payment_method;
-    let card = (m.kind == "card").then(|| CardInput {
+    let encrypted_card = EncryptedCardInput {
+        number: m.encrypted_card_number.clone(),
+        expiry_month: m.encrypted_expiry_month.clone(),
+        expiry_year: m.encrypted_expiry_year.clone(),
+        security_code: m.encrypted_security_code.clone(),
+    };
+    let raw =
+        m.number.is_some() || m.exp_month.is_some() || m.exp_year.is_some() || m.cvc.is_some();
+    let card = (m.kind == "card" && (raw || encrypted_card.number.is_none())).then(|| CardInput {
         number: m.number.clone().unwrap_or_default(),
         exp_month: m.exp_month.unwrap_or(0),
         exp_year: m.exp_year.unwrap_or(0),
@@ -388,6 +412,7 @@ fn input(merchant: String, body: &CreatePayment) -> ApiResult<PaymentInput> {
         country: body.country.clone(),
         method_type: m.kind.clone(),
         card,
+        encrypted_card,
         iban: m.iban.clone(),
         vpa: m.vpa.clone(),
         capture_method: body.capture_method.clone(),
@@ -568,6 +593,10 @@ fn stored_method(
         exp_month: None,
         exp_year: None,
         cvc: None,
+        encrypted_card_number: None,
+        encrypted_expiry_month: None,
+        encrypted_expiry_year: None,
+        encrypted_security_code: None,
         iban: None,
         vpa: None,
     })

@@ -65,8 +65,17 @@ impl PaymentService {
             }
             return self.declined_or(Answer::Payment(Box::new(snapshot)));
         }
+        let mut payment = self.row(&id, &new, now);
+        // The fee that applies if the whole amount is captured, shown before
+        // the buyer pays; the capture computes it again on what it captures.
+        let ctx = self.context(&payment, now).await?;
+        let cross_border = ctx.merchant_country != payment.country;
+        payment.fee = ctx
+            .fee_schedule
+            .fee(new.amount, cross_border)
+            .map_or(0, |f| f.minor());
         let snapshot = PaymentSnapshot {
-            payment: self.row(&id, &new, now),
+            payment,
             attempts: Vec::new(),
         };
         if !new.confirm {
@@ -178,6 +187,7 @@ impl PaymentService {
                 idempotency_key: key,
                 reference,
                 amount,
+                currency: Some(before.currency),
             })
             .await
             .map_err(|e| {
@@ -223,6 +233,9 @@ impl PaymentService {
                 .cancel(CancelRequest {
                     idempotency_key: key,
                     reference,
+                    payment_amount: Amount::positive(before.amount)
+                        .ok()
+                        .map(|a| (a, before.currency)),
                 })
                 .await
                 .map_err(|e| {
@@ -385,10 +398,15 @@ impl PaymentService {
                     .and_then(|m| m.settlement_days())
             })
             .map_or(2, i64::from);
+        let fee_schedule = match corridor_core::CountryCode::parse(&p.country) {
+            Ok(country) => self.fee_schedule(&p.method_type, country, p.currency),
+            Err(_) => super::fees::schedule(&p.method_type, p.currency),
+        };
         Ok(Context {
             merchant_country: merchant.country,
             settlement_days,
             now,
+            fee_schedule,
         })
     }
 

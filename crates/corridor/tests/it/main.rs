@@ -3,6 +3,7 @@
 
 mod support;
 
+mod adyen;
 mod bad_input;
 mod contract;
 mod crash;

@@ -161,6 +161,20 @@ impl Server {
         }
     }
 
+    /// Every byte the server stored on disk (database files, keys), to check
+    /// what never reaches it.
+    pub fn stored_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        if let Ok(entries) = std::fs::read_dir(self._dir.path()) {
+            for entry in entries.flatten() {
+                if let Ok(bytes) = std::fs::read(entry.path()) {
+                    out.extend(bytes);
+                }
+            }
+        }
+        out
+    }
+
     /// Sends a request; returns status, headers and JSON body.
     pub async fn call(
         &self,
