@@ -138,8 +138,8 @@ mod tests {
             ),
             // Fractions: today rounds up, the original down.
             (
-                "0.006712",
-                "0.006712",
+                "0.0067123",
+                "0.0067123",
                 RemainderPolicy::Platform,
                 6713,
                 6712,

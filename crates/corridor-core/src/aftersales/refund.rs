@@ -141,7 +141,8 @@ mod tests {
     #[test]
     fn refund_limits_table() {
         // (captured, refunded, asked, expected)
-        let cases: [(i64, i64, Option<i64>, Result<i64, RefundLimitError>); 7] = [
+        type Case = (i64, i64, Option<i64>, Result<i64, RefundLimitError>);
+        let cases: [Case; 7] = [
             (1000, 0, None, Ok(1000)),
             (1000, 0, Some(400), Ok(400)),
             (1000, 600, Some(400), Ok(400)),
