@@ -8,6 +8,7 @@
 //! debits can never overdraw an account that forbids it and a hot account
 //! costs one balance update per batch, not one row lock per transfer.
 
+mod after_sales;
 mod backend;
 mod batch;
 mod hash;
@@ -66,6 +67,8 @@ pub enum WriteOp {
     Payment(Box<crate::PaymentWrite>),
     /// Webhook endpoints and deliveries.
     Webhooks(crate::WebhookWrite),
+    /// A refund, dispute or complaint change with its money and events.
+    AfterSales(Box<crate::AfterSalesWrite>),
 }
 
 /// Why the ledger refused a request, as data that survives a replay.
@@ -92,6 +95,11 @@ pub enum WriteOutcome {
     Payment(Result<Option<Receipt>, Refusal>),
     /// Webhook bookkeeping was written.
     Webhooks,
+    /// The after-sales change was written, with a receipt per ledger
+    /// movement; or refused: `version_conflict`, `refund_exceeds_captured`
+    /// (with what is left in the message), `payment_not_found`, or the
+    /// ledger's refusal of the first movement.
+    AfterSales(Result<Vec<Receipt>, Refusal>),
 }
 
 /// Builds the HTTP response stored under an idempotency key from the outcome,
