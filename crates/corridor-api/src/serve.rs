@@ -69,12 +69,15 @@ pub async fn start(config: ServeConfig) -> Result<Running, ServeError> {
     let store = Store::open(&config.store, clock, Default::default()).await?;
     let generated_operator_key = bootstrap_operator_key(&store, &config).await?;
     let (payments, sandbox) = crate::payments_setup::start(&store, &config.data_dir)?;
+    let (after_sales, rates) = crate::after_sales_setup::start(&store, sandbox.connectors())?;
     let state = AppState::new(
         store.clone(),
         test_clock,
         Some(crate::state::Payments {
             service: payments,
             sandbox,
+            after_sales,
+            rates,
         }),
     );
     let listener = TcpListener::bind(config.listen).await?;

@@ -1,6 +1,11 @@
 //! HTTP handlers, one file per resource.
 
 pub mod adjustments;
+pub mod after_sales_helpers;
+pub mod after_sales_objects;
+pub mod complaints;
+pub mod disputes;
+pub mod refunds;
 pub mod balances;
 pub mod health;
 pub mod ledger;

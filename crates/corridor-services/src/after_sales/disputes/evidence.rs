@@ -145,7 +145,7 @@ impl AfterSalesService {
 }
 
 fn check_field(name: &str, text: &str) -> Result<(), AfterSalesError> {
-    let param = format!("evidence.{name}");
+    let param = name.to_string();
     if !is_field(name) {
         return Err(AfterSalesError::invalid(
             &param,
