@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use corridor_connectors::Connector;
 use corridor_core::aftersales::fx_remainder::RemainderPolicy;
-use corridor_services::after_sales::{spawn_after_sales_jobs, AfterSalesConfig, AfterSalesService, FixedRates};
+use corridor_services::after_sales::{
+    spawn_after_sales_jobs, AfterSalesConfig, AfterSalesService, FixedRates,
+};
 use corridor_store::Store;
 
 /// Environment variable naming who bears the FX remainder of cross-currency

@@ -45,7 +45,10 @@ pub fn router(state: AppState) -> Router {
         .route("/disputes/{id}/evidence", post(disputes::evidence))
         .route("/disputes/{id}/submit", post(disputes::submit))
         .route("/disputes/{id}/accept", post(disputes::accept))
-        .route("/complaints", post(complaints::create).get(complaints::list))
+        .route(
+            "/complaints",
+            post(complaints::create).get(complaints::list),
+        )
         .route("/complaints/reports", get(complaints::reports))
         .route("/complaints/{id}", get(complaints::get))
         .route("/complaints/{id}/respond", post(complaints::respond))
@@ -73,7 +76,10 @@ pub fn router(state: AppState) -> Router {
                 "/test_helpers/disputes/{id}/close",
                 post(after_sales_helpers::close_dispute),
             )
-            .route("/test_helpers/fx_rates", post(after_sales_helpers::set_rate));
+            .route(
+                "/test_helpers/fx_rates",
+                post(after_sales_helpers::set_rate),
+            );
     }
     Router::new()
         .route("/health", get(health::health))

@@ -148,7 +148,12 @@ impl Store {
                         Arg::Text(t) => rusqlite::types::Value::Text(t),
                         Arg::Int(i) => rusqlite::types::Value::Integer(i),
                     });
-                    crate::sqlite::reads::collect(c, sql, rusqlite::params_from_iter(values), sqlite)
+                    crate::sqlite::reads::collect(
+                        c,
+                        sql,
+                        rusqlite::params_from_iter(values),
+                        sqlite,
+                    )
                 })
                 .await
             }

@@ -99,13 +99,25 @@ pub async fn close_dispute(
     let won = match body.outcome.as_str() {
         "won" => true,
         "lost" => false,
-        _ => return Err(ApiError::invalid("outcome", "parameter_invalid", "outcome must be won or lost")),
+        _ => {
+            return Err(ApiError::invalid(
+                "outcome",
+                "parameter_invalid",
+                "outcome must be won or lost",
+            ))
+        }
     };
     let service = service(&state)?;
     // The caller must see the dispute (a merchant only its own).
-    service.dispute(&id, scope(&caller)).await.map_err(map_error)?;
+    service
+        .dispute(&id, scope(&caller))
+        .await
+        .map_err(map_error)?;
     let reply = idem.map(|e| e.0.after_sales_reply(200));
-    let dispute = service.close_dispute(&id, won, reply).await.map_err(map_error)?;
+    let dispute = service
+        .close_dispute(&id, won, reply)
+        .await
+        .map_err(map_error)?;
     Ok(Json(dispute_object(&dispute)))
 }
 
@@ -119,14 +131,20 @@ pub async fn set_rate(
 ) -> ApiResult<(StatusCode, Json<RateObject>)> {
     sandbox_only(&state, "fx_rates")?;
     let currency = |param: &str, code: &str| {
-        Currency::parse(code).map_err(|e| ApiError::invalid(param, "currency_invalid", e.to_string()))
+        Currency::parse(code)
+            .map_err(|e| ApiError::invalid(param, "currency_invalid", e.to_string()))
     };
     let from = currency("from", &body.from)?;
     let to = currency("to", &body.to)?;
     if from == to {
-        return Err(ApiError::invalid("to", "parameter_invalid", "to must differ from from"));
+        return Err(ApiError::invalid(
+            "to",
+            "parameter_invalid",
+            "to must differ from from",
+        ));
     }
-    let rate = Rate::parse(&body.rate).map_err(|e| ApiError::invalid("rate", "rate_invalid", e.to_string()))?;
+    let rate = Rate::parse(&body.rate)
+        .map_err(|e| ApiError::invalid("rate", "rate_invalid", e.to_string()))?;
     let rates = state
         .sandbox_rates()
         .ok_or_else(|| ApiError::not_found("endpoint", "fx_rates"))?;

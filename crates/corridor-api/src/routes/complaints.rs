@@ -63,7 +63,9 @@ pub struct ResolveComplaint {
 fn merchant_of(caller: &Caller) -> ApiResult<String> {
     match &caller.principal {
         Principal::Merchant(id) => Ok(id.clone()),
-        Principal::Operator => Err(ApiError::forbidden("complaints are filed with the merchant's key")),
+        Principal::Operator => Err(ApiError::forbidden(
+            "complaints are filed with the merchant's key",
+        )),
     }
 }
 
@@ -89,7 +91,11 @@ pub async fn create(
         customer_contact: body.customer_contact,
     };
     let reply = idem.map(|e| e.0.after_sales_reply(201));
-    match service(&state)?.create_complaint(input, reply).await.map_err(map_error)? {
+    match service(&state)?
+        .create_complaint(input, reply)
+        .await
+        .map_err(map_error)?
+    {
         Answered::Done(c) => Ok((StatusCode::CREATED, Json(complaint_object(&c, now(&state))))),
         Answered::Replayed(_) => Err(ApiError::conflict("idempotency_key_in_use", "retry")),
     }
@@ -123,12 +129,23 @@ pub async fn list(
     let merchant = caller.merchant_scope(params.merchant.as_deref())?;
     let service = service(&state)?;
     if let Some(after) = &params.starting_after {
-        service.complaint(after, Some(&merchant)).await.map_err(|_| {
-            ApiError::invalid("starting_after", "resource_missing", format!("no such complaint: '{after}'"))
-        })?;
+        service
+            .complaint(after, Some(&merchant))
+            .await
+            .map_err(|_| {
+                ApiError::invalid(
+                    "starting_after",
+                    "resource_missing",
+                    format!("no such complaint: '{after}'"),
+                )
+            })?;
     }
     let (items, has_more) = service
-        .complaints(Some(&merchant), params.limit, params.starting_after.as_deref())
+        .complaints(
+            Some(&merchant),
+            params.limit,
+            params.starting_after.as_deref(),
+        )
         .await
         .map_err(map_error)?;
     let at = now(&state);
@@ -151,7 +168,13 @@ pub async fn respond(
 ) -> ApiResult<Json<ComplaintObject>> {
     let reply = idem.map(|e| e.0.after_sales_reply(200));
     let c = service(&state)?
-        .respond_complaint(&id, scope(&caller), &body.message, body.holding_reply.unwrap_or(false), reply)
+        .respond_complaint(
+            &id,
+            scope(&caller),
+            &body.message,
+            body.holding_reply.unwrap_or(false),
+            reply,
+        )
         .await
         .map_err(map_error)?;
     Ok(Json(complaint_object(&c, now(&state))))
@@ -172,10 +195,18 @@ pub async fn resolve(
         ("refund", amount) => ComplaintResolution::Refund { amount },
         ("reject", None) => ComplaintResolution::Reject,
         ("reject", Some(_)) => {
-            return Err(ApiError::invalid("amount", "parameter_unknown", "amount is only for a refund"))
+            return Err(ApiError::invalid(
+                "amount",
+                "parameter_unknown",
+                "amount is only for a refund",
+            ))
         }
         _ => {
-            return Err(ApiError::invalid("resolution", "parameter_invalid", "resolution must be refund or reject"))
+            return Err(ApiError::invalid(
+                "resolution",
+                "parameter_invalid",
+                "resolution must be refund or reject",
+            ))
         }
     };
     let reply = idem.map(|e| e.0.after_sales_reply(200));
@@ -240,8 +271,13 @@ pub async fn reports(
 ) -> ApiResult<Json<ListResponse<ComplaintReportObject>>> {
     let country = query.remove("country");
     if let Some(c) = &country {
-        corridor_core::CountryCode::parse(c)
-            .map_err(|_| ApiError::invalid("country", "parameter_invalid", "country is an ISO 3166-1 alpha-2 code"))?;
+        corridor_core::CountryCode::parse(c).map_err(|_| {
+            ApiError::invalid(
+                "country",
+                "parameter_invalid",
+                "country is an ISO 3166-1 alpha-2 code",
+            )
+        })?;
     }
     let params = list_params(&query)?;
     let merchant = caller.merchant_scope(params.merchant.as_deref())?;

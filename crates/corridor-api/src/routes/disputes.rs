@@ -9,7 +9,9 @@ use corridor_services::after_sales::EvidenceInput;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::after_sales_objects::{dispute_object, map_error, monitoring_object, DisputeObject, MonitoringObject};
+use super::after_sales_objects::{
+    dispute_object, map_error, monitoring_object, DisputeObject, MonitoringObject,
+};
 use super::refunds::{scope, service};
 use super::{list_params, ListResponse};
 use crate::auth::Caller;
@@ -105,14 +107,21 @@ fn evidence_input(body: EvidenceBody) -> ApiResult<EvidenceInput> {
     names.sort_by(|a, b| a.0.cmp(&b.0));
     for (name, value) in names {
         let serde_json::Value::String(text) = value else {
-            return Err(ApiError::invalid(&name, "parameter_invalid", format!("{name} must be a string")));
+            return Err(ApiError::invalid(
+                &name,
+                "parameter_invalid",
+                format!("{name} must be a string"),
+            ));
         };
         fields.push((name, text));
     }
     let compelling_evidence_3 = match body.compelling_evidence_3 {
         None => None,
         Some(ce3) => {
-            let disputed = identity("compelling_evidence_3.disputed_transaction", ce3.disputed_transaction)?;
+            let disputed = identity(
+                "compelling_evidence_3.disputed_transaction",
+                ce3.disputed_transaction,
+            )?;
             let mut priors = Vec::with_capacity(ce3.prior_transactions.len());
             for (i, p) in ce3.prior_transactions.into_iter().enumerate() {
                 let param = format!("compelling_evidence_3.prior_transactions[{i}]");
@@ -156,11 +165,19 @@ pub async fn list(
     let service = service(&state)?;
     if let Some(after) = &params.starting_after {
         service.dispute(after, Some(&merchant)).await.map_err(|_| {
-            ApiError::invalid("starting_after", "resource_missing", format!("no such dispute: '{after}'"))
+            ApiError::invalid(
+                "starting_after",
+                "resource_missing",
+                format!("no such dispute: '{after}'"),
+            )
         })?;
     }
     let (items, has_more) = service
-        .disputes(Some(&merchant), params.limit, params.starting_after.as_deref())
+        .disputes(
+            Some(&merchant),
+            params.limit,
+            params.starting_after.as_deref(),
+        )
         .await
         .map_err(map_error)?;
     Ok(Json(ListResponse {
@@ -252,6 +269,9 @@ pub async fn monitoring(
         .map_err(map_error)?;
     Ok(Json(MonitoringResponse {
         month_start: crate::time_fmt::rfc3339(m.month_start),
-        programs: vec![monitoring_object(&merchant, &m.visa), monitoring_object(&merchant, &m.mastercard)],
+        programs: vec![
+            monitoring_object(&merchant, &m.visa),
+            monitoring_object(&merchant, &m.mastercard),
+        ],
     }))
 }

@@ -3,15 +3,15 @@
 pub mod adjustments;
 pub mod after_sales_helpers;
 pub mod after_sales_objects;
+pub mod balances;
 pub mod complaints;
 pub mod disputes;
-pub mod refunds;
-pub mod balances;
 pub mod health;
 pub mod ledger;
 pub mod markets;
 pub mod merchants;
 pub mod payments;
+pub mod refunds;
 pub mod test_helpers;
 
 use std::collections::HashMap;

@@ -67,7 +67,9 @@ pub(crate) fn scope(caller: &Caller) -> Option<&str> {
 fn merchant_of(caller: &Caller) -> ApiResult<String> {
     match &caller.principal {
         Principal::Merchant(id) => Ok(id.clone()),
-        Principal::Operator => Err(ApiError::forbidden("refunds are made with the merchant's key")),
+        Principal::Operator => Err(ApiError::forbidden(
+            "refunds are made with the merchant's key",
+        )),
     }
 }
 
@@ -97,7 +99,11 @@ pub async fn create(
         }),
     };
     let reply = idem.map(|e| e.0.after_sales_reply(201));
-    match service(&state)?.create_refund(input, reply).await.map_err(map_error)? {
+    match service(&state)?
+        .create_refund(input, reply)
+        .await
+        .map_err(map_error)?
+    {
         Answered::Done(refund) => Ok((StatusCode::CREATED, Json(refund_object(&refund)))),
         Answered::Replayed(_) => Err(ApiError::conflict("idempotency_key_in_use", "retry")),
     }
@@ -132,11 +138,19 @@ pub async fn list(
     let service = service(&state)?;
     if let Some(after) = &params.starting_after {
         service.refund(after, Some(&merchant)).await.map_err(|_| {
-            ApiError::invalid("starting_after", "resource_missing", format!("no such refund: '{after}'"))
+            ApiError::invalid(
+                "starting_after",
+                "resource_missing",
+                format!("no such refund: '{after}'"),
+            )
         })?;
     }
     let (items, has_more) = service
-        .refunds(Some(&merchant), params.limit, params.starting_after.as_deref())
+        .refunds(
+            Some(&merchant),
+            params.limit,
+            params.starting_after.as_deref(),
+        )
         .await
         .map_err(map_error)?;
     Ok(Json(ListResponse {

@@ -143,7 +143,10 @@ impl AfterSalesService {
             ),
             None => {
                 use rand::distr::{Alphanumeric, SampleString};
-                format!("{prefix}_{}", Alphanumeric.sample_string(&mut rand::rng(), 24))
+                format!(
+                    "{prefix}_{}",
+                    Alphanumeric.sample_string(&mut rand::rng(), 24)
+                )
             }
         }
     }

@@ -77,8 +77,16 @@ mod tests {
         rates.set(jpy, usd, t0, Rate::parse("0.0067").unwrap());
         rates.set(jpy, usd, t1, Rate::parse("0.0070").unwrap());
         assert_eq!(rates.rate(jpy, usd, t0), Rate::parse("0.0067").ok());
-        assert_eq!(rates.rate(jpy, usd, Timestamp::from_unix_micros(5_000)), Rate::parse("0.0070").ok());
-        assert_eq!(rates.rate(usd, jpy, t0).map(|r| r.value().round_dp(2).to_string()), Some("149.25".into()));
+        assert_eq!(
+            rates.rate(jpy, usd, Timestamp::from_unix_micros(5_000)),
+            Rate::parse("0.0070").ok()
+        );
+        assert_eq!(
+            rates
+                .rate(usd, jpy, t0)
+                .map(|r| r.value().round_dp(2).to_string()),
+            Some("149.25".into())
+        );
         let eur = Currency::parse("EUR").unwrap();
         assert_eq!(rates.rate(eur, usd, t0), None);
     }

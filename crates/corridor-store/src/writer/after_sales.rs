@@ -43,7 +43,11 @@ pub(super) fn load<B: WriterBackend>(
 ) -> Result<Loaded, StoreError> {
     let mut loaded = Loaded::default();
     if !ids.is_empty() {
-        loaded.versions = w.backend.load_after_sales_versions(ids)?.into_iter().collect();
+        loaded.versions = w
+            .backend
+            .load_after_sales_versions(ids)?
+            .into_iter()
+            .collect();
     }
     if !payments.is_empty() {
         let mut unique = payments.to_vec();

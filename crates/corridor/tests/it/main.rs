@@ -11,6 +11,7 @@ mod markets;
 mod merchants;
 mod operations;
 mod payments;
+mod refunds;
 mod sandbox_server;
 mod secrets;
 mod webhooks;

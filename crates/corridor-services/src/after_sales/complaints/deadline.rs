@@ -25,10 +25,15 @@ pub(super) fn market_calendar(country: CountryCode) -> &'static Calendar {
 }
 
 /// The end (last microsecond, UTC) of the day `period` after `received_at`.
-pub(super) fn respond_by(received_at: Timestamp, period: Period, calendar: &Calendar) -> Option<Timestamp> {
-    let received = OffsetDateTime::from_unix_timestamp(received_at.unix_micros().div_euclid(1_000_000))
-        .ok()?
-        .date();
+pub(super) fn respond_by(
+    received_at: Timestamp,
+    period: Period,
+    calendar: &Calendar,
+) -> Option<Timestamp> {
+    let received =
+        OffsetDateTime::from_unix_timestamp(received_at.unix_micros().div_euclid(1_000_000))
+            .ok()?
+            .date();
     let day: Date = match period {
         Period::BusinessDays(n) => calendar.add_business_days(received, n)?,
         Period::Days(n) => received.checked_add(Duration::days(i64::from(n)))?,
@@ -39,7 +44,9 @@ pub(super) fn respond_by(received_at: Timestamp, period: Period, calendar: &Cale
         .with_time(Time::MIDNIGHT)
         .assume_utc()
         .unix_timestamp();
-    Some(Timestamp::from_unix_micros(next_midnight.checked_mul(1_000_000)? - 1))
+    Some(Timestamp::from_unix_micros(
+        next_midnight.checked_mul(1_000_000)? - 1,
+    ))
 }
 
 #[cfg(test)]
@@ -49,7 +56,10 @@ mod tests {
 
     fn at(date: &str) -> Timestamp {
         let d = corridor_markets::calendar::parse_iso_date(date).unwrap();
-        let s = d.with_time(Time::from_hms(10, 0, 0).unwrap()).assume_utc().unix_timestamp();
+        let s = d
+            .with_time(Time::from_hms(10, 0, 0).unwrap())
+            .assume_utc()
+            .unix_timestamp();
         Timestamp::from_unix_micros(s * 1_000_000)
     }
 
@@ -64,20 +74,58 @@ mod tests {
         let cases = [
             // Germany, PSD2: 15 business days; 2026-12-24/25/26 and 2026-12-31
             // / 2027-01-01 are holidays or weekends on the German calendar.
-            ("DE", ComplaintCategory::Unauthorized, "2026-12-01", false, "2026-12-21 23:59"),
-            ("DE", ComplaintCategory::Unauthorized, "2026-12-01", true, "2027-01-21 23:59"),
+            (
+                "DE",
+                ComplaintCategory::Unauthorized,
+                "2026-12-01",
+                false,
+                "2026-12-21 23:59",
+            ),
+            (
+                "DE",
+                ComplaintCategory::Unauthorized,
+                "2026-12-01",
+                true,
+                "2027-01-21 23:59",
+            ),
             // UK, other: 8 calendar weeks.
-            ("GB", ComplaintCategory::NotAsDescribed, "2026-12-01", false, "2027-01-26 23:59"),
+            (
+                "GB",
+                ComplaintCategory::NotAsDescribed,
+                "2026-12-01",
+                false,
+                "2027-01-26 23:59",
+            ),
             // China: 15 calendar days; India: 30.
-            ("CN", ComplaintCategory::Unauthorized, "2026-12-01", false, "2026-12-16 23:59"),
-            ("IN", ComplaintCategory::Other, "2026-12-01", false, "2026-12-31 23:59"),
+            (
+                "CN",
+                ComplaintCategory::Unauthorized,
+                "2026-12-01",
+                false,
+                "2026-12-16 23:59",
+            ),
+            (
+                "IN",
+                ComplaintCategory::Other,
+                "2026-12-01",
+                false,
+                "2026-12-31 23:59",
+            ),
         ];
         for (country, category, received, holding, expected) in cases {
             let country = CountryCode::parse(country).unwrap();
             let rule = rule_for(country, category);
-            let period = if holding { rule.with_holding_reply.unwrap() } else { rule.period };
+            let period = if holding {
+                rule.with_holding_reply.unwrap()
+            } else {
+                rule.period
+            };
             let due = respond_by(at(received), period, market_calendar(country)).unwrap();
-            assert_eq!(day(due), expected, "{country:?} {category:?} holding={holding}");
+            assert_eq!(
+                day(due),
+                expected,
+                "{country:?} {category:?} holding={holding}"
+            );
         }
     }
 }

@@ -77,7 +77,11 @@ impl AfterSalesService {
             .await?
             .filter(|p| p.merchant_id == input.merchant_id)
             .ok_or_else(|| {
-                AfterSalesError::invalid("payment", "resource_missing", format!("no such payment: '{}'", input.payment))
+                AfterSalesError::invalid(
+                    "payment",
+                    "resource_missing",
+                    format!("no such payment: '{}'", input.payment),
+                )
             })?;
         let id = Self::new_id("cmp", reply.as_ref());
         if let Ok(existing) = self.complaint(&id, Some(&input.merchant_id)).await {
@@ -117,8 +121,14 @@ impl AfterSalesService {
             currency: payment.currency,
             version: None,
         };
-        let event = self.event(&complaint.merchant_id, "complaint.created", self.render.complaint(&complaint));
-        self.write_complaint(complaint, vec![event], reply).await.map(Answered::Done)
+        let event = self.event(
+            &complaint.merchant_id,
+            "complaint.created",
+            self.render.complaint(&complaint),
+        );
+        self.write_complaint(complaint, vec![event], reply)
+            .await
+            .map(Answered::Done)
     }
 
     /// Answers a complaint; a holding reply extends the deadline where the
@@ -141,8 +151,13 @@ impl AfterSalesService {
         } else {
             ComplaintAction::Respond
         };
-        let status = transition(complaint.status, &rule, complaint.holding_reply_at.is_some(), action)
-            .map_err(|e| state_error("holding_reply", e))?;
+        let status = transition(
+            complaint.status,
+            &rule,
+            complaint.holding_reply_at.is_some(),
+            action,
+        )
+        .map_err(|e| state_error("holding_reply", e))?;
         let now = self.now();
         let mut next = Complaint {
             status,
@@ -153,16 +168,26 @@ impl AfterSalesService {
             let extended = rule.with_holding_reply.and_then(|period| {
                 respond_by(complaint.received_at, period, market_calendar(country))
             });
-            next.respond_by = extended.ok_or_else(|| AfterSalesError::corrupt("extended deadline out of range"))?;
+            next.respond_by = extended
+                .ok_or_else(|| AfterSalesError::corrupt("extended deadline out of range"))?;
             next.holding_reply_at = Some(now);
             next.overdue_alerted = false;
         } else if next.first_response_at.is_none() {
             next.first_response_at = Some(now);
         }
-        let kind = if holding_reply { "holding_reply" } else { "response" };
+        let kind = if holding_reply {
+            "holding_reply"
+        } else {
+            "response"
+        };
         next.messages.push((now, kind.to_string(), message));
-        let event = self.event(&next.merchant_id, "complaint.updated", self.render.complaint(&next));
-        self.write_complaint_change(complaint.version, next, vec![event], reply).await
+        let event = self.event(
+            &next.merchant_id,
+            "complaint.updated",
+            self.render.complaint(&next),
+        );
+        self.write_complaint_change(complaint.version, next, vec![event], reply)
+            .await
     }
 
     /// Resolves a complaint by a refund (which creates the refund) or a
@@ -180,8 +205,13 @@ impl AfterSalesService {
         let country = CountryCode::parse(&complaint.country)
             .map_err(|_| AfterSalesError::corrupt("the complaint's country is invalid"))?;
         let rule = rule_for(country, complaint.category);
-        let status = transition(complaint.status, &rule, complaint.holding_reply_at.is_some(), ComplaintAction::Resolve)
-            .map_err(|e| state_error("resolution", e))?;
+        let status = transition(
+            complaint.status,
+            &rule,
+            complaint.holding_reply_at.is_some(),
+            ComplaintAction::Resolve,
+        )
+        .map_err(|e| state_error("resolution", e))?;
         let now = self.now();
         let mut next = Complaint {
             status,
@@ -217,8 +247,13 @@ impl AfterSalesService {
             }
         }
         next.messages.push((now, "resolution".into(), message));
-        let event = self.event(&next.merchant_id, "complaint.resolved", self.render.complaint(&next));
-        self.write_complaint_change(complaint.version, next, vec![event], reply).await
+        let event = self.event(
+            &next.merchant_id,
+            "complaint.resolved",
+            self.render.complaint(&next),
+        );
+        self.write_complaint_change(complaint.version, next, vec![event], reply)
+            .await
     }
 
     /// Escalates a complaint to a dispute with the network reason code that
@@ -233,18 +268,34 @@ impl AfterSalesService {
         let country = CountryCode::parse(&complaint.country)
             .map_err(|_| AfterSalesError::corrupt("the complaint's country is invalid"))?;
         let rule = rule_for(country, complaint.category);
-        let status = transition(complaint.status, &rule, complaint.holding_reply_at.is_some(), ComplaintAction::Escalate)
-            .map_err(|e| state_error("status", e))?;
+        let status = transition(
+            complaint.status,
+            &rule,
+            complaint.holding_reply_at.is_some(),
+            ComplaintAction::Escalate,
+        )
+        .map_err(|e| state_error("status", e))?;
         let payment = self
             .store
             .payment(&complaint.payment_id)
             .await?
             .ok_or_else(|| AfterSalesError::corrupt("complaint payment missing"))?;
-        let brand = payment.card.as_ref().map(|c| c.brand.clone()).unwrap_or_default();
+        let brand = payment
+            .card
+            .as_ref()
+            .map(|c| c.brand.clone())
+            .unwrap_or_default();
         let reason = reason_code_for(complaint.category, &brand);
         let dispute_id = derived_id("dp", &complaint.id, "dispute");
         let dispute = self
-            .open_dispute_as(dispute_id, &complaint.payment_id, Some(&complaint.merchant_id), reason, Some(complaint.id.clone()), None)
+            .open_dispute_as(
+                dispute_id,
+                &complaint.payment_id,
+                Some(&complaint.merchant_id),
+                reason,
+                Some(complaint.id.clone()),
+                None,
+            )
             .await?;
         let now = self.now();
         let next = Complaint {
@@ -254,8 +305,13 @@ impl AfterSalesService {
             dispute: Some(dispute.id.clone()),
             ..complaint.clone()
         };
-        let event = self.event(&next.merchant_id, "complaint.escalated", self.render.complaint(&next));
-        self.write_complaint_change(complaint.version, next, vec![event], reply).await
+        let event = self.event(
+            &next.merchant_id,
+            "complaint.escalated",
+            self.render.complaint(&next),
+        );
+        self.write_complaint_change(complaint.version, next, vec![event], reply)
+            .await
     }
 
     /// Open complaints past their deadline: one `complaint.overdue` alert each.
@@ -276,10 +332,19 @@ impl AfterSalesService {
                 updated_at: now,
                 ..complaint.clone()
             };
-            let event = self.event(&next.merchant_id, "complaint.overdue", self.render.complaint(&next));
-            match self.write_complaint_change(complaint.version, next, vec![event], None).await {
+            let event = self.event(
+                &next.merchant_id,
+                "complaint.overdue",
+                self.render.complaint(&next),
+            );
+            match self
+                .write_complaint_change(complaint.version, next, vec![event], None)
+                .await
+            {
                 Ok(_) => alerted += 1,
-                Err(e) => tracing::warn!(complaint = %complaint.id, error = %e, "overdue alert not raised"),
+                Err(e) => {
+                    tracing::warn!(complaint = %complaint.id, error = %e, "overdue alert not raised")
+                }
             }
         }
         Ok(alerted)
@@ -291,7 +356,8 @@ impl AfterSalesService {
         events: Vec<corridor_store::NewEvent>,
         reply: Option<Reply>,
     ) -> Result<Complaint, AfterSalesError> {
-        self.write_complaint_change(None, complaint, events, reply).await
+        self.write_complaint_change(None, complaint, events, reply)
+            .await
     }
 
     async fn write_complaint_change(
@@ -344,7 +410,11 @@ fn state_error(param: &str, e: ComplaintTransitionError) -> AfterSalesError {
         ComplaintTransitionError::HoldingReplyAlreadySent => "holding_reply_already_sent",
         ComplaintTransitionError::AlreadyResponded => "complaint_already_responded",
     };
-    let param = if matches!(e, ComplaintTransitionError::Closed(_)) { "status" } else { param };
+    let param = if matches!(e, ComplaintTransitionError::Closed(_)) {
+        "status"
+    } else {
+        param
+    };
     AfterSalesError::invalid(param, code, e.to_string())
 }
 

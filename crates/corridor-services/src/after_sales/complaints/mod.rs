@@ -162,7 +162,11 @@ impl Complaint {
 
 impl AfterSalesService {
     /// A complaint, if the merchant owns it (`None`: any merchant's).
-    pub async fn complaint(&self, id: &str, merchant: Option<&str>) -> Result<Complaint, AfterSalesError> {
+    pub async fn complaint(
+        &self,
+        id: &str,
+        merchant: Option<&str>,
+    ) -> Result<Complaint, AfterSalesError> {
         let record = self
             .store
             .after_sales(AfterSalesKind::Complaint, id)

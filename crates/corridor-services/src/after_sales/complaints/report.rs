@@ -43,9 +43,14 @@ impl AfterSalesService {
         country: Option<&str>,
     ) -> Result<Vec<ComplaintReport>, AfterSalesError> {
         let now = self.now();
-        let (items, _) = self.complaints(merchant, REPORT_COMPLAINTS_MAX, None).await?;
+        let (items, _) = self
+            .complaints(merchant, REPORT_COMPLAINTS_MAX, None)
+            .await?;
         let mut reports: BTreeMap<String, (ComplaintReport, i64, i64)> = BTreeMap::new();
-        for c in items.iter().filter(|c| country.is_none_or(|k| k == c.country)) {
+        for c in items
+            .iter()
+            .filter(|c| country.is_none_or(|k| k == c.country))
+        {
             let (report, waits, answered) = reports.entry(c.country.clone()).or_insert_with(|| {
                 (
                     ComplaintReport {
@@ -68,15 +73,28 @@ impl AfterSalesService {
     }
 }
 
-fn add(report: &mut ComplaintReport, c: &Complaint, now: corridor_core::Timestamp, waits: &mut i64, answered: &mut i64) {
+fn add(
+    report: &mut ComplaintReport,
+    c: &Complaint,
+    now: corridor_core::Timestamp,
+    waits: &mut i64,
+    answered: &mut i64,
+) {
     report.total += 1;
     *report.by_status.entry(c.status.code().into()).or_default() += 1;
-    *report.by_category.entry(c.category.code().into()).or_default() += 1;
+    *report
+        .by_category
+        .entry(c.category.code().into())
+        .or_default() += 1;
     if let Some(first) = c.first_response_at {
         let wait = (first.unix_micros() - c.received_at.unix_micros()) / 1_000_000;
         *waits = waits.saturating_add(wait);
         *answered += 1;
-        report.max_first_response_seconds = Some(report.max_first_response_seconds.map_or(wait, |m| m.max(wait)));
+        report.max_first_response_seconds = Some(
+            report
+                .max_first_response_seconds
+                .map_or(wait, |m| m.max(wait)),
+        );
     }
     let resolution = match (c.status, c.resolution.as_deref()) {
         (ComplaintStatus::Escalated, _) => Some("escalated"),

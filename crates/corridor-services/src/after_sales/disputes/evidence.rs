@@ -43,8 +43,8 @@ impl AfterSalesService {
         } else {
             DisputeEvent::SaveEvidence
         };
-        let status =
-            transition(dispute.status, dispute.evidence_due_by, now, event).map_err(transition_error)?;
+        let status = transition(dispute.status, dispute.evidence_due_by, now, event)
+            .map_err(transition_error)?;
         let mut next = Dispute {
             status,
             updated_at: now,
@@ -64,14 +64,22 @@ impl AfterSalesService {
                 return Err(AfterSalesError::invalid(
                     &format!("evidence.{missing}"),
                     "parameter_missing",
-                    format!("a {} dispute needs `{missing}` before it is submitted", next.category.code()),
+                    format!(
+                        "a {} dispute needs `{missing}` before it is submitted",
+                        next.category.code()
+                    ),
                 ));
             }
             next.evidence_submitted_at = Some(now);
         }
-        let kind = if submit { "dispute.submitted" } else { "dispute.updated" };
+        let kind = if submit {
+            "dispute.submitted"
+        } else {
+            "dispute.updated"
+        };
         let events = vec![self.event(&next.merchant_id, kind, self.render.dispute(&next))];
-        self.write_change(dispute.version, next, Vec::new(), events, reply).await
+        self.write_change(dispute.version, next, Vec::new(), events, reply)
+            .await
     }
 
     /// Submits the saved evidence.
@@ -136,7 +144,8 @@ impl AfterSalesService {
             checked.push(PriorTransaction {
                 age_days: age_micros.div_euclid(86_400_000_000),
                 undisputed: !disputed_before && prior.status == "succeeded",
-                same_card: card.is_some() && prior.card.as_ref().map(|c| c.fingerprint.clone()) == card,
+                same_card: card.is_some()
+                    && prior.card.as_ref().map(|c| c.fingerprint.clone()) == card,
                 identity: identity.clone(),
             });
         }

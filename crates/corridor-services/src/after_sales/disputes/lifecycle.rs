@@ -1,7 +1,9 @@
 //! The dispute's money and state changes: hold at opening, release when
 //! won, post (amount to the network, fee to the platform) when lost.
 
-use corridor_core::aftersales::dispute::{transition, DisputeEvent, DisputeStatus, DisputeTransitionError};
+use corridor_core::aftersales::dispute::{
+    transition, DisputeEvent, DisputeStatus, DisputeTransitionError,
+};
 use corridor_core::ledger::{AccountKind, Side, TxnMeta};
 use corridor_core::Timestamp;
 use corridor_store::{
@@ -42,7 +44,11 @@ impl Closing {
         Ok(LedgerWrite {
             client_ref: Some(hold_ref(&d.id)),
             op: LedgerOp::CreateHold {
-                debit: account(Owner::Merchant(d.merchant_id.clone()), d, AccountKind::MerchantAvailable),
+                debit: account(
+                    Owner::Merchant(d.merchant_id.clone()),
+                    d,
+                    AccountKind::MerchantAvailable,
+                ),
                 credit: account(Owner::Platform, d, AccountKind::PlatformClearing),
                 amount,
                 expires_at: until,
@@ -85,7 +91,11 @@ impl Closing {
             client_ref: Some(format!("dispute_loss:{}", d.id)),
             op: LedgerOp::Transfer(vec![
                 TransferLeg {
-                    account: account(Owner::Merchant(d.merchant_id.clone()), d, AccountKind::MerchantAvailable),
+                    account: account(
+                        Owner::Merchant(d.merchant_id.clone()),
+                        d,
+                        AccountKind::MerchantAvailable,
+                    ),
                     side: Side::Debit,
                     amount,
                 },
@@ -111,9 +121,17 @@ impl AfterSalesService {
         hold: Option<LedgerWrite>,
         reply: Option<Reply>,
     ) -> Result<Dispute, AfterSalesError> {
-        let mut events = vec![self.event(&dispute.merchant_id, "dispute.created", self.render.dispute(&dispute))];
+        let mut events = vec![self.event(
+            &dispute.merchant_id,
+            "dispute.created",
+            self.render.dispute(&dispute),
+        )];
         if dispute.status.is_closed() {
-            events.push(self.event(&dispute.merchant_id, "dispute.closed", self.render.dispute(&dispute)));
+            events.push(self.event(
+                &dispute.merchant_id,
+                "dispute.closed",
+                self.render.dispute(&dispute),
+            ));
         }
         events.extend(self.monitoring_alerts(&dispute).await?);
         let write = AfterSalesWrite {
@@ -132,8 +150,13 @@ impl AfterSalesService {
             Submitted::Refused(r) if r.code == "insufficient_funds" => {
                 Err(AfterSalesError::InsufficientFunds(r.message))
             }
-            Submitted::Refused(r) if r.code == "version_conflict" => self.dispute(&dispute.id, None).await,
-            Submitted::Refused(r) => Err(AfterSalesError::corrupt(format!("dispute refused: {} {}", r.code, r.message))),
+            Submitted::Refused(r) if r.code == "version_conflict" => {
+                self.dispute(&dispute.id, None).await
+            }
+            Submitted::Refused(r) => Err(AfterSalesError::corrupt(format!(
+                "dispute refused: {} {}",
+                r.code, r.message
+            ))),
         }
     }
 
@@ -145,7 +168,8 @@ impl AfterSalesService {
         reply: Option<Reply>,
     ) -> Result<Dispute, AfterSalesError> {
         let dispute = self.dispute(id, merchant).await?;
-        self.advance(dispute, DisputeEvent::Accept, "accepted", reply).await
+        self.advance(dispute, DisputeEvent::Accept, "accepted", reply)
+            .await
     }
 
     /// The network decides (the sandbox's test helper stands for it).
@@ -156,8 +180,13 @@ impl AfterSalesService {
         reply: Option<Reply>,
     ) -> Result<Dispute, AfterSalesError> {
         let dispute = self.dispute(id, None).await?;
-        self.advance(dispute, DisputeEvent::NetworkDecides { won }, "network_decision", reply)
-            .await
+        self.advance(
+            dispute,
+            DisputeEvent::NetworkDecides { won },
+            "network_decision",
+            reply,
+        )
+        .await
     }
 
     /// Disputes whose evidence deadline passed without a submission: lost.
@@ -171,7 +200,12 @@ impl AfterSalesService {
             let dispute = Dispute::from_record(record)?;
             let id = dispute.id.clone();
             if let Err(e) = self
-                .advance(dispute, DisputeEvent::DeadlinePassed, "deadline_passed", None)
+                .advance(
+                    dispute,
+                    DisputeEvent::DeadlinePassed,
+                    "deadline_passed",
+                    None,
+                )
                 .await
             {
                 tracing::warn!(dispute = %id, error = %e, "dispute deadline not applied");
@@ -202,13 +236,18 @@ impl AfterSalesService {
             next.closed_at = Some(now);
             ledger = self.closing_movements(&next).await?;
         }
-        let kind = if status.is_closed() { "dispute.closed" } else { "dispute.updated" };
+        let kind = if status.is_closed() {
+            "dispute.closed"
+        } else {
+            "dispute.updated"
+        };
         let events = if status != dispute.status {
             vec![self.event(&next.merchant_id, kind, self.render.dispute(&next))]
         } else {
             Vec::new()
         };
-        self.write_change(dispute.version, next, ledger, events, reply).await
+        self.write_change(dispute.version, next, ledger, events, reply)
+            .await
     }
 
     async fn closing_movements(&self, d: &Dispute) -> Result<Vec<LedgerWrite>, AfterSalesError> {

@@ -156,7 +156,11 @@ impl Dispute {
 
 impl AfterSalesService {
     /// A dispute, if the merchant owns it (`None`: any merchant's).
-    pub async fn dispute(&self, id: &str, merchant: Option<&str>) -> Result<Dispute, AfterSalesError> {
+    pub async fn dispute(
+        &self,
+        id: &str,
+        merchant: Option<&str>,
+    ) -> Result<Dispute, AfterSalesError> {
         let record = self
             .store
             .after_sales(AfterSalesKind::Dispute, id)

@@ -41,11 +41,16 @@ pub struct DisputeMonitoring {
 
 impl AfterSalesService {
     /// The merchant's monitoring ratios for the current month.
-    pub async fn dispute_monitoring(&self, merchant: &str) -> Result<DisputeMonitoring, AfterSalesError> {
+    pub async fn dispute_monitoring(
+        &self,
+        merchant: &str,
+    ) -> Result<DisputeMonitoring, AfterSalesError> {
         let (start, end, last_month) = month_bounds(self.now());
         Ok(DisputeMonitoring {
             month_start: start,
-            visa: self.network_ratio(merchant, Network::Visa, (start, end, last_month), 0).await?,
+            visa: self
+                .network_ratio(merchant, Network::Visa, (start, end, last_month), 0)
+                .await?,
             mastercard: self
                 .network_ratio(merchant, Network::Mastercard, (start, end, last_month), 0)
                 .await?,
@@ -69,7 +74,9 @@ impl AfterSalesService {
                 disputes += 1;
             }
         }
-        let disputes = i64::try_from(disputes).unwrap_or(i64::MAX).saturating_add(extra_disputes);
+        let disputes = i64::try_from(disputes)
+            .unwrap_or(i64::MAX)
+            .saturating_add(extra_disputes);
         Ok(match network {
             Network::Visa => {
                 let settled = self
@@ -103,11 +110,18 @@ impl AfterSalesService {
 
     /// The alert a new dispute raises, if it moves its network's program
     /// to a higher level.
-    pub(super) async fn monitoring_alerts(&self, dispute: &Dispute) -> Result<Vec<NewEvent>, AfterSalesError> {
+    pub(super) async fn monitoring_alerts(
+        &self,
+        dispute: &Dispute,
+    ) -> Result<Vec<NewEvent>, AfterSalesError> {
         let bounds = month_bounds(dispute.created_at);
         let merchant = &dispute.merchant_id;
-        let before = self.network_ratio(merchant, dispute.network, bounds, 0).await?;
-        let after = self.network_ratio(merchant, dispute.network, bounds, 1).await?;
+        let before = self
+            .network_ratio(merchant, dispute.network, bounds, 0)
+            .await?;
+        let after = self
+            .network_ratio(merchant, dispute.network, bounds, 1)
+            .await?;
         if after.ratio.level <= before.ratio.level || after.ratio.level == MonitoringLevel::Ok {
             return Ok(Vec::new());
         }
@@ -131,9 +145,21 @@ fn month_bounds(now: Timestamp) -> (Timestamp, Timestamp, Timestamp) {
     };
     let (year, month) = (at.year(), at.month());
     let start = first(year, month);
-    let next_year = if month == Month::December { year + 1 } else { year };
-    let prev_year = if month == Month::January { year - 1 } else { year };
-    (start, first(next_year, month.next()), first(prev_year, month.previous()))
+    let next_year = if month == Month::December {
+        year + 1
+    } else {
+        year
+    };
+    let prev_year = if month == Month::January {
+        year - 1
+    } else {
+        year
+    };
+    (
+        start,
+        first(next_year, month.next()),
+        first(prev_year, month.previous()),
+    )
 }
 
 #[cfg(test)]
@@ -143,7 +169,8 @@ mod tests {
     #[test]
     fn month_bounds_cross_years() {
         // 2026-01-15T12:00:00Z
-        let (start, end, previous) = month_bounds(Timestamp::from_unix_micros(1_768_478_400_000_000));
+        let (start, end, previous) =
+            month_bounds(Timestamp::from_unix_micros(1_768_478_400_000_000));
         assert_eq!(start.unix_micros(), 1_767_225_600_000_000); // 2026-01-01
         assert_eq!(end.unix_micros(), 1_769_904_000_000_000); // 2026-02-01
         assert_eq!(previous.unix_micros(), 1_764_547_200_000_000); // 2025-12-01

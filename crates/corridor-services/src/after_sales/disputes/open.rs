@@ -63,9 +63,15 @@ impl AfterSalesService {
                 ),
             )
         })?;
-        let disputable = payment.amount_captured.saturating_sub(payment.amount_refunded);
+        let disputable = payment
+            .amount_captured
+            .saturating_sub(payment.amount_refunded);
         let amount = Amount::positive(disputable).map_err(|_| {
-            AfterSalesError::invalid("payment", "payment_not_disputable", "nothing of the payment is left to dispute")
+            AfterSalesError::invalid(
+                "payment",
+                "payment_not_disputable",
+                "nothing of the payment is left to dispute",
+            )
         })?;
         let open = self
             .store

@@ -1,6 +1,8 @@
 //! Creating a refund: checks, the durable intent, then the provider.
 
-use corridor_core::aftersales::refund::{check_refund, RefundLimitError, RefundReason, RefundStatus};
+use corridor_core::aftersales::refund::{
+    check_refund, RefundLimitError, RefundReason, RefundStatus,
+};
 use corridor_core::Amount;
 use corridor_store::{AfterSalesWrite, PaymentRecord, RefundClaim};
 
@@ -78,7 +80,11 @@ impl AfterSalesService {
         let asked = match input.amount {
             None => None,
             Some(minor) => Some(Amount::positive(minor).map_err(|_| {
-                AfterSalesError::invalid("amount", "amount_invalid", "amount must be a positive integer in minor units")
+                AfterSalesError::invalid(
+                    "amount",
+                    "amount_invalid",
+                    "amount must be a positive integer in minor units",
+                )
             })?),
         };
         let payment = self.refundable_payment(&input).await?;
@@ -144,7 +150,10 @@ impl AfterSalesService {
         }
     }
 
-    async fn refundable_payment(&self, input: &RefundInput) -> Result<PaymentRecord, AfterSalesError> {
+    async fn refundable_payment(
+        &self,
+        input: &RefundInput,
+    ) -> Result<PaymentRecord, AfterSalesError> {
         let payment = self
             .store
             .payment(&input.payment)
@@ -218,7 +227,9 @@ fn exceeds(e: &RefundLimitError, currency: corridor_core::Currency) -> AfterSale
             "amount_exceeds_refundable",
             format!(
                 "at most {} {currency} is left to refund",
-                Amount::non_negative(*left).unwrap_or(Amount::ZERO).format_major(currency)
+                Amount::non_negative(*left)
+                    .unwrap_or(Amount::ZERO)
+                    .format_major(currency)
             ),
         ),
     }

@@ -41,8 +41,20 @@ impl AfterSalesService {
         let available = self.available(&merchant, currency).await?;
         if available >= amount.minor() {
             let legs = vec![
-                leg(&merchant, currency, AccountKind::MerchantAvailable, true, amount.minor()),
-                leg(&Owner::Platform, currency, AccountKind::PlatformClearing, false, amount.minor()),
+                leg(
+                    &merchant,
+                    currency,
+                    AccountKind::MerchantAvailable,
+                    true,
+                    amount.minor(),
+                ),
+                leg(
+                    &Owner::Platform,
+                    currency,
+                    AccountKind::PlatformClearing,
+                    false,
+                    amount.minor(),
+                ),
             ];
             return Ok(Funding { legs, fx: None });
         }
@@ -63,8 +75,9 @@ impl AfterSalesService {
             return Err(insufficient(amount, currency));
         };
         let policy = self.config.fx_remainder_policy;
-        let priced = price_cross_currency_refund(amount, currency, home, original, today, policy)
-            .map_err(|e| AfterSalesError::invalid("amount", "amount_invalid", e.to_string()))?;
+        let priced =
+            price_cross_currency_refund(amount, currency, home, original, today, policy)
+                .map_err(|e| AfterSalesError::invalid("amount", "amount_invalid", e.to_string()))?;
         if self.available(&merchant, home).await? < priced.merchant_debit.minor() {
             return Err(insufficient(amount, currency));
         }
@@ -87,9 +100,27 @@ impl AfterSalesService {
             ));
         }
         legs.extend([
-            leg(&Owner::Platform, home, AccountKind::FxLiquidity, false, priced.at_today.minor()),
-            leg(&Owner::Platform, currency, AccountKind::FxLiquidity, true, amount.minor()),
-            leg(&Owner::Platform, currency, AccountKind::PlatformClearing, false, amount.minor()),
+            leg(
+                &Owner::Platform,
+                home,
+                AccountKind::FxLiquidity,
+                false,
+                priced.at_today.minor(),
+            ),
+            leg(
+                &Owner::Platform,
+                currency,
+                AccountKind::FxLiquidity,
+                true,
+                amount.minor(),
+            ),
+            leg(
+                &Owner::Platform,
+                currency,
+                AccountKind::PlatformClearing,
+                false,
+                amount.minor(),
+            ),
         ]);
         let fx = FxRefund {
             funding_currency: home,
@@ -104,10 +135,7 @@ impl AfterSalesService {
                 RemainderPolicy::Platform => "platform",
             },
         };
-        Ok(Funding {
-            legs,
-            fx: Some(fx),
-        })
+        Ok(Funding { legs, fx: Some(fx) })
     }
 
     async fn available(&self, owner: &Owner, currency: Currency) -> Result<i64, AfterSalesError> {

@@ -190,7 +190,11 @@ impl Refund {
 
 impl AfterSalesService {
     /// A refund, if the merchant owns it (`None`: any merchant's).
-    pub async fn refund(&self, id: &str, merchant: Option<&str>) -> Result<Refund, AfterSalesError> {
+    pub async fn refund(
+        &self,
+        id: &str,
+        merchant: Option<&str>,
+    ) -> Result<Refund, AfterSalesError> {
         let record = self
             .store
             .after_sales(AfterSalesKind::Refund, id)

@@ -2,8 +2,7 @@
 //! and following pending refunds until they end.
 
 use corridor_connectors::{
-    ConnectorError, IdempotencyKey, RefundBankAccount, RefundOutcome, RefundRequest,
-    RefundResponse,
+    ConnectorError, IdempotencyKey, RefundBankAccount, RefundOutcome, RefundRequest, RefundResponse,
 };
 use corridor_core::aftersales::refund::RefundStatus;
 use corridor_store::{AfterSalesKind, AfterSalesWrite};
