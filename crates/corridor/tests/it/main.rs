@@ -4,7 +4,9 @@
 mod support;
 
 mod bad_input;
+mod complaints;
 mod crash;
+mod disputes;
 mod idempotency;
 mod ledger_api;
 mod markets;

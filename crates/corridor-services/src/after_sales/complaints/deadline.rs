@@ -72,21 +72,29 @@ mod tests {
     fn deadlines_per_market_on_their_calendars() {
         // (country, category, received, holding reply?, respond by)
         let cases = [
-            // Germany, PSD2: 15 business days; 2026-12-24/25/26 and 2026-12-31
-            // / 2027-01-01 are holidays or weekends on the German calendar.
+            // Germany, PSD2: 15 business days (the day received counts as day 0).
             (
                 "DE",
                 ComplaintCategory::Unauthorized,
                 "2026-12-01",
                 false,
-                "2026-12-21 23:59",
+                "2026-12-22 23:59",
             ),
+            // 35 after a holding reply: Christmas (25th, 26th) and New Year's Day are closed.
             (
                 "DE",
                 ComplaintCategory::Unauthorized,
                 "2026-12-01",
                 true,
                 "2027-01-21 23:59",
+            ),
+            // Over the holidays: on weekends alone it would be 2026-12-31.
+            (
+                "DE",
+                ComplaintCategory::DuplicateCharge,
+                "2026-12-10",
+                false,
+                "2027-01-04 23:59",
             ),
             // UK, other: 8 calendar weeks.
             (
