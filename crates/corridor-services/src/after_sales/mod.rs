@@ -15,6 +15,7 @@ mod jobs;
 mod rates;
 mod refunds;
 mod store_data;
+pub mod three_ds;
 
 use std::sync::Arc;
 

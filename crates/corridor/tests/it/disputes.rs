@@ -258,6 +258,24 @@ async fn fraud_dispute_after_3ds_is_barred_by_the_liability_shift(s: &Server) {
         )
         .await;
     assert_eq!(done.json["status"], "succeeded", "{}", done.json);
+    let tds = &done.json["three_d_secure"];
+    assert_eq!(tds["required"], true, "{tds}");
+    assert_eq!(tds["result"], "authenticated");
+    assert_eq!(tds["flow"], "challenge");
+    assert_eq!(tds["liability_shift"], true);
+    assert_eq!(tds["exemption"], Value::Null);
+    // Frictionless where SCA applies; exempted under the low-value limit;
+    // not performed outside the EEA and the UK.
+    let frictionless = card_payment(s, &key, "4242424242424242", 8_000, "EUR", "FR").await;
+    assert_eq!(frictionless["three_d_secure"]["flow"], "frictionless");
+    assert_eq!(frictionless["three_d_secure"]["liability_shift"], true);
+    let low = card_payment(s, &key, "4242424242424242", 2_500, "EUR", "DE").await;
+    assert_eq!(low["three_d_secure"]["required"], false);
+    assert_eq!(low["three_d_secure"]["exemption"], "low_value");
+    assert_eq!(low["three_d_secure"]["result"], "not_performed");
+    let us = card_payment(s, &key, "4242424242424242", 2_500, "USD", "US").await;
+    assert_eq!(us["three_d_secure"]["result"], "not_performed");
+    assert_eq!(us["three_d_secure"]["liability_shift"], false);
     let before = s.balances(&m).await;
     let d = open(s, &key, &id, "10.4").await;
     assert_eq!(d["status"], "won", "{d}");

@@ -87,8 +87,8 @@ impl AfterSalesService {
         }
         let now = self.now();
         let attempts = self.store.payment_attempts(&payment.id).await?;
-        let challenged = attempts.iter().any(|a| a.outcome == "requires_action");
-        let liability_shift = challenged && payment.status == "succeeded";
+        let liability_shift = super::super::three_ds::assess(&payment, &attempts)
+            .is_some_and(|a| a.outcome.liability_shift);
         let fee = dispute_fee(payment.currency)
             .map_err(|e| AfterSalesError::corrupt(format!("dispute fee: {e}")))?;
         let dispute = Dispute {
