@@ -1,5 +1,6 @@
 //! `corridor demo`: an embedded server and a scripted story against its HTTP API.
 
+mod after_sales_story;
 mod payments_story;
 
 use anyhow::{bail, Context};
@@ -98,6 +99,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     };
     story(&client).await?;
     payments_story::run(&client).await?;
+    after_sales_story::run(&client).await?;
     if args.exit {
         return Ok(());
     }
