@@ -127,7 +127,7 @@ impl Store {
         sql: &'static str,
         args: Vec<Arg>,
     ) -> Result<Vec<AfterSalesRecord>, StoreError> {
-        self.query(sql, args, |r| decode(r), |r| decode(r)).await
+        self.query(sql, args, |r| decode(r), decode).await
     }
 
     async fn scalars(&self, sql: &'static str, args: Vec<Arg>) -> Result<Vec<i64>, StoreError> {

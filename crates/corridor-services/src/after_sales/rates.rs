@@ -16,11 +16,14 @@ pub trait RateSource: Send + Sync {
     fn rate(&self, from: Currency, to: Currency, at: Timestamp) -> Option<Rate>;
 }
 
+/// Rates per (from, to) pair, each with the time it is in force from, in order.
+type RateTable = HashMap<(Currency, Currency), Vec<(Timestamp, Rate)>>;
+
 /// A table of rates, each in force from a time on. Pairs are looked up in
 /// both directions (the inverse of a quoted rate).
 #[derive(Debug, Default)]
 pub struct FixedRates {
-    table: RwLock<HashMap<(Currency, Currency), Vec<(Timestamp, Rate)>>>,
+    table: RwLock<RateTable>,
 }
 
 impl FixedRates {

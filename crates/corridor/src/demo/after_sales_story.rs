@@ -86,7 +86,7 @@ pub(super) async fn run(operator: &Client) -> anyhow::Result<()> {
         .await?;
     expect(s, 201, &r)?;
     let p = pay(&c, &run, "as-jp", 12_000, "JPY", "JP").await?;
-    let (s, r) = credit(250_00, "USD", "usd").await?;
+    let (s, r) = credit(25_000, "USD", "usd").await?;
     expect(s, 201, &r)?;
     println!(
         "payment {} 12000 JPY in Japan; the seller's yen were converted at 0.0067 USD",
@@ -116,7 +116,7 @@ pub(super) async fn run(operator: &Client) -> anyhow::Result<()> {
     );
 
     // 2. A dispute won with evidence.
-    let (s, r) = credit(500_00, "USD", "usd-2").await?;
+    let (s, r) = credit(50_000, "USD", "usd-2").await?;
     expect(s, 201, &r)?;
     let p = pay(&c, &run, "as-us-1", 8_000, "USD", "US").await?;
     let (s, d) = c
@@ -179,7 +179,7 @@ pub(super) async fn run(operator: &Client) -> anyhow::Result<()> {
 
     // 4. A complaint resolved by refund.
     let p = pay(&c, &run, "as-de", 4_500, "EUR", "DE").await?;
-    let (s, r) = credit(100_00, "EUR", "eur").await?;
+    let (s, r) = credit(10_000, "EUR", "eur").await?;
     expect(s, 201, &r)?;
     let (s, cmp) = c.post("/v1/complaints", json!({"payment": id(&p), "category": "not_received", "description": "The parcel never arrived.", "customer_contact": "kunde@example.de"}), &format!("demo-{run}-as-cmp")).await?;
     expect(s, 201, &cmp)?;

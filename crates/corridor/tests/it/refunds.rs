@@ -329,7 +329,7 @@ async fn cross_currency_refund_books_the_fx_remainder(s: &Server) {
     assert_eq!(set.status, StatusCode::CREATED, "{}", set.json);
     let p = card_payment(s, &key, "4242424242424242", 10_000, "JPY", "JP").await;
     // The merchant's yen were converted since: it holds dollars only.
-    s.credit(&m, 100_00, "USD").await;
+    s.credit(&m, 10_000, "USD").await;
     advance(s, 86_400).await;
     s.post(
         "/v1/test_helpers/fx_rates",
