@@ -8,7 +8,8 @@ use axum::Router;
 use crate::error::ApiError;
 use crate::json::MAX_BODY_BYTES;
 use crate::routes::{
-    adjustments, balances, health, ledger, markets, merchants, payments, test_helpers,
+    adjustments, after_sales_helpers, balances, complaints, disputes, health, ledger, markets,
+    merchants, payments, refunds, test_helpers,
 };
 use crate::state::AppState;
 use crate::webhooks::{deliveries, endpoints};
@@ -65,7 +66,24 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/fee_schedules",
             put(connectors::fees::put).get(connectors::fees::get),
-        );
+        )
+        .route("/refunds", post(refunds::create).get(refunds::list))
+        .route("/refunds/{id}", get(refunds::get))
+        .route("/disputes", get(disputes::list))
+        .route("/disputes/monitoring", get(disputes::monitoring))
+        .route("/disputes/{id}", get(disputes::get))
+        .route("/disputes/{id}/evidence", post(disputes::evidence))
+        .route("/disputes/{id}/submit", post(disputes::submit))
+        .route("/disputes/{id}/accept", post(disputes::accept))
+        .route(
+            "/complaints",
+            post(complaints::create).get(complaints::list),
+        )
+        .route("/complaints/reports", get(complaints::reports))
+        .route("/complaints/{id}", get(complaints::get))
+        .route("/complaints/{id}/respond", post(complaints::respond))
+        .route("/complaints/{id}/resolve", post(complaints::resolve))
+        .route("/complaints/{id}/escalate", post(complaints::escalate));
     if state.test_clock().is_some() {
         v1 = v1
             .route(
@@ -85,6 +103,18 @@ pub fn router(state: AppState) -> Router {
             .route(
                 "/test_helpers/payments/{id}/provider_charges",
                 get(crate::routes::provider_charges::provider_charges),
+            )
+            .route(
+                "/test_helpers/payments/{id}/dispute",
+                post(after_sales_helpers::open_dispute),
+            )
+            .route(
+                "/test_helpers/disputes/{id}/close",
+                post(after_sales_helpers::close_dispute),
+            )
+            .route(
+                "/test_helpers/fx_rates",
+                post(after_sales_helpers::set_rate),
             );
     }
     Router::new()

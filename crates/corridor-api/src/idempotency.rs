@@ -51,6 +51,19 @@ impl IdempotencyContext {
     }
 }
 
+impl IdempotencyContext {
+    /// The key as the after-sales service completes it, with the HTTP
+    /// status of the response it stores.
+    pub fn after_sales_reply(&self, status: u16) -> corridor_services::after_sales::Reply {
+        corridor_services::after_sales::Reply {
+            scope: self.scope.clone(),
+            key: self.key.clone(),
+            request_hash: self.request_hash.clone(),
+            status,
+        }
+    }
+}
+
 /// Releases the in-flight mark however the handler ends.
 struct InFlight {
     state: AppState,

@@ -6,6 +6,7 @@
 //! `Idempotency-Key`.
 #![deny(missing_docs)]
 
+mod after_sales_setup;
 mod app;
 pub mod auth;
 mod card_vault;

@@ -80,6 +80,8 @@ pub async fn start(config: ServeConfig) -> Result<Running, ServeError> {
         config.providers_url.as_deref(),
     )
     .await?;
+    let (after_sales, rates) =
+        crate::after_sales_setup::start(&store, started.base_connectors.clone())?;
     let secrets = crate::connectors::secrets::SecretBox::load(&config.data_dir)?;
     let provider_clock = store.clock().clone();
     let registry = Arc::new(crate::connectors::Registry::new(
@@ -100,6 +102,8 @@ pub async fn start(config: ServeConfig) -> Result<Running, ServeError> {
             sandbox: started.sandbox,
             providers_url: config.providers_url.clone().filter(|_| config.sandbox),
             registry: Some(registry),
+            after_sales,
+            rates,
         }),
         config.policy.clone(),
         ids,

@@ -37,6 +37,10 @@ pub struct Payments {
     pub providers_url: Option<String>,
     /// The operator's configured connectors.
     pub registry: Option<Arc<crate::connectors::Registry>>,
+    /// Refunds, disputes and complaints over the same connectors.
+    pub after_sales: corridor_services::after_sales::AfterSalesService,
+    /// The rates cross-currency refunds use.
+    pub rates: Arc<corridor_services::after_sales::FixedRates>,
 }
 
 impl AppState {
@@ -67,6 +71,16 @@ impl AppState {
     /// The payment service, when connectors are configured.
     pub fn payments(&self) -> Option<&corridor_services::payments::PaymentService> {
         self.inner.payments.as_ref().map(|p| &p.service)
+    }
+
+    /// The after-sales service, when connectors are configured.
+    pub fn after_sales(&self) -> Option<&corridor_services::after_sales::AfterSalesService> {
+        self.inner.payments.as_ref().map(|p| &p.after_sales)
+    }
+
+    /// The rates table of cross-currency refunds.
+    pub fn sandbox_rates(&self) -> Option<&Arc<corridor_services::after_sales::FixedRates>> {
+        self.inner.payments.as_ref().map(|p| &p.rates)
     }
 
     /// The simulated providers.

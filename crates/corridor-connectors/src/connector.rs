@@ -5,6 +5,7 @@ use std::pin::Pin;
 
 use crate::{
     CancelRequest, CaptureRequest, ChargeRequest, ChargeResponse, ConnectorError, IdempotencyKey,
+    RefundRequest, RefundResponse,
 };
 
 /// A boxed, sendable future: what the [`Connector`] methods return, so that
@@ -69,6 +70,43 @@ pub trait Connector: Send + Sync {
         &'a self,
         reference: &'a str,
     ) -> BoxFuture<'a, ConnectorResult<ChargeResponse>>;
+
+    /// Refunds part or all of a captured charge. Repeating the call with the
+    /// same key and request answers the first refund; the same key with
+    /// another request is an [`ConnectorError::IdempotencyConflict`]. On a
+    /// timeout, call [`Self::lookup_refund`] with the key: never send the
+    /// refund under another key.
+    ///
+    /// A connector to a provider that cannot refund keeps this default,
+    /// which refuses every refund as an invalid request (nothing is sent).
+    fn refund(&self, request: RefundRequest) -> BoxFuture<'_, ConnectorResult<RefundResponse>> {
+        let _ = request;
+        Box::pin(async move {
+            Err(ConnectorError::InvalidRequest(format!(
+                "provider `{}` does not support refunds",
+                self.name()
+            )))
+        })
+    }
+
+    /// The refund made with `key`, or `None` if the provider never recorded
+    /// it (then it is safe to send it again with the same key).
+    fn lookup_refund<'a>(
+        &'a self,
+        key: &'a IdempotencyKey,
+    ) -> BoxFuture<'a, ConnectorResult<Option<RefundResponse>>> {
+        let _ = key;
+        Box::pin(async move { Ok(None) })
+    }
+
+    /// The current state of the refund with this provider reference (how a
+    /// pending refund is followed until it succeeds or fails).
+    fn retrieve_refund<'a>(
+        &'a self,
+        reference: &'a str,
+    ) -> BoxFuture<'a, ConnectorResult<RefundResponse>> {
+        Box::pin(async move { Err(ConnectorError::NotFound(reference.to_string())) })
+    }
 }
 
 /// Shows which provider a `dyn Connector` is, for logs and test failures.

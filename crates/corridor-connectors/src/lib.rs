@@ -31,6 +31,7 @@ pub mod decline;
 pub mod error;
 pub mod key;
 pub mod method;
+pub mod refund;
 pub mod request;
 pub mod response;
 pub mod sandbox;
@@ -44,6 +45,7 @@ pub use key::{IdempotencyKey, InvalidIdempotencyKey};
 pub use method::{
     BankRedirect, Bnpl, CardDetails, EncryptedCard, MethodType, PaymentMethod, Voucher, Wallet,
 };
+pub use refund::{RefundBankAccount, RefundOutcome, RefundRequest, RefundResponse};
 pub use request::{CancelRequest, CaptureMode, CaptureRequest, ChargeRequest};
 pub use response::{ChargeOutcome, ChargeResponse, Decline, NextAction};
 pub use sandbox::http::HttpConnector;

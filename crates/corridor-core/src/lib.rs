@@ -12,6 +12,7 @@
     clippy::cast_possible_wrap
 )]
 
+pub mod aftersales;
 pub mod country;
 pub mod ledger;
 pub mod money;

@@ -7,4 +7,5 @@
 //! results.
 #![deny(missing_docs)]
 
+pub mod after_sales;
 pub mod payments;

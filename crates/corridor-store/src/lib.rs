@@ -8,6 +8,9 @@
 //! once its batch is durable.
 #![deny(missing_docs)]
 
+mod after_sales_records;
+mod after_sales_sql;
+mod after_sales_store;
 mod clock;
 mod error;
 mod existing;
@@ -27,6 +30,7 @@ mod store;
 mod webhook_store;
 pub mod writer;
 
+pub use after_sales_records::*;
 pub use clock::{Clock, SystemClock, TestClock};
 pub use error::StoreError;
 pub use existing::require_existing;

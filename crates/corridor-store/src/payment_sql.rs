@@ -1,10 +1,12 @@
 //! SQL for payment reads, shared by both backends.
 
+// `amount_refunded` is what the payment's refunds that did not fail add up
+// to, read from the refunds themselves (the column is not maintained).
 macro_rules! payment_columns {
     () => {
         "p.id, p.merchant_id, p.status, p.amount, p.currency, p.country, p.method_type, p.capture_method, \
          p.card_brand, p.card_last4, p.card_fingerprint, p.connector, p.connector_ref, p.amount_captured, \
-         p.amount_refunded, p.fee, p.next_action, p.decline_code, p.description, p.metadata, p.expires_at, \
+         CAST(COALESCE((SELECT SUM(r.amount) FROM after_sales_objects r WHERE r.kind = 'refund' AND r.payment_id = p.id AND r.status <> 'failed'), 0) AS BIGINT), p.fee, p.next_action, p.decline_code, p.description, p.metadata, p.expires_at, \
          p.settle_at, p.settled, p.version, p.created_at, p.updated_at"
     };
 }

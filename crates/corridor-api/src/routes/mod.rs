@@ -1,13 +1,18 @@
 //! HTTP handlers, one file per resource.
 
 pub mod adjustments;
+pub mod after_sales_helpers;
+pub mod after_sales_objects;
 pub mod balances;
+pub mod complaints;
+pub mod disputes;
 pub mod health;
 pub mod ledger;
 pub mod markets;
 pub mod merchants;
 pub mod payments;
 pub mod provider_charges;
+pub mod refunds;
 pub mod test_helpers;
 
 use std::collections::HashMap;

@@ -203,6 +203,26 @@ pub struct PaymentObject {
     pub metadata: Option<serde_json::Value>,
     /// Creation time.
     pub created_at: String,
+    /// Card payments: the 3-D Secure outcome.
+    #[schema(nullable)]
+    pub three_d_secure: Option<ThreeDSecureObject>,
+}
+
+/// A card payment's 3-D Secure outcome.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ThreeDSecureObject {
+    /// The market's rules required strong customer authentication (after exemptions).
+    pub required: bool,
+    /// `authenticated`, `attempted`, `failed` or `not_performed`.
+    pub result: String,
+    /// `frictionless` or `challenge`; null when no authentication ran.
+    #[schema(nullable)]
+    pub flow: Option<String>,
+    /// Fraud liability moved to the issuer.
+    pub liability_shift: bool,
+    /// The PSD2 exemption that spared an EEA or UK payment SCA (`low_value`).
+    #[schema(nullable)]
+    pub exemption: Option<String>,
 }
 
 /// The payment's JSON object.
@@ -235,6 +255,15 @@ pub fn object(s: &PaymentSnapshot) -> PaymentObject {
             .as_deref()
             .and_then(|t| serde_json::from_str(t).ok()),
         created_at: rfc3339(p.created_at),
+        three_d_secure: corridor_services::after_sales::three_ds::assess(p, &s.attempts).map(|a| {
+            ThreeDSecureObject {
+                required: a.outcome.required,
+                result: a.outcome.result.code().to_string(),
+                flow: a.outcome.flow.map(|f| f.code().to_string()),
+                liability_shift: a.outcome.liability_shift,
+                exemption: a.exemption.map(str::to_string),
+            }
+        }),
     }
 }
 

@@ -30,6 +30,20 @@ pub const EVENT_TYPES: &[&str] = &[
     "payment.failed",
     "payment.canceled",
     "payment.updated",
+    "refund.created",
+    "refund.updated",
+    "refund.succeeded",
+    "refund.failed",
+    "dispute.created",
+    "dispute.updated",
+    "dispute.submitted",
+    "dispute.closed",
+    "merchant.monitoring_alert",
+    "complaint.created",
+    "complaint.updated",
+    "complaint.resolved",
+    "complaint.escalated",
+    "complaint.overdue",
 ];
 
 /// Subscribes an endpoint to every event type.

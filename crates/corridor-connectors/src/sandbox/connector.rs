@@ -6,7 +6,7 @@ use super::SandboxWorld;
 use crate::connector::{BoxFuture, ConnectorResult};
 use crate::{
     CancelRequest, CaptureRequest, ChargeRequest, ChargeResponse, Connector, Coverage,
-    IdempotencyKey,
+    IdempotencyKey, RefundRequest, RefundResponse,
 };
 
 /// A [`Connector`] calling one provider of a [`SandboxWorld`] directly.
@@ -106,6 +106,40 @@ impl Connector for SandboxConnector {
             let (simulated, _) = self
                 .world
                 .with_sim(|sim| sim.complete(self.index, reference));
+            simulated.value
+        })
+    }
+
+    fn refund(&self, request: RefundRequest) -> BoxFuture<'_, ConnectorResult<RefundResponse>> {
+        Box::pin(async move {
+            let (simulated, _) = self.world.with_sim(|sim| sim.refund(self.index, &request));
+            self.world.pause(simulated.latency_ms).await;
+            simulated.value
+        })
+    }
+
+    fn lookup_refund<'a>(
+        &'a self,
+        key: &'a IdempotencyKey,
+    ) -> BoxFuture<'a, ConnectorResult<Option<RefundResponse>>> {
+        Box::pin(async move {
+            let (simulated, _) = self
+                .world
+                .with_sim(|sim| sim.lookup_refund(self.index, key.as_str()));
+            self.world.pause(simulated.latency_ms).await;
+            simulated.value
+        })
+    }
+
+    fn retrieve_refund<'a>(
+        &'a self,
+        reference: &'a str,
+    ) -> BoxFuture<'a, ConnectorResult<RefundResponse>> {
+        Box::pin(async move {
+            let (simulated, _) = self
+                .world
+                .with_sim(|sim| sim.retrieve_refund(self.index, reference));
+            self.world.pause(simulated.latency_ms).await;
             simulated.value
         })
     }

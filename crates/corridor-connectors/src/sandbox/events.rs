@@ -21,6 +21,8 @@ pub(crate) enum EventKind {
     BuyerActs,
     /// An uncaptured authorization is voided.
     AuthorizationExpires,
+    /// A pending refund (named by its reference) succeeds or fails.
+    RefundSettles,
 }
 
 /// One event of one charge.

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::record::ChargeRecord;
+use super::record::{ChargeRecord, RefundRecord};
 use crate::{ChargeResponse, ConnectorError};
 
 /// Most charges one provider keeps; past this it answers 5xx (the
@@ -37,6 +37,11 @@ pub(crate) struct PspState {
     pub charges: HashMap<String, ChargeRecord>,
     pub charge_keys: HashMap<String, KeyedCharge>,
     pub operation_keys: HashMap<(Operation, String), KeyedOperation>,
+    /// Refunds by reference.
+    pub refunds: HashMap<String, RefundRecord>,
+    /// Refund keys already used: the refund's reference and the request's
+    /// fingerprint.
+    pub refund_keys: HashMap<String, (String, u64)>,
     /// Calls per charge key so far: each retry of a key draws afresh.
     pub calls_per_key: HashMap<String, u32>,
     next_number: u64,
@@ -47,6 +52,12 @@ impl PspState {
     pub fn next_reference(&mut self, psp: &str) -> String {
         self.next_number += 1;
         format!("{psp}_ch_{:08}", self.next_number)
+    }
+
+    /// A new refund reference: `<psp>_re_<number>`.
+    pub fn next_refund_reference(&mut self, psp: &str) -> String {
+        self.next_number += 1;
+        format!("{psp}_re_{:08}", self.next_number)
     }
 
     /// Counts a call with `key`, answering how many came before it.

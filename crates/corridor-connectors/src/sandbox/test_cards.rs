@@ -18,6 +18,10 @@ pub const REQUIRES_3DS: &str = "4000000000003220";
 /// approves, so a router that retries recovers the payment.
 pub const PROCESSING_ERROR: &str = "4000000000000119";
 
+/// Approves; every refund of it is accepted as pending and fails an hour
+/// later (`expired_or_canceled_card`), as the widely used PSP test card does.
+pub const REFUND_FAILS: &str = "4000000000005126";
+
 /// What a test card does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TestCard {
@@ -26,6 +30,7 @@ pub(crate) enum TestCard {
     InsufficientFunds,
     RequiresThreeDs,
     ProcessingError,
+    RefundFails,
 }
 
 /// The test card `number` is, if it is one.
@@ -36,6 +41,7 @@ pub(crate) fn test_card(number: &CardNumber) -> Option<TestCard> {
         INSUFFICIENT_FUNDS => Some(TestCard::InsufficientFunds),
         REQUIRES_3DS => Some(TestCard::RequiresThreeDs),
         PROCESSING_ERROR => Some(TestCard::ProcessingError),
+        REFUND_FAILS => Some(TestCard::RefundFails),
         _ => None,
     }
 }

@@ -180,6 +180,20 @@ impl WriterBackend for PostgresWriter {
         })
     }
 
+    fn load_after_sales_versions(
+        &mut self,
+        ids: &[String],
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        self.with(async |c: &mut Client| super::after_sales::versions(c, ids).await)
+    }
+
+    fn load_refund_basis(
+        &mut self,
+        payment_ids: &[String],
+    ) -> Result<Vec<(String, i64, i64)>, StoreError> {
+        self.with(async |c: &mut Client| super::after_sales::refund_basis(c, payment_ids).await)
+    }
+
     fn commit(&mut self, b: &BatchRows) -> Result<(), StoreError> {
         self.with(async |c: &mut Client| commit(c, b).await)
     }
@@ -293,6 +307,7 @@ async fn commit(c: &mut Client, b: &BatchRows) -> Result<(), StoreError> {
         .await?;
     }
     super::payments::write(&tx, b).await?;
+    super::after_sales::write(&tx, b).await?;
     super::settings::write(&tx, b).await?;
     tx.commit()
         .await

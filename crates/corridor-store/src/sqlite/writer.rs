@@ -139,6 +139,20 @@ impl WriterBackend for SqliteWriter {
         Ok(out)
     }
 
+    fn load_after_sales_versions(
+        &mut self,
+        ids: &[String],
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        super::after_sales::versions(&self.conn, ids)
+    }
+
+    fn load_refund_basis(
+        &mut self,
+        payment_ids: &[String],
+    ) -> Result<Vec<(String, i64, i64)>, StoreError> {
+        super::after_sales::refund_basis(&self.conn, payment_ids)
+    }
+
     fn commit(&mut self, b: &BatchRows) -> Result<(), StoreError> {
         let tx = self
             .conn
@@ -259,6 +273,7 @@ impl WriterBackend for SqliteWriter {
             }
         }
         super::payments::write(&tx, b)?;
+        super::after_sales::write(&tx, b)?;
         super::settings::write(&tx, b)?;
         tx.commit()
             .map_err(|e| StoreError::CommitUnknown(e.to_string()))?;

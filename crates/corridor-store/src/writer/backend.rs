@@ -44,6 +44,17 @@ pub trait WriterBackend: Send + 'static {
     ) -> Result<Vec<IdempotencyRecord>, StoreError>;
     /// Loads the stored versions of payments; missing ids are absent.
     fn load_payment_versions(&mut self, ids: &[String]) -> Result<Vec<(String, i64)>, StoreError>;
+    /// Loads the stored versions of after-sales objects; missing ids are absent.
+    fn load_after_sales_versions(
+        &mut self,
+        ids: &[String],
+    ) -> Result<Vec<(String, i64)>, StoreError>;
+    /// Loads, per payment, its captured amount and what its refunds that did
+    /// not fail take; missing payments are absent.
+    fn load_refund_basis(
+        &mut self,
+        payment_ids: &[String],
+    ) -> Result<Vec<(String, i64, i64)>, StoreError>;
     /// Writes a batch in one durable transaction, or nothing.
     fn commit(&mut self, rows: &BatchRows) -> Result<(), StoreError>;
 }

@@ -87,13 +87,16 @@ pub struct BatchRows {
     pub orphans: Vec<crate::OrphanRecord>,
     /// Operator settings.
     pub settings: Vec<crate::SettingsWrite>,
+    /// Refunds, disputes and complaints inserted or updated.
+    pub after_sales: Vec<crate::AfterSalesRecord>,
 }
 
 /// What was prefetched for one batch.
-struct Loaded {
+pub(super) struct Loaded {
+    pub(super) after_sales: super::after_sales::Loaded,
     client_refs: HashMap<String, Recorded>,
     idempotency: HashMap<(String, String), IdempotencyRecord>,
-    payment_versions: HashMap<String, i64>,
+    pub(super) payment_versions: HashMap<String, i64>,
 }
 
 pub(super) fn build<B: WriterBackend>(
@@ -153,6 +156,14 @@ pub(super) fn build<B: WriterBackend>(
                 rows.settings.push(write);
                 WriteOutcome::Settings
             }
+            WriteOp::AfterSales(write) => WriteOutcome::AfterSales(super::after_sales::apply(
+                w,
+                &mut loaded,
+                &mut rows,
+                &mut touched,
+                *write,
+                now,
+            )?),
         };
         let response = request.idempotency.as_ref().and_then(|cap| {
             let response = (cap.respond)(&outcome, now)?;
@@ -196,6 +207,8 @@ fn prefetch<B: WriterBackend>(
     let mut refs: Vec<String> = Vec::new();
     let mut idem: Vec<(String, String)> = Vec::new();
     let mut payments: Vec<String> = Vec::new();
+    let mut after_sales_ids: Vec<String> = Vec::new();
+    let mut refund_payments: Vec<String> = Vec::new();
     for r in requests {
         if let Some(cap) = &r.idempotency {
             idem.push((cap.scope.clone(), cap.key.clone()));
@@ -209,30 +222,16 @@ fn prefetch<B: WriterBackend>(
                     None => continue,
                 }
             }
+            WriteOp::AfterSales(a) => {
+                super::after_sales::wanted(a, &mut after_sales_ids, &mut refund_payments);
+                for write in &a.ledger {
+                    want_ledger(w, write, &mut keys, &mut holds, &mut refs);
+                }
+                continue;
+            }
             _ => continue,
         };
-        if let Some(client_ref) = &write.client_ref {
-            refs.push(client_ref.clone());
-        }
-        let mut want = |key: &AccountKey| {
-            if !w.account_ids.contains_key(key) {
-                keys.insert(key.clone());
-            }
-        };
-        match &write.op {
-            LedgerOp::Transfer(legs) => legs.iter().for_each(|l| want(&l.account)),
-            LedgerOp::CreateHold { debit, credit, .. } => {
-                want(debit);
-                want(credit);
-            }
-            LedgerOp::PostHold { hold, .. }
-            | LedgerOp::VoidHold(hold)
-            | LedgerOp::ExpireHold(hold) => {
-                if w.book.hold(*hold).is_none() {
-                    holds.push(*hold);
-                }
-            }
-        }
+        want_ledger(w, write, &mut keys, &mut holds, &mut refs);
     }
     if !keys.is_empty() {
         let keys: Vec<AccountKey> = keys.into_iter().collect();
@@ -270,11 +269,44 @@ fn prefetch<B: WriterBackend>(
             .into_iter()
             .collect()
     };
+    let after_sales = super::after_sales::load(w, &after_sales_ids, &refund_payments)?;
     Ok(Loaded {
+        after_sales,
         client_refs,
         idempotency,
         payment_versions,
     })
+}
+
+/// Notes what a ledger write needs loaded: its accounts, holds and client
+/// reference.
+fn want_ledger<B: WriterBackend>(
+    w: &WriterState<B>,
+    write: &LedgerWrite,
+    keys: &mut HashSet<AccountKey>,
+    holds: &mut Vec<HoldId>,
+    refs: &mut Vec<String>,
+) {
+    if let Some(client_ref) = &write.client_ref {
+        refs.push(client_ref.clone());
+    }
+    let mut want = |key: &AccountKey| {
+        if !w.account_ids.contains_key(key) {
+            keys.insert(key.clone());
+        }
+    };
+    match &write.op {
+        LedgerOp::Transfer(legs) => legs.iter().for_each(|l| want(&l.account)),
+        LedgerOp::CreateHold { debit, credit, .. } => {
+            want(debit);
+            want(credit);
+        }
+        LedgerOp::PostHold { hold, .. } | LedgerOp::VoidHold(hold) | LedgerOp::ExpireHold(hold) => {
+            if w.book.hold(*hold).is_none() {
+                holds.push(*hold);
+            }
+        }
+    }
 }
 
 /// Loads, by id, the accounts of loaded holds that the writer does not hold
@@ -437,7 +469,7 @@ fn refusal(e: &LedgerError) -> Refusal {
     }
 }
 
-fn apply_ledger<B: WriterBackend>(
+pub(super) fn apply_ledger<B: WriterBackend>(
     w: &mut WriterState<B>,
     loaded: &mut Loaded,
     rows: &mut BatchRows,

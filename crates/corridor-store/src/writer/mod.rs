@@ -8,6 +8,7 @@
 //! debits can never overdraw an account that forbids it and a hot account
 //! costs one balance update per batch, not one row lock per transfer.
 
+mod after_sales;
 mod backend;
 mod batch;
 mod hash;
@@ -72,6 +73,8 @@ pub enum WriteOp {
     ProviderOrphan(crate::OrphanRecord),
     /// Operator settings: connectors, versioned documents, notifications.
     Settings(crate::SettingsWrite),
+    /// A refund, dispute or complaint change with its money and events.
+    AfterSales(Box<crate::AfterSalesWrite>),
 }
 
 /// Why the ledger refused a request, as data that survives a replay.
@@ -102,6 +105,11 @@ pub enum WriteOutcome {
     OrphanRecorded,
     /// Operator settings were written.
     Settings,
+    /// The after-sales change was written, with a receipt per ledger
+    /// movement; or refused: `version_conflict`, `refund_exceeds_captured`
+    /// (with what is left in the message), `payment_not_found`, or the
+    /// ledger's refusal of the first movement.
+    AfterSales(Result<Vec<Receipt>, Refusal>),
 }
 
 /// Builds the HTTP response stored under an idempotency key from the outcome,

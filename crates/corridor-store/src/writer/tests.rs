@@ -66,6 +66,18 @@ impl<B: WriterBackend> WriterBackend for Flaky<B> {
     fn load_payment_versions(&mut self, ids: &[String]) -> Result<Vec<(String, i64)>, StoreError> {
         self.inner.load_payment_versions(ids)
     }
+    fn load_after_sales_versions(
+        &mut self,
+        ids: &[String],
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        self.inner.load_after_sales_versions(ids)
+    }
+    fn load_refund_basis(
+        &mut self,
+        payment_ids: &[String],
+    ) -> Result<Vec<(String, i64, i64)>, StoreError> {
+        self.inner.load_refund_basis(payment_ids)
+    }
     fn commit(&mut self, rows: &BatchRows) -> Result<(), StoreError> {
         if self.slow_first {
             self.slow_first = false;

@@ -1,6 +1,7 @@
 //! `corridor demo`: an embedded server and a scripted story against its HTTP API.
 
 mod adyen_story;
+mod after_sales_story;
 mod payments_story;
 
 use anyhow::{bail, Context};
@@ -99,6 +100,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     };
     let seller = story(&client).await?;
     payments_story::run(&client, &seller).await?;
+    after_sales_story::run(&client).await?;
     let verify = client.get("/v1/ledger/verify").await?;
     if verify["balanced"] != Value::Bool(true) {
         bail!("the ledger does not verify: {verify}");

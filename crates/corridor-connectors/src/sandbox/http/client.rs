@@ -4,11 +4,13 @@ use std::time::{Duration, Instant};
 
 use reqwest::{Client, RequestBuilder, StatusCode};
 
-use super::wire::{CaptureBody, ChargeBody, ChargeWire, ErrorBody, PspWire};
+use super::wire::{
+    CaptureBody, ChargeBody, ChargeWire, ErrorBody, PspWire, RefundBody, RefundWire,
+};
 use crate::connector::{BoxFuture, ConnectorResult};
 use crate::{
     CancelRequest, CaptureRequest, ChargeRequest, ChargeResponse, Connector, ConnectorError,
-    Coverage, IdempotencyKey,
+    Coverage, IdempotencyKey, RefundRequest, RefundResponse,
 };
 
 /// A [`Connector`] for one provider of a sandbox server ([`super::router`]),
@@ -86,6 +88,20 @@ impl HttpConnector {
         let wire: ChargeWire = decode(&body)?;
         let response = wire.into_response().map_err(ConnectorError::Protocol)?;
         Ok(ChargeResponse {
+            latency_ms,
+            ..response
+        })
+    }
+
+    /// Sends a request answered by a refund.
+    async fn refund_call(&self, request: RequestBuilder) -> ConnectorResult<RefundResponse> {
+        let (status, body, latency_ms) = self.send(request).await?;
+        if !status.is_success() {
+            return Err(self.error_of(status, &body));
+        }
+        let wire: RefundWire = decode(&body)?;
+        let response = wire.into_response().map_err(ConnectorError::Protocol)?;
+        Ok(RefundResponse {
             latency_ms,
             ..response
         })
@@ -210,6 +226,44 @@ impl Connector for HttpConnector {
                 .client
                 .post(self.url(&format!("/charges/{reference}/complete")));
             self.charge_call(call).await
+        })
+    }
+
+    fn refund(&self, request: RefundRequest) -> BoxFuture<'_, ConnectorResult<RefundResponse>> {
+        Box::pin(async move {
+            let call = self
+                .client
+                .post(self.url("/refunds"))
+                .header("Idempotency-Key", request.idempotency_key.as_str())
+                .json(&RefundBody::from_request(&request));
+            self.refund_call(call).await
+        })
+    }
+
+    fn lookup_refund<'a>(
+        &'a self,
+        key: &'a IdempotencyKey,
+    ) -> BoxFuture<'a, ConnectorResult<Option<RefundResponse>>> {
+        Box::pin(async move {
+            let call = self
+                .client
+                .get(self.url("/refunds"))
+                .query(&[("idempotency_key", key.as_str())]);
+            match self.refund_call(call).await {
+                Ok(found) => Ok(Some(found)),
+                Err(ConnectorError::NotFound(_)) => Ok(None),
+                Err(other) => Err(other),
+            }
+        })
+    }
+
+    fn retrieve_refund<'a>(
+        &'a self,
+        reference: &'a str,
+    ) -> BoxFuture<'a, ConnectorResult<RefundResponse>> {
+        Box::pin(async move {
+            let call = self.client.get(self.url(&format!("/refunds/{reference}")));
+            self.refund_call(call).await
         })
     }
 }

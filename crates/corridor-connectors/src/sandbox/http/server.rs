@@ -12,11 +12,15 @@ use axum::{Json, Router};
 use corridor_core::Amount;
 use serde::Deserialize;
 
-use super::wire::{CaptureBody, ChargeBody, ChargeWire, ErrorBody, ErrorWire, PspWire};
+use super::wire::{
+    CaptureBody, ChargeBody, ChargeWire, ErrorBody, ErrorWire, PspWire, RefundBody, RefundWire,
+};
 use crate::connector::ConnectorResult;
 use crate::sandbox::sim::Simulated;
 use crate::sandbox::SandboxWorld;
-use crate::{CancelRequest, CaptureRequest, ChargeResponse, ConnectorError, IdempotencyKey};
+use crate::{
+    CancelRequest, CaptureRequest, ChargeResponse, ConnectorError, IdempotencyKey, RefundResponse,
+};
 
 /// Largest request body accepted.
 const BODY_BYTES_MAX: usize = 64 * 1024;
@@ -35,6 +39,8 @@ pub fn router(world: Arc<SandboxWorld>) -> Router {
         .route("/psp/{name}/charges/{reference}/complete", post(complete))
         .route("/psp/{name}/charges/{reference}/action", get(action_page))
         .route("/charges", get(charges_of_payment))
+        .route("/psp/{name}/refunds", post(refund).get(lookup_refund))
+        .route("/psp/{name}/refunds/{reference}", get(retrieve_refund))
         .layer(DefaultBodyLimit::max(BODY_BYTES_MAX))
         .with_state(world)
 }
@@ -179,6 +185,69 @@ async fn complete(
     answer(&world, simulated).await
 }
 
+async fn refund(
+    State(world): World,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(psp) = world.psp_index(&name) else {
+        return psp_not_found(&name);
+    };
+    let key = match idempotency_key(&headers) {
+        Ok(key) => key,
+        Err(message) => return bad_request(message),
+    };
+    let parsed = serde_json::from_slice::<RefundBody>(&body).map_err(|e| e.to_string());
+    let request = match parsed.and_then(|b| b.into_request(key)) {
+        Ok(request) => request,
+        Err(message) => return bad_request(message),
+    };
+    let (simulated, _) = world.with_sim(|sim| sim.refund(psp, &request));
+    answer_refund(&world, simulated).await
+}
+
+async fn lookup_refund(
+    State(world): World,
+    Path(name): Path<String>,
+    Query(query): Query<LookupQuery>,
+) -> Response {
+    let Some(psp) = world.psp_index(&name) else {
+        return psp_not_found(&name);
+    };
+    let (simulated, _) = world.with_sim(|sim| sim.lookup_refund(psp, &query.idempotency_key));
+    let latency_ms = simulated.latency_ms;
+    let value = simulated
+        .value
+        .and_then(|found| found.ok_or_else(|| ConnectorError::NotFound(String::new())));
+    answer_refund(&world, Simulated { value, latency_ms }).await
+}
+
+async fn retrieve_refund(
+    State(world): World,
+    Path((name, reference)): Path<(String, String)>,
+) -> Response {
+    let Some(psp) = world.psp_index(&name) else {
+        return psp_not_found(&name);
+    };
+    let (simulated, _) = world.with_sim(|sim| sim.retrieve_refund(psp, &reference));
+    answer_refund(&world, simulated).await
+}
+
+/// Like [`answer`], for a refund.
+async fn answer_refund(
+    world: &SandboxWorld,
+    simulated: Simulated<ConnectorResult<RefundResponse>>,
+) -> Response {
+    match simulated.value {
+        Ok(response) => {
+            world.pause(simulated.latency_ms).await;
+            (StatusCode::OK, Json(RefundWire::from_response(&response))).into_response()
+        }
+        Err(failure) => fail(world, simulated.latency_ms, failure).await,
+    }
+}
+
 /// The page a buyer's browser lands on for a 3DS challenge or a redirect.
 async fn action_page(
     State(world): World,
@@ -219,16 +288,20 @@ async fn answer(
             world.pause(simulated.latency_ms).await;
             (StatusCode::OK, Json(ChargeWire::from_response(&response))).into_response()
         }
-        Err(failure) => {
-            if let ConnectorError::Timeout { .. } = failure {
-                let hang_ms = u64::from(world.config().http_hang_ms);
-                tokio::time::sleep(Duration::from_millis(hang_ms)).await;
-            } else {
-                world.pause(simulated.latency_ms).await;
-            }
-            error(status_of(&failure), ErrorWire::from_error(&failure))
-        }
+        Err(failure) => fail(world, simulated.latency_ms, failure).await,
     }
+}
+
+/// Answers a failure; a timeout holds the request for the world's hang time
+/// first, so the client gives up.
+async fn fail(world: &SandboxWorld, latency_ms: u32, failure: ConnectorError) -> Response {
+    if let ConnectorError::Timeout { .. } = failure {
+        let hang_ms = u64::from(world.config().http_hang_ms);
+        tokio::time::sleep(Duration::from_millis(hang_ms)).await;
+    } else {
+        world.pause(latency_ms).await;
+    }
+    error(status_of(&failure), ErrorWire::from_error(&failure))
 }
 
 fn status_of(failure: &ConnectorError) -> StatusCode {

@@ -42,6 +42,10 @@ impl Sim<'_> {
 
     fn apply_event(&mut self, event: &Event) {
         let psp = event.psp;
+        if event.kind == EventKind::RefundSettles {
+            self.settle_refund(psp, &event.reference);
+            return;
+        }
         let Some(record) = self.record(psp, &event.reference) else {
             return;
         };

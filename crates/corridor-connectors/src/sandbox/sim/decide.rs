@@ -98,7 +98,7 @@ impl Sim<'_> {
         let three_ds =
             || ChargeOutcome::RequiresAction(crate::NextAction::ThreeDSecure { url: three_ds_url });
         match case.test_card {
-            Some(TestCard::Approve) => approved(case.capture),
+            Some(TestCard::Approve | TestCard::RefundFails) => approved(case.capture),
             Some(TestCard::GenericDecline) => declined(DeclineCode::GenericDecline),
             Some(TestCard::InsufficientFunds) => declined(DeclineCode::InsufficientFunds),
             Some(TestCard::RequiresThreeDs) => three_ds(),

@@ -162,7 +162,7 @@ impl Sim<'_> {
 
     /// Outages and server errors hit every call; answers the call's latency
     /// when it gets through.
-    fn gate(
+    pub(super) fn gate(
         &mut self,
         psp: usize,
         operation: &str,

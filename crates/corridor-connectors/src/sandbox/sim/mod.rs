@@ -6,6 +6,7 @@ mod decide;
 mod flow;
 mod manage;
 mod next_action;
+mod refund;
 
 use corridor_core::{Amount, Timestamp};
 

@@ -8,6 +8,7 @@ mod coverage;
 mod faults;
 mod idempotency;
 mod outage_run;
+mod refunds;
 
 use std::future::Future;
 use std::sync::Arc;

@@ -5,11 +5,13 @@ mod charge;
 mod charge_request;
 mod coverage;
 mod error;
+mod refund;
 
 pub(crate) use charge::{ChargeWire, NotificationWire};
 pub(crate) use charge_request::{CaptureBody, ChargeBody};
 pub(crate) use coverage::PspWire;
 pub(crate) use error::{ErrorBody, ErrorWire};
+pub(crate) use refund::{RefundBody, RefundWire};
 
 use corridor_core::Timestamp;
 use time::format_description::well_known::Rfc3339;
