@@ -13,6 +13,7 @@
 )]
 
 pub mod country;
+pub mod fx;
 pub mod ledger;
 pub mod money;
 pub mod payments;
