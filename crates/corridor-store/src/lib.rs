@@ -10,6 +10,9 @@
 
 mod clock;
 mod error;
+mod fx_records;
+mod fx_sql;
+mod fx_store;
 mod payment_records;
 mod payment_sql;
 mod payment_store;
@@ -24,6 +27,7 @@ pub mod writer;
 
 pub use clock::{Clock, SystemClock, TestClock};
 pub use error::StoreError;
+pub use fx_records::*;
 pub use payment_records::*;
 pub use records::*;
 pub use store::{Store, StoreConfig};

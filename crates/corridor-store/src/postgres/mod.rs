@@ -1,6 +1,7 @@
 //! The PostgreSQL backend: a connection pool for reads and one dedicated
 //! connection, on the writer's thread, for the ledger writer.
 
+mod fx;
 mod payments;
 mod reads;
 mod webhook_reads;

@@ -1,6 +1,7 @@
 //! The embedded backend: one SQLite file in WAL mode, durable at commit
 //! (`synchronous = FULL`), a pool of read connections and one writer connection.
 
+mod fx;
 mod payments;
 pub(crate) mod reads;
 mod webhook_reads;

@@ -81,13 +81,18 @@ pub struct BatchRows {
     pub events: Vec<crate::EventRecord>,
     /// Webhook endpoints, deliveries and cursors.
     pub webhooks: Vec<crate::WebhookWrite>,
+    /// FX objects inserted or updated.
+    pub fx_objects: Vec<crate::FxObjectRecord>,
+    /// FX reference rates inserted or replaced.
+    pub fx_rates: Vec<crate::FxRateRow>,
 }
 
 /// What was prefetched for one batch.
-struct Loaded {
+pub(super) struct Loaded {
     client_refs: HashMap<String, Recorded>,
     idempotency: HashMap<(String, String), IdempotencyRecord>,
     payment_versions: HashMap<String, i64>,
+    pub(super) fx_versions: HashMap<String, i64>,
 }
 
 pub(super) fn build<B: WriterBackend>(
@@ -139,6 +144,14 @@ pub(super) fn build<B: WriterBackend>(
                 rows.webhooks.push(write);
                 WriteOutcome::Webhooks
             }
+            WriteOp::Fx(write) => WriteOutcome::Fx(super::fx::apply(
+                w,
+                &mut loaded,
+                &mut rows,
+                &mut touched,
+                *write,
+                now,
+            )),
         };
         let response = request.idempotency.and_then(|cap| {
             let response = (cap.respond)(&outcome, now)?;
@@ -182,6 +195,7 @@ fn prefetch<B: WriterBackend>(
     let mut refs: Vec<String> = Vec::new();
     let mut idem: Vec<(String, String)> = Vec::new();
     let mut payments: Vec<String> = Vec::new();
+    let mut fx_ids: Vec<String> = Vec::new();
     for r in requests {
         if let Some(cap) = &r.idempotency {
             idem.push((cap.scope.clone(), cap.key.clone()));
@@ -191,6 +205,13 @@ fn prefetch<B: WriterBackend>(
             WriteOp::Payment(p) => {
                 payments.push(p.payment.id.clone());
                 match &p.ledger {
+                    Some(write) => write,
+                    None => continue,
+                }
+            }
+            WriteOp::Fx(f) => {
+                fx_ids.extend(f.objects.iter().map(|o| o.object.id.clone()));
+                match &f.ledger {
                     Some(write) => write,
                     None => continue,
                 }
@@ -256,10 +277,16 @@ fn prefetch<B: WriterBackend>(
             .into_iter()
             .collect()
     };
+    let fx_versions = if fx_ids.is_empty() {
+        HashMap::new()
+    } else {
+        w.backend.load_fx_versions(&fx_ids)?.into_iter().collect()
+    };
     Ok(Loaded {
         client_refs,
         idempotency,
         payment_versions,
+        fx_versions,
     })
 }
 
@@ -422,7 +449,7 @@ fn refusal(e: &LedgerError) -> Refusal {
     }
 }
 
-fn apply_ledger<B: WriterBackend>(
+pub(super) fn apply_ledger<B: WriterBackend>(
     w: &mut WriterState<B>,
     loaded: &mut Loaded,
     rows: &mut BatchRows,

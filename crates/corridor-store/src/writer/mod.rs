@@ -10,6 +10,7 @@
 
 mod backend;
 mod batch;
+mod fx;
 mod hash;
 
 use std::collections::HashMap;
@@ -66,6 +67,8 @@ pub enum WriteOp {
     Payment(Box<crate::PaymentWrite>),
     /// Webhook endpoints and deliveries.
     Webhooks(crate::WebhookWrite),
+    /// FX objects, rates and their money movement.
+    Fx(Box<crate::FxWrite>),
 }
 
 /// Why the ledger refused a request, as data that survives a replay.
@@ -92,6 +95,9 @@ pub enum WriteOutcome {
     Payment(Result<Option<Receipt>, Refusal>),
     /// Webhook bookkeeping was written.
     Webhooks,
+    /// The FX change was written (with the ledger receipt if money moved),
+    /// or refused: `version_conflict`, `expired`, or the ledger's refusal.
+    Fx(Result<Option<Receipt>, Refusal>),
 }
 
 /// Builds the HTTP response stored under an idempotency key from the outcome,
