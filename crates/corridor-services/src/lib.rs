@@ -7,4 +7,5 @@
 //! results.
 #![deny(missing_docs)]
 
+pub mod fx;
 pub mod payments;

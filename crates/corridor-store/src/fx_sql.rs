@@ -29,7 +29,8 @@ pub const UPSERT_FX_OBJECT: &str = "INSERT INTO fx_objects (id, kind, merchant_i
 
 pub const FX_OBJECT_VERSION: &str = "SELECT id, version FROM fx_objects WHERE id = $1";
 
-pub const ALL_FX_RATES: &str = "SELECT day, currency, rate, source FROM fx_rates ORDER BY day, currency";
+pub const ALL_FX_RATES: &str =
+    "SELECT day, currency, rate, source FROM fx_rates ORDER BY day, currency";
 
 pub const GET_FX_OBJECT: &str = "SELECT id, kind, merchant_id, status, version, due_at, body, created_at, updated_at FROM fx_objects WHERE id = $1";
 

@@ -69,7 +69,10 @@ impl Store {
                 })
                 .await?
             }
-            Backend::Postgres(s) => s.select(q::GET_FX_OBJECT, &[&id], |r| object_row(r)).await?,
+            Backend::Postgres(s) => {
+                s.select(q::GET_FX_OBJECT, &[&id], |r| object_row(r))
+                    .await?
+            }
         };
         Ok(found.into_iter().next())
     }

@@ -157,7 +157,8 @@ impl WriterBackend for PostgresWriter {
 
     fn load_fx_versions(&mut self, ids: &[String]) -> Result<Vec<(String, i64)>, StoreError> {
         self.with(async |c: &mut Client| {
-            let sql = crate::fx_sql::FX_OBJECT_VERSION.replace("WHERE id = $1", "WHERE id = ANY($1)");
+            let sql =
+                crate::fx_sql::FX_OBJECT_VERSION.replace("WHERE id = $1", "WHERE id = ANY($1)");
             c.query(&sql, &[&ids])
                 .await?
                 .iter()
