@@ -35,7 +35,8 @@ pub fn router(state: AppState) -> Router {
             post(endpoints::create).get(endpoints::list),
         )
         .route("/webhook_endpoints/{id}", get(endpoints::get))
-        .route("/webhook_endpoints/{id}/deliveries", get(deliveries::list));
+        .route("/webhook_endpoints/{id}/deliveries", get(deliveries::list))
+        .merge(crate::routes::fx::routes());
     if state.test_clock().is_some() {
         v1 = v1.route(
             "/test_helpers/clock/advance",

@@ -9,6 +9,7 @@
 mod app;
 pub mod auth;
 pub mod error;
+mod fx_jobs;
 pub mod idempotency;
 mod ids;
 pub mod json;

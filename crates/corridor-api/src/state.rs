@@ -1,7 +1,7 @@
 //! Shared state of the HTTP server.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use corridor_store::{Principal, Store, TestClock};
 
@@ -20,6 +20,7 @@ struct Inner {
     in_flight: Mutex<HashSet<(String, String)>>,
     metrics: Metrics,
     payments: Option<Payments>,
+    fx: OnceLock<corridor_services::fx::FxService>,
 }
 
 /// The payment service and the simulated providers behind it.
@@ -43,6 +44,7 @@ impl AppState {
                 in_flight: Mutex::new(HashSet::new()),
                 metrics: Metrics::new(),
                 payments,
+                fx: OnceLock::new(),
             }),
         }
     }
@@ -55,6 +57,16 @@ impl AppState {
     /// The simulated providers.
     pub fn sandbox(&self) -> Option<&Arc<corridor_connectors::sandbox::SandboxWorld>> {
         self.inner.payments.as_ref().map(|p| &p.sandbox)
+    }
+
+    /// The FX service, once started.
+    pub fn fx(&self) -> Option<&corridor_services::fx::FxService> {
+        self.inner.fx.get()
+    }
+
+    /// Installs the FX service (once, at start).
+    pub fn set_fx(&self, fx: corridor_services::fx::FxService) {
+        let _ = self.inner.fx.set(fx);
     }
 
     /// The store.

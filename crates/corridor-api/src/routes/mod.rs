@@ -2,6 +2,7 @@
 
 pub mod adjustments;
 pub mod balances;
+pub mod fx;
 pub mod health;
 pub mod ledger;
 pub mod markets;

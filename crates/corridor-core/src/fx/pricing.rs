@@ -143,7 +143,7 @@ pub struct Pricing {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {message}")]
 pub struct PricingError {
-    /// The field (`rules[2].spread_bps`, `lock_bps.24h`, ...).
+    /// The field (`spreads[2].spread_bps`, `lock_bps.24h`, ...).
     pub field: String,
     /// What is wrong.
     pub message: String,
@@ -189,14 +189,14 @@ impl Pricing {
         for (i, rule) in self.rules.iter().enumerate() {
             if rule.spread_bps > MAX_SPREAD_BPS {
                 return Err(invalid(
-                    format!("rules[{i}].spread_bps"),
+                    format!("spreads[{i}].spread_bps"),
                     format!("at most {MAX_SPREAD_BPS}"),
                 ));
             }
             if let (Some(s), Some(b)) = (rule.sell, rule.buy) {
                 if s == b {
                     return Err(invalid(
-                        format!("rules[{i}].buy"),
+                        format!("spreads[{i}].buy"),
                         "sell and buy are the same currency",
                     ));
                 }
@@ -206,7 +206,7 @@ impl Pricing {
                 .any(|r| r.sell == rule.sell && r.buy == rule.buy && r.tier == rule.tier);
             if duplicate {
                 return Err(invalid(
-                    format!("rules[{i}]"),
+                    format!("spreads[{i}]"),
                     "another rule covers the same pair and tier",
                 ));
             }
@@ -331,6 +331,6 @@ mod tests {
             spread_bps: 10,
         };
         p.rules = vec![rule, rule];
-        assert_eq!(p.validate().unwrap_err().field, "rules[1]");
+        assert_eq!(p.validate().unwrap_err().field, "spreads[1]");
     }
 }

@@ -5,6 +5,7 @@ mod support;
 
 mod bad_input;
 mod crash;
+mod fx;
 mod idempotency;
 mod ledger_api;
 mod markets;
