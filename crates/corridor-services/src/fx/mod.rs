@@ -12,6 +12,7 @@ mod error;
 pub mod exposure;
 pub use exposure::{CurrencyExposure, Exposure, VarFigures};
 pub mod forwards;
+pub use forwards::{ForwardRequest, PreparedForward};
 pub mod history;
 pub mod objects;
 pub mod policy_seed;

@@ -99,6 +99,8 @@ pub struct MarginCall {
     pub due_by: String,
     /// `met` (held from the balance) or `due`.
     pub status: String,
+    /// The day the hold meeting it was made (part of its ledger reference).
+    pub held_on: Option<String>,
 }
 
 /// A forward contract: the merchant sells `sell_amount` at `forward_rate` on `maturity_date`.

@@ -1,7 +1,7 @@
 //! Benchmarks, run from the CLI on a release build.
 
-mod latency;
 pub mod fx;
+mod latency;
 pub mod ledger;
 pub mod payments;
 mod pg;

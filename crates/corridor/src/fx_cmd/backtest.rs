@@ -69,11 +69,16 @@ pub struct Prepared {
 }
 
 fn month_start(text: &str, field: &str) -> anyhow::Result<Day> {
-    day_of(&format!("{text}-01")).ok_or_else(|| anyhow::anyhow!("--{field} must be YYYY-MM, got `{text}`"))
+    day_of(&format!("{text}-01"))
+        .ok_or_else(|| anyhow::anyhow!("--{field} must be YYYY-MM, got `{text}`"))
 }
 
 /// Builds the monthly input from a history.
-pub fn prepare_backtest(args: &BacktestArgs, history: &RateHistory, policy: &PolicyRateTable) -> anyhow::Result<Prepared> {
+pub fn prepare_backtest(
+    args: &BacktestArgs,
+    history: &RateHistory,
+    policy: &PolicyRateTable,
+) -> anyhow::Result<Prepared> {
     let home = Currency::parse(&args.home)?;
     let receivable = Currency::parse(&args.receivable)?;
     anyhow::ensure!(home != receivable, "--home and --receivable must differ");
@@ -83,25 +88,39 @@ pub fn prepare_backtest(args: &BacktestArgs, history: &RateHistory, policy: &Pol
     } else {
         args.strategies
             .iter()
-            .map(|s| HedgeStrategy::parse(s).ok_or_else(|| anyhow::anyhow!("unknown strategy `{s}` (unhedged, forward-1m, forward-3m, layered-50)")))
+            .map(|s| {
+                HedgeStrategy::parse(s).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "unknown strategy `{s}` (unhedged, forward-1m, forward-3m, layered-50)"
+                    )
+                })
+            })
             .collect::<anyhow::Result<_>>()?
     };
     let from = month_start(&args.from, "from")?;
-    let end = add_months(month_start(&args.to, "to")?, 1).ok_or_else(|| anyhow::anyhow!("--to out of range"))?;
+    let end = add_months(month_start(&args.to, "to")?, 1)
+        .ok_or_else(|| anyhow::anyhow!("--to out of range"))?;
     anyhow::ensure!(from < end, "--from must not be after --to");
     let daily = history.series(receivable, home, from, Day(end.0 - 1));
     let mut months = Vec::new();
     let mut start = from;
     while start < end {
         let next = add_months(start, 1).ok_or_else(|| anyhow::anyhow!("date out of range"))?;
-        let days: Vec<&(Day, Decimal)> = daily.iter().filter(|(d, _)| *d >= start && *d < next).collect();
+        let days: Vec<&(Day, Decimal)> = daily
+            .iter()
+            .filter(|(d, _)| *d >= start && *d < next)
+            .collect();
         if let Some((last_day, spot)) = days.last().map(|(d, s)| (*d, *s)) {
             let max_spot = days.iter().map(|(_, s)| *s).max().unwrap_or(spot);
             let mut forwards = [None, None, None];
             for (k, slot) in forwards.iter_mut().enumerate() {
                 let months_ahead = u32::try_from(k + 1).unwrap_or(1);
-                let maturity = add_months(last_day, months_ahead).ok_or_else(|| anyhow::anyhow!("date out of range"))?;
-                let (Some(r_recv), Some(r_home)) = (policy.rate_on(receivable, last_day), policy.rate_on(home, last_day)) else {
+                let maturity = add_months(last_day, months_ahead)
+                    .ok_or_else(|| anyhow::anyhow!("date out of range"))?;
+                let (Some(r_recv), Some(r_home)) = (
+                    policy.rate_on(receivable, last_day),
+                    policy.rate_on(home, last_day),
+                ) else {
                     continue;
                 };
                 let f = cip_forward_rate(
@@ -151,13 +170,20 @@ pub struct VarBacktest {
 pub fn var_backtest(daily: &[(Day, Decimal)], position_units: Decimal) -> VarBacktest {
     let series: Vec<Decimal> = daily.iter().map(|(_, r)| *r).collect();
     let rets: Vec<Decimal> = corridor_core::fx::returns(&series, 1);
-    let mut out = VarBacktest { days: 0, exceptions_99: 0, exceptions_95: 0, last_250_exceptions_99: 0 };
+    let mut out = VarBacktest {
+        days: 0,
+        exceptions_99: 0,
+        exceptions_95: 0,
+        last_250_exceptions_99: 0,
+    };
     let mut flags_99 = Vec::new();
     for t in 250..rets.len() {
         let window = &rets[t.saturating_sub(500)..t];
         let value = position_units * series[t];
         let pnl: Vec<Decimal> = window.iter().map(|r| value * *r).collect();
-        let (Ok(v99), Ok(v95)) = (historical_var(&pnl, 99), historical_var(&pnl, 95)) else { continue };
+        let (Ok(v99), Ok(v95)) = (historical_var(&pnl, 99), historical_var(&pnl, 95)) else {
+            continue;
+        };
         let actual_loss = -(value * rets[t]);
         out.days += 1;
         let hit99 = actual_loss > v99.var;
@@ -172,8 +198,11 @@ pub fn var_backtest(daily: &[(Day, Decimal)], position_units: Decimal) -> VarBac
 fn load_history(args: &BacktestArgs) -> anyhow::Result<Option<RateHistory>> {
     match &args.history {
         Some(path) => {
-            let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-            Ok(Some(RateHistory::from_days(ecb::parse(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?)))
+            let bytes =
+                std::fs::read(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            Ok(Some(RateHistory::from_days(ecb::parse(&bytes).map_err(
+                |e| anyhow::anyhow!("{}: {e}", path.display()),
+            )?)))
         }
         None => Ok(None),
     }
@@ -188,22 +217,37 @@ pub async fn run(args: BacktestArgs) -> anyhow::Result<()> {
     let policy = corridor_services::fx::policy_seed::seed_policy_rates();
     let progress = std::io::stderr().is_terminal() && !args.json;
     if progress {
-        eprint!("\rpreparing {} months of {}/{} ...", args.from, args.receivable, args.home);
+        eprint!(
+            "\rpreparing {} months of {}/{} ...",
+            args.from, args.receivable, args.home
+        );
     }
     let prepared = prepare_backtest(&args, &history, &policy)?;
     if progress {
-        eprint!("\rrunning {} strategies over {} months ...            ", prepared.strategies.len(), prepared.input.months.len());
+        eprint!(
+            "\rrunning {} strategies over {} months ...            ",
+            prepared.strategies.len(),
+            prepared.input.months.len()
+        );
     }
     let reports = run_backtest(&prepared.input, &prepared.strategies)?;
     let var = var_backtest(&prepared.daily, prepared.input.monthly_volume);
     if progress {
-        eprintln!("\rdone in {} ms{}", started.elapsed().as_millis(), " ".repeat(40));
+        eprintln!(
+            "\rdone in {} ms{}",
+            started.elapsed().as_millis(),
+            " ".repeat(40)
+        );
     }
     std::fs::create_dir_all(&args.out_dir)?;
     let csv_path = args.out_dir.join("backtest.csv");
     std::fs::write(&csv_path, csv(&reports))?;
     let chart_path = args.out_dir.join("backtest.svg");
-    super::chart::draw(&chart_path, &reports, &format!("{} per {}", prepared.home, prepared.receivable))?;
+    super::chart::draw(
+        &chart_path,
+        &reports,
+        &format!("{} per {}", prepared.home, prepared.receivable),
+    )?;
     if args.json {
         for r in &reports {
             println!("{}", json(r, &prepared));
@@ -263,8 +307,14 @@ fn print_report(p: &Prepared, reports: &[StrategyReport], var: &VarBacktest) {
         "Hedging {} {recv} a month into {home}, {} months ({} to {}), rates in {home} per {recv}",
         p.input.monthly_volume,
         reports.first().map_or(0, |r| r.monthly.len()),
-        reports.first().and_then(|r| r.monthly.first()).map_or("", |m| m.0.as_str()),
-        reports.first().and_then(|r| r.monthly.last()).map_or("", |m| m.0.as_str()),
+        reports
+            .first()
+            .and_then(|r| r.monthly.first())
+            .map_or("", |m| m.0.as_str()),
+        reports
+            .first()
+            .and_then(|r| r.monthly.last())
+            .map_or("", |m| m.0.as_str()),
     );
     if home != "EUR" && recv != "EUR" {
         println!("note: the ECB publishes no direct {recv}/{home} series: rates are crosses through EUR ({home} per EUR / {recv} per EUR).");
@@ -273,7 +323,17 @@ fn print_report(p: &Prepared, reports: &[StrategyReport], var: &VarBacktest) {
     println!();
     println!(
         "{:<11} {:>10} {:>9} {:>9} {:>10} {:>8} {:>10} {:>7} {:>14} {:>14} {:>14}",
-        "strategy", "mean", "std dev", "var red.", "worst miss", "hit %", "carry bps", "calls", "peak collat.", "-20% cost/mo", "+20% mean"
+        "strategy",
+        "mean",
+        "std dev",
+        "var red.",
+        "worst miss",
+        "hit %",
+        "carry bps",
+        "calls",
+        "peak collat.",
+        "-20% cost/mo",
+        "+20% mean"
     );
     for r in reports {
         let s80 = r.scenarios.iter().find(|s| s.volume_pct == 80);
@@ -289,7 +349,8 @@ fn print_report(p: &Prepared, reports: &[StrategyReport], var: &VarBacktest) {
             r.carry_bps,
             r.margin_calls,
             r.peak_collateral.round_dp(0),
-            s80.map_or(Decimal::ZERO, |s| s.over_hedge_cost_per_month).round_dp(0),
+            s80.map_or(Decimal::ZERO, |s| s.over_hedge_cost_per_month)
+                .round_dp(0),
             s120.map_or(Decimal::ZERO, |s| s.mean_rate).round_dp(4),
         );
     }
@@ -299,21 +360,32 @@ fn print_report(p: &Prepared, reports: &[StrategyReport], var: &VarBacktest) {
     println!();
     let k99 = kupiec_pof(var.days.max(1), var.exceptions_99, Decimal::new(1, 2));
     let k95 = kupiec_pof(var.days.max(1), var.exceptions_95, Decimal::new(5, 2));
-    println!("VaR backtest (1-day historical simulation, 500-day window, {} days):", var.days);
+    println!(
+        "VaR backtest (1-day historical simulation, 500-day window, {} days):",
+        var.days
+    );
     if let (Ok(k99), Ok(k95)) = (k99, k95) {
         println!(
             "  99%: {} exceptions (expected {}), Kupiec LR {} -> {}",
             k99.exceptions,
             var.days / 100,
             k99.lr,
-            if k99.rejected { "rejected at 95%" } else { "not rejected" }
+            if k99.rejected {
+                "rejected at 95%"
+            } else {
+                "not rejected"
+            }
         );
         println!(
             "  95%: {} exceptions (expected {}), Kupiec LR {} -> {}",
             k95.exceptions,
             var.days / 20,
             k95.lr,
-            if k95.rejected { "rejected at 95%" } else { "not rejected" }
+            if k95.rejected {
+                "rejected at 95%"
+            } else {
+                "not rejected"
+            }
         );
     }
     println!(

@@ -30,7 +30,9 @@ pub async fn run(db: &crate::cli::DbArgs) -> anyhow::Result<()> {
     for r in &records {
         let c: Conversion = serde_json::from_str(&r.body)?;
         let cost: Decimal = c.all_in_cost_pct.parse()?;
-        let e = corridors.entry((c.sell_currency.clone(), c.buy_currency.clone())).or_default();
+        let e = corridors
+            .entry((c.sell_currency.clone(), c.buy_currency.clone()))
+            .or_default();
         e.count += 1;
         e.sold_minor += i128::from(c.sell_amount + c.fee);
         e.cost_sum += cost;
@@ -38,7 +40,10 @@ pub async fn run(db: &crate::cli::DbArgs) -> anyhow::Result<()> {
         e.cost_max = Some(e.cost_max.map_or(cost, |m| m.max(cost)));
     }
     println!("All-in cost of conversions against mid-market (spread and fees), per corridor");
-    println!("{:<10} {:>8} {:>20} {:>10} {:>10} {:>10}", "corridor", "count", "sold (minor units)", "mean %", "min %", "max %");
+    println!(
+        "{:<10} {:>8} {:>20} {:>10} {:>10} {:>10}",
+        "corridor", "count", "sold (minor units)", "mean %", "min %", "max %"
+    );
     for ((sell, buy), c) in &corridors {
         let mean = (c.cost_sum / Decimal::from(c.count)).round_dp(4);
         println!(

@@ -52,7 +52,12 @@ pub enum FxCommand {
 pub async fn run_rates(command: RatesCommand) -> anyhow::Result<()> {
     match command {
         RatesCommand::Import { file, db } => rates::import(&file, &db).await,
-        RatesCommand::Show { base, quote, date, db } => rates::show(&base, &quote, date.as_deref(), &db).await,
+        RatesCommand::Show {
+            base,
+            quote,
+            date,
+            db,
+        } => rates::show(&base, &quote, date.as_deref(), &db).await,
     }
 }
 
@@ -65,8 +70,11 @@ pub async fn run_fx(command: FxCommand) -> anyhow::Result<()> {
 }
 
 /// Opens the store and the FX service over it.
-pub(crate) async fn open_fx(db: &crate::cli::DbArgs) -> anyhow::Result<corridor_services::fx::FxService> {
+pub(crate) async fn open_fx(
+    db: &crate::cli::DbArgs,
+) -> anyhow::Result<corridor_services::fx::FxService> {
     let clock = std::sync::Arc::new(corridor_store::SystemClock);
-    let store = corridor_store::Store::open(&crate::store_config(db), clock, Default::default()).await?;
+    let store =
+        corridor_store::Store::open(&crate::store_config(db), clock, Default::default()).await?;
     Ok(corridor_services::fx::FxService::start(store).await?)
 }

@@ -25,7 +25,12 @@ pub async fn import(file: &Path, db: &crate::cli::DbArgs) -> anyhow::Result<()> 
     Ok(())
 }
 
-pub async fn show(base: &str, quote: &str, date: Option<&str>, db: &crate::cli::DbArgs) -> anyhow::Result<()> {
+pub async fn show(
+    base: &str,
+    quote: &str,
+    date: Option<&str>,
+    db: &crate::cli::DbArgs,
+) -> anyhow::Result<()> {
     let base = Currency::parse(base)?;
     let quote = Currency::parse(quote)?;
     let fx = open_fx(db).await?;

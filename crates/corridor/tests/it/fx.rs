@@ -11,7 +11,9 @@ both_backends!(
     quotes_convert_exactly_once_through_liquidity_accounts,
     expired_unfunded_and_stale_quotes_move_nothing,
     fx_bad_input_is_refused_naming_the_field,
-    exposure_reports_positions_and_var
+    exposure_reports_positions_and_var,
+    forwards_hold_collateral_and_deliver_at_maturity_by_the_clock,
+    forward_bad_input_and_early_close
 );
 
 /// Today's rates set by the operator: mid USD→CNY is exactly 7.
@@ -22,7 +24,7 @@ async fn set_today_rates(s: &Server) {
             "/v1/fx/rates",
             Some(OPERATOR_KEY),
             None,
-            Some(&json!({"base": "EUR", "rates": {"USD": "1.1", "CNY": "7.7", "JPY": "165", "GBP": "0.85"}}).to_string()),
+            Some(&json!({"base": "EUR", "rates": {"USD": "1.1", "CNY": "7.7", "JPY": "165", "GBP": "0.85", "SEK": "11"}}).to_string()),
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.json);
@@ -450,4 +452,197 @@ async fn exposure_reports_positions_and_var(s: &Server) {
             .status,
         200
     );
+}
+
+fn days_from_today(days: i64) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let day = i64::try_from(now / 86_400).unwrap() + days;
+    // Civil date from days since the epoch (H. Hinnant's algorithm).
+    let z = day + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+async fn forwards_hold_collateral_and_deliver_at_maturity_by_the_clock(s: &Server) {
+    set_today_rates(s).await;
+    let (m, key) = s.merchant("Seller", "CNY").await;
+    s.credit(&m, 1_000_000, "USD").await;
+    let maturity = days_from_today(90);
+    let f = s
+        .post("/v1/fx/forwards", &key, &json!({"sell_currency": "USD", "buy_currency": "CNY", "sell_amount": 100_000, "maturity_date": maturity}))
+        .await;
+    assert_eq!(f.status, 201, "{}", f.json);
+    assert_eq!(f.json["status"], "open");
+    assert_eq!(f.json["spot_rate"], "7");
+    assert_eq!(f.json["day_counts"], json!(["ACT/360", "ACT/360"]));
+    // CNY rates below USD rates: the forward is below spot (CIP).
+    let fwd: f64 = f.str("forward_mid_rate").parse().unwrap();
+    assert!(fwd < 7.0 && fwd > 6.9, "{fwd}");
+    // 90 days: 5% initial margin of 1,000.00 USD, held.
+    assert_eq!(f.json["initial_margin_bps"], 500);
+    assert_eq!(f.json["collateral"], 5_000);
+    assert_eq!(
+        s.balances(&m).await,
+        vec![("USD".into(), 1_000_000 - 5_000, 0, 5_000)]
+    );
+    let id = f.str("id");
+    let buy = f.json["buy_amount"].as_i64().unwrap();
+    assert_eq!(
+        s.get("/v1/fx/forwards", &key).await.json["data"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let exposure = s.get("/v1/fx/exposure", &key).await;
+    let usd = exposure.json["currencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["currency"] == "USD")
+        .unwrap()
+        .clone();
+    assert_eq!(usd["hedged"], 100_000);
+    assert_eq!(usd["net_open_position"], 1_000_000 - 100_000);
+    // The clock reaches maturity: the forward is delivered at the locked rate.
+    let r = s
+        .post(
+            "/v1/test_helpers/clock/advance",
+            OPERATOR_KEY,
+            &json!({"seconds": 91 * 86_400}),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.json);
+    let mut status = String::new();
+    for _ in 0..100 {
+        status = s
+            .get(&format!("/v1/fx/forwards/{id}"), &key)
+            .await
+            .str("status");
+        if status == "settled" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(status, "settled");
+    let mut balances = s.balances(&m).await;
+    balances.sort();
+    assert_eq!(
+        balances,
+        vec![("CNY".into(), buy, 0, 0), ("USD".into(), 900_000, 0, 0)]
+    );
+    s.post(&format!("/v1/fx/forwards/{id}/settle"), &key, &json!({}))
+        .await
+        .assert_error(409, "conflict", "forward_not_open", None);
+    s.assert_verified().await;
+}
+
+async fn forward_bad_input_and_early_close(s: &Server) {
+    set_today_rates(s).await;
+    let (m, key) = s.merchant("Seller", "CNY").await;
+    s.credit(&m, 100_000, "USD").await;
+    let body = |sell: &str, buy: &str, maturity: String| json!({"sell_currency": sell, "buy_currency": buy, "sell_amount": 10_000, "maturity_date": maturity});
+    let cases: Vec<(Value, u16, &str, &str)> = vec![
+        (
+            body("USD", "CNY", days_from_today(0)),
+            400,
+            "maturity_in_past",
+            "maturity_date",
+        ),
+        (
+            body("USD", "CNY", days_from_today(-5)),
+            400,
+            "maturity_in_past",
+            "maturity_date",
+        ),
+        (
+            body("USD", "CNY", days_from_today(800)),
+            400,
+            "maturity_too_far",
+            "maturity_date",
+        ),
+        (
+            body("USD", "CNY", "2027-02-30".into()),
+            400,
+            "parameter_invalid",
+            "maturity_date",
+        ),
+        (
+            body("USD", "usd", days_from_today(30)),
+            400,
+            "currency_same",
+            "buy_currency",
+        ),
+        (
+            body("USD", "SEK", days_from_today(30)),
+            400,
+            "interest_rate_unavailable",
+            "buy_currency",
+        ),
+        (
+            body("USD", "XYZ", days_from_today(30)),
+            400,
+            "currency_invalid",
+            "buy_currency",
+        ),
+        (
+            json!({"sell_currency": "USD", "buy_currency": "CNY", "maturity_date": days_from_today(30)}),
+            400,
+            "parameter_missing",
+            "sell_amount",
+        ),
+    ];
+    for (b, status, code, param) in cases {
+        s.post("/v1/fx/forwards", &key, &b).await.assert_error(
+            status,
+            "invalid_request_error",
+            code,
+            Some(param),
+        );
+    }
+    // Collateral beyond the balance: 10% of 20,000.00 USD over a year is more than 1,000.00 available.
+    s.post("/v1/fx/forwards", &key, &json!({"sell_currency": "USD", "buy_currency": "CNY", "sell_amount": 2_000_000, "maturity_date": days_from_today(365)}))
+        .await
+        .assert_error(402, "insufficient_funds", "insufficient_funds", None);
+    assert_eq!(
+        s.balances(&m).await,
+        vec![("USD".into(), 100_000, 0, 0)],
+        "nothing moved"
+    );
+    // An early close the same day books a zero result and releases the collateral.
+    let f = s
+        .post(
+            "/v1/fx/forwards",
+            &key,
+            &body("USD", "CNY", days_from_today(20)),
+        )
+        .await;
+    assert_eq!(f.status, 201, "{}", f.json);
+    assert_eq!(f.json["initial_margin_bps"], 300);
+    assert_eq!(
+        s.balances(&m).await,
+        vec![("USD".into(), 100_000 - 300, 0, 300)]
+    );
+    let closed = s
+        .post(
+            &format!("/v1/fx/forwards/{}/settle", f.str("id")),
+            &key,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(closed.status, 200, "{}", closed.json);
+    assert_eq!(closed.json["status"], "closed");
+    assert_eq!(closed.json["realized"], 0);
+    assert_eq!(s.balances(&m).await, vec![("USD".into(), 100_000, 0, 0)]);
+    s.assert_verified().await;
 }
