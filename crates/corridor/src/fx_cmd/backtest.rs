@@ -167,6 +167,7 @@ pub struct VarBacktest {
     pub last_250_exceptions_99: u32,
 }
 
+/// Runs the VaR backtest on a daily series for a position of `position_units` of the receivable.
 pub fn var_backtest(daily: &[(Day, Decimal)], position_units: Decimal) -> VarBacktest {
     let series: Vec<Decimal> = daily.iter().map(|(_, r)| *r).collect();
     let rets: Vec<Decimal> = corridor_core::fx::returns(&series, 1);

@@ -7,7 +7,7 @@ mod rates;
 
 use clap::Subcommand;
 
-pub use backtest::{prepare_backtest, BacktestArgs};
+pub use backtest::{prepare_backtest, var_backtest, BacktestArgs};
 
 /// `corridor rates ...`.
 #[derive(Debug, Subcommand)]
