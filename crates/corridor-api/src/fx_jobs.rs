@@ -1,6 +1,7 @@
 //! Background FX jobs, driven by the store's clock (the sandbox clock in
 //! sandbox mode): forwards are delivered at maturity, marked to market,
-//! margin-called and closed when a call is past due.
+//! margin-called and closed when a call is past due; merchants converting
+//! to home have their foreign available balances converted.
 
 use std::time::Duration;
 
@@ -20,6 +21,9 @@ pub(crate) fn spawn(fx: &FxService) {
             tick.tick().await;
             if let Err(e) = fx.mark_forwards(FORWARD_BATCH).await {
                 tracing::warn!(error = %e, "marking forwards failed; retrying next tick");
+            }
+            if let Err(e) = fx.run_auto_conversions().await {
+                tracing::warn!(error = %e, "auto-conversion failed; retrying next tick");
             }
         }
     });

@@ -43,6 +43,8 @@ use crate::routes;
         routes::fx::conversions::get,
         routes::fx::conversions::list,
         routes::fx::exposure::get,
+        routes::fx::auto_conversion::put,
+        routes::fx::auto_conversion::get,
         routes::fx::forwards::create,
         routes::fx::forwards::get,
         routes::fx::forwards::list,

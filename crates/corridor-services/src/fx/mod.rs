@@ -6,6 +6,7 @@
 //! providers, keeps the rate history in memory, and persists every change
 //! through the store's writer.
 
+mod auto;
 pub mod dates;
 pub mod ecb;
 mod error;

@@ -13,7 +13,8 @@ both_backends!(
     fx_bad_input_is_refused_naming_the_field,
     exposure_reports_positions_and_var,
     forwards_hold_collateral_and_deliver_at_maturity_by_the_clock,
-    forward_bad_input_and_early_close
+    forward_bad_input_and_early_close,
+    auto_conversion_converts_foreign_balances_home
 );
 
 /// Today's rates set by the operator: mid USD→CNY is exactly 7.
@@ -644,5 +645,34 @@ async fn forward_bad_input_and_early_close(s: &Server) {
     assert_eq!(closed.json["status"], "closed");
     assert_eq!(closed.json["realized"], 0);
     assert_eq!(s.balances(&m).await, vec![("USD".into(), 100_000, 0, 0)]);
+    s.assert_verified().await;
+}
+
+async fn auto_conversion_converts_foreign_balances_home(s: &Server) {
+    set_today_rates(s).await;
+    let (m, key) = s.merchant("Seller", "CNY").await;
+    let r = s.get("/v1/fx/auto_conversion", &key).await;
+    assert_eq!(r.json["mode"], "keep", "{}", r.json);
+    let put = |body: Value| s.call(Method::PUT, "/v1/fx/auto_conversion", Some(&key), None, Some(&body.to_string()));
+    put(json!({"mode": "sometimes"})).await.assert_error(400, "invalid_request_error", "parameter_invalid", Some("mode"));
+    s.credit(&m, 100_000, "USD").await;
+    let r = put(json!({"mode": "convert_to_home"})).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    assert_eq!(r.json["home_currency"], "CNY");
+    let mut balances = Vec::new();
+    for _ in 0..100 {
+        balances = s.balances(&m).await;
+        balances.sort();
+        if balances.iter().any(|b| b.0 == "CNY" && b.1 > 0) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    // 1,000.00 USD at mid 7 less the spread: just under 7,000.00 CNY; nothing left in USD.
+    let cny = balances.iter().find(|b| b.0 == "CNY").expect("converted").1;
+    assert!(cny > 690_000 && cny < 700_000, "{balances:?}");
+    assert_eq!(balances.iter().find(|b| b.0 == "USD").map(|b| b.1), Some(0));
+    let list = s.get("/v1/fx/conversions", &key).await;
+    assert_eq!(list.json["data"][0]["trigger"], "auto");
     s.assert_verified().await;
 }
