@@ -52,14 +52,38 @@ pub async fn run(args: FxBenchArgs) -> anyhow::Result<()> {
     })
     .await?;
     let base = format!("http://{}", running.addr);
-    let http = reqwest::Client::builder().pool_max_idle_per_host(args.concurrency).build()?;
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.concurrency)
+        .build()?;
     let key = setup(&http, &base).await?;
-    println!("FX over HTTP (embedded server, SQLite, {} in flight, release build: {})", args.concurrency, !cfg!(debug_assertions));
+    println!(
+        "FX over HTTP (embedded server, SQLite, {} in flight, release build: {})",
+        args.concurrency,
+        !cfg!(debug_assertions)
+    );
     let quotes = Arc::new(Mutex::new(Vec::new()));
-    let q = load(&http, &base, &key, args.concurrency, Duration::from_secs(args.seconds), None, quotes.clone()).await;
+    let q = load(
+        &http,
+        &base,
+        &key,
+        args.concurrency,
+        Duration::from_secs(args.seconds),
+        None,
+        quotes.clone(),
+    )
+    .await;
     report("quotes", &q);
     let ids: Vec<String> = quotes.lock().map(|v| v.clone()).unwrap_or_default();
-    let c = load(&http, &base, &key, args.concurrency, Duration::from_secs(3600), Some(Arc::new(ids)), quotes).await;
+    let c = load(
+        &http,
+        &base,
+        &key,
+        args.concurrency,
+        Duration::from_secs(3600),
+        Some(Arc::new(ids)),
+        quotes,
+    )
+    .await;
     report("conversions", &c);
     running.task.abort();
     match &args.history {
@@ -70,7 +94,10 @@ pub async fn run(args: FxBenchArgs) -> anyhow::Result<()> {
 }
 
 async fn setup(http: &reqwest::Client, base: &str) -> anyhow::Result<String> {
-    let op = |m: reqwest::Method, p: &str| http.request(m, format!("{base}{p}")).bearer_auth(OPERATOR_KEY);
+    let op = |m: reqwest::Method, p: &str| {
+        http.request(m, format!("{base}{p}"))
+            .bearer_auth(OPERATOR_KEY)
+    };
     op(reqwest::Method::PUT, "/v1/fx/rates")
         .json(&json!({"base": "EUR", "rates": {"USD": "1.1172", "CNY": "7.4326", "JPY": "175.68"}}))
         .send()
@@ -106,7 +133,14 @@ async fn load(
     let next = Arc::new(AtomicUsize::new(0));
     let mut tasks = Vec::new();
     for _ in 0..concurrency {
-        let (http, base, key, convert, quotes, next) = (http.clone(), base.to_string(), key.to_string(), convert.clone(), quotes.clone(), next.clone());
+        let (http, base, key, convert, quotes, next) = (
+            http.clone(),
+            base.to_string(),
+            key.to_string(),
+            convert.clone(),
+            quotes.clone(),
+            next.clone(),
+        );
         tasks.push(tokio::spawn(async move {
             let (mut ok, mut errors, mut lat) = (0, 0, Vec::new());
             loop {
@@ -139,7 +173,12 @@ async fn load(
             (ok, errors, lat)
         }));
     }
-    let mut run = Run { ok: 0, errors: 0, elapsed: Duration::ZERO, latencies_us: Vec::new() };
+    let mut run = Run {
+        ok: 0,
+        errors: 0,
+        elapsed: Duration::ZERO,
+        latencies_us: Vec::new(),
+    };
     for t in tasks {
         if let Ok((ok, errors, lat)) = t.await {
             run.ok += ok;
@@ -168,7 +207,8 @@ fn report(what: &str, r: &Run) {
 fn backtest(path: &std::path::Path) -> anyhow::Result<()> {
     let started = Instant::now();
     let bytes = std::fs::read(path)?;
-    let history = corridor_services::fx::RateHistory::from_days(corridor_services::fx::ecb::parse(&bytes)?);
+    let history =
+        corridor_services::fx::RateHistory::from_days(corridor_services::fx::ecb::parse(&bytes)?);
     let parsed = started.elapsed();
     let policy = corridor_services::fx::policy_seed::seed_policy_rates();
     let args = crate::fx_cmd::BacktestArgs {
@@ -182,7 +222,10 @@ fn backtest(path: &std::path::Path) -> anyhow::Result<()> {
         out_dir: std::path::PathBuf::from("."),
         margin_call_bps: 300,
         json: false,
-        db: crate::cli::DbArgs { data_dir: std::path::PathBuf::from("."), database_url: None },
+        db: crate::cli::DbArgs {
+            data_dir: std::path::PathBuf::from("."),
+            database_url: None,
+        },
     };
     let t = Instant::now();
     let prepared = crate::fx_cmd::prepare_backtest(&args, &history, &policy)?;

@@ -100,6 +100,25 @@ async fn rates_answer_the_ecb_file_and_crosses(s: &Server) {
             "parameter_invalid",
             Some("as_of"),
         );
+    let doc = s.call(Method::GET, "/openapi.json", None, None, None).await;
+    for path in [
+        "/v1/fx/rates",
+        "/v1/fx/pricing",
+        "/v1/fx/quotes",
+        "/v1/fx/quotes/{id}",
+        "/v1/fx/conversions",
+        "/v1/fx/conversions/{id}",
+        "/v1/fx/exposure",
+        "/v1/fx/forwards",
+        "/v1/fx/forwards/{id}",
+        "/v1/fx/forwards/{id}/settle",
+        "/v1/fx/auto_conversion",
+    ] {
+        assert!(
+            doc.json["paths"].get(path).is_some(),
+            "{path} missing from the OpenAPI document"
+        );
+    }
     s.get("/v1/fx/rates?foo=1", OPERATOR_KEY)
         .await
         .assert_error(
@@ -653,10 +672,31 @@ async fn auto_conversion_converts_foreign_balances_home(s: &Server) {
     let (m, key) = s.merchant("Seller", "CNY").await;
     let r = s.get("/v1/fx/auto_conversion", &key).await;
     assert_eq!(r.json["mode"], "keep", "{}", r.json);
-    let put = |body: Value| s.call(Method::PUT, "/v1/fx/auto_conversion", Some(&key), None, Some(&body.to_string()));
-    put(json!({"mode": "sometimes"})).await.assert_error(400, "invalid_request_error", "parameter_invalid", Some("mode"));
+    let put = |mode: &str| json!({"mode": mode}).to_string();
+    s.call(
+        Method::PUT,
+        "/v1/fx/auto_conversion",
+        Some(&key),
+        None,
+        Some(&put("sometimes")),
+    )
+    .await
+    .assert_error(
+        400,
+        "invalid_request_error",
+        "parameter_invalid",
+        Some("mode"),
+    );
     s.credit(&m, 100_000, "USD").await;
-    let r = put(json!({"mode": "convert_to_home"})).await;
+    let r = s
+        .call(
+            Method::PUT,
+            "/v1/fx/auto_conversion",
+            Some(&key),
+            None,
+            Some(&put("convert_to_home")),
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.json);
     assert_eq!(r.json["home_currency"], "CNY");
     let mut balances = Vec::new();

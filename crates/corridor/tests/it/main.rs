@@ -6,6 +6,7 @@ mod support;
 mod bad_input;
 mod crash;
 mod fx;
+mod fx_cli;
 mod idempotency;
 mod ledger_api;
 mod markets;

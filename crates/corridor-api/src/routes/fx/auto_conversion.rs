@@ -36,7 +36,12 @@ pub struct AutoConversionObject {
 }
 
 fn render(r: corridor_services::fx::AutoConversionRule) -> AutoConversionObject {
-    AutoConversionObject { object: "fx_auto_conversion", merchant: r.merchant_id, mode: r.mode, home_currency: r.home_currency }
+    AutoConversionObject {
+        object: "fx_auto_conversion",
+        merchant: r.merchant_id,
+        mode: r.mode,
+        home_currency: r.home_currency,
+    }
 }
 
 /// Sets the merchant's auto-conversion rule.
@@ -53,7 +58,9 @@ pub async fn put(
 ) -> ApiResult<Json<AutoConversionObject>> {
     let merchant = acting_merchant(&caller, &query, &[])?;
     let record = require_merchant(&state, &merchant).await?;
-    let rule = fx(&state)?.set_auto_conversion(&merchant, record.home_currency, &body.mode).await?;
+    let rule = fx(&state)?
+        .set_auto_conversion(&merchant, record.home_currency, &body.mode)
+        .await?;
     Ok(Json(render(rule)))
 }
 
@@ -69,5 +76,9 @@ pub async fn get(
 ) -> ApiResult<Json<AutoConversionObject>> {
     let merchant = acting_merchant(&caller, &query, &[])?;
     let record = require_merchant(&state, &merchant).await?;
-    Ok(Json(render(fx(&state)?.auto_conversion(&merchant, record.home_currency).await?)))
+    Ok(Json(render(
+        fx(&state)?
+            .auto_conversion(&merchant, record.home_currency)
+            .await?,
+    )))
 }

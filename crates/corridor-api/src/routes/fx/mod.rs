@@ -93,7 +93,10 @@ pub fn routes() -> axum::Router<AppState> {
         )
         .route("/fx/conversions/{id}", get(conversions::get))
         .route("/fx/exposure", get(exposure::get))
-        .route("/fx/auto_conversion", get(auto_conversion::get).put(auto_conversion::put))
+        .route(
+            "/fx/auto_conversion",
+            get(auto_conversion::get).put(auto_conversion::put),
+        )
         .route("/fx/forwards", post(forwards::create).get(forwards::list))
         .route("/fx/forwards/{id}", get(forwards::get))
         .route("/fx/forwards/{id}/settle", post(forwards::settle))
