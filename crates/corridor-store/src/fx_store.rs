@@ -70,7 +70,7 @@ impl Store {
                 .await?
             }
             Backend::Postgres(s) => {
-                s.select(q::GET_FX_OBJECT, &[&id], |r| object_row(r))
+                s.select(q::GET_FX_OBJECT, &[&id], object_row)
                     .await?
             }
         };
@@ -88,7 +88,7 @@ impl Store {
                 .await?
             }
             Backend::Postgres(s) => {
-                s.select(q::LATEST_FX_OBJECT_OF_KIND, &[&kind], |r| object_row(r))
+                s.select(q::LATEST_FX_OBJECT_OF_KIND, &[&kind], object_row)
                     .await?
             }
         };
@@ -162,7 +162,7 @@ impl Store {
                 s.select(
                     q::LIST_FX_OBJECTS_AFTER,
                     &[&after, &kind, &merchant, &fetch],
-                    |r| object_row(r),
+                    object_row,
                 )
                 .await?
             }

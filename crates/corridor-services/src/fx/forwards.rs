@@ -25,6 +25,9 @@ use super::FxServiceError;
 const HOLD_GRACE_DAYS: i64 = 60;
 const MICROS_PER_DAY: i64 = 86_400_000_000;
 
+/// A policy rate used: percent, series, source.
+type RateUsed = (String, String, String);
+
 /// What a merchant asks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ForwardRequest {
@@ -120,7 +123,7 @@ impl FxService {
         buy: Currency,
         day: Day,
         days: i64,
-    ) -> Result<(Rate, Rate, [(String, String, String); 2]), FxServiceError> {
+    ) -> Result<(Rate, Rate, [RateUsed; 2]), FxServiceError> {
         let (rate_day, spot) = self
             .with_history(|h| h.rate_on(sell, buy, day))
             .map_err(|e| {
