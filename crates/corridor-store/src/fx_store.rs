@@ -69,10 +69,7 @@ impl Store {
                 })
                 .await?
             }
-            Backend::Postgres(s) => {
-                s.select(q::GET_FX_OBJECT, &[&id], object_row)
-                    .await?
-            }
+            Backend::Postgres(s) => s.select(q::GET_FX_OBJECT, &[&id], object_row).await?,
         };
         Ok(found.into_iter().next())
     }
