@@ -83,7 +83,8 @@ pub fn router(state: AppState) -> Router {
         .route("/complaints/{id}", get(complaints::get))
         .route("/complaints/{id}/respond", post(complaints::respond))
         .route("/complaints/{id}/resolve", post(complaints::resolve))
-        .route("/complaints/{id}/escalate", post(complaints::escalate));
+        .route("/complaints/{id}/escalate", post(complaints::escalate))
+        .merge(crate::routes::fx::routes());
     if state.test_clock().is_some() {
         v1 = v1
             .route(

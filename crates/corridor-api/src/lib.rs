@@ -12,6 +12,7 @@ pub mod auth;
 mod card_vault;
 pub mod connectors;
 pub mod error;
+mod fx_jobs;
 pub mod idempotency;
 mod ids;
 pub mod json;

@@ -108,6 +108,11 @@ pub async fn start(config: ServeConfig) -> Result<Running, ServeError> {
         config.policy.clone(),
         ids,
     );
+    let fx = corridor_services::fx::FxService::start(store.clone())
+        .await
+        .map_err(|e| ServeError::Task(format!("FX service: {e}")))?;
+    crate::fx_jobs::spawn(&fx);
+    state.set_fx(fx);
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     tokio::spawn(crate::webhooks::dispatcher::run(

@@ -1,7 +1,7 @@
 //! Shared state of the HTTP server.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use corridor_store::{Principal, Store, TestClock};
 
@@ -24,6 +24,7 @@ struct Inner {
     policy: ServePolicy,
     ids: crate::ids::IdCodec,
     card_vault: crate::card_vault::CardVault,
+    fx: OnceLock<corridor_services::fx::FxService>,
 }
 
 /// The payment service and the simulated providers behind it.
@@ -64,6 +65,7 @@ impl AppState {
                 policy,
                 ids,
                 card_vault: crate::card_vault::CardVault::default(),
+                fx: OnceLock::new(),
             }),
         }
     }
@@ -117,6 +119,16 @@ impl AppState {
     /// The operator's configured connectors.
     pub fn connector_registry(&self) -> Option<&Arc<crate::connectors::Registry>> {
         self.inner.payments.as_ref()?.registry.as_ref()
+    }
+
+    /// The FX service, once started.
+    pub fn fx(&self) -> Option<&corridor_services::fx::FxService> {
+        self.inner.fx.get()
+    }
+
+    /// Installs the FX service (once, at start).
+    pub fn set_fx(&self, fx: corridor_services::fx::FxService) {
+        let _ = self.inner.fx.set(fx);
     }
 
     /// The store.

@@ -14,6 +14,7 @@
 
 pub mod aftersales;
 pub mod country;
+pub mod fx;
 pub mod ledger;
 pub mod money;
 pub mod payments;

@@ -8,4 +8,5 @@
 #![deny(missing_docs)]
 
 pub mod after_sales;
+pub mod fx;
 pub mod payments;

@@ -35,6 +35,18 @@ pub enum Command {
         #[command(subcommand)]
         command: BenchCommand,
     },
+    /// Reference exchange rates: import ECB files, show a rate.
+    Rates {
+        /// Which one.
+        #[command(subcommand)]
+        command: crate::fx_cmd::RatesCommand,
+    },
+    /// FX treasury: hedging backtests and the remittance cost report.
+    Fx {
+        /// Which one.
+        #[command(subcommand)]
+        command: crate::fx_cmd::FxCommand,
+    },
     /// The market knowledge base: currency, payment methods and rules per country.
     Markets {
         /// Which view.
@@ -152,6 +164,8 @@ pub enum BenchCommand {
     Payments(crate::bench::payments::PaymentsBenchArgs),
     /// Card approval under static, adaptive and oracle routing through a degraded provider and an outage.
     Routing(crate::bench::routing::RoutingBenchArgs),
+    /// FX quotes and conversions per second over HTTP, and the backtest of every strategy.
+    Fx(crate::bench::fx::FxBenchArgs),
 }
 
 /// `corridor markets ...`.

@@ -3,6 +3,7 @@
 mod bench;
 mod cli;
 mod demo;
+mod fx_cmd;
 mod markets;
 mod sandbox_cmd;
 
@@ -41,6 +42,11 @@ fn main() -> anyhow::Result<()> {
             Command::Bench {
                 command: BenchCommand::Routing(args),
             } => bench::routing::run(&args),
+            Command::Bench {
+                command: BenchCommand::Fx(args),
+            } => bench::fx::run(args).await,
+            Command::Rates { command } => fx_cmd::run_rates(command).await,
+            Command::Fx { command } => fx_cmd::run_fx(command).await,
             Command::Markets { command } => markets::run(&command),
         }
     })
@@ -76,7 +82,7 @@ pub fn serve_config(
     }
 }
 
-fn store_config(db: &cli::DbArgs) -> corridor_store::StoreConfig {
+pub(crate) fn store_config(db: &cli::DbArgs) -> corridor_store::StoreConfig {
     match &db.database_url {
         Some(url) => corridor_store::StoreConfig::Postgres(url.clone()),
         None => corridor_store::StoreConfig::Sqlite(db.data_dir.join("corridor.db")),

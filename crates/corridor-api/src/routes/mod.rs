@@ -6,6 +6,7 @@ pub mod after_sales_objects;
 pub mod balances;
 pub mod complaints;
 pub mod disputes;
+pub mod fx;
 pub mod health;
 pub mod ledger;
 pub mod markets;

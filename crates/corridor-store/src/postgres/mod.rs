@@ -2,6 +2,7 @@
 //! connection, on the writer's thread, for the ledger writer.
 
 mod after_sales;
+mod fx;
 mod payments;
 mod reads;
 mod settings;

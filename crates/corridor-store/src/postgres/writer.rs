@@ -194,6 +194,18 @@ impl WriterBackend for PostgresWriter {
         self.with(async |c: &mut Client| super::after_sales::refund_basis(c, payment_ids).await)
     }
 
+    fn load_fx_versions(&mut self, ids: &[String]) -> Result<Vec<(String, i64)>, StoreError> {
+        self.with(async |c: &mut Client| {
+            let sql =
+                crate::fx_sql::FX_OBJECT_VERSION.replace("WHERE id = $1", "WHERE id = ANY($1)");
+            c.query(&sql, &[&ids])
+                .await?
+                .iter()
+                .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+                .collect()
+        })
+    }
+
     fn commit(&mut self, b: &BatchRows) -> Result<(), StoreError> {
         self.with(async |c: &mut Client| commit(c, b).await)
     }
@@ -307,6 +319,7 @@ async fn commit(c: &mut Client, b: &BatchRows) -> Result<(), StoreError> {
         .await?;
     }
     super::payments::write(&tx, b).await?;
+    super::fx::write(&tx, b).await?;
     super::after_sales::write(&tx, b).await?;
     super::settings::write(&tx, b).await?;
     tx.commit()

@@ -2,6 +2,7 @@
 //! (`synchronous = FULL`), a pool of read connections and one writer connection.
 
 mod after_sales;
+mod fx;
 mod payments;
 pub(crate) mod reads;
 mod settings;

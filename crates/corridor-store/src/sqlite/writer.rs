@@ -153,6 +153,20 @@ impl WriterBackend for SqliteWriter {
         super::after_sales::refund_basis(&self.conn, payment_ids)
     }
 
+    fn load_fx_versions(&mut self, ids: &[String]) -> Result<Vec<(String, i64)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(crate::fx_sql::FX_OBJECT_VERSION)?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(row) = stmt
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?
+            {
+                out.push(row);
+            }
+        }
+        Ok(out)
+    }
+
     fn commit(&mut self, b: &BatchRows) -> Result<(), StoreError> {
         let tx = self
             .conn
@@ -273,6 +287,7 @@ impl WriterBackend for SqliteWriter {
             }
         }
         super::payments::write(&tx, b)?;
+        super::fx::write(&tx, b)?;
         super::after_sales::write(&tx, b)?;
         super::settings::write(&tx, b)?;
         tx.commit()

@@ -55,6 +55,8 @@ pub trait WriterBackend: Send + 'static {
         &mut self,
         payment_ids: &[String],
     ) -> Result<Vec<(String, i64, i64)>, StoreError>;
+    /// Loads the stored versions of FX objects; missing ids are absent.
+    fn load_fx_versions(&mut self, ids: &[String]) -> Result<Vec<(String, i64)>, StoreError>;
     /// Writes a batch in one durable transaction, or nothing.
     fn commit(&mut self, rows: &BatchRows) -> Result<(), StoreError>;
 }

@@ -89,6 +89,10 @@ pub struct BatchRows {
     pub settings: Vec<crate::SettingsWrite>,
     /// Refunds, disputes and complaints inserted or updated.
     pub after_sales: Vec<crate::AfterSalesRecord>,
+    /// FX objects inserted or updated.
+    pub fx_objects: Vec<crate::FxObjectRecord>,
+    /// FX reference rates inserted or replaced.
+    pub fx_rates: Vec<crate::FxRateRow>,
 }
 
 /// What was prefetched for one batch.
@@ -97,6 +101,7 @@ pub(super) struct Loaded {
     client_refs: HashMap<String, Recorded>,
     idempotency: HashMap<(String, String), IdempotencyRecord>,
     pub(super) payment_versions: HashMap<String, i64>,
+    pub(super) fx_versions: HashMap<String, i64>,
 }
 
 pub(super) fn build<B: WriterBackend>(
@@ -148,6 +153,14 @@ pub(super) fn build<B: WriterBackend>(
                 rows.webhooks.push(write);
                 WriteOutcome::Webhooks
             }
+            WriteOp::Fx(write) => WriteOutcome::Fx(super::fx::apply(
+                w,
+                &mut loaded,
+                &mut rows,
+                &mut touched,
+                *write,
+                now,
+            )),
             WriteOp::ProviderOrphan(orphan) => {
                 rows.orphans.push(orphan);
                 WriteOutcome::OrphanRecorded
@@ -209,6 +222,7 @@ fn prefetch<B: WriterBackend>(
     let mut payments: Vec<String> = Vec::new();
     let mut after_sales_ids: Vec<String> = Vec::new();
     let mut refund_payments: Vec<String> = Vec::new();
+    let mut fx_ids: Vec<String> = Vec::new();
     for r in requests {
         if let Some(cap) = &r.idempotency {
             idem.push((cap.scope.clone(), cap.key.clone()));
@@ -228,6 +242,13 @@ fn prefetch<B: WriterBackend>(
                     want_ledger(w, write, &mut keys, &mut holds, &mut refs);
                 }
                 continue;
+            }
+            WriteOp::Fx(f) => {
+                fx_ids.extend(f.objects.iter().map(|o| o.object.id.clone()));
+                match &f.ledger {
+                    Some(write) => write,
+                    None => continue,
+                }
             }
             _ => continue,
         };
@@ -270,11 +291,17 @@ fn prefetch<B: WriterBackend>(
             .collect()
     };
     let after_sales = super::after_sales::load(w, &after_sales_ids, &refund_payments)?;
+    let fx_versions = if fx_ids.is_empty() {
+        HashMap::new()
+    } else {
+        w.backend.load_fx_versions(&fx_ids)?.into_iter().collect()
+    };
     Ok(Loaded {
         after_sales,
         client_refs,
         idempotency,
         payment_versions,
+        fx_versions,
     })
 }
 

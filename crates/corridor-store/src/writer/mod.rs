@@ -11,6 +11,7 @@
 mod after_sales;
 mod backend;
 mod batch;
+mod fx;
 mod hash;
 #[cfg(test)]
 mod tests;
@@ -75,6 +76,8 @@ pub enum WriteOp {
     Settings(crate::SettingsWrite),
     /// A refund, dispute or complaint change with its money and events.
     AfterSales(Box<crate::AfterSalesWrite>),
+    /// FX objects, rates and their money movement.
+    Fx(Box<crate::FxWrite>),
 }
 
 /// Why the ledger refused a request, as data that survives a replay.
@@ -110,6 +113,9 @@ pub enum WriteOutcome {
     /// (with what is left in the message), `payment_not_found`, or the
     /// ledger's refusal of the first movement.
     AfterSales(Result<Vec<Receipt>, Refusal>),
+    /// The FX change was written (with the ledger receipt if money moved),
+    /// or refused: `version_conflict`, `expired`, or the ledger's refusal.
+    Fx(Result<Option<Receipt>, Refusal>),
 }
 
 /// Builds the HTTP response stored under an idempotency key from the outcome,

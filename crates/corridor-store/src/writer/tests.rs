@@ -78,6 +78,9 @@ impl<B: WriterBackend> WriterBackend for Flaky<B> {
     ) -> Result<Vec<(String, i64, i64)>, StoreError> {
         self.inner.load_refund_basis(payment_ids)
     }
+    fn load_fx_versions(&mut self, ids: &[String]) -> Result<Vec<(String, i64)>, StoreError> {
+        self.inner.load_fx_versions(ids)
+    }
     fn commit(&mut self, rows: &BatchRows) -> Result<(), StoreError> {
         if self.slow_first {
             self.slow_first = false;

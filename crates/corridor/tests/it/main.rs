@@ -12,6 +12,8 @@ mod crash_payments;
 mod demo;
 mod disputes;
 mod exactly_once;
+mod fx;
+mod fx_cli;
 mod idempotency;
 mod ledger_api;
 mod limits;
