@@ -16,6 +16,7 @@ pub mod country;
 pub mod ledger;
 pub mod money;
 pub mod payments;
+pub mod payouts;
 pub mod time;
 
 pub use country::CountryCode;
