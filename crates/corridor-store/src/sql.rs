@@ -162,6 +162,7 @@ CREATE TABLE outbox_cursors (
 );
 "#,
     ),
+    (40, crate::payout_sql::MIGRATION_40),
 ];
 
 pub const GET_MERCHANT: &str = "SELECT id, legal_name, country, home_currency, email, website, marketplace_store_ids, kyb_status, created_at FROM merchants WHERE id = $1";

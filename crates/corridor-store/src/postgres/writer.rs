@@ -155,6 +155,21 @@ impl WriterBackend for PostgresWriter {
         })
     }
 
+    fn load_versions(
+        &mut self,
+        sql: &str,
+        ids: &[String],
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        self.with(async |c: &mut Client| {
+            let sql = sql.replace("WHERE id = $1", "WHERE id = ANY($1)");
+            c.query(&sql, &[&ids])
+                .await?
+                .iter()
+                .map(|r| Ok((r.try_get(0)?, r.try_get::<_, i64>(1)?)))
+                .collect()
+        })
+    }
+
     fn commit(&mut self, b: &BatchRows) -> Result<(), StoreError> {
         self.with(async |c: &mut Client| commit(c, b).await)
     }
@@ -268,6 +283,14 @@ async fn commit(c: &mut Client, b: &BatchRows) -> Result<(), StoreError> {
         .await?;
     }
     super::payments::write(&tx, b).await?;
+    for (sql, values) in &b.payout_statements {
+        let boxed = crate::payout_rows::pg_params(values);
+        let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = boxed
+            .iter()
+            .map(|v| v.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync))
+            .collect();
+        tx.execute(*sql, &refs).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

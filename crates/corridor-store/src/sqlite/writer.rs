@@ -137,6 +137,24 @@ impl WriterBackend for SqliteWriter {
         Ok(out)
     }
 
+    fn load_versions(
+        &mut self,
+        sql: &str,
+        ids: &[String],
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(row) = stmt
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?
+            {
+                out.push(row);
+            }
+        }
+        Ok(out)
+    }
+
     fn commit(&mut self, b: &BatchRows) -> Result<(), StoreError> {
         let tx = self
             .conn
@@ -257,6 +275,10 @@ impl WriterBackend for SqliteWriter {
             }
         }
         super::payments::write(&tx, b)?;
+        for (sql, values) in &b.payout_statements {
+            tx.prepare_cached(sql)?
+                .execute(rusqlite::params_from_iter(values.iter()))?;
+        }
         tx.commit()?;
         Ok(())
     }

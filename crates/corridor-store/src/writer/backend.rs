@@ -44,6 +44,14 @@ pub trait WriterBackend: Send + 'static {
     ) -> Result<Vec<IdempotencyRecord>, StoreError>;
     /// Loads the stored versions of payments; missing ids are absent.
     fn load_payment_versions(&mut self, ids: &[String]) -> Result<Vec<(String, i64)>, StoreError>;
+    /// Runs `sql` (`SELECT id, <integer> ... WHERE id = $1`) for each id and
+    /// returns the rows found: versions of payouts and batches, digests of
+    /// bank files seen.
+    fn load_versions(
+        &mut self,
+        sql: &str,
+        ids: &[String],
+    ) -> Result<Vec<(String, i64)>, StoreError>;
     /// Writes a batch in one durable transaction, or nothing.
     fn commit(&mut self, rows: &BatchRows) -> Result<(), StoreError>;
 }

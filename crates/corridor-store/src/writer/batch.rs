@@ -81,13 +81,16 @@ pub struct BatchRows {
     pub events: Vec<crate::EventRecord>,
     /// Webhook endpoints, deliveries and cursors.
     pub webhooks: Vec<crate::WebhookWrite>,
+    /// Beneficiary, payout, batch and bank file rows, in order.
+    pub payout_statements: Vec<super::payouts::PayoutStatement>,
 }
 
 /// What was prefetched for one batch.
-struct Loaded {
+pub(super) struct Loaded {
     client_refs: HashMap<String, Recorded>,
     idempotency: HashMap<(String, String), IdempotencyRecord>,
     payment_versions: HashMap<String, i64>,
+    pub(super) payouts: super::payouts::PayoutLoaded,
 }
 
 pub(super) fn build<B: WriterBackend>(
@@ -139,6 +142,14 @@ pub(super) fn build<B: WriterBackend>(
                 rows.webhooks.push(write);
                 WriteOutcome::Webhooks
             }
+            WriteOp::Payouts(write) => WriteOutcome::Payouts(super::payouts::apply(
+                w,
+                &mut loaded,
+                &mut rows,
+                &mut touched,
+                *write,
+                now,
+            )?),
         };
         let response = request.idempotency.and_then(|cap| {
             let response = (cap.respond)(&outcome, now)?;
@@ -182,21 +193,26 @@ fn prefetch<B: WriterBackend>(
     let mut refs: Vec<String> = Vec::new();
     let mut idem: Vec<(String, String)> = Vec::new();
     let mut payments: Vec<String> = Vec::new();
+    let mut payout_writes: Vec<&crate::PayoutWrite> = Vec::new();
+    let mut writes: Vec<&LedgerWrite> = Vec::new();
     for r in requests {
         if let Some(cap) = &r.idempotency {
             idem.push((cap.scope.clone(), cap.key.clone()));
         }
-        let write = match &r.op {
-            WriteOp::Ledger(write) => write,
+        match &r.op {
+            WriteOp::Ledger(write) => writes.push(write),
             WriteOp::Payment(p) => {
                 payments.push(p.payment.id.clone());
-                match &p.ledger {
-                    Some(write) => write,
-                    None => continue,
-                }
+                writes.extend(p.ledger.iter());
             }
-            _ => continue,
-        };
+            WriteOp::Payouts(p) => {
+                payout_writes.push(p);
+                writes.extend(p.changes.iter().flat_map(|c| c.ledger.iter()));
+            }
+            _ => {}
+        }
+    }
+    for write in writes {
         if let Some(client_ref) = &write.client_ref {
             refs.push(client_ref.clone());
         }
@@ -256,10 +272,12 @@ fn prefetch<B: WriterBackend>(
             .into_iter()
             .collect()
     };
+    let payouts = super::payouts::prefetch(w, &payout_writes)?;
     Ok(Loaded {
         client_refs,
         idempotency,
         payment_versions,
+        payouts,
     })
 }
 
@@ -422,7 +440,7 @@ fn refusal(e: &LedgerError) -> Refusal {
     }
 }
 
-fn apply_ledger<B: WriterBackend>(
+pub(super) fn apply_ledger<B: WriterBackend>(
     w: &mut WriterState<B>,
     loaded: &mut Loaded,
     rows: &mut BatchRows,

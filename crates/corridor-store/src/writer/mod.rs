@@ -11,6 +11,7 @@
 mod backend;
 mod batch;
 mod hash;
+mod payouts;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -21,6 +22,7 @@ use tokio::sync::{mpsc, oneshot};
 
 pub use backend::{NextIds, WriterBackend};
 pub use batch::{BatchRows, PostingRow, TxnRow};
+pub use payouts::{PayoutOutcome, PayoutStatement};
 
 use crate::records::{
     AccountKey, ApiKeyRecord, IdempotencyRecord, LedgerWrite, MerchantRecord, StoredResponse,
@@ -66,6 +68,8 @@ pub enum WriteOp {
     Payment(Box<crate::PaymentWrite>),
     /// Webhook endpoints and deliveries.
     Webhooks(crate::WebhookWrite),
+    /// Beneficiaries, payouts, payout batches and bank files.
+    Payouts(Box<crate::PayoutWrite>),
 }
 
 /// Why the ledger refused a request, as data that survives a replay.
@@ -92,6 +96,9 @@ pub enum WriteOutcome {
     Payment(Result<Option<Receipt>, Refusal>),
     /// Webhook bookkeeping was written.
     Webhooks,
+    /// The payout write: refused as a whole (a version conflict, a bank
+    /// file applied before), or one result per payout change.
+    Payouts(PayoutOutcome),
 }
 
 /// Builds the HTTP response stored under an idempotency key from the outcome,
