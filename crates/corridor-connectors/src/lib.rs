@@ -23,6 +23,7 @@
 //! assert!(connectors[4].coverage().method(MethodType::Pix).is_some());
 //! ```
 
+pub mod bank;
 pub mod clock;
 pub mod connector;
 pub mod coverage;
