@@ -70,6 +70,8 @@ pub struct PayoutRecord {
     pub batch_id: Option<String>,
     /// The bank's reason code on a reject or return.
     pub failure_code: Option<String>,
+    /// Set once the bank accepted the transfer (and the hold was posted).
+    pub accepted_at: Option<Timestamp>,
     /// Optimistic version, bumped by every write.
     pub version: i64,
     /// Creation time.
@@ -83,10 +85,10 @@ pub struct PayoutRecord {
 pub struct PayoutBatchRecord {
     /// `pob_...` (also the file's message id).
     pub id: String,
-    /// Rail code.
-    pub rail: String,
-    /// Instructed currency.
-    pub currency: Currency,
+    /// Rail code, when the batch holds one rail only.
+    pub rail: Option<String>,
+    /// Instructed currency, when the batch holds one currency only.
+    pub currency: Option<Currency>,
     /// `created` (payouts reserved), `file_generated` (the file exists and
     /// its payouts are in transit).
     pub status: String,

@@ -89,9 +89,10 @@ pub(crate) fn payout(r: &(impl SqlRow + ?Sized)) -> Result<PayoutRecord, StoreEr
         hold_id: r.opt_int(16)?,
         batch_id: r.opt_text(17)?,
         failure_code: r.opt_text(18)?,
-        version: r.int(19)?,
-        created_at: Timestamp::from_unix_micros(r.int(20)?),
-        updated_at: Timestamp::from_unix_micros(r.int(21)?),
+        accepted_at: r.opt_int(19)?.map(Timestamp::from_unix_micros),
+        version: r.int(20)?,
+        created_at: Timestamp::from_unix_micros(r.int(21)?),
+        updated_at: Timestamp::from_unix_micros(r.int(22)?),
     })
 }
 
@@ -99,8 +100,8 @@ pub(crate) fn payout(r: &(impl SqlRow + ?Sized)) -> Result<PayoutRecord, StoreEr
 pub(crate) fn batch(r: &(impl SqlRow + ?Sized)) -> Result<PayoutBatchRecord, StoreError> {
     Ok(PayoutBatchRecord {
         id: r.text(0)?,
-        rail: r.text(1)?,
-        currency: currency(&r.text(2)?)?,
+        rail: r.opt_text(1)?,
+        currency: r.opt_text(2)?.map(|c| currency(&c)).transpose()?,
         status: r.text(3)?,
         payout_count: r.int(4)?,
         control_sum: r.int(5)?,
@@ -158,6 +159,7 @@ pub(crate) fn payout_values(p: &PayoutRecord) -> Vec<SqlValue> {
         SqlValue::OptInt(p.hold_id),
         SqlValue::OptText(p.batch_id.clone()),
         SqlValue::OptText(p.failure_code.clone()),
+        SqlValue::OptInt(p.accepted_at.map(Timestamp::unix_micros)),
         SqlValue::Int(p.version),
         SqlValue::Int(p.created_at.unix_micros()),
         SqlValue::Int(p.updated_at.unix_micros()),
@@ -168,8 +170,8 @@ pub(crate) fn payout_values(p: &PayoutRecord) -> Vec<SqlValue> {
 pub(crate) fn batch_values(b: &PayoutBatchRecord) -> Vec<SqlValue> {
     vec![
         SqlValue::Text(b.id.clone()),
-        SqlValue::Text(b.rail.clone()),
-        SqlValue::Text(b.currency.code().to_string()),
+        SqlValue::OptText(b.rail.clone()),
+        SqlValue::OptText(b.currency.map(|c| c.code().to_string())),
         SqlValue::Text(b.status.clone()),
         SqlValue::Int(b.payout_count),
         SqlValue::Int(b.control_sum),

@@ -34,6 +34,7 @@ CREATE TABLE payouts (
     hold_id BIGINT,
     batch_id TEXT,
     failure_code TEXT,
+    accepted_at BIGINT,
     version BIGINT NOT NULL,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
@@ -43,8 +44,8 @@ CREATE INDEX payouts_to_batch ON payouts (status, batch_id, rail, target_currenc
 CREATE INDEX payouts_by_batch ON payouts (batch_id, created_at, id);
 CREATE TABLE payout_batches (
     id TEXT PRIMARY KEY,
-    rail TEXT NOT NULL,
-    currency TEXT NOT NULL,
+    rail TEXT,
+    currency TEXT,
     status TEXT NOT NULL,
     payout_count BIGINT NOT NULL,
     control_sum BIGINT NOT NULL,
@@ -66,7 +67,7 @@ const BENEFICIARY_COLUMNS: &str =
 
 pub const INSERT_BENEFICIARY: &str = "INSERT INTO beneficiaries (id, merchant_id, name, country, currency, scheme, bank_account, address, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
-pub const UPSERT_PAYOUT: &str = "INSERT INTO payouts (id, merchant_id, beneficiary_id, status, amount, currency, fee, target_amount, target_currency, fx, rail, purpose_code, reference, uetr, end_to_end_id, value_date, hold_id, batch_id, failure_code, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) ON CONFLICT (id) DO UPDATE SET status = excluded.status, hold_id = excluded.hold_id, batch_id = excluded.batch_id, failure_code = excluded.failure_code, version = excluded.version, updated_at = excluded.updated_at";
+pub const UPSERT_PAYOUT: &str = "INSERT INTO payouts (id, merchant_id, beneficiary_id, status, amount, currency, fee, target_amount, target_currency, fx, rail, purpose_code, reference, uetr, end_to_end_id, value_date, hold_id, batch_id, failure_code, accepted_at, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) ON CONFLICT (id) DO UPDATE SET status = excluded.status, hold_id = excluded.hold_id, batch_id = excluded.batch_id, failure_code = excluded.failure_code, accepted_at = excluded.accepted_at, version = excluded.version, updated_at = excluded.updated_at";
 
 pub const UPSERT_BATCH: &str = "INSERT INTO payout_batches (id, rail, currency, status, payout_count, control_sum, execution_date, version, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO UPDATE SET status = excluded.status, version = excluded.version";
 
@@ -88,7 +89,7 @@ pub fn list_beneficiaries_after() -> String {
     "SELECT b.id, b.merchant_id, b.name, b.country, b.currency, b.scheme, b.bank_account, b.address, b.created_at FROM beneficiaries b, beneficiaries c WHERE c.id = $1 AND b.merchant_id = $2 AND (b.created_at < c.created_at OR (b.created_at = c.created_at AND b.id < c.id)) ORDER BY b.created_at DESC, b.id DESC LIMIT $3".to_string()
 }
 
-const PAYOUT_COLUMNS: &str = "p.id, p.merchant_id, p.beneficiary_id, p.status, p.amount, p.currency, p.fee, p.target_amount, p.target_currency, p.fx, p.rail, p.purpose_code, p.reference, p.uetr, p.end_to_end_id, p.value_date, p.hold_id, p.batch_id, p.failure_code, p.version, p.created_at, p.updated_at";
+const PAYOUT_COLUMNS: &str = "p.id, p.merchant_id, p.beneficiary_id, p.status, p.amount, p.currency, p.fee, p.target_amount, p.target_currency, p.fx, p.rail, p.purpose_code, p.reference, p.uetr, p.end_to_end_id, p.value_date, p.hold_id, p.batch_id, p.failure_code, p.accepted_at, p.version, p.created_at, p.updated_at";
 
 pub fn get_payout() -> String {
     format!("SELECT {PAYOUT_COLUMNS} FROM payouts p WHERE p.id = $1")

@@ -89,13 +89,11 @@ pub struct CreditTransfer {
     pub remittance: Option<String>,
 }
 
-/// A whole file.
+/// One payment information block: one rail, currency and execution date.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CreditTransferFile {
-    /// Message id (the batch id).
-    pub message_id: String,
-    /// Creation time, ISO 8601 UTC.
-    pub created_at: String,
+pub struct PaymentBlock {
+    /// Payment information id.
+    pub id: String,
     /// Requested execution date, `YYYY-MM-DD`.
     pub execution_date: String,
     /// Currency of every transaction.
@@ -106,10 +104,21 @@ pub struct CreditTransferFile {
     pub service_level: String,
     /// Charge bearer: `SLEV`, `SHAR`, `DEBT`.
     pub charge_bearer: String,
-    /// Who pays.
-    pub debtor: Debtor,
     /// The transfers.
     pub transfers: Vec<CreditTransfer>,
+}
+
+/// A whole file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreditTransferFile {
+    /// Message id (the batch id).
+    pub message_id: String,
+    /// Creation time, ISO 8601 UTC.
+    pub created_at: String,
+    /// Who pays.
+    pub debtor: Debtor,
+    /// One block per rail and currency.
+    pub blocks: Vec<PaymentBlock>,
 }
 
 fn account(out: &mut XmlOut, tag: &str, account: &CreditorAccount, kind: Option<&str>) {
@@ -189,51 +198,79 @@ fn creditor(out: &mut XmlOut, t: &CreditTransfer) {
     out.close("Cdtr");
 }
 
+/// The control sum of a file: the sum of every instructed amount as
+/// decimals, whatever their currencies (ISO 20022's definition), exact.
+fn control_sum<'a>(blocks: impl Iterator<Item = &'a PaymentBlock>) -> String {
+    // Sum in the smallest unit across exponents (at most 3 for settling
+    // currencies), then print with that many decimals.
+    let blocks: Vec<&PaymentBlock> = blocks.collect();
+    let exp = blocks.iter().map(|b| b.exponent).max().unwrap_or(0);
+    let total: i128 = blocks
+        .iter()
+        .map(|b| {
+            let scale = 10_i128.pow(exp - b.exponent);
+            b.transfers
+                .iter()
+                .map(|t| i128::from(t.amount) * scale)
+                .sum::<i128>()
+        })
+        .sum();
+    let total = i64::try_from(total).unwrap_or(i64::MAX);
+    decimal(total, exp)
+}
+
 /// Writes the file.
 pub fn write(file: &CreditTransferFile) -> String {
-    let control: i64 = file.transfers.iter().map(|t| t.amount).sum();
-    let count = file.transfers.len().to_string();
-    let control_sum = decimal(control, file.exponent);
+    let count: usize = file.blocks.iter().map(|b| b.transfers.len()).sum();
     let mut out = XmlOut::document();
     out.open_with("Document", &[("xmlns", NAMESPACE)]);
     out.open("CstmrCdtTrfInitn");
     out.open("GrpHdr");
     out.leaf("MsgId", &file.message_id);
     out.leaf("CreDtTm", &file.created_at);
-    out.leaf("NbOfTxs", &count);
-    out.leaf("CtrlSum", &control_sum);
+    out.leaf("NbOfTxs", &count.to_string());
+    out.leaf("CtrlSum", &control_sum(file.blocks.iter()));
     out.open("InitgPty");
     out.leaf("Nm", &file.debtor.name);
     out.close("InitgPty");
     out.close("GrpHdr");
+    for block in &file.blocks {
+        write_block(&mut out, &file.debtor, block);
+    }
+    out.close("CstmrCdtTrfInitn");
+    out.close("Document");
+    out.finish()
+}
+
+fn write_block(out: &mut XmlOut, debtor: &Debtor, block: &PaymentBlock) {
     out.open("PmtInf");
-    out.leaf("PmtInfId", &file.message_id);
+    out.leaf("PmtInfId", &block.id);
     out.leaf("PmtMtd", "TRF");
     out.leaf("BtchBookg", "false");
-    out.leaf("NbOfTxs", &count);
-    out.leaf("CtrlSum", &control_sum);
+    out.leaf("NbOfTxs", &block.transfers.len().to_string());
+    out.leaf("CtrlSum", &control_sum(std::iter::once(block)));
     out.open("PmtTpInf");
     out.open("SvcLvl");
-    out.leaf("Cd", &file.service_level);
+    out.leaf("Cd", &block.service_level);
     out.close("SvcLvl");
     out.close("PmtTpInf");
     out.open("ReqdExctnDt");
-    out.leaf("Dt", &file.execution_date);
+    out.leaf("Dt", &block.execution_date);
     out.close("ReqdExctnDt");
     out.open("Dbtr");
-    out.leaf("Nm", &file.debtor.name);
+    out.leaf("Nm", &debtor.name);
     out.open("PstlAdr");
-    out.leaf("Ctry", &file.debtor.country);
+    out.leaf("Ctry", &debtor.country);
     out.close("PstlAdr");
     out.close("Dbtr");
-    account(&mut out, "DbtrAcct", &file.debtor.account, None);
+    account(out, "DbtrAcct", &debtor.account, None);
     out.open("DbtrAgt");
     out.open("FinInstnId");
-    out.leaf("BICFI", &file.debtor.agent_bic);
+    out.leaf("BICFI", &debtor.agent_bic);
     out.close("FinInstnId");
     out.close("DbtrAgt");
-    out.leaf("ChrgBr", &file.charge_bearer);
-    for t in &file.transfers {
+    out.leaf("ChrgBr", &block.charge_bearer);
+    for t in &block.transfers {
         out.open("CdtTrfTxInf");
         out.open("PmtId");
         out.leaf("InstrId", &t.end_to_end_id);
@@ -243,13 +280,13 @@ pub fn write(file: &CreditTransferFile) -> String {
         out.open("Amt");
         out.leaf_with(
             "InstdAmt",
-            &[("Ccy", &file.currency)],
-            &decimal(t.amount, file.exponent),
+            &[("Ccy", &block.currency)],
+            &decimal(t.amount, block.exponent),
         );
         out.close("Amt");
-        agent(&mut out, &t.agent);
-        creditor(&mut out, t);
-        account(&mut out, "CdtrAcct", &t.account, t.account_type.as_deref());
+        agent(out, &t.agent);
+        creditor(out, t);
+        account(out, "CdtrAcct", &t.account, t.account_type.as_deref());
         if let Some(purpose) = &t.purpose {
             out.open("Purp");
             out.leaf("Cd", purpose);
@@ -263,7 +300,4 @@ pub fn write(file: &CreditTransferFile) -> String {
         out.close("CdtTrfTxInf");
     }
     out.close("PmtInf");
-    out.close("CstmrCdtTrfInitn");
-    out.close("Document");
-    out.finish()
 }

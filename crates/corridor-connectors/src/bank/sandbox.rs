@@ -16,6 +16,10 @@ pub struct ReceivedTransfer {
     pub uetr: Option<String>,
     /// Amount in minor units.
     pub amount: i64,
+    /// Currency.
+    pub currency: String,
+    /// Its minor-unit exponent.
+    pub exponent: u32,
 }
 
 /// A received file.
@@ -23,10 +27,6 @@ pub struct ReceivedTransfer {
 pub struct ReceivedFile {
     /// Message id.
     pub message_id: String,
-    /// Currency.
-    pub currency: String,
-    /// Minor-unit exponent.
-    pub exponent: u32,
     /// Transfers.
     pub transfers: Vec<ReceivedTransfer>,
 }
@@ -80,21 +80,20 @@ impl SandboxBank {
             .text_at(&["GrpHdr", "NbOfTxs"])
             .and_then(|n| n.parse().ok())
             .ok_or_else(|| BankRefusal("no NbOfTxs".into()))?;
-        let mut currency = String::new();
         let mut transfers = Vec::new();
-        let mut exponent = 0;
         for block in body.children_named("PmtInf") {
             for tx in block.children_named("CdtTrfTxInf") {
                 let amount = tx
                     .at(&["Amt", "InstdAmt"])
                     .ok_or_else(|| BankRefusal("a transfer without InstdAmt".into()))?;
                 let ccy = amount.attribute("Ccy").unwrap_or("").to_string();
-                exponent = exponent_of(&ccy)
+                let exponent = exponent_of(&ccy)
                     .ok_or_else(|| BankRefusal(format!("unknown currency '{ccy}'")))?;
                 let minor = parse_decimal(amount.text.trim(), exponent)
                     .ok_or_else(|| BankRefusal(format!("bad amount '{}'", amount.text)))?;
-                currency = ccy;
                 transfers.push(ReceivedTransfer {
+                    currency: ccy,
+                    exponent,
                     end_to_end_id: tx
                         .text_at(&["PmtId", "EndToEndId"])
                         .ok_or_else(|| BankRefusal("a transfer without EndToEndId".into()))?,
@@ -111,8 +110,6 @@ impl SandboxBank {
         }
         let file = ReceivedFile {
             message_id: message_id.clone(),
-            currency,
-            exponent,
             transfers,
         };
         let mut files = self
@@ -230,8 +227,8 @@ impl SandboxBank {
             out.open("Ntry");
             out.leaf_with(
                 "Amt",
-                &[("Ccy", &file.currency)],
-                &decimal(t.amount, file.exponent),
+                &[("Ccy", &t.currency)],
+                &decimal(t.amount, t.exponent),
             );
             out.leaf("CdtDbtInd", if credit { "CRDT" } else { "DBIT" });
             out.open("Sts");
