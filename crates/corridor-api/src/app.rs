@@ -8,7 +8,8 @@ use axum::Router;
 use crate::error::ApiError;
 use crate::json::MAX_BODY_BYTES;
 use crate::routes::{
-    adjustments, balances, health, ledger, markets, merchants, payments, test_helpers,
+    adjustments, balances, beneficiaries, health, ledger, markets, merchants, payments,
+    payout_batches, payouts, test_helpers,
 };
 use crate::state::AppState;
 use crate::webhooks::{deliveries, endpoints};
@@ -35,7 +36,19 @@ pub fn router(state: AppState) -> Router {
             post(endpoints::create).get(endpoints::list),
         )
         .route("/webhook_endpoints/{id}", get(endpoints::get))
-        .route("/webhook_endpoints/{id}/deliveries", get(deliveries::list));
+        .route("/webhook_endpoints/{id}/deliveries", get(deliveries::list))
+        .route(
+            "/beneficiaries",
+            post(beneficiaries::create).get(beneficiaries::list),
+        )
+        .route("/beneficiaries/{id}", get(beneficiaries::get))
+        .route("/payouts", post(payouts::create).get(payouts::list))
+        .route("/payouts/preview", post(payouts::preview_payout))
+        .route("/payouts/{id}", get(payouts::get))
+        .route("/payout_batches", post(payout_batches::create))
+        .route("/payout_batches/{id}", get(payout_batches::get))
+        .route("/payout_batches/{id}/pain001", get(payout_batches::pain001))
+        .route("/bank_files", post(payout_batches::bank_file));
     if state.test_clock().is_some() {
         v1 = v1.route(
             "/test_helpers/clock/advance",
@@ -49,6 +62,14 @@ pub fn router(state: AppState) -> Router {
             .route(
                 "/test_helpers/connectors/{name}/faults",
                 post(test_helpers::schedule_fault),
+            )
+            .route(
+                "/test_helpers/bank/pain001",
+                post(payout_batches::send_to_bank),
+            )
+            .route(
+                "/test_helpers/bank/answers",
+                post(payout_batches::bank_answers),
             );
     }
     Router::new()

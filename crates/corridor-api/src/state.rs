@@ -20,6 +20,7 @@ struct Inner {
     in_flight: Mutex<HashSet<(String, String)>>,
     metrics: Metrics,
     payments: Option<Payments>,
+    payouts: corridor_services::payouts::PayoutService,
 }
 
 /// The payment service and the simulated providers behind it.
@@ -35,6 +36,7 @@ impl AppState {
     /// State over a store; `test_clock` is set in sandbox mode; `payments`
     /// when payment providers are configured.
     pub fn new(store: Store, test_clock: Option<TestClock>, payments: Option<Payments>) -> Self {
+        let payouts = payouts_service(&store);
         AppState {
             inner: Arc::new(Inner {
                 store,
@@ -42,6 +44,7 @@ impl AppState {
                 principals: RwLock::new(HashMap::new()),
                 in_flight: Mutex::new(HashSet::new()),
                 metrics: Metrics::new(),
+                payouts,
                 payments,
             }),
         }
@@ -55,6 +58,11 @@ impl AppState {
     /// The simulated providers.
     pub fn sandbox(&self) -> Option<&Arc<corridor_connectors::sandbox::SandboxWorld>> {
         self.inner.payments.as_ref().map(|p| &p.sandbox)
+    }
+
+    /// The payout service.
+    pub fn payouts(&self) -> &corridor_services::payouts::PayoutService {
+        &self.inner.payouts
     }
 
     /// The store.
@@ -96,4 +104,20 @@ impl AppState {
             set.remove(&(scope.to_string(), key.to_string()));
         }
     }
+}
+
+/// Payouts with the platform's operator rate table (no FX service is
+/// wired yet), no beneficiary screening (the compliance service plugs in
+/// through `BeneficiaryScreening`), default limits, the sandbox settlement
+/// account and the simulated bank.
+fn payouts_service(store: &Store) -> corridor_services::payouts::PayoutService {
+    use corridor_services::payouts::{fx, screening, Debtor, PayoutLimits, PayoutService};
+    PayoutService::new(
+        store.clone(),
+        Arc::new(fx::OperatorRates::ecb_reference(50)),
+        Arc::new(screening::NoScreening),
+        PayoutLimits::default(),
+        Debtor::sandbox(),
+        Arc::new(corridor_connectors::bank::SandboxBank::new()),
+    )
 }

@@ -2,11 +2,14 @@
 
 pub mod adjustments;
 pub mod balances;
+pub mod beneficiaries;
 pub mod health;
 pub mod ledger;
 pub mod markets;
 pub mod merchants;
 pub mod payments;
+pub mod payout_batches;
+pub mod payouts;
 pub mod test_helpers;
 
 use std::collections::HashMap;

@@ -25,8 +25,8 @@ use corridor_store::Store;
 
 pub use bank_files::{AppliedFile, PayoutUpdate, PreparedBankFile};
 pub use batches::{PreparedBatch, PreparedFile};
-pub use beneficiaries::{BeneficiaryInput, PreparedBeneficiary};
-pub use create::{PayoutInput, PayoutPlan, PreparedPayout};
+pub use beneficiaries::{account_fields as account_fields_of, BeneficiaryInput, PreparedBeneficiary};
+pub use create::{fx_json, PayoutInput, PayoutPlan, PreparedPayout};
 pub use error::PayoutError;
 pub use file::Debtor;
 
