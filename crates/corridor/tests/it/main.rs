@@ -11,6 +11,8 @@ mod markets;
 mod merchants;
 mod operations;
 mod payments;
+mod payout_crash;
+mod payouts;
 mod sandbox_server;
 mod secrets;
 mod webhooks;
