@@ -1,6 +1,7 @@
 //! `corridor demo`: an embedded server and a scripted story against its HTTP API.
 
 mod payments_story;
+mod payouts_story;
 
 use anyhow::{bail, Context};
 use serde_json::{json, Value};
@@ -96,8 +97,9 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         base: base.clone(),
         key,
     };
-    story(&client).await?;
+    let (seller_id, seller_key) = story(&client).await?;
     payments_story::run(&client).await?;
+    payouts_story::run(&client, &seller_id, &seller_key).await?;
     if args.exit {
         return Ok(());
     }
@@ -115,7 +117,7 @@ pub(crate) fn run_id() -> String {
     Alphanumeric.sample_string(&mut rand::rng(), 8)
 }
 
-async fn story(c: &Client) -> anyhow::Result<()> {
+async fn story(c: &Client) -> anyhow::Result<(String, String)> {
     let run = run_id();
     println!("Corridor demo — a Shenzhen seller with stores on Amazon US, DE and JP\n");
     let (status, seller) = c
@@ -200,7 +202,8 @@ async fn story(c: &Client) -> anyhow::Result<()> {
         bail!("the ledger does not verify");
     }
     println!("\nsummary: 2 merchants, 4 currencies credited, 1 debit charged once despite a retry, 1 overdraft refused, ledger balanced.");
-    Ok(())
+    let seller_key = seller["api_key"].as_str().unwrap_or_default().to_string();
+    Ok((seller_id, seller_key))
 }
 
 pub(crate) fn expect(status: u16, want: u16, body: &Value) -> anyhow::Result<()> {

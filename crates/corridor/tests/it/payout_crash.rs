@@ -75,9 +75,16 @@ async fn crash_between_batch_and_file(dir: &Path, database_url: Option<&str>) {
     let mut child = spawn(dir, port, database_url, Some(OPERATOR_KEY));
     wait_healthy(&http, &c.base).await;
     let (_, m) = c
-        .post("/v1/merchants", OPERATOR_KEY, json!({"legal_name": "Seller", "country": "CN", "home_currency": "USD"}))
+        .post(
+            "/v1/merchants",
+            OPERATOR_KEY,
+            json!({"legal_name": "Seller", "country": "CN", "home_currency": "USD"}),
+        )
         .await;
-    let (merchant, key) = (m["id"].as_str().unwrap().to_string(), m["api_key"].as_str().unwrap().to_string());
+    let (merchant, key) = (
+        m["id"].as_str().unwrap().to_string(),
+        m["api_key"].as_str().unwrap().to_string(),
+    );
     let (status, _) = c
         .post(
             &format!("/v1/merchants/{merchant}/adjustments"),
@@ -112,19 +119,30 @@ async fn crash_between_batch_and_file(dir: &Path, database_url: Option<&str>) {
     let (status, batch) = c.post("/v1/payout_batches", OPERATOR_KEY, json!({})).await;
     assert_eq!(status, 201, "{batch}");
     let batch2 = batch["id"].as_str().unwrap().to_string();
-    let file1 = c.text(&format!("/v1/payout_batches/{batch1}/pain001")).await;
+    let file1 = c
+        .text(&format!("/v1/payout_batches/{batch1}/pain001"))
+        .await;
     assert_valid(&file1, "pain.001.001.09.xsd");
     // Killed again after the file was made; the file is the same afterwards.
     child.kill().expect("SIGKILL");
     child.wait().expect("reaped");
     let mut child = spawn(dir, port, database_url, Some(OPERATOR_KEY));
     wait_healthy(&http, &c.base).await;
-    assert_eq!(file1, c.text(&format!("/v1/payout_batches/{batch1}/pain001")).await);
-    let file2 = c.text(&format!("/v1/payout_batches/{batch2}/pain001")).await;
+    assert_eq!(
+        file1,
+        c.text(&format!("/v1/payout_batches/{batch1}/pain001"))
+            .await
+    );
+    let file2 = c
+        .text(&format!("/v1/payout_batches/{batch2}/pain001"))
+        .await;
     assert_valid(&file2, "pain.001.001.09.xsd");
     let in1 = end_to_end_ids(&file1);
     let in2 = end_to_end_ids(&file2);
-    assert_eq!(in1, first, "the first file holds exactly the first five, once each");
+    assert_eq!(
+        in1, first,
+        "the first file holds exactly the first five, once each"
+    );
     assert_eq!(in2, second);
     let all: HashSet<&String> = in1.iter().chain(in2.iter()).collect();
     assert_eq!(all.len(), 7, "no payout is in two files");

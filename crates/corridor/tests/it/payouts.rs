@@ -36,7 +36,13 @@ pub fn assert_valid(xml: &str, xsd: &str) {
 
 pub async fn post_xml(server: &Server, xml: &str) -> Reply {
     server
-        .call(Method::POST, "/v1/bank_files", Some(OPERATOR_KEY), None, Some(xml))
+        .call(
+            Method::POST,
+            "/v1/bank_files",
+            Some(OPERATOR_KEY),
+            None,
+            Some(xml),
+        )
         .await
 }
 
@@ -95,11 +101,15 @@ async fn beneficiaries_are_validated_and_masked(server: &Server) {
     for body in every_scheme() {
         ids.push(beneficiary(server, &key, body).await);
     }
-    let r = server.get(&format!("/v1/beneficiaries/{}", ids[0]), &key).await;
+    let r = server
+        .get(&format!("/v1/beneficiaries/{}", ids[0]), &key)
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.json["scheme"], "iban");
     assert_eq!(r.json["bank_account"]["iban"], "••••3000");
-    let r = server.get(&format!("/v1/beneficiaries/{}", ids[2]), &key).await;
+    let r = server
+        .get(&format!("/v1/beneficiaries/{}", ids[2]), &key)
+        .await;
     assert_eq!(r.json["bank_account"]["account_number"], "••••6789");
     assert_eq!(r.json["bank_account"]["routing_number"], "021000021");
     assert!(!r.json.to_string().contains("123456789\""), "{}", r.json);
@@ -114,32 +124,170 @@ async fn beneficiaries_are_validated_and_masked(server: &Server) {
         .await
         .assert_error(404, "not_found", "resource_missing", None);
 
-    let bad = |country: &str, currency: &str, account: Value| {
-        json!({"name": "X", "country": country, "currency": currency, "bank_account": account})
-    };
+    let bad = |country: &str, currency: &str, account: Value| json!({"name": "X", "country": country, "currency": currency, "bank_account": account});
     let cases = [
-        (bad("DE", "EUR", json!({"iban": "DE88370400440532013000"})), "iban_checksum_invalid", "bank_account.iban"),
-        (bad("DE", "EUR", json!({"iban": "DE8937040044053201300"})), "iban_length_invalid", "bank_account.iban"),
-        (bad("DE", "EUR", json!({"iban": "DE89370400440532013A00"})), "iban_format_invalid", "bank_account.iban"),
-        (bad("FR", "EUR", json!({"iban": "DE89370400440532013000"})), "iban_country_mismatch", "bank_account.iban"),
-        (bad("DE", "EUR", json!({})), "parameter_missing", "bank_account.iban"),
-        (bad("DE", "USD", json!({"iban": "DE89370400440532013000"})), "parameter_missing", "bank_account.bic"),
-        (bad("US", "USD", json!({"account_number": "123456789", "account_type": "checking"})), "parameter_missing", "bank_account.routing_number"),
-        (bad("US", "USD", json!({"routing_number": "021000022", "account_number": "123456789", "account_type": "checking"})), "routing_number_checksum_invalid", "bank_account.routing_number"),
-        (bad("US", "USD", json!({"routing_number": "021000021", "account_number": "123456789", "account_type": "brokerage"})), "parameter_invalid", "bank_account.account_type"),
-        (bad("GB", "GBP", json!({"sort_code": "6016", "account_number": "31926819"})), "format_invalid", "bank_account.sort_code"),
-        (bad("IN", "INR", json!({"ifsc": "HDFC1000123", "account_number": "50100123456789"})), "ifsc_invalid", "bank_account.ifsc"),
-        (bad("CN", "CNY", json!({"bank_code": "10210009999", "account_number": "6222021234567890123"})), "format_invalid", "bank_account.bank_code"),
-        (bad("JP", "JPY", json!({"bank_code": "0005", "account_number": "1234567"})), "parameter_missing", "bank_account.branch_code"),
-        (bad("AU", "AUD", json!({"bsb": "06200", "account_number": "12345678"})), "format_invalid", "bank_account.bsb"),
-        (bad("CA", "CAD", json!({"transit_number": "00011", "account_number": "1234567"})), "parameter_missing", "bank_account.institution_number"),
-        (bad("MX", "MXN", json!({"clabe": "032180000118359718"})), "clabe_checksum_invalid", "bank_account.clabe"),
-        (bad("BR", "BRL", json!({"bank_code": "001", "branch_code": "1234", "account_number": "12345-6", "cpf_cnpj": "529.982.247-24"})), "cpf_cnpj_checksum_invalid", "bank_account.cpf_cnpj"),
-        (bad("SG", "SGD", json!({"account_number": "0123456789"})), "parameter_missing", "bank_account.bic"),
-        (bad("SG", "SGD", json!({"bic": "DBSSXXSGXXX", "account_number": "0123456789"})), "bic_invalid", "bank_account.bic"),
-        (bad("SG", "SGD", json!({"bic": "DEUTDEFFXXX", "account_number": "0123456789"})), "bic_country_mismatch", "bank_account.bic"),
-        (bad("DE", "EUR", json!({"iban": "DE89370400440532013000", "sort_code": "601613"})), "parameter_unexpected", "bank_account.sort_code"),
-        (bad("US", "CNY", json!({})), "currency_not_receivable", "currency"),
+        (
+            bad("DE", "EUR", json!({"iban": "DE88370400440532013000"})),
+            "iban_checksum_invalid",
+            "bank_account.iban",
+        ),
+        (
+            bad("DE", "EUR", json!({"iban": "DE8937040044053201300"})),
+            "iban_length_invalid",
+            "bank_account.iban",
+        ),
+        (
+            bad("DE", "EUR", json!({"iban": "DE89370400440532013A00"})),
+            "iban_format_invalid",
+            "bank_account.iban",
+        ),
+        (
+            bad("FR", "EUR", json!({"iban": "DE89370400440532013000"})),
+            "iban_country_mismatch",
+            "bank_account.iban",
+        ),
+        (
+            bad("DE", "EUR", json!({})),
+            "parameter_missing",
+            "bank_account.iban",
+        ),
+        (
+            bad("DE", "USD", json!({"iban": "DE89370400440532013000"})),
+            "parameter_missing",
+            "bank_account.bic",
+        ),
+        (
+            bad(
+                "US",
+                "USD",
+                json!({"account_number": "123456789", "account_type": "checking"}),
+            ),
+            "parameter_missing",
+            "bank_account.routing_number",
+        ),
+        (
+            bad(
+                "US",
+                "USD",
+                json!({"routing_number": "021000022", "account_number": "123456789", "account_type": "checking"}),
+            ),
+            "routing_number_checksum_invalid",
+            "bank_account.routing_number",
+        ),
+        (
+            bad(
+                "US",
+                "USD",
+                json!({"routing_number": "021000021", "account_number": "123456789", "account_type": "brokerage"}),
+            ),
+            "parameter_invalid",
+            "bank_account.account_type",
+        ),
+        (
+            bad(
+                "GB",
+                "GBP",
+                json!({"sort_code": "6016", "account_number": "31926819"}),
+            ),
+            "format_invalid",
+            "bank_account.sort_code",
+        ),
+        (
+            bad(
+                "IN",
+                "INR",
+                json!({"ifsc": "HDFC1000123", "account_number": "50100123456789"}),
+            ),
+            "ifsc_invalid",
+            "bank_account.ifsc",
+        ),
+        (
+            bad(
+                "CN",
+                "CNY",
+                json!({"bank_code": "10210009999", "account_number": "6222021234567890123"}),
+            ),
+            "format_invalid",
+            "bank_account.bank_code",
+        ),
+        (
+            bad(
+                "JP",
+                "JPY",
+                json!({"bank_code": "0005", "account_number": "1234567"}),
+            ),
+            "parameter_missing",
+            "bank_account.branch_code",
+        ),
+        (
+            bad(
+                "AU",
+                "AUD",
+                json!({"bsb": "06200", "account_number": "12345678"}),
+            ),
+            "format_invalid",
+            "bank_account.bsb",
+        ),
+        (
+            bad(
+                "CA",
+                "CAD",
+                json!({"transit_number": "00011", "account_number": "1234567"}),
+            ),
+            "parameter_missing",
+            "bank_account.institution_number",
+        ),
+        (
+            bad("MX", "MXN", json!({"clabe": "032180000118359718"})),
+            "clabe_checksum_invalid",
+            "bank_account.clabe",
+        ),
+        (
+            bad(
+                "BR",
+                "BRL",
+                json!({"bank_code": "001", "branch_code": "1234", "account_number": "12345-6", "cpf_cnpj": "529.982.247-24"}),
+            ),
+            "cpf_cnpj_checksum_invalid",
+            "bank_account.cpf_cnpj",
+        ),
+        (
+            bad("SG", "SGD", json!({"account_number": "0123456789"})),
+            "parameter_missing",
+            "bank_account.bic",
+        ),
+        (
+            bad(
+                "SG",
+                "SGD",
+                json!({"bic": "DBSSXXSGXXX", "account_number": "0123456789"}),
+            ),
+            "bic_invalid",
+            "bank_account.bic",
+        ),
+        (
+            bad(
+                "SG",
+                "SGD",
+                json!({"bic": "DEUTDEFFXXX", "account_number": "0123456789"}),
+            ),
+            "bic_country_mismatch",
+            "bank_account.bic",
+        ),
+        (
+            bad(
+                "DE",
+                "EUR",
+                json!({"iban": "DE89370400440532013000", "sort_code": "601613"}),
+            ),
+            "parameter_unexpected",
+            "bank_account.sort_code",
+        ),
+        (
+            bad("US", "CNY", json!({})),
+            "currency_not_receivable",
+            "currency",
+        ),
         (bad("ZZ", "EUR", json!({})), "country_invalid", "country"),
         (bad("DE", "EUX", json!({})), "currency_invalid", "currency"),
     ];
@@ -152,7 +300,11 @@ async fn beneficiaries_are_validated_and_masked(server: &Server) {
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.json);
     let r = server.get("/v1/beneficiaries?limit=100", &key).await;
-    assert_eq!(r.json["data"].as_array().unwrap().len(), 12, "refusals created nothing");
+    assert_eq!(
+        r.json["data"].as_array().unwrap().len(),
+        12,
+        "refusals created nothing"
+    );
 }
 
 async fn payouts_move_through_bank_files(server: &Server) {
@@ -172,27 +324,56 @@ async fn payouts_move_through_bank_files(server: &Server) {
     assert_eq!(preview.json["fx"]["source"], "operator");
     let fee = preview.json["fee"].as_i64().unwrap();
     assert_eq!(preview.json["total"].as_i64().unwrap(), 500_000 + fee);
-    assert_eq!(available(&server.balances(&merchant).await, "USD"), (2_000_000, 0));
+    assert_eq!(
+        available(&server.balances(&merchant).await, "USD"),
+        (2_000_000, 0)
+    );
 
-    let p1 = payout(server, &key, json!({"amount": 100_000, "currency": "EUR", "beneficiary": de, "reference": "Invoice 17"})).await;
+    let p1 = payout(
+        server,
+        &key,
+        json!({"amount": 100_000, "currency": "EUR", "beneficiary": de, "reference": "Invoice 17"}),
+    )
+    .await;
     assert_eq!(p1["rail"], "sepa");
     assert_eq!(p1["fee"], 20);
     assert_eq!(p1["status"], "pending");
     assert_eq!(p1["uetr"].as_str().unwrap().len(), 36);
-    let p2 = payout(server, &key, json!({"amount": 50_000, "currency": "EUR", "beneficiary": de})).await;
-    let p3 = payout(server, &key, json!({"amount": 500_000, "currency": "USD", "beneficiary": cn, "purpose_code": "GDDS"})).await;
+    let p2 = payout(
+        server,
+        &key,
+        json!({"amount": 50_000, "currency": "EUR", "beneficiary": de}),
+    )
+    .await;
+    let p3 = payout(
+        server,
+        &key,
+        json!({"amount": 500_000, "currency": "USD", "beneficiary": cn, "purpose_code": "GDDS"}),
+    )
+    .await;
     assert_eq!(p3["target_amount"], preview.json["target_amount"]);
     assert_eq!(p3["fee"].as_i64().unwrap(), fee);
     // Amount plus fee is held at once.
     let b = server.balances(&merchant).await;
     assert_eq!(available(&b, "EUR"), (1_000_000 - 150_040, 150_040));
-    assert_eq!(available(&b, "USD"), (2_000_000 - 500_000 - fee, 500_000 + fee));
+    assert_eq!(
+        available(&b, "USD"),
+        (2_000_000 - 500_000 - fee, 500_000 + fee)
+    );
 
     // One batch per rail and currency.
-    let sepa = server.post("/v1/payout_batches", OPERATOR_KEY, &json!({"rail": "sepa", "currency": "EUR"})).await;
+    let sepa = server
+        .post(
+            "/v1/payout_batches",
+            OPERATOR_KEY,
+            &json!({"rail": "sepa", "currency": "EUR"}),
+        )
+        .await;
     assert_eq!(sepa.status, StatusCode::CREATED, "{}", sepa.json);
     assert_eq!(sepa.json["payouts"], json!([p1["id"], p2["id"]]));
-    let local = server.post("/v1/payout_batches", OPERATOR_KEY, &json!({})).await;
+    let local = server
+        .post("/v1/payout_batches", OPERATOR_KEY, &json!({}))
+        .await;
     assert_eq!(local.status, StatusCode::CREATED, "{}", local.json);
     assert_eq!(local.json["payouts"], json!([p3["id"]]));
     assert_eq!(local.json["currency"], "CNY");
@@ -208,11 +389,25 @@ async fn payouts_move_through_bank_files(server: &Server) {
         assert_valid(&xml, "pain.001.001.09.xsd");
         let (_, again) = get_text(server, &format!("/v1/payout_batches/{id}/pain001")).await;
         assert_eq!(xml, again, "the same batch gives the same file");
-        let sent = server.post("/v1/test_helpers/bank/pain001", OPERATOR_KEY, &json!({"batch": id})).await;
+        let sent = server
+            .post(
+                "/v1/test_helpers/bank/pain001",
+                OPERATOR_KEY,
+                &json!({"batch": id}),
+            )
+            .await;
         assert_eq!(sent.status, StatusCode::OK, "{}", sent.json);
     }
-    assert!(get_text(server, &format!("/v1/payout_batches/{}/pain001", sepa.str("id"))).await.1.contains("<Cd>SEPA</Cd>"));
-    let r = server.get(&format!("/v1/payouts/{}", p1["id"].as_str().unwrap()), &key).await;
+    assert!(get_text(
+        server,
+        &format!("/v1/payout_batches/{}/pain001", sepa.str("id"))
+    )
+    .await
+    .1
+    .contains("<Cd>SEPA</Cd>"));
+    let r = server
+        .get(&format!("/v1/payouts/{}", p1["id"].as_str().unwrap()), &key)
+        .await;
     assert_eq!(r.json["status"], "in_transit");
 
     // The bank rejects p2 (pain.002.001.03) and books p1.
@@ -230,34 +425,68 @@ async fn payouts_move_through_bank_files(server: &Server) {
     let again = post_xml(server, &pain002).await;
     assert_eq!(again.status, StatusCode::OK);
     assert_eq!(again.json["duplicate"], true, "{}", again.json);
-    let r = server.get(&format!("/v1/payouts/{}", p2["id"].as_str().unwrap()), &key).await;
-    assert_eq!((r.json["status"].clone(), r.json["failure_code"].clone()), (json!("failed"), json!("AC04")));
+    let r = server
+        .get(&format!("/v1/payouts/{}", p2["id"].as_str().unwrap()), &key)
+        .await;
+    assert_eq!(
+        (r.json["status"].clone(), r.json["failure_code"].clone()),
+        (json!("failed"), json!("AC04"))
+    );
     let camt = answers.str("camt054");
     let applied = post_xml(server, &camt).await;
     assert_eq!(applied.status, StatusCode::OK, "{}", applied.json);
-    let r = server.get(&format!("/v1/payouts/{}", p1["id"].as_str().unwrap()), &key).await;
+    let r = server
+        .get(&format!("/v1/payouts/{}", p1["id"].as_str().unwrap()), &key)
+        .await;
     assert_eq!(r.json["status"], "paid");
     let b = server.balances(&merchant).await;
-    assert_eq!(available(&b, "EUR"), (1_000_000 - 100_020, 0), "p1 posted, p2 released");
+    assert_eq!(
+        available(&b, "EUR"),
+        (1_000_000 - 100_020, 0),
+        "p1 posted, p2 released"
+    );
 
     // The CNY payout is accepted (pain.002.001.12), booked, then returned.
     let answers = server
-        .post("/v1/test_helpers/bank/answers", OPERATOR_KEY, &json!({"batch": local.str("id"), "returns": {e2e(&p3): "AC01"}}))
+        .post(
+            "/v1/test_helpers/bank/answers",
+            OPERATOR_KEY,
+            &json!({"batch": local.str("id"), "returns": {e2e(&p3): "AC01"}}),
+        )
         .await;
     let pain002 = answers.str("pain002");
     assert_valid(&pain002, "pain.002.001.12.xsd");
     assert_eq!(post_xml(server, &pain002).await.status, StatusCode::OK);
     let b = server.balances(&merchant).await;
-    assert_eq!(available(&b, "USD"), (2_000_000 - 500_000 - fee, 0), "posted when accepted");
+    assert_eq!(
+        available(&b, "USD"),
+        (2_000_000 - 500_000 - fee, 0),
+        "posted when accepted"
+    );
     let applied = post_xml(server, &answers.str("camt054")).await;
     assert_eq!(applied.status, StatusCode::OK, "{}", applied.json);
-    let r = server.get(&format!("/v1/payouts/{}", p3["id"].as_str().unwrap()), &key).await;
-    assert_eq!((r.json["status"].clone(), r.json["failure_code"].clone()), (json!("returned"), json!("AC01")));
+    let r = server
+        .get(&format!("/v1/payouts/{}", p3["id"].as_str().unwrap()), &key)
+        .await;
+    assert_eq!(
+        (r.json["status"].clone(), r.json["failure_code"].clone()),
+        (json!("returned"), json!("AC01"))
+    );
     let b = server.balances(&merchant).await;
-    assert_eq!(available(&b, "USD"), (2_000_000, 0), "a return reverses amount and fee");
+    assert_eq!(
+        available(&b, "USD"),
+        (2_000_000, 0),
+        "a return reverses amount and fee"
+    );
     // Replaying both files changes nothing.
-    assert_eq!(post_xml(server, &answers.str("camt054")).await.json["duplicate"], true);
-    assert_eq!(available(&server.balances(&merchant).await, "USD"), (2_000_000, 0));
+    assert_eq!(
+        post_xml(server, &answers.str("camt054")).await.json["duplicate"],
+        true
+    );
+    assert_eq!(
+        available(&server.balances(&merchant).await, "USD"),
+        (2_000_000, 0)
+    );
     let list = server.get("/v1/payouts", &key).await;
     assert_eq!(list.json["data"].as_array().unwrap().len(), 3);
     server.assert_verified().await;
@@ -268,22 +497,49 @@ async fn every_scheme_makes_a_valid_file(server: &Server) {
     server.credit(&merchant, 50_000_000, "USD").await;
     for body in every_scheme() {
         let ben = beneficiary(server, &key, body.clone()).await;
-        let purpose = if matches!(body["currency"].as_str(), Some("CNY" | "INR")) { json!("SUPP") } else { Value::Null };
+        let purpose = if matches!(body["currency"].as_str(), Some("CNY" | "INR")) {
+            json!("SUPP")
+        } else {
+            Value::Null
+        };
         let mut req = json!({"amount": 10_000, "currency": "USD", "beneficiary": ben, "reference": "Order <42> & co"});
         if !purpose.is_null() {
             req["purpose_code"] = purpose;
         }
         payout(server, &key, req).await;
     }
-    let batch = server.post("/v1/payout_batches", OPERATOR_KEY, &json!({})).await;
+    let batch = server
+        .post("/v1/payout_batches", OPERATOR_KEY, &json!({}))
+        .await;
     assert_eq!(batch.status, StatusCode::CREATED, "{}", batch.json);
     assert_eq!(batch.json["payouts"].as_array().unwrap().len(), 12);
     assert_eq!(batch.json["rail"], Value::Null, "mixed rails");
-    let (status, xml) = get_text(server, &format!("/v1/payout_batches/{}/pain001", batch.str("id"))).await;
+    let (status, xml) = get_text(
+        server,
+        &format!("/v1/payout_batches/{}/pain001", batch.str("id")),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_valid(&xml, "pain.001.001.09.xsd");
-    for code in ["USABA", "GBDSC", "INFSC", "CNAPS", "JPZGN", "AUBSB", "CACPA", "BRCOMPE", "CLABE", "<Cd>GDDS</Cd>", "SHAR", "Order &lt;42&gt; &amp; co"] {
-        let code = if code == "<Cd>GDDS</Cd>" { "<Cd>SUPP</Cd>" } else { code };
+    for code in [
+        "USABA",
+        "GBDSC",
+        "INFSC",
+        "CNAPS",
+        "JPZGN",
+        "AUBSB",
+        "CACPA",
+        "BRCOMPE",
+        "CLABE",
+        "<Cd>GDDS</Cd>",
+        "SHAR",
+        "Order &lt;42&gt; &amp; co",
+    ] {
+        let code = if code == "<Cd>GDDS</Cd>" {
+            "<Cd>SUPP</Cd>"
+        } else {
+            code
+        };
         assert!(xml.contains(code), "{code} missing in\n{xml}");
     }
 }
@@ -295,44 +551,160 @@ async fn bad_payouts_move_nothing(server: &Server) {
     let cn = beneficiary(server, &key, every_scheme()[1].clone()).await;
     let before = server.balances(&merchant).await;
     let cases = [
-        (json!({"amount": 100, "currency": "EUR", "beneficiary": us}), 402, "insufficient_funds", "insufficient_funds", None),
-        (json!({"amount": 15_000_000, "currency": "USD", "beneficiary": us}), 400, "invalid_request_error", "limit_exceeded", Some("amount")),
-        (json!({"amount": 0, "currency": "USD", "beneficiary": us}), 400, "invalid_request_error", "amount_invalid", Some("amount")),
-        (json!({"amount": 100, "currency": "USD", "beneficiary": cn}), 400, "invalid_request_error", "parameter_missing", Some("purpose_code")),
-        (json!({"amount": 100, "currency": "USD", "beneficiary": cn, "purpose_code": "XXXX"}), 400, "invalid_request_error", "parameter_invalid", Some("purpose_code")),
-        (json!({"amount": 100, "currency": "USD", "beneficiary": us, "target_currency": "EUR"}), 400, "invalid_request_error", "currency_not_receivable", Some("target_currency")),
-        (json!({"amount": 100, "currency": "USD", "beneficiary": "ben_nope"}), 400, "invalid_request_error", "resource_missing", Some("beneficiary")),
-        (json!({"amount": 100, "currency": "USD", "beneficiary": us, "target_amount": 100}), 400, "invalid_request_error", "parameter_conflict", Some("target_amount")),
-        (json!({"amount": 100, "currency": "USD", "beneficiary": us, "charges": "our"}), 400, "invalid_request_error", "parameter_unexpected", Some("charges")),
-        (json!({"amount": 100, "currency": "XYZ", "beneficiary": us}), 400, "invalid_request_error", "currency_invalid", Some("currency")),
-        (json!({"amount": 100, "currency": "USD", "beneficiary": us, "quote": "quo_123"}), 400, "invalid_request_error", "parameter_unexpected", Some("quote")),
+        (
+            json!({"amount": 100, "currency": "EUR", "beneficiary": us}),
+            402,
+            "insufficient_funds",
+            "insufficient_funds",
+            None,
+        ),
+        (
+            json!({"amount": 15_000_000, "currency": "USD", "beneficiary": us}),
+            400,
+            "invalid_request_error",
+            "limit_exceeded",
+            Some("amount"),
+        ),
+        (
+            json!({"amount": 0, "currency": "USD", "beneficiary": us}),
+            400,
+            "invalid_request_error",
+            "amount_invalid",
+            Some("amount"),
+        ),
+        (
+            json!({"amount": 100, "currency": "USD", "beneficiary": cn}),
+            400,
+            "invalid_request_error",
+            "parameter_missing",
+            Some("purpose_code"),
+        ),
+        (
+            json!({"amount": 100, "currency": "USD", "beneficiary": cn, "purpose_code": "XXXX"}),
+            400,
+            "invalid_request_error",
+            "parameter_invalid",
+            Some("purpose_code"),
+        ),
+        (
+            json!({"amount": 100, "currency": "USD", "beneficiary": us, "target_currency": "EUR"}),
+            400,
+            "invalid_request_error",
+            "currency_not_receivable",
+            Some("target_currency"),
+        ),
+        (
+            json!({"amount": 100, "currency": "USD", "beneficiary": "ben_nope"}),
+            400,
+            "invalid_request_error",
+            "resource_missing",
+            Some("beneficiary"),
+        ),
+        (
+            json!({"amount": 100, "currency": "USD", "beneficiary": us, "target_amount": 100}),
+            400,
+            "invalid_request_error",
+            "parameter_conflict",
+            Some("target_amount"),
+        ),
+        (
+            json!({"amount": 100, "currency": "USD", "beneficiary": us, "charges": "our"}),
+            400,
+            "invalid_request_error",
+            "parameter_unexpected",
+            Some("charges"),
+        ),
+        (
+            json!({"amount": 100, "currency": "XYZ", "beneficiary": us}),
+            400,
+            "invalid_request_error",
+            "currency_invalid",
+            Some("currency"),
+        ),
+        (
+            json!({"amount": 100, "currency": "USD", "beneficiary": us, "quote": "quo_123"}),
+            400,
+            "invalid_request_error",
+            "parameter_unexpected",
+            Some("quote"),
+        ),
     ];
     for (body, status, kind, code, param) in cases {
-        server.post("/v1/payouts", &key, &body).await.assert_error(status, kind, code, param);
+        server
+            .post("/v1/payouts", &key, &body)
+            .await
+            .assert_error(status, kind, code, param);
     }
     // The daily limit (250,000 USD): two payouts of 90,000 pass, a third fails.
     server.credit(&merchant, 10_000_000, "USD").await;
-    payout(server, &key, json!({"amount": 9_000_000, "currency": "USD", "beneficiary": us})).await;
-    payout(server, &key, json!({"amount": 9_000_000, "currency": "USD", "beneficiary": us})).await;
+    payout(
+        server,
+        &key,
+        json!({"amount": 9_000_000, "currency": "USD", "beneficiary": us}),
+    )
+    .await;
+    payout(
+        server,
+        &key,
+        json!({"amount": 9_000_000, "currency": "USD", "beneficiary": us}),
+    )
+    .await;
     server
-        .post("/v1/payouts", &key, &json!({"amount": 9_000_000, "currency": "USD", "beneficiary": us}))
+        .post(
+            "/v1/payouts",
+            &key,
+            &json!({"amount": 9_000_000, "currency": "USD", "beneficiary": us}),
+        )
         .await
-        .assert_error(400, "invalid_request_error", "daily_limit_exceeded", Some("amount"));
-    assert_eq!(server.get("/v1/payouts", &key).await.json["data"].as_array().unwrap().len(), 2);
+        .assert_error(
+            400,
+            "invalid_request_error",
+            "daily_limit_exceeded",
+            Some("amount"),
+        );
+    assert_eq!(
+        server.get("/v1/payouts", &key).await.json["data"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
     let after = server.balances(&merchant).await;
     let usd = available(&after, "USD");
-    assert_eq!(usd.0 + usd.1, available(&before, "USD").0 + 10_000_000, "only the two payouts are held");
+    assert_eq!(
+        usd.0 + usd.1,
+        available(&before, "USD").0 + 10_000_000,
+        "only the two payouts are held"
+    );
 
     // Bank files that cannot be read or answer nothing of ours.
-    post_xml(server, "<not xml").await.assert_error(400, "invalid_request_error", "bank_file_malformed", Some("body"));
-    post_xml(server, "").await.assert_error(400, "invalid_request_error", "bank_file_malformed", Some("body"));
+    post_xml(server, "<not xml").await.assert_error(
+        400,
+        "invalid_request_error",
+        "bank_file_malformed",
+        Some("body"),
+    );
+    post_xml(server, "").await.assert_error(
+        400,
+        "invalid_request_error",
+        "bank_file_malformed",
+        Some("body"),
+    );
     post_xml(server, r#"<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt/></Document>"#)
         .await
         .assert_error(400, "invalid_request_error", "bank_file_unsupported", Some("body"));
     let unknown = r#"<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.12"><CstmrPmtStsRpt><GrpHdr><MsgId>X1</MsgId><CreDtTm>2026-12-01T00:00:00Z</CreDtTm></GrpHdr><OrgnlGrpInfAndSts><OrgnlMsgId>pob_unknown</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.09</OrgnlMsgNmId><GrpSts>ACCP</GrpSts></OrgnlGrpInfAndSts></CstmrPmtStsRpt></Document>"#;
-    post_xml(server, unknown).await.assert_error(400, "invalid_request_error", "bank_file_unknown", Some("body"));
+    post_xml(server, unknown).await.assert_error(
+        400,
+        "invalid_request_error",
+        "bank_file_unknown",
+        Some("body"),
+    );
     // Merchants cannot batch or apply files.
-    server.post("/v1/payout_batches", &key, &json!({})).await.assert_error(403, "permission_error", "forbidden", None);
+    server
+        .post("/v1/payout_batches", &key, &json!({}))
+        .await
+        .assert_error(403, "permission_error", "forbidden", None);
     server.assert_verified().await;
 }
 
