@@ -48,7 +48,11 @@ pub fn router(state: AppState) -> Router {
         .route("/payout_batches", post(payout_batches::create))
         .route("/payout_batches/{id}", get(payout_batches::get))
         .route("/payout_batches/{id}/pain001", get(payout_batches::pain001))
-        .route("/bank_files", post(payout_batches::bank_file));
+        .route(
+            "/bank_files",
+            post(payout_batches::bank_file)
+                .layer(DefaultBodyLimit::max(payout_batches::MAX_BANK_FILE_BYTES)),
+        );
     if state.test_clock().is_some() {
         v1 = v1.route(
             "/test_helpers/clock/advance",

@@ -22,6 +22,10 @@ use crate::idempotency::{error_response, json_response, submit, IdempotencyConte
 use crate::state::AppState;
 use crate::time_fmt::rfc3339;
 
+/// Largest bank file accepted (a pain.002 or camt.054 for 100,000
+/// transactions is about 40 MB).
+pub const MAX_BANK_FILE_BYTES: usize = 64 * 1024 * 1024;
+
 /// `POST /v1/payout_batches` body (may be empty).
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

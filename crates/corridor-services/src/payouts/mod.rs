@@ -25,7 +25,9 @@ use corridor_store::Store;
 
 pub use bank_files::{AppliedFile, PayoutUpdate, PreparedBankFile};
 pub use batches::{PreparedBatch, PreparedFile};
-pub use beneficiaries::{account_fields as account_fields_of, BeneficiaryInput, PreparedBeneficiary};
+pub use beneficiaries::{
+    account_fields as account_fields_of, BeneficiaryInput, PreparedBeneficiary,
+};
 pub use create::{fx_json, PayoutInput, PayoutPlan, PreparedPayout};
 pub use error::PayoutError;
 pub use file::Debtor;

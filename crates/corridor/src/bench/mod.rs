@@ -3,5 +3,6 @@
 mod latency;
 pub mod ledger;
 pub mod payments;
+pub mod payouts;
 mod pg;
 pub mod routing;
