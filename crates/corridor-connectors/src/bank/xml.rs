@@ -130,7 +130,6 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
     if let Some(open) = stack.last() {
         return Err(XmlError(format!("element <{}> is never closed", open.name)));
     }
-    drop(attach);
     root.ok_or_else(|| XmlError("no root element".into()))
 }
 

@@ -97,7 +97,7 @@ pub fn aba_routing(field: &'static str, input: &str) -> Result<String, DetailErr
         ));
     }
     let sum = 3 * (d[0] + d[3] + d[6]) + 7 * (d[1] + d[4] + d[7]) + (d[2] + d[5] + d[8]);
-    if sum % 10 != 0 {
+    if !sum.is_multiple_of(10) {
         return Err(DetailError::new(
             field,
             "routing_number_checksum_invalid",

@@ -45,8 +45,8 @@ pub struct PayoutLimits {
 impl Default for PayoutLimits {
     fn default() -> Self {
         PayoutLimits {
-            per_payout_usd_cents: 100_000_00,
-            per_day_usd_cents: 250_000_00,
+            per_payout_usd_cents: 10_000_000,
+            per_day_usd_cents: 25_000_000,
         }
     }
 }
