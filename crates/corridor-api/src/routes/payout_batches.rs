@@ -149,7 +149,8 @@ async fn file_of(state: &AppState, id: &str) -> ApiResult<String> {
     let service = state.payouts();
     let batch = service.batch(id).await.map_err(map_error)?;
     let prepared = service.prepare_file(&batch).await.map_err(map_error)?;
-    if let Some(write) = prepared.write {
+    if let Some(mut write) = prepared.write {
+        super::payouts::add_events(&mut write, |c| c.payout.status == "in_transit");
         let result = state
             .store()
             .writer()
@@ -224,10 +225,17 @@ pub async fn bank_file(
         .prepare_bank_file(text, now)
         .await
         .map_err(map_error)?;
-    let Some(write) = prepared.write else {
+    let Some(mut write) = prepared.write else {
         return Ok((StatusCode::OK, Json(prepared.applied.to_json())).into_response());
     };
     let applied = prepared.applied;
+    let moved: std::collections::HashSet<String> = applied
+        .updates
+        .iter()
+        .filter(|u| u.from != u.to)
+        .map(|u| u.payout.clone())
+        .collect();
+    super::payouts::add_events(&mut write, |c| moved.contains(&c.payout.id));
     let render = Box::new(move |outcome: &WriteOutcome, _at| match outcome {
         WriteOutcome::Payouts(Ok(_)) => json_response(StatusCode::OK, &applied.to_json()),
         WriteOutcome::Payouts(Err(r)) if r.code == "bank_file_already_applied" => {

@@ -145,6 +145,31 @@ pub fn object(p: &PayoutRecord) -> PayoutObject {
     }
 }
 
+/// Adds a `payout.<status>` event (the payout's JSON) for every change the
+/// predicate picks, so webhook endpoints hear of new payouts and of each
+/// status a payout reaches.
+pub fn add_events(
+    write: &mut corridor_store::PayoutWrite,
+    pick: impl Fn(&corridor_store::PayoutChange) -> bool,
+) {
+    use rand::distr::{Alphanumeric, SampleString};
+    for change in &mut write.changes {
+        if !pick(change) {
+            continue;
+        }
+        let kind = match (change.expected_version, change.payout.status.as_str()) {
+            (None, _) => "payout.created".to_string(),
+            (Some(_), status) => format!("payout.{status}"),
+        };
+        change.events.push(corridor_store::NewEvent {
+            id: format!("evt_{}", Alphanumeric.sample_string(&mut rand::rng(), 24)),
+            merchant_id: change.payout.merchant_id.clone(),
+            kind,
+            object: serde_json::to_string(&object(&change.payout)).unwrap_or_default(),
+        });
+    }
+}
+
 /// What a payout will cost and deliver.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PayoutPreview {
@@ -250,6 +275,8 @@ pub async fn create(
         .prepare_payout(plan, &merchant, now)
         .map_err(map_error)?;
     let record = prepared.record.clone();
+    let mut write = prepared.write;
+    add_events(&mut write, |_| true);
     let render = Box::new(move |outcome: &WriteOutcome, _at| match outcome {
         WriteOutcome::Payouts(Ok(results)) => match results.first() {
             Some(Ok(receipt)) => {
@@ -273,7 +300,7 @@ pub async fn create(
     submit(
         &state,
         idem.map(|e| e.0),
-        WriteOp::Payouts(Box::new(prepared.write)),
+        WriteOp::Payouts(Box::new(write)),
         render,
     )
     .await

@@ -313,6 +313,14 @@ async fn payouts_move_through_bank_files(server: &Server) {
     server.credit(&merchant, 2_000_000, "USD").await;
     let de = beneficiary(server, &key, every_scheme()[0].clone()).await;
     let cn = beneficiary(server, &key, every_scheme()[1].clone()).await;
+    let hook = server
+        .post(
+            "/v1/webhook_endpoints",
+            &key,
+            &json!({"url": "http://127.0.0.1:1/hook", "events": ["*"]}),
+        )
+        .await;
+    assert_eq!(hook.status, StatusCode::CREATED, "{}", hook.json);
 
     // The cost is shown before anything is committed.
     let preview = server
@@ -490,6 +498,38 @@ async fn payouts_move_through_bank_files(server: &Server) {
     let list = server.get("/v1/payouts", &key).await;
     assert_eq!(list.json["data"].as_array().unwrap().len(), 3);
     server.assert_verified().await;
+    // Every status reached was published as an event.
+    let want = [
+        "payout.created",
+        "payout.in_transit",
+        "payout.failed",
+        "payout.paid",
+        "payout.returned",
+    ];
+    let path = format!(
+        "/v1/webhook_endpoints/{}/deliveries?limit=100",
+        hook.str("id")
+    );
+    let mut seen = Vec::new();
+    for _ in 0..100 {
+        let r = server.get(&path, &key).await;
+        seen = r.json["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["type"].as_str().unwrap_or("").to_string())
+            .collect();
+        if want.iter().all(|w| seen.iter().any(|s| s == w)) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(want.iter().all(|w| seen.iter().any(|s| s == w)), "{seen:?}");
+    assert_eq!(
+        seen.iter().filter(|s| *s == "payout.created").count(),
+        3,
+        "{seen:?}"
+    );
 }
 
 async fn every_scheme_makes_a_valid_file(server: &Server) {
