@@ -10,6 +10,7 @@
 
 mod clock;
 mod error;
+mod existing;
 mod payment_records;
 mod payment_sql;
 mod payment_store;
@@ -19,7 +20,11 @@ mod payout_sql;
 mod payout_store;
 mod postgres;
 mod records;
+mod recovery_store;
 mod rows;
+mod settings_records;
+mod settings_sql;
+mod settings_store;
 mod sql;
 mod sqlite;
 mod store;
@@ -28,10 +33,12 @@ pub mod writer;
 
 pub use clock::{Clock, SystemClock, TestClock};
 pub use error::StoreError;
+pub use existing::require_existing;
 pub use payment_records::*;
 pub use payout_records::*;
 pub use payout_rows::SqlValue;
 pub use records::*;
+pub use settings_records::*;
 pub use store::{Store, StoreConfig};
 pub use webhook_store::{DeliveryLogEntry, DueDelivery};
 pub use writer::{

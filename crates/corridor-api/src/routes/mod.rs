@@ -10,6 +10,7 @@ pub mod merchants;
 pub mod payments;
 pub mod payout_batches;
 pub mod payouts;
+pub mod provider_charges;
 pub mod test_helpers;
 
 use std::collections::HashMap;

@@ -107,6 +107,8 @@ pub async fn run(args: PayoutsBenchArgs) -> anyhow::Result<()> {
         store,
         sandbox: true,
         operator_key: Some(operator.clone()),
+        providers_url: None,
+        policy: Default::default(),
     })
     .await?;
     let c = Arc::new(Http {
