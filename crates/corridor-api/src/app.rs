@@ -8,8 +8,8 @@ use axum::Router;
 use crate::error::ApiError;
 use crate::json::MAX_BODY_BYTES;
 use crate::routes::{
-    adjustments, after_sales_helpers, balances, complaints, disputes, health, ledger, markets,
-    merchants, payments, refunds, test_helpers,
+    adjustments, after_sales_helpers, balances, beneficiaries, complaints, disputes, health,
+    ledger, markets, merchants, payments, payout_batches, payouts, refunds, test_helpers,
 };
 use crate::state::AppState;
 use crate::webhooks::{deliveries, endpoints};
@@ -84,7 +84,23 @@ pub fn router(state: AppState) -> Router {
         .route("/complaints/{id}/respond", post(complaints::respond))
         .route("/complaints/{id}/resolve", post(complaints::resolve))
         .route("/complaints/{id}/escalate", post(complaints::escalate))
-        .merge(crate::routes::fx::routes());
+        .merge(crate::routes::fx::routes())
+        .route(
+            "/beneficiaries",
+            post(beneficiaries::create).get(beneficiaries::list),
+        )
+        .route("/beneficiaries/{id}", get(beneficiaries::get))
+        .route("/payouts", post(payouts::create).get(payouts::list))
+        .route("/payouts/preview", post(payouts::preview_payout))
+        .route("/payouts/{id}", get(payouts::get))
+        .route("/payout_batches", post(payout_batches::create))
+        .route("/payout_batches/{id}", get(payout_batches::get))
+        .route("/payout_batches/{id}/pain001", get(payout_batches::pain001))
+        .route(
+            "/bank_files",
+            post(payout_batches::bank_file)
+                .layer(DefaultBodyLimit::max(payout_batches::MAX_BANK_FILE_BYTES)),
+        );
     if state.test_clock().is_some() {
         v1 = v1
             .route(
@@ -100,6 +116,14 @@ pub fn router(state: AppState) -> Router {
             .route(
                 "/test_helpers/connectors/{name}/faults",
                 post(test_helpers::schedule_fault),
+            )
+            .route(
+                "/test_helpers/bank/pain001",
+                post(payout_batches::send_to_bank),
+            )
+            .route(
+                "/test_helpers/bank/answers",
+                post(payout_batches::bank_answers),
             )
             .route(
                 "/test_helpers/payments/{id}/provider_charges",

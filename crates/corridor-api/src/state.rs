@@ -21,6 +21,7 @@ struct Inner {
     in_flight: Mutex<HashSet<(String, String)>>,
     metrics: Metrics,
     payments: Option<Payments>,
+    payouts: corridor_services::payouts::PayoutService,
     policy: ServePolicy,
     ids: crate::ids::IdCodec,
     card_vault: crate::card_vault::CardVault,
@@ -54,6 +55,7 @@ impl AppState {
         policy: ServePolicy,
         ids: crate::ids::IdCodec,
     ) -> Self {
+        let payouts = payouts_service(&store);
         AppState {
             inner: Arc::new(Inner {
                 store,
@@ -61,6 +63,7 @@ impl AppState {
                 principals: RwLock::new(HashMap::new()),
                 in_flight: Mutex::new(HashSet::new()),
                 metrics: Metrics::new(),
+                payouts,
                 payments,
                 policy,
                 ids,
@@ -131,6 +134,11 @@ impl AppState {
         let _ = self.inner.fx.set(fx);
     }
 
+    /// The payout service.
+    pub fn payouts(&self) -> &corridor_services::payouts::PayoutService {
+        &self.inner.payouts
+    }
+
     /// The store.
     pub fn store(&self) -> &Store {
         &self.inner.store
@@ -170,4 +178,20 @@ impl AppState {
             set.remove(&(scope.to_string(), key.to_string()));
         }
     }
+}
+
+/// Payouts with the platform's operator rate table (no FX service is
+/// wired yet), no beneficiary screening (the compliance service plugs in
+/// through `BeneficiaryScreening`), default limits, the sandbox settlement
+/// account and the simulated bank.
+fn payouts_service(store: &Store) -> corridor_services::payouts::PayoutService {
+    use corridor_services::payouts::{fx, screening, Debtor, PayoutLimits, PayoutService};
+    PayoutService::new(
+        store.clone(),
+        Arc::new(fx::OperatorRates::ecb_reference(50)),
+        Arc::new(screening::NoScreening),
+        PayoutLimits::default(),
+        Debtor::sandbox(),
+        Arc::new(corridor_connectors::bank::SandboxBank::new()),
+    )
 }

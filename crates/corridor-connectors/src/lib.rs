@@ -24,6 +24,7 @@
 //! ```
 
 pub mod adyen;
+pub mod bank;
 pub mod clock;
 pub mod connector;
 pub mod coverage;

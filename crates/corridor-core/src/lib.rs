@@ -18,6 +18,7 @@ pub mod fx;
 pub mod ledger;
 pub mod money;
 pub mod payments;
+pub mod payouts;
 pub mod time;
 
 pub use country::CountryCode;

@@ -10,3 +10,4 @@
 pub mod after_sales;
 pub mod fx;
 pub mod payments;
+pub mod payouts;

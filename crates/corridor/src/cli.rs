@@ -162,6 +162,8 @@ pub enum BenchCommand {
     Ledger(crate::bench::ledger::LedgerBenchArgs),
     /// Confirmed card payments per second end to end over HTTP, with p50/p99 latency.
     Payments(crate::bench::payments::PaymentsBenchArgs),
+    /// Payouts per second over HTTP, then all of them as one pain.001 file, generated, schema-validated and answered.
+    Payouts(crate::bench::payouts::PayoutsBenchArgs),
     /// Card approval under static, adaptive and oracle routing through a degraded provider and an outage.
     Routing(crate::bench::routing::RoutingBenchArgs),
     /// FX quotes and conversions per second over HTTP, and the backtest of every strategy.

@@ -40,6 +40,9 @@ fn main() -> anyhow::Result<()> {
                 command: BenchCommand::Payments(args),
             } => bench::payments::run(args).await,
             Command::Bench {
+                command: BenchCommand::Payouts(args),
+            } => bench::payouts::run(args).await,
+            Command::Bench {
                 command: BenchCommand::Routing(args),
             } => bench::routing::run(&args),
             Command::Bench {

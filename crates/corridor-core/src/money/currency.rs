@@ -38,6 +38,14 @@ impl Currency {
         // `parse` admits only currencies whose exponent is defined.
         u32::from(self.0.exponent().unwrap_or(0))
     }
+
+    /// Whether ISO 4217 lists `country` among the currency's users (its
+    /// legal tender there, possibly alongside others).
+    pub fn is_used_in(self, country: crate::CountryCode) -> bool {
+        use std::str::FromStr;
+        iso_currency::Country::from_str(country.as_str())
+            .is_ok_and(|c| self.0.used_by().contains(&c))
+    }
 }
 
 impl std::fmt::Display for Currency {

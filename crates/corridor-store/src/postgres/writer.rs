@@ -195,13 +195,20 @@ impl WriterBackend for PostgresWriter {
     }
 
     fn load_fx_versions(&mut self, ids: &[String]) -> Result<Vec<(String, i64)>, StoreError> {
+        self.load_versions(crate::fx_sql::FX_OBJECT_VERSION, ids)
+    }
+
+    fn load_versions(
+        &mut self,
+        sql: &str,
+        ids: &[String],
+    ) -> Result<Vec<(String, i64)>, StoreError> {
         self.with(async |c: &mut Client| {
-            let sql =
-                crate::fx_sql::FX_OBJECT_VERSION.replace("WHERE id = $1", "WHERE id = ANY($1)");
+            let sql = sql.replace("WHERE id = $1", "WHERE id = ANY($1)");
             c.query(&sql, &[&ids])
                 .await?
                 .iter()
-                .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+                .map(|r| Ok((r.try_get(0)?, r.try_get::<_, i64>(1)?)))
                 .collect()
         })
     }
@@ -321,6 +328,14 @@ async fn commit(c: &mut Client, b: &BatchRows) -> Result<(), StoreError> {
     super::payments::write(&tx, b).await?;
     super::fx::write(&tx, b).await?;
     super::after_sales::write(&tx, b).await?;
+    for (sql, values) in &b.payout_statements {
+        let boxed = crate::payout_rows::pg_params(values);
+        let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = boxed
+            .iter()
+            .map(|v| v.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync))
+            .collect();
+        tx.execute(*sql, &refs).await?;
+    }
     super::settings::write(&tx, b).await?;
     tx.commit()
         .await

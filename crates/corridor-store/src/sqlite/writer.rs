@@ -154,7 +154,15 @@ impl WriterBackend for SqliteWriter {
     }
 
     fn load_fx_versions(&mut self, ids: &[String]) -> Result<Vec<(String, i64)>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(crate::fx_sql::FX_OBJECT_VERSION)?;
+        self.load_versions(crate::fx_sql::FX_OBJECT_VERSION, ids)
+    }
+
+    fn load_versions(
+        &mut self,
+        sql: &str,
+        ids: &[String],
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             if let Some(row) = stmt
@@ -289,6 +297,10 @@ impl WriterBackend for SqliteWriter {
         super::payments::write(&tx, b)?;
         super::fx::write(&tx, b)?;
         super::after_sales::write(&tx, b)?;
+        for (sql, values) in &b.payout_statements {
+            tx.prepare_cached(sql)?
+                .execute(rusqlite::params_from_iter(values.iter()))?;
+        }
         super::settings::write(&tx, b)?;
         tx.commit()
             .map_err(|e| StoreError::CommitUnknown(e.to_string()))?;

@@ -57,6 +57,14 @@ pub trait WriterBackend: Send + 'static {
     ) -> Result<Vec<(String, i64, i64)>, StoreError>;
     /// Loads the stored versions of FX objects; missing ids are absent.
     fn load_fx_versions(&mut self, ids: &[String]) -> Result<Vec<(String, i64)>, StoreError>;
+    /// Runs `sql` (`SELECT id, <integer> ... WHERE id = $1`) for each id and
+    /// returns the rows found: versions of payouts and batches, digests of
+    /// bank files seen.
+    fn load_versions(
+        &mut self,
+        sql: &str,
+        ids: &[String],
+    ) -> Result<Vec<(String, i64)>, StoreError>;
     /// Writes a batch in one durable transaction, or nothing.
     fn commit(&mut self, rows: &BatchRows) -> Result<(), StoreError>;
 }

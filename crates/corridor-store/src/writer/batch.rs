@@ -81,6 +81,8 @@ pub struct BatchRows {
     pub events: Vec<crate::EventRecord>,
     /// Webhook endpoints, deliveries and cursors.
     pub webhooks: Vec<crate::WebhookWrite>,
+    /// Beneficiary, payout, batch and bank file rows, in order.
+    pub payout_statements: Vec<super::payouts::PayoutStatement>,
     /// Idempotency keys whose effect began in this batch.
     pub started_keys: Vec<crate::StartedKey>,
     /// Provider charges without an attempt.
@@ -102,6 +104,7 @@ pub(super) struct Loaded {
     idempotency: HashMap<(String, String), IdempotencyRecord>,
     pub(super) payment_versions: HashMap<String, i64>,
     pub(super) fx_versions: HashMap<String, i64>,
+    pub(super) payouts: super::payouts::PayoutLoaded,
 }
 
 pub(super) fn build<B: WriterBackend>(
@@ -161,6 +164,14 @@ pub(super) fn build<B: WriterBackend>(
                 *write,
                 now,
             )),
+            WriteOp::Payouts(write) => WriteOutcome::Payouts(super::payouts::apply(
+                w,
+                &mut loaded,
+                &mut rows,
+                &mut touched,
+                *write,
+                now,
+            )?),
             WriteOp::ProviderOrphan(orphan) => {
                 rows.orphans.push(orphan);
                 WriteOutcome::OrphanRecorded
@@ -223,35 +234,38 @@ fn prefetch<B: WriterBackend>(
     let mut after_sales_ids: Vec<String> = Vec::new();
     let mut refund_payments: Vec<String> = Vec::new();
     let mut fx_ids: Vec<String> = Vec::new();
+    let mut payout_writes: Vec<&crate::PayoutWrite> = Vec::new();
+    let mut writes: Vec<&LedgerWrite> = Vec::new();
     for r in requests {
         if let Some(cap) = &r.idempotency {
             idem.push((cap.scope.clone(), cap.key.clone()));
         }
-        let write = match &r.op {
-            WriteOp::Ledger(write) => write,
+        match &r.op {
+            WriteOp::Ledger(write) => writes.push(write),
             WriteOp::Payment(p) => {
                 payments.push(p.payment.id.clone());
-                match &p.ledger {
-                    Some(write) => write,
-                    None => continue,
-                }
+                writes.extend(p.ledger.iter());
             }
             WriteOp::AfterSales(a) => {
                 super::after_sales::wanted(a, &mut after_sales_ids, &mut refund_payments);
-                for write in &a.ledger {
-                    want_ledger(w, write, &mut keys, &mut holds, &mut refs);
-                }
-                continue;
+                writes.extend(a.ledger.iter());
             }
             WriteOp::Fx(f) => {
                 fx_ids.extend(f.objects.iter().map(|o| o.object.id.clone()));
-                match &f.ledger {
-                    Some(write) => write,
-                    None => continue,
-                }
+                writes.extend(f.ledger.iter());
             }
-            _ => continue,
-        };
+            WriteOp::Payouts(p) => {
+                payout_writes.push(p);
+                writes.extend(p.changes.iter().flat_map(|c| c.ledger.iter()));
+            }
+            WriteOp::CreateMerchant { .. }
+            | WriteOp::RegisterApiKey(_)
+            | WriteOp::Webhooks(_)
+            | WriteOp::ProviderOrphan(_)
+            | WriteOp::Settings(_) => {}
+        }
+    }
+    for write in writes {
         want_ledger(w, write, &mut keys, &mut holds, &mut refs);
     }
     if !keys.is_empty() {
@@ -296,12 +310,14 @@ fn prefetch<B: WriterBackend>(
     } else {
         w.backend.load_fx_versions(&fx_ids)?.into_iter().collect()
     };
+    let payouts = super::payouts::prefetch(w, &payout_writes)?;
     Ok(Loaded {
         after_sales,
         client_refs,
         idempotency,
         payment_versions,
         fx_versions,
+        payouts,
     })
 }
 

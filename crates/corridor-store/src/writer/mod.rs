@@ -13,6 +13,7 @@ mod backend;
 mod batch;
 mod fx;
 mod hash;
+mod payouts;
 #[cfg(test)]
 mod tests;
 
@@ -25,6 +26,7 @@ use tokio::sync::{mpsc, oneshot};
 
 pub use backend::{NextIds, WriterBackend};
 pub use batch::{BatchRows, PostingRow, TxnRow};
+pub use payouts::{PayoutOutcome, PayoutStatement};
 
 use crate::records::{
     AccountKey, ApiKeyRecord, IdempotencyRecord, LedgerWrite, MerchantRecord, StoredResponse,
@@ -70,6 +72,8 @@ pub enum WriteOp {
     Payment(Box<crate::PaymentWrite>),
     /// Webhook endpoints and deliveries.
     Webhooks(crate::WebhookWrite),
+    /// Beneficiaries, payouts, payout batches and bank files.
+    Payouts(Box<crate::PayoutWrite>),
     /// A charge a provider holds with no attempt behind it.
     ProviderOrphan(crate::OrphanRecord),
     /// Operator settings: connectors, versioned documents, notifications.
@@ -104,6 +108,9 @@ pub enum WriteOutcome {
     Payment(Result<Option<Receipt>, Refusal>),
     /// Webhook bookkeeping was written.
     Webhooks,
+    /// The payout write: refused as a whole (a version conflict, a bank
+    /// file applied before), or one result per payout change.
+    Payouts(PayoutOutcome),
     /// The orphan charge was recorded.
     OrphanRecorded,
     /// Operator settings were written.

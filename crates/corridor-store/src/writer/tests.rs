@@ -81,6 +81,13 @@ impl<B: WriterBackend> WriterBackend for Flaky<B> {
     fn load_fx_versions(&mut self, ids: &[String]) -> Result<Vec<(String, i64)>, StoreError> {
         self.inner.load_fx_versions(ids)
     }
+    fn load_versions(
+        &mut self,
+        sql: &str,
+        ids: &[String],
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        self.inner.load_versions(sql, ids)
+    }
     fn commit(&mut self, rows: &BatchRows) -> Result<(), StoreError> {
         if self.slow_first {
             self.slow_first = false;

@@ -4,5 +4,6 @@ pub mod fx;
 mod latency;
 pub mod ledger;
 pub mod payments;
+pub mod payouts;
 mod pg;
 pub mod routing;

@@ -3,6 +3,7 @@
 mod adyen_story;
 mod after_sales_story;
 mod payments_story;
+mod payouts_story;
 
 use anyhow::{bail, Context};
 use serde_json::{json, Value};
@@ -101,6 +102,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let seller = story(&client).await?;
     payments_story::run(&client, &seller).await?;
     after_sales_story::run(&client).await?;
+    payouts_story::run(&client, &seller.id, &seller.api_key).await?;
     let verify = client.get("/v1/ledger/verify").await?;
     if verify["balanced"] != Value::Bool(true) {
         bail!("the ledger does not verify: {verify}");

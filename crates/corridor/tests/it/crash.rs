@@ -11,7 +11,12 @@ use serde_json::{json, Value};
 
 use crate::support::{free_port, wait_healthy, PgDatabase, OPERATOR_KEY};
 
-fn spawn(dir: &Path, port: u16, database_url: Option<&str>, operator_key: Option<&str>) -> Child {
+pub(crate) fn spawn(
+    dir: &Path,
+    port: u16,
+    database_url: Option<&str>,
+    operator_key: Option<&str>,
+) -> Child {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_corridor"));
     cmd.args([
         "serve",

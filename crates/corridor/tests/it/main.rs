@@ -22,6 +22,8 @@ mod merchants;
 mod modes;
 mod operations;
 mod payments;
+mod payout_crash;
+mod payouts;
 mod refunds;
 mod sandbox_server;
 mod secrets;

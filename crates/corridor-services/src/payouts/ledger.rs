@@ -1,0 +1,159 @@
+//! The money movements of a payout. Each carries a client reference, so a
+//! replayed bank file or a retried write moves money once.
+
+use corridor_core::ledger::{AccountKind, Side, TxnMeta};
+use corridor_core::{Amount, Currency, Timestamp};
+use corridor_store::{AccountKey, LedgerOp, LedgerWrite, Owner, PayoutRecord, TransferLeg};
+
+/// A payout hold does not lapse: it is posted, voided or reversed by the
+/// bank's news. Ten years stands for never.
+const HOLD_LIFETIME_SECONDS: i64 = 10 * 366 * 86_400;
+
+fn merchant_available(merchant: &str, currency: Currency) -> AccountKey {
+    AccountKey {
+        owner: Owner::Merchant(merchant.to_string()),
+        currency,
+        kind: AccountKind::MerchantAvailable,
+    }
+}
+
+fn platform(kind: AccountKind, currency: Currency) -> AccountKey {
+    AccountKey {
+        owner: Owner::Platform,
+        currency,
+        kind,
+    }
+}
+
+fn meta(kind: &str, payout: &PayoutRecord) -> TxnMeta {
+    TxnMeta {
+        kind: kind.into(),
+        source_id: Some(payout.id.clone()),
+        description: None,
+    }
+}
+
+fn transfer(from: AccountKey, to: AccountKey, amount: Amount) -> LedgerOp {
+    LedgerOp::Transfer(vec![
+        TransferLeg {
+            account: from,
+            side: Side::Debit,
+            amount,
+        },
+        TransferLeg {
+            account: to,
+            side: Side::Credit,
+            amount,
+        },
+    ])
+}
+
+/// Holds amount plus fee on the merchant's available balance.
+pub fn hold(payout: &PayoutRecord, total: Amount, now: Timestamp) -> LedgerWrite {
+    LedgerWrite {
+        client_ref: Some(format!("payout:{}:hold", payout.id)),
+        op: LedgerOp::CreateHold {
+            debit: merchant_available(&payout.merchant_id, payout.currency),
+            credit: platform(AccountKind::PlatformClearing, payout.currency),
+            amount: total,
+            expires_at: now.plus_seconds(HOLD_LIFETIME_SECONDS),
+        },
+        meta: meta("payout_hold", payout),
+    }
+}
+
+/// When the bank accepts: post the hold to clearing, take the fee to
+/// revenue, and for a cross-currency payout exchange the amount through
+/// the platform's liquidity.
+pub fn post(payout: &PayoutRecord) -> Vec<LedgerWrite> {
+    let mut out = Vec::new();
+    if let Some(hold) = payout.hold_id {
+        out.push(LedgerWrite {
+            client_ref: Some(format!("payout:{}:post", payout.id)),
+            op: LedgerOp::PostHold {
+                hold: corridor_core::ledger::HoldId(hold),
+                amount: None,
+            },
+            meta: meta("payout", payout),
+        });
+    }
+    if let Ok(fee) = Amount::positive(payout.fee) {
+        out.push(LedgerWrite {
+            client_ref: Some(format!("payout:{}:fee", payout.id)),
+            op: transfer(
+                platform(AccountKind::PlatformClearing, payout.currency),
+                platform(AccountKind::PlatformRevenue, payout.currency),
+                fee,
+            ),
+            meta: meta("payout_fee", payout),
+        });
+    }
+    if payout.currency != payout.target_currency {
+        if let (Ok(sold), Ok(bought)) = (
+            Amount::positive(payout.amount),
+            Amount::positive(payout.target_amount),
+        ) {
+            out.push(LedgerWrite {
+                client_ref: Some(format!("payout:{}:fx_sell", payout.id)),
+                op: transfer(
+                    platform(AccountKind::PlatformClearing, payout.currency),
+                    platform(AccountKind::FxLiquidity, payout.currency),
+                    sold,
+                ),
+                meta: meta("payout_fx", payout),
+            });
+            out.push(LedgerWrite {
+                client_ref: Some(format!("payout:{}:fx_buy", payout.id)),
+                op: transfer(
+                    platform(AccountKind::FxLiquidity, payout.target_currency),
+                    platform(AccountKind::PlatformClearing, payout.target_currency),
+                    bought,
+                ),
+                meta: meta("payout_fx", payout),
+            });
+        }
+    }
+    out
+}
+
+/// When the bank rejects before accepting: release the hold.
+pub fn release(payout: &PayoutRecord) -> Vec<LedgerWrite> {
+    payout
+        .hold_id
+        .map(|hold| LedgerWrite {
+            client_ref: Some(format!("payout:{}:release", payout.id)),
+            op: LedgerOp::VoidHold(corridor_core::ledger::HoldId(hold)),
+            meta: meta("payout_release", payout),
+        })
+        .into_iter()
+        .collect()
+}
+
+/// When a paid payout comes back: the amount and the fee return to the
+/// merchant's available balance (the platform bears the exchange).
+pub fn reverse(payout: &PayoutRecord) -> Vec<LedgerWrite> {
+    let mut out = Vec::new();
+    if let Ok(amount) = Amount::positive(payout.amount) {
+        out.push(LedgerWrite {
+            client_ref: Some(format!("payout:{}:return", payout.id)),
+            op: transfer(
+                platform(AccountKind::PlatformClearing, payout.currency),
+                merchant_available(&payout.merchant_id, payout.currency),
+                amount,
+            ),
+            meta: meta("payout_return", payout),
+        });
+    }
+    if let Ok(fee) = Amount::positive(payout.fee) {
+        out.push(LedgerWrite {
+            client_ref: Some(format!("payout:{}:fee_return", payout.id)),
+            op: transfer(
+                platform(AccountKind::PlatformRevenue, payout.currency),
+                merchant_available(&payout.merchant_id, payout.currency),
+                fee,
+            ),
+            meta: meta("payout_return", payout),
+        });
+    }
+    out
+}
