@@ -33,6 +33,8 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             "a JSON request body is required",
         ));
     }
+    let normalized = crate::json_numbers::normalize_integral_numbers(bytes);
+    let bytes = normalized.as_deref().unwrap_or(bytes);
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     let parsed = serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();

@@ -10,6 +10,7 @@
 
 mod clock;
 mod error;
+mod existing;
 mod payment_records;
 mod payment_sql;
 mod payment_store;
@@ -17,6 +18,9 @@ mod postgres;
 mod records;
 mod recovery_store;
 mod rows;
+mod settings_records;
+mod settings_sql;
+mod settings_store;
 mod sql;
 mod sqlite;
 mod store;
@@ -25,8 +29,10 @@ pub mod writer;
 
 pub use clock::{Clock, SystemClock, TestClock};
 pub use error::StoreError;
+pub use existing::require_existing;
 pub use payment_records::*;
 pub use records::*;
+pub use settings_records::*;
 pub use store::{Store, StoreConfig};
 pub use webhook_store::{DeliveryLogEntry, DueDelivery};
 pub use writer::{

@@ -187,6 +187,7 @@ CREATE TABLE provider_orphans (
 );
 "#,
     ),
+    (70, crate::settings_sql::MIGRATION_70),
 ];
 
 pub const GET_MERCHANT: &str = "SELECT id, legal_name, country, home_currency, email, website, marketplace_store_ids, kyb_status, created_at FROM merchants WHERE id = $1";
@@ -220,10 +221,18 @@ pub const VERIFY_ACCOUNTS: &str = "SELECT a.id, a.currency, a.forbids_negative, 
     (SELECT CAST(COALESCE(SUM(h.amount), 0) AS BIGINT) FROM holds h WHERE h.credit_account = a.id AND h.status = 'pending') \
     FROM accounts a ORDER BY a.id";
 
-pub const VERIFY_CURRENCIES: &str = "SELECT a.currency, \
-    CAST(COALESCE(SUM(CASE WHEN p.amount < 0 THEN -p.amount ELSE 0 END), 0) AS BIGINT), \
-    CAST(COALESCE(SUM(CASE WHEN p.amount > 0 THEN p.amount ELSE 0 END), 0) AS BIGINT) \
+/// Debits and credits per currency, as decimal text: PostgreSQL sums
+/// BIGINTs into NUMERIC, so the totals, which grow without bound with the
+/// platform's volume, never overflow; the reader parses them into i128.
+pub const VERIFY_CURRENCIES_PG: &str = "SELECT a.currency, \
+    CAST(COALESCE(SUM(CASE WHEN p.amount < 0 THEN -p.amount ELSE 0 END), 0) AS TEXT), \
+    CAST(COALESCE(SUM(CASE WHEN p.amount > 0 THEN p.amount ELSE 0 END), 0) AS TEXT) \
     FROM postings p JOIN accounts a ON a.id = p.account_id GROUP BY a.currency ORDER BY a.currency";
+
+/// Every posting's currency and amount: SQLite's SUM is 64-bit and fails
+/// on overflow, so its reader sums these in i128.
+pub const VERIFY_CURRENCY_POSTINGS_SQLITE: &str =
+    "SELECT a.currency, p.amount FROM postings p JOIN accounts a ON a.id = p.account_id";
 
 pub const VERIFY_TXNS: &str = "SELECT p.txn_id, a.currency, CAST(SUM(p.amount) AS BIGINT) FROM postings p JOIN accounts a ON a.id = p.account_id \
     GROUP BY p.txn_id, a.currency HAVING SUM(p.amount) <> 0";

@@ -133,6 +133,10 @@ async fn wait_for(receiver: &Receiver, count: usize) {
 fn dispatcher(store: &Store) -> tokio::task::JoinHandle<()> {
     let config = DispatcherConfig {
         poll_interval: Duration::from_millis(20),
+        targets: super::target::TargetPolicy {
+            require_https: false,
+            allow_private: true,
+        },
         ..DispatcherConfig::default()
     };
     tokio::spawn(run_with(store.clone(), config))

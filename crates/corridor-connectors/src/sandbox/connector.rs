@@ -39,6 +39,11 @@ impl Connector for SandboxConnector {
 
     fn charge(&self, request: ChargeRequest) -> BoxFuture<'_, ConnectorResult<ChargeResponse>> {
         Box::pin(async move {
+            if matches!(request.method, crate::PaymentMethod::EncryptedCard(_)) {
+                return Err(crate::ConnectorError::InvalidRequest(
+                    "the simulated providers take no encrypted card fields".into(),
+                ));
+            }
             let (simulated, _) = self.world.with_sim(|sim| sim.charge(self.index, &request));
             self.world.pause(simulated.latency_ms).await;
             simulated.value

@@ -18,11 +18,16 @@ impl PaymentService {
     pub(crate) fn candidates(&self, new: &NewPayment, now: Timestamp) -> Vec<Arc<dyn Connector>> {
         let method = new.method.method_type();
         let ctx = route_context(new);
-        let eligible: Vec<&str> = self
-            .rules
-            .candidates(&ctx)
+        let set = self.connector_set();
+        let operator_rules = self.operator_rules();
+        let listed = match operator_rules.rule_for(&ctx, &new.merchant_id) {
+            Some(rule) => &rule.connectors[..],
+            None => set.default_rules.candidates(&ctx),
+        };
+        let eligible: Vec<&str> = listed
             .iter()
             .map(String::as_str)
+            .filter(|name| !set.disabled.iter().any(|d| d == name))
             .filter(|name| {
                 self.connector(name).is_some_and(|c| {
                     c.coverage()
@@ -43,7 +48,13 @@ impl PaymentService {
     }
 
     pub(crate) fn connector(&self, name: &str) -> Option<Arc<dyn Connector>> {
-        self.connectors.iter().find(|c| c.name() == name).cloned()
+        self.connectors
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .all
+            .iter()
+            .find(|c| c.name() == name)
+            .cloned()
     }
 
     /// Teaches the router what one attempt taught.

@@ -9,6 +9,7 @@ use std::time::Duration;
 use corridor_connectors::sandbox::Notification;
 use corridor_connectors::{CancelRequest, ChargeOutcome, ConnectorError, IdempotencyKey};
 use corridor_core::payments::status::{transition, PaymentEvent, PaymentStatus};
+use corridor_core::Amount;
 use corridor_store::{OrphanRecord, PaymentRecord, WriteOp, WriteRequest};
 use tokio::sync::mpsc::UnboundedReceiver;
 
@@ -164,6 +165,9 @@ impl PaymentService {
                 .cancel(CancelRequest {
                     idempotency_key: key,
                     reference: reference.clone(),
+                    payment_amount: Amount::positive(payment.amount)
+                        .ok()
+                        .map(|a| (a, payment.currency)),
                 })
                 .await;
             let actual = match canceled {
@@ -345,6 +349,7 @@ impl PaymentService {
             .cancel(CancelRequest {
                 idempotency_key: key,
                 reference: n.charge.reference.clone(),
+                payment_amount: Some((n.charge.amount, n.charge.currency)),
             })
             .await
             .map_err(|e| PaymentError::Unavailable(e.to_string()))?;

@@ -46,10 +46,8 @@ impl PaymentService {
                 "pay_{}",
                 &hex::encode(Sha256::digest(format!("{}\n{}", r.scope, r.key)))[..24]
             ),
-            None => {
-                use rand::distr::{Alphanumeric, SampleString};
-                format!("pay_{}", Alphanumeric.sample_string(&mut rand::rng(), 24))
-            }
+            // The same format as a derived id: 24 hex digits.
+            None => format!("pay_{}", hex::encode(rand::random::<[u8; 12]>())),
         };
         if let Some(existing) = self.store.payment(&id).await? {
             // A retry of a request that created this payment (the key and the
@@ -67,8 +65,17 @@ impl PaymentService {
             }
             return self.declined_or(Answer::Payment(Box::new(snapshot)));
         }
+        let mut payment = self.row(&id, &new, now);
+        // The fee that applies if the whole amount is captured, shown before
+        // the buyer pays; the capture computes it again on what it captures.
+        let ctx = self.context(&payment, now).await?;
+        let cross_border = ctx.merchant_country != payment.country;
+        payment.fee = ctx
+            .fee_schedule
+            .fee(new.amount, cross_border)
+            .map_or(0, |f| f.minor());
         let snapshot = PaymentSnapshot {
-            payment: self.row(&id, &new, now),
+            payment,
             attempts: Vec::new(),
         };
         if !new.confirm {
@@ -180,6 +187,7 @@ impl PaymentService {
                 idempotency_key: key,
                 reference,
                 amount,
+                currency: Some(before.currency),
             })
             .await
             .map_err(|e| {
@@ -225,6 +233,9 @@ impl PaymentService {
                 .cancel(CancelRequest {
                     idempotency_key: key,
                     reference,
+                    payment_amount: Amount::positive(before.amount)
+                        .ok()
+                        .map(|a| (a, before.currency)),
                 })
                 .await
                 .map_err(|e| {
@@ -387,10 +398,15 @@ impl PaymentService {
                     .and_then(|m| m.settlement_days())
             })
             .map_or(2, i64::from);
+        let fee_schedule = match corridor_core::CountryCode::parse(&p.country) {
+            Ok(country) => self.fee_schedule(&p.method_type, country, p.currency),
+            Err(_) => super::fees::schedule(&p.method_type, p.currency),
+        };
         Ok(Context {
             merchant_country: merchant.country,
             settlement_days,
             now,
+            fee_schedule,
         })
     }
 

@@ -88,6 +88,14 @@ impl PaymentService {
                 "payment_changed",
                 "the payment changed while this request ran; retry",
             )),
+            WriteResult::Done {
+                outcome: WriteOutcome::Payment(Err(refusal)),
+                ..
+            } if refusal.code == "overflow" => Err(PaymentError::invalid(
+                "amount",
+                "amount_too_large",
+                "this amount would take a balance of the merchant beyond the ledger's 64-bit range",
+            )),
             WriteResult::Done { outcome, .. } => Err(PaymentError::Store(
                 corridor_store::StoreError::Corrupt(format!("payment write refused: {outcome:?}")),
             )),

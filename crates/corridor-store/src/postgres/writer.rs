@@ -293,6 +293,7 @@ async fn commit(c: &mut Client, b: &BatchRows) -> Result<(), StoreError> {
         .await?;
     }
     super::payments::write(&tx, b).await?;
+    super::settings::write(&tx, b).await?;
     tx.commit()
         .await
         .map_err(|e| StoreError::CommitUnknown(e.to_string()))?;

@@ -3,6 +3,7 @@
 
 mod payments;
 pub(crate) mod reads;
+mod settings;
 mod webhook_reads;
 mod writer;
 

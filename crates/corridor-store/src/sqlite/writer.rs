@@ -259,6 +259,7 @@ impl WriterBackend for SqliteWriter {
             }
         }
         super::payments::write(&tx, b)?;
+        super::settings::write(&tx, b)?;
         tx.commit()
             .map_err(|e| StoreError::CommitUnknown(e.to_string()))?;
         Ok(())

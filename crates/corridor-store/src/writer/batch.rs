@@ -85,6 +85,8 @@ pub struct BatchRows {
     pub started_keys: Vec<crate::StartedKey>,
     /// Provider charges without an attempt.
     pub orphans: Vec<crate::OrphanRecord>,
+    /// Operator settings.
+    pub settings: Vec<crate::SettingsWrite>,
 }
 
 /// What was prefetched for one batch.
@@ -146,6 +148,10 @@ pub(super) fn build<B: WriterBackend>(
             WriteOp::ProviderOrphan(orphan) => {
                 rows.orphans.push(orphan);
                 WriteOutcome::OrphanRecorded
+            }
+            WriteOp::Settings(write) => {
+                rows.settings.push(write);
+                WriteOutcome::Settings
             }
         };
         let response = request.idempotency.as_ref().and_then(|cap| {

@@ -70,6 +70,8 @@ pub enum WriteOp {
     Webhooks(crate::WebhookWrite),
     /// A charge a provider holds with no attempt behind it.
     ProviderOrphan(crate::OrphanRecord),
+    /// Operator settings: connectors, versioned documents, notifications.
+    Settings(crate::SettingsWrite),
 }
 
 /// Why the ledger refused a request, as data that survives a replay.
@@ -98,6 +100,8 @@ pub enum WriteOutcome {
     Webhooks,
     /// The orphan charge was recorded.
     OrphanRecorded,
+    /// Operator settings were written.
+    Settings,
 }
 
 /// Builds the HTTP response stored under an idempotency key from the outcome,

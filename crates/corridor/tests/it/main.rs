@@ -3,14 +3,19 @@
 
 mod support;
 
+mod adyen;
 mod bad_input;
+mod contract;
 mod crash;
 mod crash_payments;
+mod demo;
 mod exactly_once;
 mod idempotency;
 mod ledger_api;
+mod limits;
 mod markets;
 mod merchants;
+mod modes;
 mod operations;
 mod payments;
 mod sandbox_server;

@@ -130,11 +130,16 @@ impl Connector for HttpConnector {
 
     fn charge(&self, request: ChargeRequest) -> BoxFuture<'_, ConnectorResult<ChargeResponse>> {
         Box::pin(async move {
+            let body = ChargeBody::from_request(&request).ok_or_else(|| {
+                ConnectorError::InvalidRequest(
+                    "the simulated providers take no encrypted card fields".into(),
+                )
+            })?;
             let call = self
                 .client
                 .post(self.url("/charges"))
                 .header("Idempotency-Key", request.idempotency_key.as_str())
-                .json(&ChargeBody::from_request(&request));
+                .json(&body);
             self.charge_call(call).await
         })
     }

@@ -141,6 +141,7 @@ async fn capture(
         idempotency_key,
         reference,
         amount,
+        currency: None,
     };
     let (simulated, _) = world.with_sim(|sim| sim.capture(psp, &request));
     answer(&world, simulated).await
@@ -161,6 +162,7 @@ async fn cancel(
     let request = CancelRequest {
         idempotency_key,
         reference,
+        payment_amount: None,
     };
     let (simulated, _) = world.with_sim(|sim| sim.cancel(psp, &request));
     answer(&world, simulated).await

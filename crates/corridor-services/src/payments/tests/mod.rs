@@ -258,6 +258,7 @@ impl Harness {
                 exp_year: 2030,
                 cvc: "123".into(),
             }),
+            encrypted_card: Default::default(),
             iban: None,
             vpa: None,
             capture_method: capture.map(str::to_string),
