@@ -9,6 +9,7 @@
 mod app;
 pub mod auth;
 mod card_vault;
+pub mod connectors;
 pub mod error;
 pub mod idempotency;
 mod ids;

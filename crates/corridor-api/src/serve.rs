@@ -32,6 +32,9 @@ pub struct ServeConfig {
     pub sandbox: bool,
     /// The first operator key, if given (`CORRIDOR_OPERATOR_KEY`).
     pub operator_key: Option<String>,
+    /// A `corridor sandbox` server whose simulated providers to use instead
+    /// of running them in-process.
+    pub providers_url: Option<String>,
     /// The operator's policy: amount limits, private webhook targets.
     pub policy: crate::policy::ServePolicy,
 }
@@ -70,14 +73,34 @@ pub async fn start(config: ServeConfig) -> Result<Running, ServeError> {
     };
     let store = Store::open(&config.store, clock, Default::default()).await?;
     let generated_operator_key = bootstrap_operator_key(&store, &config).await?;
-    let payments = crate::payments_setup::start(&store, &config.data_dir, config.sandbox)?
-        .map(|(service, sandbox)| crate::state::Payments { service, sandbox });
-    log_start_up(&config, payments.is_some());
+    let started = crate::payments_setup::start(
+        &store,
+        &config.data_dir,
+        config.sandbox,
+        config.providers_url.as_deref(),
+    )
+    .await?;
+    let secrets = crate::connectors::secrets::SecretBox::load(&config.data_dir)?;
+    let provider_clock = store.clock().clone();
+    let registry = Arc::new(crate::connectors::Registry::new(
+        secrets,
+        started.base_connectors,
+        corridor_connectors::Clock::from_fn(move || provider_clock.now()),
+    ));
+    crate::connectors::load(&store, &started.service, &registry)
+        .await
+        .map_err(std::io::Error::other)?;
+    log_start_up(&config, !started.service.connector_names().is_empty());
     let ids = crate::ids::IdCodec::new(&crate::ids::load_or_create_key(&config.data_dir)?);
     let state = AppState::new(
         store.clone(),
         test_clock,
-        payments,
+        Some(crate::state::Payments {
+            service: started.service,
+            sandbox: started.sandbox,
+            providers_url: config.providers_url.clone().filter(|_| config.sandbox),
+            registry: Some(registry),
+        }),
         config.policy.clone(),
         ids,
     );

@@ -31,8 +31,12 @@ struct Inner {
 pub struct Payments {
     /// The service.
     pub service: corridor_services::payments::PaymentService,
-    /// The sandbox world of simulated providers.
-    pub sandbox: Arc<corridor_connectors::sandbox::SandboxWorld>,
+    /// The sandbox world of simulated providers, when they run in-process.
+    pub sandbox: Option<Arc<corridor_connectors::sandbox::SandboxWorld>>,
+    /// The `corridor sandbox` server they run in otherwise.
+    pub providers_url: Option<String>,
+    /// The operator's configured connectors.
+    pub registry: Option<Arc<crate::connectors::Registry>>,
 }
 
 impl AppState {
@@ -67,7 +71,18 @@ impl AppState {
 
     /// The simulated providers.
     pub fn sandbox(&self) -> Option<&Arc<corridor_connectors::sandbox::SandboxWorld>> {
-        self.inner.payments.as_ref().map(|p| &p.sandbox)
+        self.inner
+            .payments
+            .as_ref()
+            .and_then(|p| p.sandbox.as_ref())
+    }
+
+    /// The base URL of the simulated providers' own server, when used.
+    pub fn providers_url(&self) -> Option<&str> {
+        self.inner
+            .payments
+            .as_ref()
+            .and_then(|p| p.providers_url.as_deref())
     }
 
     /// The operator's policy (amount limits, webhook targets).
@@ -83,6 +98,11 @@ impl AppState {
     /// Payment methods of payments created without `confirm`, kept briefly in memory.
     pub(crate) fn card_vault(&self) -> &crate::card_vault::CardVault {
         &self.inner.card_vault
+    }
+
+    /// The operator's configured connectors.
+    pub fn connector_registry(&self) -> Option<&Arc<crate::connectors::Registry>> {
+        self.inner.payments.as_ref()?.registry.as_ref()
     }
 
     /// The store.

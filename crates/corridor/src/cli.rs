@@ -67,6 +67,11 @@ pub struct ServeArgs {
     /// the advanceable test clock. Without it only real connectors take payments.
     #[arg(long)]
     pub sandbox: bool,
+    /// Use the simulated providers of a running `corridor sandbox` server
+    /// (`http://127.0.0.1:8090`) instead of running them in-process; they
+    /// then outlive a crash of this server. Requires `--sandbox`.
+    #[arg(long, requires = "sandbox")]
+    pub providers_url: Option<String>,
     /// The operator's policy.
     #[command(flatten)]
     pub policy: PolicyArgs,
@@ -118,6 +123,17 @@ pub struct DemoArgs {
     /// Exit after the story (the default; kept for older scripts).
     #[arg(long, hide = true, conflicts_with = "serve")]
     pub exit: bool,
+    /// Also configure an Adyen connector against this Checkout API v71 base
+    /// URL (Adyen's test endpoint, or a Prism mock serving Adyen's document)
+    /// and take card, iDEAL and Alipay payments through it.
+    #[arg(long)]
+    pub adyen_url: Option<String>,
+    /// The Adyen API key (for a mock server any value does).
+    #[arg(long, env = "CORRIDOR_ADYEN_API_KEY", default_value = "demo-api-key")]
+    pub adyen_api_key: String,
+    /// The Adyen merchant account.
+    #[arg(long, default_value = "CorridorDemoECOM")]
+    pub adyen_merchant_account: String,
 }
 
 /// `corridor ledger ...`.

@@ -21,6 +21,7 @@ fn main() -> anyhow::Result<()> {
                 init_tracing();
                 let mut config = serve_config(&args.db, args.listen, args.sandbox);
                 config.policy = args.policy.policy()?;
+                config.providers_url = args.providers_url.clone();
                 Ok(corridor_api::serve::run(config).await?)
             }
             Command::Demo(args) => demo::run(args).await,
@@ -71,6 +72,7 @@ pub fn serve_config(
             .ok()
             .filter(|k| !k.is_empty()),
         policy: corridor_api::policy::ServePolicy::default(),
+        providers_url: None,
     }
 }
 

@@ -8,7 +8,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use corridor_services::payments::{
-    Answer, CardInput, PaymentError, PaymentInput, PaymentService, PaymentSnapshot, RenderFn,
+    Answer, CardInput, EncryptedCardInput, PaymentError, PaymentInput, PaymentService,
+    PaymentSnapshot, RenderFn,
 };
 use corridor_store::{Principal, StoredResponse};
 use serde::{Deserialize, Serialize};
@@ -25,8 +26,8 @@ use crate::time_fmt::rfc3339;
 /// Longest description.
 const MAX_DESCRIPTION_CHARS: usize = 1000;
 
-/// The payment method in a request.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+/// The payment method in a request. `Debug` never shows the card number or CVC.
+#[derive(Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentMethodBody {
     /// `card`, `alipay`, `konbini`, ...
@@ -40,10 +41,39 @@ pub struct PaymentMethodBody {
     pub exp_year: Option<i64>,
     /// Card security code.
     pub cvc: Option<String>,
+    /// Card number encrypted client-side for the provider (Adyen's
+    /// `encryptedCardNumber`); with the encrypted expiry, instead of
+    /// `number`, `exp_month`, `exp_year` and `cvc`.
+    #[schema(max_length = 10000)]
+    pub encrypted_card_number: Option<String>,
+    /// Encrypted expiry month (Adyen's `encryptedExpiryMonth`).
+    #[schema(max_length = 10000)]
+    pub encrypted_expiry_month: Option<String>,
+    /// Encrypted expiry year (Adyen's `encryptedExpiryYear`).
+    #[schema(max_length = 10000)]
+    pub encrypted_expiry_year: Option<String>,
+    /// Encrypted security code (Adyen's `encryptedSecurityCode`).
+    #[schema(max_length = 10000)]
+    pub encrypted_security_code: Option<String>,
     /// IBAN (SEPA debit).
     pub iban: Option<String>,
     /// UPI address.
     pub vpa: Option<String>,
+}
+
+impl std::fmt::Debug for PaymentMethodBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let redacted = |v: &Option<String>| v.as_ref().map(|_| "[redacted]");
+        f.debug_struct("PaymentMethodBody")
+            .field("kind", &self.kind)
+            .field("number", &redacted(&self.number))
+            .field("exp_month", &self.exp_month)
+            .field("exp_year", &self.exp_year)
+            .field("cvc", &redacted(&self.cvc))
+            .field("iban", &redacted(&self.iban))
+            .field("vpa", &self.vpa)
+            .finish()
+    }
 }
 
 /// The buyer.
@@ -283,6 +313,7 @@ fn http_render(success: StatusCode) -> RenderFn {
 fn service(state: &AppState) -> ApiResult<&PaymentService> {
     state
         .payments()
+        .filter(|service| !service.connector_names().is_empty())
         .ok_or_else(|| {
             ApiError::invalid(
                 "payment_method.type",
@@ -320,6 +351,7 @@ fn map_error(e: PaymentError) -> ApiError {
         PaymentError::State { code, message } => ApiError::conflict(code, message),
         PaymentError::Declined { payment, code } => ApiError::declined(&code, &payment.payment.id),
         PaymentError::Unavailable(message) => ApiError::unavailable(message),
+        PaymentError::IdempotencyReused => ApiError::idempotency_reused(),
         PaymentError::Store(e) => ApiError::internal(e),
     }
 }
@@ -362,7 +394,15 @@ fn input(merchant: String, body: &CreatePayment) -> ApiResult<PaymentInput> {
         ));
     }
     let m = &body.payment_method;
-    let card = (m.kind == "card").then(|| CardInput {
+    let encrypted_card = EncryptedCardInput {
+        number: m.encrypted_card_number.clone(),
+        expiry_month: m.encrypted_expiry_month.clone(),
+        expiry_year: m.encrypted_expiry_year.clone(),
+        security_code: m.encrypted_security_code.clone(),
+    };
+    let raw =
+        m.number.is_some() || m.exp_month.is_some() || m.exp_year.is_some() || m.cvc.is_some();
+    let card = (m.kind == "card" && (raw || encrypted_card.number.is_none())).then(|| CardInput {
         number: m.number.clone().unwrap_or_default(),
         exp_month: m.exp_month.unwrap_or(0),
         exp_year: m.exp_year.unwrap_or(0),
@@ -375,6 +415,7 @@ fn input(merchant: String, body: &CreatePayment) -> ApiResult<PaymentInput> {
         country: body.country.clone(),
         method_type: m.kind.clone(),
         card,
+        encrypted_card,
         iban: m.iban.clone(),
         vpa: m.vpa.clone(),
         capture_method: body.capture_method.clone(),
@@ -555,6 +596,10 @@ fn stored_method(
         exp_month: None,
         exp_year: None,
         cvc: None,
+        encrypted_card_number: None,
+        encrypted_expiry_month: None,
+        encrypted_expiry_year: None,
+        encrypted_security_code: None,
         iban: None,
         vpa: None,
     })
@@ -613,5 +658,31 @@ pub async fn complete(
             Ok((StatusCode::OK, Json(object(&payment))).into_response())
         }
         other => answer(other, &render),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_prints_card_data() {
+        let body: CreatePayment = crate::json::parse(
+            br#"{"amount": 100, "currency": "USD", "country": "US",
+                "payment_method": {"type": "card", "number": "4242424242424242",
+                "exp_month": 12, "exp_year": 2030, "cvc": "737"}}"#,
+        )
+        .unwrap();
+        let printed = format!("{body:?}");
+        assert!(
+            !printed.contains("4242") && !printed.contains("737"),
+            "{printed}"
+        );
+        let input = input("mer_1".into(), &body).unwrap();
+        let printed = format!("{input:?}");
+        assert!(
+            !printed.contains("4242") && !printed.contains("737"),
+            "{printed}"
+        );
     }
 }

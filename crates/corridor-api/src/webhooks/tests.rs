@@ -116,6 +116,7 @@ fn payment(store: &Store, merchant: &str, kind: &str) -> WriteOp {
         attempts: vec![],
         ledger: None,
         events: vec![event],
+        started_key: None,
     }))
 }
 

@@ -3,6 +3,7 @@
 
 mod payments;
 mod reads;
+mod settings;
 mod webhook_reads;
 mod writer;
 

@@ -1,5 +1,6 @@
 //! `corridor demo`: an embedded server and a scripted story against its HTTP API.
 
+mod adyen_story;
 mod payments_story;
 
 use anyhow::{bail, Context};
@@ -106,6 +107,15 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         "\n6. The ledger verifies: every balance recomputed from its postings ({} accounts), debits equal credits in every currency.",
         verify["accounts_checked"]
     );
+    if let Some(url) = &args.adyen_url {
+        adyen_story::run(
+            &client,
+            url,
+            &args.adyen_api_key,
+            &args.adyen_merchant_account,
+        )
+        .await?;
+    }
     if !args.serve {
         return Ok(());
     }

@@ -3,10 +3,13 @@
 
 mod support;
 
+mod adyen;
 mod bad_input;
 mod contract;
 mod crash;
+mod crash_payments;
 mod demo;
+mod exactly_once;
 mod idempotency;
 mod ledger_api;
 mod limits;

@@ -145,6 +145,7 @@ impl Server {
             store,
             sandbox: true,
             operator_key: Some(OPERATOR_KEY.to_string()),
+            providers_url: None,
             policy: corridor_api::policy::ServePolicy {
                 allow_private_webhooks: true,
                 ..Default::default()
@@ -158,6 +159,20 @@ impl Server {
             _dir: dir,
             _pg: pg,
         }
+    }
+
+    /// Every byte the server stored on disk (database files, keys), to check
+    /// what never reaches it.
+    pub fn stored_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        if let Ok(entries) = std::fs::read_dir(self._dir.path()) {
+            for entry in entries.flatten() {
+                if let Ok(bytes) = std::fs::read(entry.path()) {
+                    out.extend(bytes);
+                }
+            }
+        }
+        out
     }
 
     /// Sends a request; returns status, headers and JSON body.

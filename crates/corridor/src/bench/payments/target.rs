@@ -67,6 +67,7 @@ impl Target {
             // The bench charges the simulated providers: sandbox mode.
             sandbox: true,
             operator_key: Some(operator_key.clone()),
+            providers_url: None,
             policy: Default::default(),
         })
         .await?;
