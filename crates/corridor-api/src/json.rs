@@ -33,6 +33,13 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             "a JSON request body is required",
         ));
     }
+    // Every body is a JSON object; serde would otherwise read a struct from an array.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(ApiError::bad_request(
+            "json_invalid",
+            "the body must be a JSON object",
+        ));
+    }
     let normalized = crate::json_numbers::normalize_integral_numbers(bytes);
     let bytes = normalized.as_deref().unwrap_or(bytes);
     let de = &mut serde_json::Deserializer::from_slice(bytes);
@@ -112,6 +119,41 @@ fn find_control(value: &serde_json::Value, path: &str) -> Option<String> {
         }),
         _ => None,
     }
+}
+
+/// Reads an optional nested object, refusing the array form serde would
+/// otherwise accept for a struct (`"customer": [null, null]`).
+pub fn optional_object<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    use serde::de::Error;
+    use serde::Deserialize;
+    let value = Option::<serde_json::Map<String, serde_json::Value>>::deserialize(deserializer)?;
+    value
+        .map(|map| from_map(map).map_err(D::Error::custom))
+        .transpose()
+}
+
+/// Reads a required nested object, refusing the array form.
+pub fn object<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    use serde::de::Error;
+    use serde::Deserialize;
+    let map = serde_json::Map::<String, serde_json::Value>::deserialize(deserializer)?;
+    from_map(map).map_err(D::Error::custom)
+}
+
+/// A nested object into `T`; the error names the field inside it.
+fn from_map<T: DeserializeOwned>(
+    map: serde_json::Map<String, serde_json::Value>,
+) -> Result<T, String> {
+    serde_path_to_error::deserialize(serde_json::Value::Object(map))
+        .map_err(|e| format!("field {}: {}", e.path(), e.inner()))
 }
 
 fn describe(path: &str, e: &serde_json::Error) -> ApiError {

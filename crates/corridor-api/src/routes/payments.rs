@@ -104,6 +104,7 @@ pub struct CreatePayment {
     #[schema(pattern = "^[A-Za-z]{2}$")]
     pub country: String,
     /// How the buyer pays.
+    #[serde(deserialize_with = "crate::json::object")]
     pub payment_method: PaymentMethodBody,
     /// `automatic` (default) or `manual`.
     pub capture_method: Option<String>,
@@ -113,9 +114,10 @@ pub struct CreatePayment {
     #[schema(max_length = 1000)]
     pub description: Option<String>,
     /// The buyer.
+    #[serde(default, deserialize_with = "crate::json::optional_object")]
     pub customer: Option<CustomerBody>,
     /// Free-form key-value pairs.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
@@ -124,6 +126,7 @@ pub struct CreatePayment {
 #[serde(deny_unknown_fields)]
 pub struct ConfirmPayment {
     /// How the buyer pays.
+    #[serde(default, deserialize_with = "crate::json::optional_object")]
     pub payment_method: Option<PaymentMethodBody>,
 }
 

@@ -185,6 +185,8 @@ impl reqwest::dns::Resolve for CheckedResolver {
 
 #[cfg(test)]
 mod tests {
+    use std::str::FromStr;
+
     use super::*;
 
     fn strict() -> TargetPolicy {
@@ -237,5 +239,24 @@ mod tests {
             allow_private: true,
         };
         assert!(check(open, "http://127.0.0.1:9/").is_ok());
+    }
+
+    #[tokio::test]
+    async fn the_delivery_resolver_returns_only_allowed_addresses() {
+        use reqwest::dns::Resolve;
+        let name = |host: &str| reqwest::dns::Name::from_str(host).unwrap();
+        let refused = strict().resolver().resolve(name("localhost")).await;
+        assert!(refused.is_err(), "localhost resolves only to loopback");
+        let open = TargetPolicy {
+            require_https: false,
+            allow_private: true,
+        };
+        let allowed: Vec<SocketAddr> = open
+            .resolver()
+            .resolve(name("localhost"))
+            .await
+            .expect("allowed when the operator allows private targets")
+            .collect();
+        assert!(allowed.iter().all(|a| a.ip().is_loopback()) && !allowed.is_empty());
     }
 }
