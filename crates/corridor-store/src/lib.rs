@@ -10,6 +10,7 @@
 
 mod clock;
 mod error;
+mod existing;
 mod fx_records;
 mod fx_sql;
 mod fx_store;
@@ -18,7 +19,11 @@ mod payment_sql;
 mod payment_store;
 mod postgres;
 mod records;
+mod recovery_store;
 mod rows;
+mod settings_records;
+mod settings_sql;
+mod settings_store;
 mod sql;
 mod sqlite;
 mod store;
@@ -27,9 +32,11 @@ pub mod writer;
 
 pub use clock::{Clock, SystemClock, TestClock};
 pub use error::StoreError;
+pub use existing::require_existing;
 pub use fx_records::*;
 pub use payment_records::*;
 pub use records::*;
+pub use settings_records::*;
 pub use store::{Store, StoreConfig};
 pub use webhook_store::{DeliveryLogEntry, DueDelivery};
 pub use writer::{

@@ -8,6 +8,7 @@ pub mod ledger;
 pub mod markets;
 pub mod merchants;
 pub mod payments;
+pub mod provider_charges;
 pub mod test_helpers;
 
 use std::collections::HashMap;

@@ -4,6 +4,7 @@
 mod fx;
 mod payments;
 mod reads;
+mod settings;
 mod webhook_reads;
 mod writer;
 

@@ -34,6 +34,7 @@ pub fn router(world: Arc<SandboxWorld>) -> Router {
         .route("/psp/{name}/charges/{reference}/cancel", post(cancel))
         .route("/psp/{name}/charges/{reference}/complete", post(complete))
         .route("/psp/{name}/charges/{reference}/action", get(action_page))
+        .route("/charges", get(charges_of_payment))
         .layer(DefaultBodyLimit::max(BODY_BYTES_MAX))
         .with_state(world)
 }
@@ -93,6 +94,19 @@ async fn lookup(
     answer(&world, Simulated { value, latency_ms }).await
 }
 
+#[derive(Deserialize)]
+struct PaymentQuery {
+    payment_id: String,
+}
+
+/// Every provider's charges for one payment (a test helper).
+async fn charges_of_payment(State(world): World, Query(query): Query<PaymentQuery>) -> Response {
+    Json(crate::sandbox::provider_charge::ProviderCharges {
+        data: world.charges_of_payment(&query.payment_id),
+    })
+    .into_response()
+}
+
 async fn retrieve(
     State(world): World,
     Path((name, reference)): Path<(String, String)>,
@@ -127,6 +141,7 @@ async fn capture(
         idempotency_key,
         reference,
         amount,
+        currency: None,
     };
     let (simulated, _) = world.with_sim(|sim| sim.capture(psp, &request));
     answer(&world, simulated).await
@@ -147,6 +162,7 @@ async fn cancel(
     let request = CancelRequest {
         idempotency_key,
         reference,
+        payment_amount: None,
     };
     let (simulated, _) = world.with_sim(|sim| sim.cancel(psp, &request));
     answer(&world, simulated).await
