@@ -56,12 +56,16 @@ fn currencies(f: &Forward) -> Result<(Currency, Currency), FxServiceError> {
 }
 
 fn key(merchant: &str, currency: Currency, kind: AccountKind) -> AccountKey {
-    AccountKey {
-        owner: if kind.forbids_negative() {
+    let owner = match kind {
+        AccountKind::MerchantAvailable | AccountKind::MerchantPending => {
             Owner::Merchant(merchant.to_string())
-        } else {
-            Owner::Platform
-        },
+        }
+        // One FX liquidity account per currency for the whole platform.
+        AccountKind::FxLiquidity => Owner::Platform,
+        _ => Owner::PlatformFor(merchant.to_string()),
+    };
+    AccountKey {
+        owner,
         currency,
         kind,
     }

@@ -126,7 +126,11 @@ pub(crate) fn exchange_legs(
             sell_amount,
         ),
         leg(
-            account(Owner::Platform, sell, AccountKind::PlatformRevenue),
+            account(
+                Owner::PlatformFor(merchant.to_string()),
+                sell,
+                AccountKind::PlatformRevenue,
+            ),
             Side::Credit,
             fee,
         ),
@@ -141,7 +145,11 @@ pub(crate) fn exchange_legs(
             buy_amount,
         ),
         leg(
-            account(Owner::Platform, buy, AccountKind::PlatformRevenue),
+            account(
+                Owner::PlatformFor(merchant.to_string()),
+                buy,
+                AccountKind::PlatformRevenue,
+            ),
             Side::Credit,
             buy_at_mid - buy_amount,
         ),

@@ -113,11 +113,14 @@ async fn setup(http: &reqwest::Client, base: &str) -> anyhow::Result<String> {
         .json()
         .await?;
     let id = m["id"].as_str().unwrap_or_default().to_string();
-    op(reqwest::Method::POST, &format!("/v1/merchants/{id}/adjustments"))
-        .json(&json!({"amount": 4_000_000_000_000_i64, "currency": "USD", "direction": "credit", "reason": "bench funding"}))
-        .send()
-        .await?
-        .error_for_status()?;
+    // 50 credits of 900,000.00 USD: each under the per-movement maximum.
+    for _ in 0..50 {
+        op(reqwest::Method::POST, &format!("/v1/merchants/{id}/adjustments"))
+            .json(&json!({"amount": 90_000_000_i64, "currency": "USD", "direction": "credit", "reason": "bench funding"}))
+            .send()
+            .await?
+            .error_for_status()?;
+    }
     Ok(m["api_key"].as_str().unwrap_or_default().to_string())
 }
 

@@ -214,6 +214,13 @@ pub async fn create(
 ) -> ApiResult<Response> {
     let merchant = acting_merchant(&caller, &query, &[])?;
     let request = parse(&body)?;
+    super::quotes::check_limits(
+        &state,
+        &body.sell_currency,
+        body.sell_amount,
+        &body.buy_currency,
+        body.buy_amount,
+    )?;
     require_merchant(&state, &merchant).await?;
     let prepared = fx(&state)?.prepare_forward(&merchant, request)?;
     let forward = prepared.forward;

@@ -174,6 +174,25 @@ pub fn parse(body: &CreateQuote) -> Result<QuoteRequest, ApiError> {
     })
 }
 
+/// The operator's per-movement maximum applies to both sides of FX.
+pub(crate) fn check_limits(
+    state: &AppState,
+    sell_currency: &str,
+    sell_amount: Option<i64>,
+    buy_currency: &str,
+    buy_amount: Option<i64>,
+) -> Result<(), ApiError> {
+    if let Some(a) = sell_amount {
+        state
+            .policy()
+            .check_amount("sell_amount", a, sell_currency)?;
+    }
+    if let Some(a) = buy_amount {
+        state.policy().check_amount("buy_amount", a, buy_currency)?;
+    }
+    Ok(())
+}
+
 /// Creates a quote with a rate lock.
 #[utoipa::path(post, path = "/v1/fx/quotes", request_body = CreateQuote,
     params(("merchant" = Option<String>, Query, description = "operators: the merchant")),
@@ -189,6 +208,13 @@ pub async fn create(
 ) -> ApiResult<Response> {
     let merchant = acting_merchant(&caller, &query, &[])?;
     let request = parse(&body)?;
+    check_limits(
+        &state,
+        &body.sell_currency,
+        body.sell_amount,
+        &body.buy_currency,
+        body.buy_amount,
+    )?;
     require_merchant(&state, &merchant).await?;
     let prepared = fx(&state)?.prepare_quote(&merchant, request)?;
     let quote = prepared.quote;
