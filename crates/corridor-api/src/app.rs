@@ -2,7 +2,7 @@
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::Uri;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
 
 use crate::error::ApiError;
@@ -13,7 +13,7 @@ use crate::routes::{
 };
 use crate::state::AppState;
 use crate::webhooks::{deliveries, endpoints};
-use crate::{idempotency, metrics};
+use crate::{connectors, idempotency, metrics};
 
 /// Every route, with auth, idempotency, metrics and the body limit.
 pub fn router(state: AppState) -> Router {
@@ -32,11 +32,41 @@ pub fn router(state: AppState) -> Router {
         .route("/payments/{id}/capture", post(payments::capture))
         .route("/payments/{id}/cancel", post(payments::cancel))
         .route(
+            "/payments/{id}/details",
+            post(connectors::buyer_return::submit),
+        )
+        .route(
             "/webhook_endpoints",
             post(endpoints::create).get(endpoints::list),
         )
         .route("/webhook_endpoints/{id}", get(endpoints::get))
         .route("/webhook_endpoints/{id}/deliveries", get(deliveries::list))
+        .route(
+            "/connectors",
+            post(connectors::api::create).get(connectors::api::list),
+        )
+        .route(
+            "/connectors/{id}",
+            get(connectors::api::get)
+                .patch(connectors::api::update)
+                .delete(connectors::api::delete),
+        )
+        .route(
+            "/connectors/{id}/notifications",
+            post(connectors::notifications::receive).get(connectors::notifications::list),
+        )
+        .route(
+            "/connectors/{id}/payment_methods",
+            get(connectors::offered::list),
+        )
+        .route(
+            "/routing_rules",
+            put(connectors::routing::put).get(connectors::routing::get),
+        )
+        .route(
+            "/fee_schedules",
+            put(connectors::fees::put).get(connectors::fees::get),
+        )
         .route("/refunds", post(refunds::create).get(refunds::list))
         .route("/refunds/{id}", get(refunds::get))
         .route("/disputes", get(disputes::list))
@@ -55,10 +85,12 @@ pub fn router(state: AppState) -> Router {
         .route("/complaints/{id}/resolve", post(complaints::resolve))
         .route("/complaints/{id}/escalate", post(complaints::escalate));
     if state.test_clock().is_some() {
-        v1 = v1.route(
-            "/test_helpers/clock/advance",
-            post(test_helpers::advance_clock),
-        );
+        v1 = v1
+            .route(
+                "/test_helpers/clock/advance",
+                post(test_helpers::advance_clock),
+            )
+            .route("/test_helpers/clock/reset", post(test_helpers::reset_clock));
         v1 = v1
             .route(
                 "/test_helpers/payments/{id}/complete",
@@ -67,6 +99,10 @@ pub fn router(state: AppState) -> Router {
             .route(
                 "/test_helpers/connectors/{name}/faults",
                 post(test_helpers::schedule_fault),
+            )
+            .route(
+                "/test_helpers/payments/{id}/provider_charges",
+                get(crate::routes::provider_charges::provider_charges),
             )
             .route(
                 "/test_helpers/payments/{id}/dispute",

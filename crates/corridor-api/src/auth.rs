@@ -70,6 +70,11 @@ impl Caller {
             (Principal::Merchant(own), None) => Ok(own.clone()),
             (Principal::Merchant(own), Some(other)) if other == own => Ok(own.clone()),
             (Principal::Merchant(_), Some(other)) => Err(ApiError::not_found("merchant", other)),
+            (Principal::Operator, Some("")) => Err(ApiError::invalid(
+                "merchant",
+                "parameter_invalid",
+                "merchant must be a merchant id (mer_...)",
+            )),
             (Principal::Operator, Some(id)) => Ok(id.to_string()),
             (Principal::Operator, None) => Err(ApiError::invalid(
                 "merchant",

@@ -108,10 +108,8 @@ async fn prepare(state: &AppState, request: Request) -> ApiResult<Prepared> {
         .await
         .map_err(|_| ApiError::too_large(MAX_BODY_BYTES))?;
     let request_hash = request_digest(&parts.method, parts.uri.path(), &bytes);
-    if let Some(done) = state.store().idempotency(&scope, &key).await? {
-        return replay_or_refuse(&done.request_hash, &request_hash, done.response)
-            .map(Prepared::Answer);
-    }
+    // Marked in flight before the stored key is read: two requests with one
+    // key can't both miss the stored response and both run.
     if !state.begin_in_flight(&scope, &key) {
         return Err(ApiError::idempotency_in_use());
     }
@@ -120,6 +118,17 @@ async fn prepare(state: &AppState, request: Request) -> ApiResult<Prepared> {
         scope: scope.clone(),
         key: key.clone(),
     };
+    if let Some(done) = state.store().idempotency(&scope, &key).await? {
+        return replay_or_refuse(&done.request_hash, &request_hash, done.response)
+            .map(Prepared::Answer);
+    }
+    // A request that started an effect (a payment created and being
+    // confirmed) and never answered: only the same request may resume it.
+    if let Some((started_hash, _)) = state.store().started_key(&scope, &key).await? {
+        if started_hash != request_hash {
+            return Err(ApiError::idempotency_reused());
+        }
+    }
     parts.extensions.insert(IdempotencyContext {
         scope,
         key,

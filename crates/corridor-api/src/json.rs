@@ -33,12 +33,85 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             "a JSON request body is required",
         ));
     }
+    let normalized = crate::json_numbers::normalize_integral_numbers(bytes);
+    let bytes = normalized.as_deref().unwrap_or(bytes);
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let parsed = serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         describe(&path, &inner)
-    })
+    })?;
+    refuse_control_characters(bytes)?;
+    Ok(parsed)
+}
+
+/// Fields whose values are never repeated in an error message.
+const SECRET_FIELDS: [&str; 4] = ["number", "cvc", "secret", "api_key"];
+
+fn is_secret(path: &str) -> bool {
+    let last = path.rsplit('.').next().unwrap_or(path);
+    SECRET_FIELDS.contains(&last)
+}
+
+/// Refuses text with C0 control characters other than tab and newline
+/// (a NUL, a bell, an escape sequence, a carriage return), naming the field.
+/// Unescaped control characters are already invalid JSON; escaped ones
+/// (`\u0000`, `\b`, `\f`, `\r`) are found by a quick scan first, so a
+/// clean body is not parsed twice.
+fn refuse_control_characters(bytes: &[u8]) -> Result<(), ApiError> {
+    if !may_hold_control_escape(bytes) {
+        return Ok(());
+    }
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+        return Ok(());
+    };
+    match find_control(&value, "") {
+        Some(path) => Err(ApiError::invalid(
+            if path.is_empty() { "body" } else { &path },
+            "parameter_invalid",
+            "control characters (other than tab and newline) are not allowed",
+        )),
+        None => Ok(()),
+    }
+}
+
+fn may_hold_control_escape(bytes: &[u8]) -> bool {
+    bytes
+        .windows(2)
+        .any(|w| w[0] == b'\\' && matches!(w[1], b'u' | b'b' | b'f' | b'r'))
+}
+
+fn is_refused(c: char) -> bool {
+    c.is_ascii_control() && c != '\t' && c != '\n' && c != '\u{7f}'
+}
+
+fn find_control(value: &serde_json::Value, path: &str) -> Option<String> {
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match value {
+        serde_json::Value::String(text) => text.chars().any(is_refused).then(|| path.to_string()),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| find_control(v, &format!("{path}[{i}]"))),
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
+            if k.chars().any(is_refused) {
+                Some(if path.is_empty() {
+                    "body".into()
+                } else {
+                    path.to_string()
+                })
+            } else {
+                find_control(v, &join(k))
+            }
+        }),
+        _ => None,
+    }
 }
 
 fn describe(path: &str, e: &serde_json::Error) -> ApiError {
@@ -72,6 +145,15 @@ fn describe(path: &str, e: &serde_json::Error) -> ApiError {
     } else {
         path.to_string()
     };
+    if is_secret(&param) {
+        // serde quotes the offending value (`invalid type: integer
+        // \`4242...\``); a card number or CVC is never repeated.
+        return ApiError::invalid(
+            &param,
+            "parameter_invalid",
+            format!("{param} must be a string of the documented format"),
+        );
+    }
     ApiError::invalid(&param, "parameter_invalid", message)
 }
 
@@ -129,5 +211,50 @@ mod tests {
             ("parameter_missing".into(), Some("inner.iban".into()))
         );
         assert_eq!(param(r#"{"amount": "#).0, "json_invalid");
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Card {
+        number: Option<String>,
+        cvc: Option<String>,
+        note: Option<String>,
+        tags: Option<serde_json::Map<String, serde_json::Value>>,
+    }
+
+    fn refused(json: &str) -> Option<(String, String)> {
+        parse::<Card>(json.as_bytes()).err().map(|e| {
+            let b = e.body();
+            (b.error.param.unwrap_or_default(), b.error.message)
+        })
+    }
+
+    #[test]
+    fn card_digits_are_never_echoed() {
+        for json in [
+            r#"{"number": 4242424242424242}"#,
+            r#"{"number": 42424242424242424242424242}"#,
+            r#"{"cvc": 737}"#,
+            r#"{"number": ["4242424242424242"]}"#,
+        ] {
+            let (param, message) = refused(json).expect("refused");
+            assert!(param == "number" || param == "cvc", "{param}");
+            for digits in ["4242", "737"] {
+                assert!(!message.contains(digits), "{message}");
+            }
+        }
+    }
+
+    #[test]
+    fn control_characters_are_refused_naming_the_field() {
+        assert_eq!(refused(r#"{"note": "a\u0000b"}"#).unwrap().0, "note");
+        assert_eq!(refused(r#"{"note": "a\u001bb"}"#).unwrap().0, "note");
+        assert_eq!(refused(r#"{"note": "a\rb"}"#).unwrap().0, "note");
+        assert_eq!(refused(r#"{"tags": {"k": "\b"}}"#).unwrap().0, "tags.k");
+        assert_eq!(refused(r#"{"tags": {"\u0000": "v"}}"#).unwrap().0, "tags");
+        // Tab, newline, and a backslash followed by `u` as text pass.
+        assert_eq!(refused(r#"{"note": "a\tb\nc"}"#), None);
+        assert_eq!(refused(r#"{"note": "C:\\users\\u0000"}"#), None);
+        assert_eq!(refused(r#"{"note": "caf\u00e9"}"#), None);
     }
 }

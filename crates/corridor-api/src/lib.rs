@@ -9,13 +9,18 @@
 mod after_sales_setup;
 mod app;
 pub mod auth;
+mod card_vault;
+pub mod connectors;
 pub mod error;
 pub mod idempotency;
 mod ids;
 pub mod json;
+mod json_numbers;
 pub mod metrics;
 pub mod openapi;
+mod openapi_contract;
 mod payments_setup;
+pub mod policy;
 pub mod routes;
 pub mod serve;
 pub mod state;

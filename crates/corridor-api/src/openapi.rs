@@ -3,6 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use crate::openapi_contract::SharedContract;
 use crate::routes;
 
 /// Corridor's API.
@@ -21,6 +22,7 @@ use crate::routes;
         routes::markets::list,
         routes::markets::get,
         routes::test_helpers::advance_clock,
+        routes::test_helpers::reset_clock,
         routes::test_helpers::schedule_fault,
         routes::payments::create,
         routes::payments::get,
@@ -29,10 +31,24 @@ use crate::routes;
         routes::payments::capture,
         routes::payments::cancel,
         routes::payments::complete,
+        routes::provider_charges::provider_charges,
         crate::webhooks::endpoints::create,
         crate::webhooks::endpoints::get,
         crate::webhooks::endpoints::list,
         crate::webhooks::deliveries::list,
+        crate::connectors::buyer_return::submit,
+        crate::connectors::api::create,
+        crate::connectors::api::list,
+        crate::connectors::api::get,
+        crate::connectors::api::update,
+        crate::connectors::api::delete,
+        crate::connectors::notifications::receive,
+        crate::connectors::notifications::list,
+        crate::connectors::offered::list,
+        crate::connectors::routing::put,
+        crate::connectors::routing::get,
+        crate::connectors::fees::put,
+        crate::connectors::fees::get,
         routes::refunds::create,
         routes::refunds::get,
         routes::refunds::list,
@@ -54,7 +70,7 @@ use crate::routes;
         routes::after_sales_helpers::set_rate,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &SharedContract),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;

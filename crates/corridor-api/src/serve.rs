@@ -32,6 +32,11 @@ pub struct ServeConfig {
     pub sandbox: bool,
     /// The first operator key, if given (`CORRIDOR_OPERATOR_KEY`).
     pub operator_key: Option<String>,
+    /// A `corridor sandbox` server whose simulated providers to use instead
+    /// of running them in-process.
+    pub providers_url: Option<String>,
+    /// The operator's policy: amount limits, private webhook targets.
+    pub policy: crate::policy::ServePolicy,
 }
 
 /// Why the server could not start or stopped.
@@ -68,21 +73,47 @@ pub async fn start(config: ServeConfig) -> Result<Running, ServeError> {
     };
     let store = Store::open(&config.store, clock, Default::default()).await?;
     let generated_operator_key = bootstrap_operator_key(&store, &config).await?;
-    let (payments, sandbox) = crate::payments_setup::start(&store, &config.data_dir)?;
-    let (after_sales, rates) = crate::after_sales_setup::start(&store, sandbox.connectors())?;
+    let started = crate::payments_setup::start(
+        &store,
+        &config.data_dir,
+        config.sandbox,
+        config.providers_url.as_deref(),
+    )
+    .await?;
+    let (after_sales, rates) =
+        crate::after_sales_setup::start(&store, started.base_connectors.clone())?;
+    let secrets = crate::connectors::secrets::SecretBox::load(&config.data_dir)?;
+    let provider_clock = store.clock().clone();
+    let registry = Arc::new(crate::connectors::Registry::new(
+        secrets,
+        started.base_connectors,
+        corridor_connectors::Clock::from_fn(move || provider_clock.now()),
+    ));
+    crate::connectors::load(&store, &started.service, &registry)
+        .await
+        .map_err(std::io::Error::other)?;
+    log_start_up(&config, !started.service.connector_names().is_empty());
+    let ids = crate::ids::IdCodec::new(&crate::ids::load_or_create_key(&config.data_dir)?);
     let state = AppState::new(
         store.clone(),
         test_clock,
         Some(crate::state::Payments {
-            service: payments,
-            sandbox,
+            service: started.service,
+            sandbox: started.sandbox,
+            providers_url: config.providers_url.clone().filter(|_| config.sandbox),
+            registry: Some(registry),
             after_sales,
             rates,
         }),
+        config.policy.clone(),
+        ids,
     );
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
-    tokio::spawn(crate::webhooks::dispatcher::run(store.clone()));
+    tokio::spawn(crate::webhooks::dispatcher::run(
+        store.clone(),
+        crate::webhooks::target::TargetPolicy::of(&config),
+    ));
     tokio::spawn(expire_holds(store));
     let app = crate::app::router(state);
     let task = tokio::spawn(async move {
@@ -96,6 +127,44 @@ pub async fn start(config: ServeConfig) -> Result<Running, ServeError> {
         generated_operator_key,
         task,
     })
+}
+
+/// Says how this server runs: the mode, where the data is and where the
+/// operator key comes from.
+fn log_start_up(config: &ServeConfig, payments: bool) {
+    let mode = if config.sandbox {
+        "sandbox: simulated payment providers, test helpers and an advanceable clock"
+    } else {
+        "production: real payment connectors only, no simulated money"
+    };
+    let data = match &config.store {
+        corridor_store::StoreConfig::Sqlite(path) => format!("SQLite at {}", path.display()),
+        corridor_store::StoreConfig::Postgres(url) => format!("PostgreSQL at {}", redact_url(url)),
+    };
+    let operator_key = if config.operator_key.is_some() {
+        "from CORRIDOR_OPERATOR_KEY".to_string()
+    } else {
+        format!("in {}", config.data_dir.join("operator.key").display())
+    };
+    tracing::info!(
+        mode,
+        data = %data,
+        operator_key = %operator_key,
+        payment_connectors = payments,
+        "corridor starting"
+    );
+}
+
+/// A database URL without its password.
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            let user = credentials.split(':').next().unwrap_or("");
+            format!("{}{user}@{}", &url[..scheme + 3], &url[at + 1..])
+        }
+        _ => url.to_string(),
+    }
 }
 
 /// Runs until interrupted.

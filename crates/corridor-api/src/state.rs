@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use corridor_store::{Principal, Store, TestClock};
 
 use crate::metrics::Metrics;
+use crate::policy::ServePolicy;
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Clone)]
@@ -20,6 +21,9 @@ struct Inner {
     in_flight: Mutex<HashSet<(String, String)>>,
     metrics: Metrics,
     payments: Option<Payments>,
+    policy: ServePolicy,
+    ids: crate::ids::IdCodec,
+    card_vault: crate::card_vault::CardVault,
 }
 
 /// The payment service and the simulated providers behind it.
@@ -27,8 +31,12 @@ struct Inner {
 pub struct Payments {
     /// The service.
     pub service: corridor_services::payments::PaymentService,
-    /// The sandbox world of simulated providers.
-    pub sandbox: Arc<corridor_connectors::sandbox::SandboxWorld>,
+    /// The sandbox world of simulated providers, when they run in-process.
+    pub sandbox: Option<Arc<corridor_connectors::sandbox::SandboxWorld>>,
+    /// The `corridor sandbox` server they run in otherwise.
+    pub providers_url: Option<String>,
+    /// The operator's configured connectors.
+    pub registry: Option<Arc<crate::connectors::Registry>>,
     /// Refunds, disputes and complaints over the same connectors.
     pub after_sales: corridor_services::after_sales::AfterSalesService,
     /// The rates cross-currency refunds use.
@@ -37,8 +45,14 @@ pub struct Payments {
 
 impl AppState {
     /// State over a store; `test_clock` is set in sandbox mode; `payments`
-    /// when payment providers are configured.
-    pub fn new(store: Store, test_clock: Option<TestClock>, payments: Option<Payments>) -> Self {
+    /// when payment providers are configured; `policy` is the operator's.
+    pub fn new(
+        store: Store,
+        test_clock: Option<TestClock>,
+        payments: Option<Payments>,
+        policy: ServePolicy,
+        ids: crate::ids::IdCodec,
+    ) -> Self {
         AppState {
             inner: Arc::new(Inner {
                 store,
@@ -47,6 +61,9 @@ impl AppState {
                 in_flight: Mutex::new(HashSet::new()),
                 metrics: Metrics::new(),
                 payments,
+                policy,
+                ids,
+                card_vault: crate::card_vault::CardVault::default(),
             }),
         }
     }
@@ -68,7 +85,38 @@ impl AppState {
 
     /// The simulated providers.
     pub fn sandbox(&self) -> Option<&Arc<corridor_connectors::sandbox::SandboxWorld>> {
-        self.inner.payments.as_ref().map(|p| &p.sandbox)
+        self.inner
+            .payments
+            .as_ref()
+            .and_then(|p| p.sandbox.as_ref())
+    }
+
+    /// The base URL of the simulated providers' own server, when used.
+    pub fn providers_url(&self) -> Option<&str> {
+        self.inner
+            .payments
+            .as_ref()
+            .and_then(|p| p.providers_url.as_deref())
+    }
+
+    /// The operator's policy (amount limits, webhook targets).
+    pub fn policy(&self) -> &ServePolicy {
+        &self.inner.policy
+    }
+
+    /// Public ids of ledger transactions and accounts.
+    pub(crate) fn ids(&self) -> &crate::ids::IdCodec {
+        &self.inner.ids
+    }
+
+    /// Payment methods of payments created without `confirm`, kept briefly in memory.
+    pub(crate) fn card_vault(&self) -> &crate::card_vault::CardVault {
+        &self.inner.card_vault
+    }
+
+    /// The operator's configured connectors.
+    pub fn connector_registry(&self) -> Option<&Arc<crate::connectors::Registry>> {
+        self.inner.payments.as_ref()?.registry.as_ref()
     }
 
     /// The store.

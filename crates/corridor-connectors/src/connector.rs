@@ -40,6 +40,16 @@ pub trait Connector: Send + Sync {
         key: &'a IdempotencyKey,
     ) -> BoxFuture<'a, ConnectorResult<Option<ChargeResponse>>>;
 
+    /// How long after a charge request was sent a [`Connector::lookup`] that
+    /// finds nothing is a definite "no such charge": by then the provider has
+    /// either recorded the request or will never act on it. Before that, an
+    /// empty lookup may only mean the provider is still processing it (or a
+    /// proxy lost the answer), and the payment must wait. The default is one
+    /// day; a connector whose provider rejects late requests can say less.
+    fn settle_window(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(24 * 3600)
+    }
+
     /// The current state of the charge with this provider reference.
     fn retrieve<'a>(&'a self, reference: &'a str)
         -> BoxFuture<'a, ConnectorResult<ChargeResponse>>;

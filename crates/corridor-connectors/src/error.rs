@@ -13,7 +13,9 @@ pub enum ConnectorError {
         /// The timeout that expired.
         timeout_ms: u32,
     },
-    /// The provider answered with a 5xx; nothing was charged.
+    /// The provider answered with a 5xx. A 500 or 503 from the provider
+    /// itself means nothing was charged; a 502 or 504 comes from a gateway
+    /// in front of it, which cannot know, so the outcome is unknown.
     #[error("the provider answered with server error {status}")]
     ServerError {
         /// The HTTP status (500-599).
@@ -78,7 +80,9 @@ impl ConnectorError {
     pub fn outcome_unknown(&self) -> bool {
         matches!(
             self,
-            ConnectorError::Timeout { .. } | ConnectorError::Protocol(_)
+            ConnectorError::Timeout { .. }
+                | ConnectorError::Protocol(_)
+                | ConnectorError::ServerError { status: 502 | 504 }
         )
     }
 }

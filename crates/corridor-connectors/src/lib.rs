@@ -23,6 +23,7 @@
 //! assert!(connectors[4].coverage().method(MethodType::Pix).is_some());
 //! ```
 
+pub mod adyen;
 pub mod clock;
 pub mod connector;
 pub mod coverage;
@@ -41,7 +42,9 @@ pub use coverage::{AmountLimit, CountrySet, Coverage, CoverageError, CurrencySet
 pub use decline::DeclineCode;
 pub use error::ConnectorError;
 pub use key::{IdempotencyKey, InvalidIdempotencyKey};
-pub use method::{BankRedirect, Bnpl, CardDetails, MethodType, PaymentMethod, Voucher, Wallet};
+pub use method::{
+    BankRedirect, Bnpl, CardDetails, EncryptedCard, MethodType, PaymentMethod, Voucher, Wallet,
+};
 pub use refund::{RefundBankAccount, RefundOutcome, RefundRequest, RefundResponse};
 pub use request::{CancelRequest, CaptureMode, CaptureRequest, ChargeRequest};
 pub use response::{ChargeOutcome, ChargeResponse, Decline, NextAction};

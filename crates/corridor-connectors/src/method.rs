@@ -155,11 +155,34 @@ impl std::fmt::Debug for CardDetails {
     }
 }
 
+/// Card fields encrypted in the buyer's browser by a provider's client-side
+/// encryption (Adyen's `encryptedCardNumber`, ...): Corridor never sees the
+/// digits and passes the fields through. `Debug` shows none of them.
+#[derive(Clone, PartialEq, Eq)]
+pub struct EncryptedCard {
+    /// The encrypted card number.
+    pub number: String,
+    /// The encrypted expiry month.
+    pub expiry_month: String,
+    /// The encrypted expiry year.
+    pub expiry_year: String,
+    /// The encrypted security code, if the buyer gave one.
+    pub security_code: Option<String>,
+}
+
+impl std::fmt::Debug for EncryptedCard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EncryptedCard(***)")
+    }
+}
+
 /// How the buyer pays, with the details the provider needs.
 #[derive(Clone, PartialEq, Eq)]
 pub enum PaymentMethod {
     /// A card.
     Card(CardDetails),
+    /// A card whose fields were encrypted client-side for one provider.
+    EncryptedCard(EncryptedCard),
     /// A wallet app.
     Wallet(Wallet),
     /// A bank redirect.
@@ -188,7 +211,7 @@ impl PaymentMethod {
     /// The method's type, as coverage lists it.
     pub fn method_type(&self) -> MethodType {
         match self {
-            PaymentMethod::Card(_) => MethodType::Card,
+            PaymentMethod::Card(_) | PaymentMethod::EncryptedCard(_) => MethodType::Card,
             PaymentMethod::Wallet(Wallet::Alipay) => MethodType::Alipay,
             PaymentMethod::Wallet(Wallet::WechatPay) => MethodType::WechatPay,
             PaymentMethod::Wallet(Wallet::PayPay) => MethodType::PayPay,
@@ -232,6 +255,7 @@ impl std::fmt::Debug for PaymentMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             PaymentMethod::Card(card) => card.fmt(f),
+            PaymentMethod::EncryptedCard(card) => card.fmt(f),
             PaymentMethod::SepaDebit { iban } => {
                 let country = iban.get(..2).unwrap_or("");
                 let last4 = iban

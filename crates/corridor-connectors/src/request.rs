@@ -62,6 +62,9 @@ pub struct CaptureRequest {
     pub reference: String,
     /// At most the authorized amount; less captures in part.
     pub amount: Amount,
+    /// The payment currency, for providers that need it with the amount
+    /// (Adyen); `None` where the caller does not know it.
+    pub currency: Option<Currency>,
 }
 
 /// Cancels a charge that is not captured.
@@ -71,4 +74,7 @@ pub struct CancelRequest {
     pub idempotency_key: IdempotencyKey,
     /// The provider's reference of the charge.
     pub reference: String,
+    /// The payment's amount and currency, for providers that answer without
+    /// them (Adyen); `None` where the caller does not know them.
+    pub payment_amount: Option<(Amount, Currency)>,
 }

@@ -13,6 +13,14 @@ pub enum NextAction {
         /// The challenge page.
         url: String,
     },
+    /// Pass a 3-D Secure 2 step in the provider's SDK on the buyer's device
+    /// (a device fingerprint or a challenge), with this token.
+    ThreeDSecureSdk {
+        /// `fingerprint` or `challenge`.
+        subtype: String,
+        /// What the provider's 3DS2 SDK takes to run the step.
+        token: String,
+    },
     /// Finish the payment at the provider, bank or wallet at this URL.
     Redirect {
         /// Where to send the buyer.
@@ -47,7 +55,9 @@ impl NextAction {
     /// Stable code of the action's kind.
     pub fn code(&self) -> &'static str {
         match self {
-            NextAction::ThreeDSecure { .. } => "three_d_secure",
+            NextAction::ThreeDSecure { .. } | NextAction::ThreeDSecureSdk { .. } => {
+                "three_d_secure"
+            }
             NextAction::Redirect { .. } => "redirect",
             NextAction::QrCode { .. } => "qr_code",
             NextAction::Voucher { .. } => "voucher",
@@ -58,7 +68,9 @@ impl NextAction {
     /// When the action lapses, if it does.
     pub fn expires_at(&self) -> Option<Timestamp> {
         match self {
-            NextAction::ThreeDSecure { .. } | NextAction::Redirect { .. } => None,
+            NextAction::ThreeDSecure { .. }
+            | NextAction::ThreeDSecureSdk { .. }
+            | NextAction::Redirect { .. } => None,
             NextAction::QrCode { expires_at, .. }
             | NextAction::Voucher { expires_at, .. }
             | NextAction::UpiCollect { expires_at, .. } => Some(*expires_at),

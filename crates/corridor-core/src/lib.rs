@@ -20,5 +20,5 @@ pub mod payments;
 pub mod time;
 
 pub use country::CountryCode;
-pub use money::{Amount, Currency, MoneyError, Rate, Rounding};
+pub use money::{format_minor, Amount, AmountLimits, Currency, MoneyError, Rate, Rounding};
 pub use time::Timestamp;

@@ -38,6 +38,28 @@ impl TestClock {
         self.offset_micros
             .fetch_add(seconds.saturating_mul(1_000_000), Ordering::SeqCst);
     }
+
+    /// Moves time forward by `seconds` unless the clock would then run more
+    /// than `max_offset_seconds` ahead of the wall clock; says whether it moved.
+    pub fn advance_within(&self, seconds: i64, max_offset_seconds: i64) -> bool {
+        let step = seconds.saturating_mul(1_000_000);
+        let max = max_offset_seconds.saturating_mul(1_000_000);
+        self.offset_micros
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |offset| {
+                offset.checked_add(step).filter(|next| *next <= max)
+            })
+            .is_ok()
+    }
+
+    /// How far ahead of the wall clock this clock runs, in whole seconds.
+    pub fn offset_seconds(&self) -> i64 {
+        self.offset_micros.load(Ordering::SeqCst) / 1_000_000
+    }
+
+    /// Back to the wall clock.
+    pub fn reset(&self) {
+        self.offset_micros.store(0, Ordering::SeqCst);
+    }
 }
 
 impl Clock for TestClock {

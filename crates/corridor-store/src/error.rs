@@ -26,6 +26,14 @@ pub enum StoreError {
     /// A bad configuration (database URL, data directory).
     #[error("configuration: {0}")]
     Config(String),
+    /// The database did not say whether a commit happened (the connection
+    /// dropped during `COMMIT`): the batch may or may not be durable, so its
+    /// requests are not retried; the writer re-reads its state.
+    #[error("commit outcome unknown: {0}")]
+    CommitUnknown(String),
+    /// Another process holds this database's writer lock.
+    #[error("{0}")]
+    Locked(String),
     /// A blocking task panicked or was cancelled.
     #[error("background task failed: {0}")]
     Task(String),

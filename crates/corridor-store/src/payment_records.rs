@@ -132,6 +132,48 @@ pub struct PaymentWrite {
     pub ledger: Option<LedgerWrite>,
     /// Events to publish.
     pub events: Vec<NewEvent>,
+    /// An `Idempotency-Key` whose request created this resource and is still
+    /// running: written with the first write, so a retry of the same request
+    /// after a crash resumes it and a different request under the key is refused.
+    pub started_key: Option<StartedKey>,
+}
+
+/// An `Idempotency-Key` whose effect has begun but whose response is not
+/// stored yet (see [`crate::IdempotencyRecord`] for a completed key).
+/// Any write that starts an effect at an outside party (a charge, a refund,
+/// a payout) records one with its first durable row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartedKey {
+    /// Caller scope.
+    pub scope: String,
+    /// The key.
+    pub key: String,
+    /// Digest of the request.
+    pub request_hash: String,
+    /// The resource the request created (`pay_...`).
+    pub resource_id: String,
+}
+
+/// A charge a provider holds that Corridor has no payment attempt for (a
+/// notification about an unknown payment or reference), kept for operators.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrphanRecord {
+    /// The provider.
+    pub connector: String,
+    /// The provider's charge reference.
+    pub reference: String,
+    /// The payment id the provider's record names.
+    pub payment_id: String,
+    /// The provider's status of the charge.
+    pub status: String,
+    /// Amount in minor units.
+    pub amount: i64,
+    /// Currency code.
+    pub currency: String,
+    /// What was done about it: `voided`, `refund_required`, `void_failed`.
+    pub resolution: String,
+    /// When it was recorded.
+    pub created_at: Timestamp,
 }
 
 /// A webhook endpoint.

@@ -53,3 +53,17 @@ pub const PAYMENTS_DUE_EXPIRY: &str = concat!(
 pub const PAYMENT_ATTEMPTS: &str =
     "SELECT payment_id, seq, connector, idempotency_key, outcome, code, created_at \
     FROM payment_attempts WHERE payment_id = $1 ORDER BY seq";
+
+/// Attempts whose outcome is not known yet (written before the provider was
+/// called, or answered with a timeout), oldest first.
+pub const OPEN_ATTEMPTS: &str =
+    "SELECT payment_id, seq, connector, idempotency_key, outcome, code, created_at \
+    FROM payment_attempts WHERE outcome IN ('started', 'unknown') ORDER BY created_at, payment_id, seq LIMIT $1";
+
+/// Payments waiting on their provider's answer (processing with a charge reference).
+pub const PAYMENTS_AWAITING_PROVIDER: &str = concat!(
+    "SELECT ",
+    payment_columns!(),
+    " FROM payments p WHERE p.status = 'processing' AND p.connector_ref IS NOT NULL \
+     AND p.updated_at <= $1 ORDER BY p.updated_at LIMIT $2"
+);

@@ -11,14 +11,22 @@ pub enum Owner {
     Platform,
     /// A merchant, by id (`mer_...`).
     Merchant(String),
+    /// The platform's side of one merchant's business (clearing, revenue,
+    /// adjustments): partitioned per merchant so that a sum growing with one
+    /// merchant's volume can never refuse another merchant's request.
+    PlatformFor(String),
 }
 
+/// Prefix of the stored form of [`Owner::PlatformFor`].
+const PLATFORM_FOR_PREFIX: &str = "platform:";
+
 impl Owner {
-    /// The stored form: `platform` or the merchant id.
-    pub fn code(&self) -> &str {
+    /// The stored form: `platform`, the merchant id, or `platform:<merchant id>`.
+    pub fn code(&self) -> String {
         match self {
-            Owner::Platform => "platform",
-            Owner::Merchant(id) => id,
+            Owner::Platform => "platform".to_string(),
+            Owner::Merchant(id) => id.clone(),
+            Owner::PlatformFor(id) => format!("{PLATFORM_FOR_PREFIX}{id}"),
         }
     }
 
@@ -26,6 +34,8 @@ impl Owner {
     pub fn parse(code: &str) -> Owner {
         if code == "platform" {
             Owner::Platform
+        } else if let Some(merchant) = code.strip_prefix(PLATFORM_FOR_PREFIX) {
+            Owner::PlatformFor(merchant.to_string())
         } else {
             Owner::Merchant(code.to_string())
         }

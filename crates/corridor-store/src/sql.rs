@@ -162,6 +162,32 @@ CREATE TABLE outbox_cursors (
 );
 "#,
     ),
+    (
+        10,
+        r#"
+CREATE TABLE idempotency_started (
+    scope TEXT NOT NULL,
+    key TEXT NOT NULL,
+    request_hash TEXT NOT NULL,
+    resource_id TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (scope, key)
+);
+CREATE INDEX payment_attempts_by_outcome ON payment_attempts (outcome, created_at);
+CREATE TABLE provider_orphans (
+    connector TEXT NOT NULL,
+    reference TEXT NOT NULL,
+    payment_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    amount BIGINT NOT NULL,
+    currency TEXT NOT NULL,
+    resolution TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (connector, reference)
+);
+"#,
+    ),
+    (70, crate::settings_sql::MIGRATION_70),
     (50, crate::after_sales_sql::MIGRATION_50),
 ];
 
@@ -196,10 +222,18 @@ pub const VERIFY_ACCOUNTS: &str = "SELECT a.id, a.currency, a.forbids_negative, 
     (SELECT CAST(COALESCE(SUM(h.amount), 0) AS BIGINT) FROM holds h WHERE h.credit_account = a.id AND h.status = 'pending') \
     FROM accounts a ORDER BY a.id";
 
-pub const VERIFY_CURRENCIES: &str = "SELECT a.currency, \
-    CAST(COALESCE(SUM(CASE WHEN p.amount < 0 THEN -p.amount ELSE 0 END), 0) AS BIGINT), \
-    CAST(COALESCE(SUM(CASE WHEN p.amount > 0 THEN p.amount ELSE 0 END), 0) AS BIGINT) \
+/// Debits and credits per currency, as decimal text: PostgreSQL sums
+/// BIGINTs into NUMERIC, so the totals, which grow without bound with the
+/// platform's volume, never overflow; the reader parses them into i128.
+pub const VERIFY_CURRENCIES_PG: &str = "SELECT a.currency, \
+    CAST(COALESCE(SUM(CASE WHEN p.amount < 0 THEN -p.amount ELSE 0 END), 0) AS TEXT), \
+    CAST(COALESCE(SUM(CASE WHEN p.amount > 0 THEN p.amount ELSE 0 END), 0) AS TEXT) \
     FROM postings p JOIN accounts a ON a.id = p.account_id GROUP BY a.currency ORDER BY a.currency";
+
+/// Every posting's currency and amount: SQLite's SUM is 64-bit and fails
+/// on overflow, so its reader sums these in i128.
+pub const VERIFY_CURRENCY_POSTINGS_SQLITE: &str =
+    "SELECT a.currency, p.amount FROM postings p JOIN accounts a ON a.id = p.account_id";
 
 pub const VERIFY_TXNS: &str = "SELECT p.txn_id, a.currency, CAST(SUM(p.amount) AS BIGINT) FROM postings p JOIN accounts a ON a.id = p.account_id \
     GROUP BY p.txn_id, a.currency HAVING SUM(p.amount) <> 0";
@@ -213,7 +247,18 @@ pub const PAYMENT_VERSION: &str = "SELECT id, version FROM payments WHERE id = $
 
 pub const UPSERT_PAYMENT: &str = "INSERT INTO payments (id, merchant_id, status, amount, currency, country, method_type, capture_method, card_brand, card_last4, card_fingerprint, connector, connector_ref, amount_captured, amount_refunded, fee, next_action, decline_code, description, metadata, expires_at, settle_at, settled, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26) ON CONFLICT (id) DO UPDATE SET status = excluded.status, connector = excluded.connector, connector_ref = excluded.connector_ref, amount_captured = excluded.amount_captured, amount_refunded = excluded.amount_refunded, fee = excluded.fee, next_action = excluded.next_action, decline_code = excluded.decline_code, expires_at = excluded.expires_at, settle_at = excluded.settle_at, settled = excluded.settled, version = excluded.version, updated_at = excluded.updated_at";
 
-pub const INSERT_ATTEMPT: &str = "INSERT INTO payment_attempts (payment_id, seq, connector, idempotency_key, outcome, code, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+/// Attempts are written when started and again when their outcome is known
+/// (`created_at` is when the attempt was last sent to its provider).
+pub const UPSERT_ATTEMPT: &str = "INSERT INTO payment_attempts (payment_id, seq, connector, idempotency_key, outcome, code, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (payment_id, seq) DO UPDATE SET outcome = excluded.outcome, code = excluded.code, created_at = excluded.created_at";
+
+pub const INSERT_STARTED_KEY: &str = "INSERT INTO idempotency_started (scope, key, request_hash, resource_id, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (scope, key) DO NOTHING";
+
+pub const GET_STARTED_KEY: &str =
+    "SELECT request_hash, resource_id FROM idempotency_started WHERE scope = $1 AND key = $2";
+
+pub const INSERT_ORPHAN: &str = "INSERT INTO provider_orphans (connector, reference, payment_id, status, amount, currency, resolution, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (connector, reference) DO UPDATE SET status = excluded.status, resolution = excluded.resolution";
+
+pub const LIST_ORPHANS: &str = "SELECT connector, reference, payment_id, status, amount, currency, resolution, created_at FROM provider_orphans ORDER BY created_at DESC, connector, reference LIMIT $1";
 
 pub const INSERT_EVENT: &str = "INSERT INTO events (seq, id, merchant_id, type, object, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
 

@@ -63,9 +63,49 @@ pub struct ServeArgs {
     /// Database.
     #[command(flatten)]
     pub db: DbArgs,
-    /// Enable sandbox mode: test helpers and the advanceable test clock.
+    /// Enable sandbox mode: simulated payment providers, test helpers and
+    /// the advanceable test clock. Without it only real connectors take payments.
     #[arg(long)]
     pub sandbox: bool,
+    /// Use the simulated providers of a running `corridor sandbox` server
+    /// (`http://127.0.0.1:8090`) instead of running them in-process; they
+    /// then outlive a crash of this server. Requires `--sandbox`.
+    #[arg(long, requires = "sandbox")]
+    pub providers_url: Option<String>,
+    /// The operator's policy.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+/// The operator's policy for a server.
+#[derive(Debug, Clone, Args, Default)]
+pub struct PolicyArgs {
+    /// Largest amount one request may move in a currency, as
+    /// CURRENCY=MAX_MINOR_UNITS (repeat, or comma-separate in the variable);
+    /// unset currencies allow about USD 1,000,000.
+    #[arg(
+        long = "max-amount",
+        env = "CORRIDOR_MAX_AMOUNTS",
+        value_delimiter = ','
+    )]
+    pub max_amounts: Vec<String>,
+    /// Let webhook endpoints target loopback, private and link-local addresses.
+    #[arg(long)]
+    pub allow_private_webhooks: bool,
+}
+
+impl PolicyArgs {
+    /// The server policy these arguments ask for.
+    pub fn policy(&self) -> anyhow::Result<corridor_api::policy::ServePolicy> {
+        let amount_limits = corridor_core::AmountLimits::parse_settings(
+            self.max_amounts.iter().map(String::as_str),
+        )
+        .map_err(|e| anyhow::anyhow!("--max-amount {e}"))?;
+        Ok(corridor_api::policy::ServePolicy {
+            amount_limits,
+            allow_private_webhooks: self.allow_private_webhooks,
+        })
+    }
 }
 
 /// `corridor demo`.
@@ -77,9 +117,23 @@ pub struct DemoArgs {
     /// Database.
     #[command(flatten)]
     pub db: DbArgs,
-    /// Exit after printing the summary instead of keeping the server running.
+    /// Keep the server running after the story, to explore it with its keys.
     #[arg(long)]
+    pub serve: bool,
+    /// Exit after the story (the default; kept for older scripts).
+    #[arg(long, hide = true, conflicts_with = "serve")]
     pub exit: bool,
+    /// Also configure an Adyen connector against this Checkout API v71 base
+    /// URL (Adyen's test endpoint, or a Prism mock serving Adyen's document)
+    /// and take card, iDEAL and Alipay payments through it.
+    #[arg(long)]
+    pub adyen_url: Option<String>,
+    /// The Adyen API key (for a mock server any value does).
+    #[arg(long, env = "CORRIDOR_ADYEN_API_KEY", default_value = "demo-api-key")]
+    pub adyen_api_key: String,
+    /// The Adyen merchant account.
+    #[arg(long, default_value = "CorridorDemoECOM")]
+    pub adyen_merchant_account: String,
 }
 
 /// `corridor ledger ...`.

@@ -19,10 +19,10 @@ fn main() -> anyhow::Result<()> {
         match cli.command {
             Command::Serve(args) => {
                 init_tracing();
-                Ok(
-                    corridor_api::serve::run(serve_config(&args.db, args.listen, args.sandbox))
-                        .await?,
-                )
+                let mut config = serve_config(&args.db, args.listen, args.sandbox);
+                config.policy = args.policy.policy()?;
+                config.providers_url = args.providers_url.clone();
+                Ok(corridor_api::serve::run(config).await?)
             }
             Command::Demo(args) => demo::run(args).await,
             Command::Sandbox(args) => {
@@ -71,6 +71,8 @@ pub fn serve_config(
         operator_key: std::env::var("CORRIDOR_OPERATOR_KEY")
             .ok()
             .filter(|k| !k.is_empty()),
+        policy: corridor_api::policy::ServePolicy::default(),
+        providers_url: None,
     }
 }
 
@@ -82,8 +84,10 @@ fn store_config(db: &cli::DbArgs) -> corridor_store::StoreConfig {
 }
 
 async fn verify(db: cli::DbArgs) -> anyhow::Result<()> {
+    let config = store_config(&db);
+    corridor_store::require_existing(&config).await?;
     let clock = std::sync::Arc::new(corridor_store::SystemClock);
-    let store = corridor_store::Store::open(&store_config(&db), clock, Default::default()).await?;
+    let store = corridor_store::Store::open(&config, clock, Default::default()).await?;
     let report = store.verify().await?;
     println!("accounts checked: {}", report.accounts_checked);
     for (currency, totals) in &report.currencies {

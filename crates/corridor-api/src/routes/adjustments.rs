@@ -36,14 +36,19 @@ pub enum Direction {
 /// `POST /v1/merchants/{id}/adjustments` body.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"amount": 125000, "currency": "USD", "direction": "credit", "reason": "Amazon US settlement"}))]
 pub struct CreateAdjustment {
-    /// Positive integer in the currency's minor unit.
+    /// Positive integer in the currency's minor unit, at most the
+    /// operator's maximum for the currency (400 `amount_too_large`).
+    #[schema(minimum = 1)]
     pub amount: i64,
-    /// ISO 4217 code.
+    /// ISO 4217 code, any case.
+    #[schema(pattern = "^[A-Za-z]{3}$")]
     pub currency: String,
     /// `credit` or `debit`.
     pub direction: Direction,
-    /// Why (kept in the ledger).
+    /// Why (kept in the ledger), 1-500 characters.
+    #[schema(min_length = 1, max_length = 500)]
     pub reason: String,
 }
 
@@ -109,7 +114,7 @@ fn legs(merchant: &str, v: &Valid, direction: Direction) -> Vec<TransferLeg> {
         kind: AccountKind::MerchantAvailable,
     };
     let platform = AccountKey {
-        owner: Owner::Platform,
+        owner: Owner::PlatformFor(merchant.to_string()),
         currency: v.currency,
         kind: AccountKind::PlatformAdjustments,
     };
@@ -144,9 +149,21 @@ pub async fn create(
 ) -> ApiResult<Response> {
     caller.require_operator()?;
     let valid = validate(&body)?;
+    state
+        .policy()
+        .check_amount("amount", body.amount, &body.currency)?;
     if state.store().merchant(&merchant).await?.is_none() {
         return Err(ApiError::not_found("merchant", &merchant));
     }
+    crate::policy::check_headroom(
+        state.store(),
+        &merchant,
+        "amount",
+        body.amount,
+        &body.currency,
+    )
+    .await?;
+    let ids = state.ids().clone();
     let write = LedgerWrite {
         client_ref: None,
         op: LedgerOp::Transfer(legs(&merchant, &valid, body.direction)),
@@ -157,11 +174,12 @@ pub async fn create(
         },
     };
     let direction = body.direction;
-    let render = Box::new(move |outcome: &WriteOutcome, at| match outcome {
+    let render = Box::new(move |outcome: &WriteOutcome, at| {
+        match outcome {
         WriteOutcome::Ledger(Ok(receipt)) => json_response(
             StatusCode::CREATED,
             &LedgerTransactionObject {
-                id: receipt.txn.map(crate::ids::txn).unwrap_or_default(),
+                id: receipt.txn.map(|t| ids.txn(t)).unwrap_or_default(),
                 object: "ledger_transaction",
                 kind: "adjustment",
                 merchant: merchant.clone(),
@@ -178,7 +196,18 @@ pub async fn create(
                 valid.currency
             )))
         }
+        WriteOutcome::Ledger(Err(refusal)) if refusal.code == "overflow" => {
+            error_response(&ApiError::invalid(
+                "amount",
+                "amount_too_large",
+                format!(
+                    "this adjustment would take the merchant's {} balance beyond the ledger's 64-bit range",
+                    valid.currency
+                ),
+            ))
+        }
         other => error_response(&ApiError::internal(format!("unexpected outcome {other:?}"))),
+    }
     });
     submit(&state, idem.map(|e| e.0), WriteOp::Ledger(write), render).await
 }

@@ -106,7 +106,7 @@ pub async fn balance_transactions(
     let before = params
         .starting_after
         .as_deref()
-        .map(|s| crate::ids::parse_txn("starting_after", s))
+        .map(|s| state.ids().parse_txn("starting_after", s))
         .transpose()?;
     let page = state
         .store()
@@ -116,7 +116,7 @@ pub async fn balance_transactions(
         .items
         .into_iter()
         .map(|e| BalanceTransaction {
-            id: crate::ids::txn(e.txn),
+            id: state.ids().txn(e.txn),
             object: "balance_transaction",
             kind: e.kind,
             amount: e.amount,

@@ -49,7 +49,7 @@ pub struct VerifyResponse {
     pub mismatches: Vec<MismatchObject>,
 }
 
-fn mismatch(m: &Mismatch) -> MismatchObject {
+fn mismatch(ids: &crate::ids::IdCodec, m: &Mismatch) -> MismatchObject {
     match m {
         Mismatch::AccountBalance {
             account,
@@ -58,13 +58,13 @@ fn mismatch(m: &Mismatch) -> MismatchObject {
             recomputed,
         } => MismatchObject {
             kind: "account_balance",
-            object: Some(crate::ids::account(*account)),
+            object: Some(ids.account(*account)),
             currency: None,
             detail: format!("{field}: stored {stored}, postings say {recomputed}"),
         },
         Mismatch::NegativeBalance { account, available } => MismatchObject {
             kind: "negative_balance",
-            object: Some(crate::ids::account(*account)),
+            object: Some(ids.account(*account)),
             currency: None,
             detail: format!("available {available} on an account that forbids a negative balance"),
         },
@@ -76,7 +76,7 @@ fn mismatch(m: &Mismatch) -> MismatchObject {
         },
         Mismatch::TransactionUnbalanced { txn, currency, net } => MismatchObject {
             kind: "transaction_unbalanced",
-            object: Some(crate::ids::txn(*txn)),
+            object: Some(ids.txn(*txn)),
             currency: Some(currency.clone()),
             detail: format!("postings sum to {net}, not zero"),
         },
@@ -107,6 +107,10 @@ pub async fn verify(
             })
             .collect(),
         accounts_checked: report.accounts_checked,
-        mismatches: report.mismatches.iter().map(mismatch).collect(),
+        mismatches: report
+            .mismatches
+            .iter()
+            .map(|m| mismatch(state.ids(), m))
+            .collect(),
     }))
 }

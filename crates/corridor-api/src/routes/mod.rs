@@ -11,6 +11,7 @@ pub mod ledger;
 pub mod markets;
 pub mod merchants;
 pub mod payments;
+pub mod provider_charges;
 pub mod refunds;
 pub mod test_helpers;
 

@@ -8,7 +8,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use corridor_services::payments::{
-    Answer, CardInput, PaymentError, PaymentInput, PaymentService, PaymentSnapshot, RenderFn,
+    Answer, CardInput, EncryptedCardInput, PaymentError, PaymentInput, PaymentService,
+    PaymentSnapshot, RenderFn,
 };
 use corridor_store::{Principal, StoredResponse};
 use serde::{Deserialize, Serialize};
@@ -25,8 +26,8 @@ use crate::time_fmt::rfc3339;
 /// Longest description.
 const MAX_DESCRIPTION_CHARS: usize = 1000;
 
-/// The payment method in a request.
-#[derive(Debug, Deserialize, ToSchema)]
+/// The payment method in a request. `Debug` never shows the card number or CVC.
+#[derive(Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentMethodBody {
     /// `card`, `alipay`, `konbini`, ...
@@ -40,10 +41,39 @@ pub struct PaymentMethodBody {
     pub exp_year: Option<i64>,
     /// Card security code.
     pub cvc: Option<String>,
+    /// Card number encrypted client-side for the provider (Adyen's
+    /// `encryptedCardNumber`); with the encrypted expiry, instead of
+    /// `number`, `exp_month`, `exp_year` and `cvc`.
+    #[schema(max_length = 10000)]
+    pub encrypted_card_number: Option<String>,
+    /// Encrypted expiry month (Adyen's `encryptedExpiryMonth`).
+    #[schema(max_length = 10000)]
+    pub encrypted_expiry_month: Option<String>,
+    /// Encrypted expiry year (Adyen's `encryptedExpiryYear`).
+    #[schema(max_length = 10000)]
+    pub encrypted_expiry_year: Option<String>,
+    /// Encrypted security code (Adyen's `encryptedSecurityCode`).
+    #[schema(max_length = 10000)]
+    pub encrypted_security_code: Option<String>,
     /// IBAN (SEPA debit).
     pub iban: Option<String>,
     /// UPI address.
     pub vpa: Option<String>,
+}
+
+impl std::fmt::Debug for PaymentMethodBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let redacted = |v: &Option<String>| v.as_ref().map(|_| "[redacted]");
+        f.debug_struct("PaymentMethodBody")
+            .field("kind", &self.kind)
+            .field("number", &redacted(&self.number))
+            .field("exp_month", &self.exp_month)
+            .field("exp_year", &self.exp_year)
+            .field("cvc", &redacted(&self.cvc))
+            .field("iban", &redacted(&self.iban))
+            .field("vpa", &self.vpa)
+            .finish()
+    }
 }
 
 /// The buyer.
@@ -59,12 +89,19 @@ pub struct CustomerBody {
 /// `POST /v1/payments` body.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"amount": 4999, "currency": "USD", "country": "US", "confirm": true,
+    "payment_method": {"type": "card", "number": "4242424242424242", "exp_month": 12, "exp_year": 2030, "cvc": "123"},
+    "description": "Order 1001", "metadata": {"order": "1001"}}))]
 pub struct CreatePayment {
-    /// Minor units.
+    /// Minor units, at least 1; at most the operator's maximum for the
+    /// currency (about USD 1,000,000 by default; 400 `amount_too_large`).
+    #[schema(minimum = 1)]
     pub amount: i64,
-    /// ISO 4217.
+    /// ISO 4217, any case.
+    #[schema(pattern = "^[A-Za-z]{3}$")]
     pub currency: String,
-    /// Buyer's market (ISO 3166-1 alpha-2).
+    /// Buyer's market (ISO 3166-1 alpha-2, any case).
+    #[schema(pattern = "^[A-Za-z]{2}$")]
     pub country: String,
     /// How the buyer pays.
     pub payment_method: PaymentMethodBody,
@@ -73,6 +110,7 @@ pub struct CreatePayment {
     /// Confirm at once.
     pub confirm: Option<bool>,
     /// Description.
+    #[schema(max_length = 1000)]
     pub description: Option<String>,
     /// The buyer.
     pub customer: Option<CustomerBody>,
@@ -94,6 +132,7 @@ pub struct ConfirmPayment {
 #[serde(deny_unknown_fields)]
 pub struct CapturePayment {
     /// At most the authorized amount; default all of it.
+    #[schema(minimum = 1)]
     pub amount: Option<i64>,
 }
 
@@ -151,15 +190,16 @@ pub struct PaymentObject {
     pub amount_refunded: i64,
     /// Fee.
     pub fee: i64,
-    /// What the buyer must do.
-    #[schema(value_type = Object)]
+    /// What the buyer must do: `{type, url?, qr_code?, voucher_number?,
+    /// barcode?, vpa?, expires_at?}` (`expires_at` RFC 3339); null when nothing.
+    #[schema(value_type = Option<Object>)]
     pub next_action: Option<serde_json::Value>,
     /// Decline reason.
     pub decline_code: Option<String>,
     /// Description.
     pub description: Option<String>,
-    /// Metadata.
-    #[schema(value_type = Object)]
+    /// Metadata; null when none was given.
+    #[schema(value_type = Option<Object>)]
     pub metadata: Option<serde_json::Value>,
     /// Creation time.
     pub created_at: String,
@@ -203,22 +243,11 @@ pub fn object(s: &PaymentSnapshot) -> PaymentObject {
             fingerprint: c.fingerprint.clone(),
         }),
         connector: p.connector.clone(),
-        attempts: s
-            .attempts
-            .iter()
-            .map(|a| AttemptObject {
-                connector: a.connector.clone(),
-                outcome: a.outcome.clone(),
-                code: a.code.clone(),
-            })
-            .collect(),
+        attempts: attempts(s),
         amount_captured: p.amount_captured,
         amount_refunded: p.amount_refunded,
         fee: p.fee,
-        next_action: p
-            .next_action
-            .as_deref()
-            .and_then(|t| serde_json::from_str(t).ok()),
+        next_action: p.next_action.as_deref().and_then(next_action),
         decline_code: p.decline_code.clone(),
         description: p.description.clone(),
         metadata: p
@@ -236,6 +265,54 @@ pub fn object(s: &PaymentSnapshot) -> PaymentObject {
             }
         }),
     }
+}
+
+/// The attempts, the last one showing how it finally ended: an attempt that
+/// answered `requires_action` or `pending` ends when the buyer acts or the
+/// provider reports, which the payment's status records.
+fn attempts(s: &PaymentSnapshot) -> Vec<AttemptObject> {
+    let last = s.attempts.len().saturating_sub(1);
+    s.attempts
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let waiting = matches!(
+                a.outcome.as_str(),
+                "requires_action" | "pending" | "unknown"
+            );
+            let settled = match s.payment.status.as_str() {
+                "requires_capture" => Some(("authorized", None)),
+                "succeeded" => Some(("captured", None)),
+                "failed" => Some(("declined", s.payment.decline_code.clone())),
+                "canceled" => Some(("canceled", None)),
+                _ => None,
+            };
+            match settled {
+                Some((outcome, code)) if waiting && i == last => AttemptObject {
+                    connector: a.connector.clone(),
+                    outcome: outcome.to_string(),
+                    code,
+                },
+                _ => AttemptObject {
+                    connector: a.connector.clone(),
+                    outcome: a.outcome.clone(),
+                    code: a.code.clone(),
+                },
+            }
+        })
+        .collect()
+}
+
+/// The stored next action, with its expiry as an RFC 3339 `expires_at`.
+fn next_action(text: &str) -> Option<serde_json::Value> {
+    let mut value: serde_json::Value = serde_json::from_str(text).ok()?;
+    if let Some(obj) = value.as_object_mut() {
+        if let Some(seconds) = obj.remove("expires_at_unix").and_then(|v| v.as_i64()) {
+            let at = corridor_core::Timestamp::from_unix_micros(seconds.saturating_mul(1_000_000));
+            obj.insert("expires_at".into(), rfc3339(at).into());
+        }
+    }
+    Some(value)
 }
 
 /// Renders a payment for events (`200` with the object).
@@ -262,7 +339,14 @@ fn http_render(success: StatusCode) -> RenderFn {
 fn service(state: &AppState) -> ApiResult<&PaymentService> {
     state
         .payments()
-        .ok_or_else(|| ApiError::unavailable("no payment providers are configured"))
+        .filter(|service| !service.connector_names().is_empty())
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "payment_method.type",
+                "no_connector_available",
+                "no payment connector is configured on this server: outside sandbox mode only real connectors take payments, and none is set up",
+            )
+        })
 }
 
 fn merchant_of(caller: &Caller) -> ApiResult<String> {
@@ -293,6 +377,7 @@ fn map_error(e: PaymentError) -> ApiError {
         PaymentError::State { code, message } => ApiError::conflict(code, message),
         PaymentError::Declined { payment, code } => ApiError::declined(&code, &payment.payment.id),
         PaymentError::Unavailable(message) => ApiError::unavailable(message),
+        PaymentError::IdempotencyReused => ApiError::idempotency_reused(),
         PaymentError::Store(e) => ApiError::internal(e),
     }
 }
@@ -335,7 +420,15 @@ fn input(merchant: String, body: &CreatePayment) -> ApiResult<PaymentInput> {
         ));
     }
     let m = &body.payment_method;
-    let card = (m.kind == "card").then(|| CardInput {
+    let encrypted_card = EncryptedCardInput {
+        number: m.encrypted_card_number.clone(),
+        expiry_month: m.encrypted_expiry_month.clone(),
+        expiry_year: m.encrypted_expiry_year.clone(),
+        security_code: m.encrypted_security_code.clone(),
+    };
+    let raw =
+        m.number.is_some() || m.exp_month.is_some() || m.exp_year.is_some() || m.cvc.is_some();
+    let card = (m.kind == "card" && (raw || encrypted_card.number.is_none())).then(|| CardInput {
         number: m.number.clone().unwrap_or_default(),
         exp_month: m.exp_month.unwrap_or(0),
         exp_year: m.exp_year.unwrap_or(0),
@@ -348,6 +441,7 @@ fn input(merchant: String, body: &CreatePayment) -> ApiResult<PaymentInput> {
         country: body.country.clone(),
         method_type: m.kind.clone(),
         card,
+        encrypted_card,
         iban: m.iban.clone(),
         vpa: m.vpa.clone(),
         capture_method: body.capture_method.clone(),
@@ -370,14 +464,32 @@ pub async fn create(
     ApiJson(body): ApiJson<CreatePayment>,
 ) -> ApiResult<Response> {
     let merchant = merchant_of(&caller)?;
+    state
+        .policy()
+        .check_amount("amount", body.amount, &body.currency)?;
+    let service = service(&state)?;
+    let payment_input = input(merchant.clone(), &body)?;
+    if body.amount > 0 {
+        crate::policy::check_headroom(
+            state.store(),
+            &merchant,
+            "amount",
+            body.amount,
+            &body.currency,
+        )
+        .await?;
+    }
     let render = http_render(StatusCode::CREATED);
     let reply = idem.map(|e| e.0.reply(render.clone()));
-    answer(
-        service(&state)?
-            .create(input(merchant, &body)?, reply)
-            .await,
-        &render,
-    )
+    let result = service.create(payment_input, reply).await;
+    if let Ok(Answer::Payment(created)) = &result {
+        if created.payment.status == "requires_payment_method" {
+            state
+                .card_vault()
+                .keep(&merchant, &created.payment.id, body.payment_method.clone());
+        }
+    }
+    answer(result, &render)
 }
 
 /// A payment.
@@ -387,11 +499,14 @@ pub async fn get(
     caller: Caller,
     Path(id): Path<String>,
 ) -> ApiResult<Json<PaymentObject>> {
-    let snapshot = service(&state)?
-        .get(&id, scope(&caller))
-        .await
-        .map_err(map_error)?;
-    Ok(Json(object(&snapshot)))
+    let payment = state
+        .store()
+        .payment(&id)
+        .await?
+        .filter(|p| scope(&caller).is_none_or(|m| m == p.merchant_id))
+        .ok_or_else(|| ApiError::not_found("payment", &id))?;
+    let attempts = state.store().payment_attempts(&id).await?;
+    Ok(Json(object(&PaymentSnapshot { payment, attempts })))
 }
 
 /// The merchant's payments, newest first.
@@ -403,15 +518,22 @@ pub async fn list(
 ) -> ApiResult<Json<ListResponse<PaymentObject>>> {
     let params = list_params(&query)?;
     let merchant = caller.merchant_scope(params.merchant.as_deref())?;
-    let service = service(&state)?;
+    if state.store().merchant(&merchant).await?.is_none() {
+        return Err(ApiError::not_found("merchant", &merchant));
+    }
     if let Some(after) = &params.starting_after {
-        service.get(after, Some(&merchant)).await.map_err(|_| {
-            ApiError::invalid(
+        let owned = state
+            .store()
+            .payment(after)
+            .await?
+            .is_some_and(|p| p.merchant_id == merchant);
+        if !owned {
+            return Err(ApiError::invalid(
                 "starting_after",
                 "resource_missing",
                 format!("no such payment: '{after}'"),
-            )
-        })?;
+            ));
+        }
     }
     let page = state
         .store()
@@ -442,15 +564,10 @@ pub async fn confirm(
     let current = service.get(&id, Some(&merchant)).await.map_err(map_error)?;
     let p = &current.payment;
     let body: ConfirmPayment = optional_body(&body)?;
-    let method = body.payment_method.unwrap_or(PaymentMethodBody {
-        kind: p.method_type.clone(),
-        number: None,
-        exp_month: None,
-        exp_year: None,
-        cvc: None,
-        iban: None,
-        vpa: None,
-    });
+    let method = match body.payment_method {
+        Some(method) => method,
+        None => stored_method(&state, &merchant, p)?,
+    };
     let request = CreatePayment {
         amount: p.amount,
         currency: p.currency.code().to_string(),
@@ -464,17 +581,54 @@ pub async fn confirm(
     };
     let render = http_render(StatusCode::OK);
     let reply = idem.map(|e| e.0.reply(render.clone()));
-    answer(
-        service
-            .confirm(
-                &id,
-                Some(&merchant),
-                input(merchant.clone(), &request)?,
-                reply,
-            )
-            .await,
-        &render,
-    )
+    let result = service
+        .confirm(
+            &id,
+            Some(&merchant),
+            input(merchant.clone(), &request)?,
+            reply,
+        )
+        .await;
+    if matches!(result, Ok(_) | Err(PaymentError::Declined { .. })) {
+        state.card_vault().forget(&merchant, &id);
+    }
+    answer(result, &render)
+}
+
+/// The method a bare confirm uses: the one kept since creation, or for a
+/// method that needs no details, its type alone.
+fn stored_method(
+    state: &AppState,
+    merchant: &str,
+    payment: &corridor_store::PaymentRecord,
+) -> ApiResult<PaymentMethodBody> {
+    if let Some(kept) = state.card_vault().get(merchant, &payment.id) {
+        return Ok(kept);
+    }
+    if matches!(payment.method_type.as_str(), "card" | "sepa_debit" | "upi") {
+        return Err(ApiError::invalid(
+            "payment_method",
+            "payment_method_required",
+            format!(
+                "this {} payment's details are no longer held (they are kept in memory only, for {} minutes after creation, and never stored): send payment_method again to confirm",
+                payment.method_type,
+                crate::card_vault::VAULT_TTL.as_secs() / 60
+            ),
+        ));
+    }
+    Ok(PaymentMethodBody {
+        kind: payment.method_type.clone(),
+        number: None,
+        exp_month: None,
+        exp_year: None,
+        cvc: None,
+        encrypted_card_number: None,
+        encrypted_expiry_month: None,
+        encrypted_expiry_year: None,
+        encrypted_security_code: None,
+        iban: None,
+        vpa: None,
+    })
 }
 
 /// Captures an authorized payment.
@@ -530,5 +684,31 @@ pub async fn complete(
             Ok((StatusCode::OK, Json(object(&payment))).into_response())
         }
         other => answer(other, &render),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_prints_card_data() {
+        let body: CreatePayment = crate::json::parse(
+            br#"{"amount": 100, "currency": "USD", "country": "US",
+                "payment_method": {"type": "card", "number": "4242424242424242",
+                "exp_month": 12, "exp_year": 2030, "cvc": "737"}}"#,
+        )
+        .unwrap();
+        let printed = format!("{body:?}");
+        assert!(
+            !printed.contains("4242") && !printed.contains("737"),
+            "{printed}"
+        );
+        let input = input("mer_1".into(), &body).unwrap();
+        let printed = format!("{input:?}");
+        assert!(
+            !printed.contains("4242") && !printed.contains("737"),
+            "{printed}"
+        );
     }
 }

@@ -14,31 +14,49 @@ use crate::time_fmt::rfc3339;
 /// Longest single advance: ten years.
 const MAX_ADVANCE_SECONDS: i64 = 10 * 366 * 24 * 3600;
 
+/// Furthest the sandbox clock may run ahead of the wall clock: ten years
+/// (further, every card on file would look expired).
+const MAX_CLOCK_OFFSET_SECONDS: i64 = MAX_ADVANCE_SECONDS;
+
 /// `POST /v1/test_helpers/clock/advance` body.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Advance {
     /// Seconds to move the sandbox clock forward.
+    #[schema(minimum = 1, maximum = 316224000)]
     pub seconds: i64,
 }
 
-/// The sandbox clock after an advance.
+/// The sandbox clock.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ClockObject {
-    /// The sandbox's current time.
+    /// The sandbox's current time (RFC 3339).
     pub now: String,
+    /// How far ahead of the wall clock it runs, in seconds.
+    pub offset_seconds: i64,
 }
 
-/// Moves the sandbox clock forward.
-#[utoipa::path(post, path = "/v1/test_helpers/clock/advance", request_body = Advance, responses((status = 200, body = ClockObject)))]
+fn clock_object(state: &AppState, clock: &corridor_store::TestClock) -> ClockObject {
+    ClockObject {
+        now: rfc3339(state.store().clock().now()),
+        offset_seconds: clock.offset_seconds(),
+    }
+}
+
+/// Moves the sandbox clock forward (operators only: the clock is the whole
+/// server's, so no merchant may move another's time).
+#[utoipa::path(post, path = "/v1/test_helpers/clock/advance", request_body = Advance,
+    responses((status = 200, body = ClockObject), (status = 400, body = crate::error::ErrorBody),
+        (status = 403, body = crate::error::ErrorBody)))]
 pub async fn advance_clock(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     ApiJson(body): ApiJson<Advance>,
 ) -> ApiResult<Json<ClockObject>> {
     let clock = state
         .test_clock()
         .ok_or_else(|| ApiError::not_found("endpoint", "/v1/test_helpers/clock/advance"))?;
+    caller.require_operator()?;
     if !(1..=MAX_ADVANCE_SECONDS).contains(&body.seconds) {
         return Err(ApiError::invalid(
             "seconds",
@@ -46,10 +64,32 @@ pub async fn advance_clock(
             format!("seconds must be from 1 to {MAX_ADVANCE_SECONDS}"),
         ));
     }
-    clock.advance(body.seconds);
-    Ok(Json(ClockObject {
-        now: rfc3339(state.store().clock().now()),
-    }))
+    if !clock.advance_within(body.seconds, MAX_CLOCK_OFFSET_SECONDS) {
+        return Err(ApiError::invalid(
+            "seconds",
+            "clock_offset_too_large",
+            format!(
+                "the sandbox clock may run at most {MAX_CLOCK_OFFSET_SECONDS} seconds ahead of the wall clock (now {} ahead); reset it with POST /v1/test_helpers/clock/reset",
+                clock.offset_seconds()
+            ),
+        ));
+    }
+    Ok(Json(clock_object(&state, clock)))
+}
+
+/// Puts the sandbox clock back on the wall clock (operators only).
+#[utoipa::path(post, path = "/v1/test_helpers/clock/reset",
+    responses((status = 200, body = ClockObject), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn reset_clock(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<ClockObject>> {
+    let clock = state
+        .test_clock()
+        .ok_or_else(|| ApiError::not_found("endpoint", "/v1/test_helpers/clock/reset"))?;
+    caller.require_operator()?;
+    clock.reset();
+    Ok(Json(clock_object(&state, clock)))
 }
 
 /// Longest scheduled fault: one day.
@@ -61,9 +101,11 @@ const MAX_FAULT_SECONDS: i64 = 24 * 3600;
 pub struct ScheduleFault {
     /// `outage`, `server_errors` or `timeouts`.
     pub kind: String,
-    /// How long, from now.
+    /// How long, from now (at most a day).
+    #[schema(minimum = 1, maximum = 86400)]
     pub seconds: i64,
     /// Share of calls hit, 1-100 (not for outages).
+    #[schema(minimum = 1, maximum = 100)]
     pub rate_pct: Option<u8>,
 }
 

@@ -35,10 +35,15 @@ pub(super) enum Attempt {
     Undeliverable(String),
 }
 
-/// The HTTP client deliveries use: a timeout per request, and redirects
-/// not followed (a 3xx counts as a failed attempt).
-pub(super) fn client(timeout: Duration) -> reqwest::Result<reqwest::Client> {
+/// The HTTP client deliveries use: a timeout per request, redirects not
+/// followed (a 3xx counts as a failed attempt), and names resolved only to
+/// addresses the target policy accepts.
+pub(super) fn client(
+    timeout: Duration,
+    targets: super::target::TargetPolicy,
+) -> reqwest::Result<reqwest::Client> {
     reqwest::Client::builder()
+        .dns_resolver(targets.resolver())
         .timeout(timeout)
         .connect_timeout(timeout)
         .redirect(reqwest::redirect::Policy::none())
@@ -75,7 +80,19 @@ pub(super) fn payload(event: &EventRecord) -> Result<String, String> {
 
 /// Sends one delivery, signed. The signature's timestamp is the wall
 /// clock's, not the sandbox clock's: receivers check it against their own.
-pub(super) async fn send(client: &reqwest::Client, due: &DueDelivery) -> Attempt {
+pub(super) async fn send(
+    client: &reqwest::Client,
+    targets: super::target::TargetPolicy,
+    due: &DueDelivery,
+) -> Attempt {
+    // The URL was checked at creation; the policy may have changed since, and
+    // an address written literally never goes through the resolver.
+    let checked = reqwest::Url::parse(&due.url)
+        .map_err(|e| e.to_string())
+        .and_then(|url| targets.check_url(&url));
+    if let Err(why) = checked {
+        return Attempt::Failed(format!("target refused: url {why}"));
+    }
     let body = match payload(&due.event) {
         Ok(body) => body,
         Err(e) => return Attempt::Undeliverable(e),

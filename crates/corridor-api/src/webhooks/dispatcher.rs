@@ -32,6 +32,8 @@ pub struct DispatcherConfig {
     pub request_timeout: Duration,
     /// Deliveries in flight at once.
     pub max_in_flight: usize,
+    /// Which targets deliveries may reach (checked again after DNS).
+    pub targets: super::target::TargetPolicy,
 }
 
 impl Default for DispatcherConfig {
@@ -40,19 +42,24 @@ impl Default for DispatcherConfig {
             poll_interval: Duration::from_millis(200),
             request_timeout: Duration::from_secs(10),
             max_in_flight: 16,
+            targets: super::target::TargetPolicy::default(),
         }
     }
 }
 
 /// Runs the dispatcher with the default tuning, forever.
-pub async fn run(store: Store) {
-    run_with(store, DispatcherConfig::default()).await
+pub async fn run(store: Store, targets: super::target::TargetPolicy) {
+    let config = DispatcherConfig {
+        targets,
+        ..DispatcherConfig::default()
+    };
+    run_with(store, config).await
 }
 
 /// Runs the dispatcher, forever. Errors are logged and retried at the next
 /// poll: nothing is lost, since the cursor and deliveries are rows.
 pub async fn run_with(store: Store, config: DispatcherConfig) {
-    let client = match attempt::client(config.request_timeout) {
+    let client = match attempt::client(config.request_timeout, config.targets) {
         Ok(client) => client,
         Err(e) => {
             tracing::error!(error = %e, "webhook dispatcher cannot build its HTTP client");
@@ -68,7 +75,7 @@ pub async fn run_with(store: Store, config: DispatcherConfig) {
         if let Err(e) = fan_out(&store).await {
             tracing::warn!(error = %e, "webhook fan-out failed; retrying next poll");
         }
-        if let Err(e) = start_due(&store, &client, &slots, &in_flight).await {
+        if let Err(e) = start_due(&store, &client, config.targets, &slots, &in_flight).await {
             tracing::warn!(error = %e, "reading due webhook deliveries failed");
         }
     }
@@ -152,6 +159,7 @@ pub(super) fn plan(
 async fn start_due(
     store: &Store,
     client: &reqwest::Client,
+    targets: super::target::TargetPolicy,
     slots: &Arc<Semaphore>,
     in_flight: &Arc<InFlight>,
 ) -> Result<(), StoreError> {
@@ -174,6 +182,7 @@ async fn start_due(
         tokio::spawn(deliver(
             store.clone(),
             client.clone(),
+            targets,
             delivery,
             claim,
             slot,
@@ -187,11 +196,12 @@ async fn start_due(
 async fn deliver(
     store: Store,
     client: reqwest::Client,
+    targets: super::target::TargetPolicy,
     due: DueDelivery,
     _claim: Claim,
     _slot: OwnedSemaphorePermit,
 ) {
-    let outcome = attempt::send(&client, &due).await;
+    let outcome = attempt::send(&client, targets, &due).await;
     let updated = attempt::after(&due.delivery, &outcome, store.clock().now(), rand::random());
     tracing::debug!(delivery = %updated.id, status = %updated.status, attempts = updated.attempts, "webhook attempt");
     let write = WebhookWrite {

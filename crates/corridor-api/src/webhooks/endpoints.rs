@@ -28,9 +28,18 @@ pub const MAX_EVENTS: usize = 16;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateWebhookEndpoint {
-    /// Where deliveries are POSTed: an http(s) URL.
+    /// Where deliveries are POSTed: an https URL (http only in the sandbox),
+    /// whose host is not loopback, private or link-local unless the operator
+    /// allows it (400 `url_not_allowed`).
+    #[schema(
+        min_length = 8,
+        max_length = 2048,
+        pattern = "^https?://[^\\s/@]+(/\\S*)?$"
+    )]
     pub url: String,
-    /// Event types to receive (`payment.succeeded`, ...), or `*` for all.
+    /// Event types to receive (`payment.succeeded`, ...), or `*` for all;
+    /// 1-16 distinct.
+    #[schema(min_items = 1, max_items = 16)]
     pub events: Vec<String>,
     /// For operators: the merchant the endpoint belongs to.
     pub merchant: Option<String>,
@@ -94,6 +103,20 @@ pub(super) fn validate_url(url: &str) -> ApiResult<()> {
         return Err(invalid("must not carry credentials"));
     }
     Ok(())
+}
+
+/// The server's target policy applied to a syntactically valid URL: https
+/// outside the sandbox, no private, loopback or link-local host (as written
+/// or as resolved now) unless the operator allows them.
+async fn check_target(state: &AppState, url: &str) -> ApiResult<()> {
+    let policy = super::target::TargetPolicy {
+        require_https: state.test_clock().is_none(),
+        allow_private: state.policy().allow_private_webhooks,
+    };
+    let invalid = |why: String| ApiError::invalid("url", "url_not_allowed", format!("url {why}"));
+    let parsed = reqwest::Url::parse(url).map_err(|e| invalid(e.to_string()))?;
+    policy.check_url(&parsed).map_err(invalid)?;
+    policy.check_resolved(&parsed).await.map_err(invalid)
 }
 
 /// A non-empty list of distinct known event types.
@@ -162,6 +185,7 @@ pub async fn create(
 ) -> ApiResult<Response> {
     let merchant_id = owner(&state, &caller, body.merchant.as_deref()).await?;
     validate_url(&body.url)?;
+    check_target(&state, &body.url).await?;
     validate_events(&body.events)?;
     let endpoint = WebhookEndpointRecord {
         id: super::new_endpoint_id(),
@@ -217,6 +241,9 @@ pub async fn list(
 ) -> ApiResult<Json<ListResponse<WebhookEndpointObject>>> {
     let params = list_params(&query)?;
     let merchant = caller.merchant_scope(params.merchant.as_deref())?;
+    if state.store().merchant(&merchant).await?.is_none() {
+        return Err(ApiError::not_found("merchant", &merchant));
+    }
     if let Some(after) = &params.starting_after {
         let found = state.store().webhook_endpoint(after).await?;
         if found.is_none_or(|e| e.merchant_id != merchant) {

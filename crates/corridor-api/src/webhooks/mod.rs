@@ -12,6 +12,7 @@ pub mod deliveries;
 pub mod dispatcher;
 pub mod endpoints;
 pub mod signing;
+pub mod target;
 
 mod attempt;
 #[cfg(test)]

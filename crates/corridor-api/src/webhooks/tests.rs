@@ -116,6 +116,7 @@ fn payment(store: &Store, merchant: &str, kind: &str) -> WriteOp {
         attempts: vec![],
         ledger: None,
         events: vec![event],
+        started_key: None,
     }))
 }
 
@@ -132,6 +133,10 @@ async fn wait_for(receiver: &Receiver, count: usize) {
 fn dispatcher(store: &Store) -> tokio::task::JoinHandle<()> {
     let config = DispatcherConfig {
         poll_interval: Duration::from_millis(20),
+        targets: super::target::TargetPolicy {
+            require_https: false,
+            allow_private: true,
+        },
         ..DispatcherConfig::default()
     };
     tokio::spawn(run_with(store.clone(), config))

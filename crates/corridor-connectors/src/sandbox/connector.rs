@@ -39,10 +39,21 @@ impl Connector for SandboxConnector {
 
     fn charge(&self, request: ChargeRequest) -> BoxFuture<'_, ConnectorResult<ChargeResponse>> {
         Box::pin(async move {
+            if matches!(request.method, crate::PaymentMethod::EncryptedCard(_)) {
+                return Err(crate::ConnectorError::InvalidRequest(
+                    "the simulated providers take no encrypted card fields".into(),
+                ));
+            }
             let (simulated, _) = self.world.with_sim(|sim| sim.charge(self.index, &request));
             self.world.pause(simulated.latency_ms).await;
             simulated.value
         })
+    }
+
+    /// The simulation decides and records a charge in one step under its
+    /// lock, so once a call returned, a lookup that finds nothing is final.
+    fn settle_window(&self) -> std::time::Duration {
+        std::time::Duration::ZERO
     }
 
     fn lookup<'a>(

@@ -31,6 +31,7 @@ mod events;
 mod faults;
 mod notify;
 mod profile;
+mod provider_charge;
 mod psp_state;
 mod record;
 mod sim;
@@ -45,6 +46,7 @@ pub use connector::SandboxConnector;
 pub use faults::{Fault, FaultKind};
 pub use notify::Notification;
 pub use profile::{FeeTerms, LatencyProfile, MethodProfile, PspProfile, ThreeDsProfile};
+pub use provider_charge::ProviderCharge;
 pub use world::{SandboxError, SandboxWorld, FAULTS_SCHEDULED_MAX};
 
 #[cfg(test)]

@@ -239,6 +239,31 @@ impl SandboxWorld {
         }
     }
 
+    /// Every charge any provider of this world holds for `payment_id`
+    /// (the payment id the charge request carried), by provider then reference.
+    pub fn charges_of_payment(&self, payment_id: &str) -> Vec<super::ProviderCharge> {
+        let state = self.lock();
+        let mut out: Vec<super::ProviderCharge> = state
+            .psps
+            .iter()
+            .zip(&self.profiles)
+            .flat_map(|(psp, profile)| {
+                psp.charges
+                    .values()
+                    .filter(|c| c.payment_id == payment_id)
+                    .map(|c| super::ProviderCharge {
+                        connector: profile.name.clone(),
+                        reference: c.reference.clone(),
+                        status: c.outcome.code().to_string(),
+                        amount: c.amount.minor(),
+                        currency: c.currency.code().to_string(),
+                    })
+            })
+            .collect();
+        out.sort_by(|a, b| (&a.connector, &a.reference).cmp(&(&b.connector, &b.reference)));
+        out
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, WorldState> {
         // A panic inside an operation can at worst lose that one call's
         // change; the simulation itself stays usable.

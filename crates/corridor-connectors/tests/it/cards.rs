@@ -97,6 +97,7 @@ async fn three_d_secure_challenge_then_authorize_and_capture() {
         idempotency_key: key("cap"),
         reference: challenged.reference.clone(),
         amount: authorized.amount,
+        currency: None,
     };
     let captured = meridian.capture(capture).await.unwrap();
     assert_eq!(

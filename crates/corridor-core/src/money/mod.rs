@@ -2,10 +2,14 @@
 
 mod amount;
 mod currency;
+mod display;
+mod limits;
 mod rate;
 
 pub use amount::Amount;
 pub use currency::Currency;
+pub use display::format_minor;
+pub use limits::{default_max_minor, AmountLimits};
 pub use rate::{Rate, Rounding};
 
 /// Why a money value could not be parsed or computed.

@@ -63,12 +63,17 @@
 mod adaptive;
 mod config;
 mod decay;
+mod operator_rules;
 mod outcome;
 mod rules;
 mod sample;
 
 pub use adaptive::{AdaptiveRouter, Estimate, CONNECTORS_TRACKED_MAX, STATS_KEYS_MAX};
 pub use config::{RouterConfig, RouterConfigError, EXPLORATION_PERCENT_MAX};
+pub use operator_rules::{
+    Conditions, OperatorRule, OperatorRuleError, OperatorRules, CONDITION_VALUES_MAX,
+    RULE_NAME_LEN_MAX,
+};
 pub use outcome::AttemptOutcome;
 pub use rules::{
     RoutingRule, RoutingRules, RuleError, RuleMatch, CONNECTORS_PER_RULE_MAX, RULES_MAX,

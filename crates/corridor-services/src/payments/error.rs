@@ -45,6 +45,9 @@ pub enum PaymentError {
     /// No connector could take the payment (coverage, outage).
     #[error("{0}")]
     Unavailable(String),
+    /// The `Idempotency-Key` was used before with a different request.
+    #[error("the idempotency key was used with a different request")]
+    IdempotencyReused,
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -1,4 +1,5 @@
-//! The fee schedule merchants pay per payment.
+//! The built-in fee schedule merchants pay per payment, in force until the
+//! operator puts a fee table.
 
 use corridor_core::payments::fees::FeeSchedule;
 use corridor_core::Currency;

@@ -7,8 +7,9 @@ use corridor_markets::{markets, MarketStatus};
 
 use super::PaymentError;
 
-/// Card details as the merchant sent them.
-#[derive(Debug, Clone)]
+/// Card details as the merchant sent them. `Debug` never shows the number
+/// or the CVC.
+#[derive(Clone)]
 pub struct CardInput {
     /// The number (spaces allowed).
     pub number: String,
@@ -19,6 +20,49 @@ pub struct CardInput {
     /// 3 or 4 digits.
     pub cvc: String,
 }
+
+impl std::fmt::Debug for CardInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CardInput")
+            .field("number", &"[redacted]")
+            .field("exp_month", &self.exp_month)
+            .field("exp_year", &self.exp_year)
+            .field("cvc", &"[redacted]")
+            .finish()
+    }
+}
+
+/// Card fields a provider's client-side encryption produced (Adyen's
+/// `encryptedCardNumber`, ...), passed through unread.
+#[derive(Clone, Default)]
+pub struct EncryptedCardInput {
+    /// The encrypted number.
+    pub number: Option<String>,
+    /// The encrypted expiry month.
+    pub expiry_month: Option<String>,
+    /// The encrypted expiry year.
+    pub expiry_year: Option<String>,
+    /// The encrypted security code.
+    pub security_code: Option<String>,
+}
+
+impl std::fmt::Debug for EncryptedCardInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EncryptedCardInput(***)")
+    }
+}
+
+impl EncryptedCardInput {
+    fn any(&self) -> bool {
+        self.number.is_some()
+            || self.expiry_month.is_some()
+            || self.expiry_year.is_some()
+            || self.security_code.is_some()
+    }
+}
+
+/// Longest encrypted card field.
+pub const ENCRYPTED_FIELD_LEN_MAX: usize = 10_000;
 
 /// A payment request as received (fields not yet checked against the market).
 #[derive(Debug, Clone)]
@@ -35,6 +79,8 @@ pub struct PaymentInput {
     pub method_type: String,
     /// Card details, for cards.
     pub card: Option<CardInput>,
+    /// Encrypted card fields, for cards paid through a client-side integration.
+    pub encrypted_card: EncryptedCardInput,
     /// IBAN, for SEPA debits.
     pub iban: Option<String>,
     /// UPI virtual payment address, for UPI.
@@ -211,6 +257,9 @@ fn details(
         )
     })?;
     match connector_type {
+        MethodType::Card if input.encrypted_card.any() => {
+            encrypted_card(input.card.as_ref(), &input.encrypted_card)
+        }
         MethodType::Card => card(input.card.as_ref(), now),
         MethodType::SepaDebit => {
             let iban = required(input.iban.as_deref(), "payment_method.iban")?;
@@ -245,6 +294,49 @@ fn required<'a>(value: Option<&'a str>, param: &str) -> Result<&'a str, PaymentE
     value.filter(|v| !v.trim().is_empty()).ok_or_else(|| {
         PaymentError::invalid(param, "parameter_missing", format!("{param} is required"))
     })
+}
+
+/// Encrypted fields, all three of number and expiry, never with a raw number.
+fn encrypted_card(
+    raw: Option<&CardInput>,
+    e: &EncryptedCardInput,
+) -> Result<PaymentMethod, PaymentError> {
+    if raw.is_some_and(|c| !c.number.is_empty()) {
+        return Err(PaymentError::invalid(
+            "payment_method.number",
+            "parameter_invalid",
+            "give either the card number or the encrypted card fields, not both",
+        ));
+    }
+    let field = |value: &Option<String>, param: &str| -> Result<String, PaymentError> {
+        let v = required(value.as_deref(), param)?;
+        if v.len() > ENCRYPTED_FIELD_LEN_MAX || v.chars().any(char::is_control) {
+            return Err(PaymentError::invalid(
+                param,
+                "parameter_invalid",
+                format!("{param} is at most {ENCRYPTED_FIELD_LEN_MAX} characters"),
+            ));
+        }
+        Ok(v.to_string())
+    };
+    let number = field(&e.number, "payment_method.encrypted_card_number")?;
+    let expiry_month = field(&e.expiry_month, "payment_method.encrypted_expiry_month")?;
+    let expiry_year = field(&e.expiry_year, "payment_method.encrypted_expiry_year")?;
+    let security_code = match &e.security_code {
+        None => None,
+        Some(_) => Some(field(
+            &e.security_code,
+            "payment_method.encrypted_security_code",
+        )?),
+    };
+    Ok(PaymentMethod::EncryptedCard(
+        corridor_connectors::EncryptedCard {
+            number,
+            expiry_month,
+            expiry_year,
+            security_code,
+        },
+    ))
 }
 
 fn card(card: Option<&CardInput>, now: Timestamp) -> Result<PaymentMethod, PaymentError> {

@@ -4,7 +4,9 @@
 //! provider owes it), the merchant's `pending` balance gets the net, platform
 //! revenue the fee. Settlement, after the method's delay: the net moves from
 //! `pending` to `available`. Each movement has a client reference, so it
-//! happens once whatever retries.
+//! happens once whatever retries. The platform's accounts are those of this
+//! merchant's business (`Owner::PlatformFor`), so one merchant's volume never
+//! brings a shared account near its limit.
 
 use corridor_core::ledger::{AccountKind, Side, TxnMeta};
 use corridor_core::{Amount, Currency};
@@ -29,7 +31,11 @@ pub(crate) fn capture(
 ) -> LedgerWrite {
     let net = gross.checked_sub(fee).unwrap_or(Amount::ZERO);
     let mut legs = vec![TransferLeg {
-        account: key(Owner::Platform, currency, AccountKind::PlatformClearing),
+        account: key(
+            Owner::PlatformFor(merchant.to_string()),
+            currency,
+            AccountKind::PlatformClearing,
+        ),
         side: Side::Debit,
         amount: gross,
     }];
@@ -47,7 +53,11 @@ pub(crate) fn capture(
     }
     if !fee.is_zero() {
         legs.push(TransferLeg {
-            account: key(Owner::Platform, currency, AccountKind::PlatformRevenue),
+            account: key(
+                Owner::PlatformFor(merchant.to_string()),
+                currency,
+                AccountKind::PlatformRevenue,
+            ),
             side: Side::Credit,
             amount: fee,
         });

@@ -5,11 +5,11 @@ use corridor_connectors::{
 };
 use corridor_core::payments::status::{transition, PaymentEvent, PaymentStatus};
 use corridor_core::{Amount, Timestamp};
-use corridor_store::{CardRecord, PaymentRecord, StoredResponse};
+use corridor_store::{CardRecord, PaymentRecord, StartedKey, StoredResponse};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-use super::attempts::Ended;
+use super::confirm::is_open;
 use super::input::validate;
 use super::outcome::{apply, captured, Context};
 use super::persist::{status_event, Change, Written};
@@ -28,7 +28,7 @@ pub enum Answer {
 }
 
 impl PaymentService {
-    fn now(&self) -> Timestamp {
+    pub(crate) fn now(&self) -> Timestamp {
         self.store.clock().now()
     }
 
@@ -46,39 +46,58 @@ impl PaymentService {
                 "pay_{}",
                 &hex::encode(Sha256::digest(format!("{}\n{}", r.scope, r.key)))[..24]
             ),
-            None => {
-                use rand::distr::{Alphanumeric, SampleString};
-                format!("pay_{}", Alphanumeric.sample_string(&mut rand::rng(), 24))
-            }
+            // The same format as a derived id: 24 hex digits.
+            None => format!("pay_{}", hex::encode(rand::random::<[u8; 12]>())),
         };
         if let Some(existing) = self.store.payment(&id).await? {
+            // A retry of a request that created this payment (the key and the
+            // request digest were checked before): resume its confirmation if
+            // one is open or may start, else answer where it stands.
             let attempts = self.store.payment_attempts(&id).await?;
-            return Ok(Answer::Payment(Box::new(PaymentSnapshot {
+            let snapshot = PaymentSnapshot {
                 payment: existing,
                 attempts,
-            })));
+            };
+            let resumable = snapshot.attempts.iter().any(is_open)
+                || snapshot.payment.status == PaymentStatus::RequiresPaymentMethod.code();
+            if new.confirm && resumable {
+                return self.run_confirmation(snapshot, &new, reply, None).await;
+            }
+            return self.declined_or(Answer::Payment(Box::new(snapshot)));
         }
+        let mut payment = self.row(&id, &new, now);
+        // The fee that applies if the whole amount is captured, shown before
+        // the buyer pays; the capture computes it again on what it captures.
+        let ctx = self.context(&payment, now).await?;
+        let cross_border = ctx.merchant_country != payment.country;
+        payment.fee = ctx
+            .fee_schedule
+            .fee(new.amount, cross_border)
+            .map_or(0, |f| f.minor());
         let snapshot = PaymentSnapshot {
-            payment: self.row(&id, &new, now),
+            payment,
             attempts: Vec::new(),
         };
-        let change = Change {
-            before: None,
-            snapshot,
-            new_attempts: 0,
-            ledger: None,
-            event: Some("payment.created"),
-        };
         if !new.confirm {
+            let change = Change {
+                before: None,
+                snapshot,
+                attempts_changed: false,
+                ledger: None,
+                event: Some("payment.created"),
+                started_key: None,
+            };
             return self.written(change, reply).await;
         }
-        let Answer::Payment(created) = self.written(change, None).await? else {
-            return Err(PaymentError::state(
-                "payment_changed",
-                "the payment was created concurrently",
-            ));
-        };
-        self.run_confirmation(*created, &new, reply).await
+        // The payment, its first attempt and the request's key in one write.
+        let started_key = reply.as_ref().map(|r| StartedKey {
+            scope: r.scope.clone(),
+            key: r.key.clone(),
+            request_hash: r.request_hash.clone(),
+            resource_id: id.clone(),
+        });
+        self.run_confirmation(snapshot, &new, reply, started_key)
+            .await
     }
 
     /// Confirms a payment created without `confirm`.
@@ -90,6 +109,12 @@ impl PaymentService {
         reply: Option<Reply>,
     ) -> Result<Answer, PaymentError> {
         let snapshot = self.get(id, merchant).await?;
+        if snapshot.attempts.iter().any(is_open) {
+            return Err(PaymentError::state(
+                "payment_in_progress",
+                "a confirmation of this payment is in progress; retry later",
+            ));
+        }
         if snapshot.payment.status != PaymentStatus::RequiresPaymentMethod.code() {
             return Err(PaymentError::state(
                 "payment_unexpected_state",
@@ -100,72 +125,11 @@ impl PaymentService {
             ));
         }
         let new = validate(input, self.now())?;
-        self.run_confirmation(snapshot, &new, reply).await
-    }
-
-    async fn run_confirmation(
-        &self,
-        snapshot: PaymentSnapshot,
-        new: &NewPayment,
-        reply: Option<Reply>,
-    ) -> Result<Answer, PaymentError> {
-        let now = self.now();
-        let id = snapshot.payment.id.clone();
-        let first_seq = i64::try_from(snapshot.attempts.len()).unwrap_or(i64::MAX) + 1;
-        let (ended, attempts) = self.attempt(&id, new, first_seq, now).await;
-        let ctx = self.context(&snapshot.payment, now).await?;
-        let before = snapshot.payment.clone();
-        let (payment, ledger) = match ended {
-            Ended::Answered {
-                connector,
-                response,
-            } => match apply(
-                &before,
-                &connector,
-                &response,
-                PaymentEvent::Confirmed,
-                &ctx,
-            ) {
-                Some(applied) => (applied.payment, applied.ledger),
-                None => {
-                    return Err(PaymentError::state(
-                        "payment_unexpected_state",
-                        "the provider's answer does not fit the payment's state",
-                    ))
-                }
-            },
-            Ended::Unknown { connector } => {
-                let mut p = before.clone();
-                p.status = PaymentStatus::Processing.code().into();
-                p.connector = Some(connector);
-                (p, None)
-            }
-            Ended::Exhausted { last_code } => {
-                let mut p = before.clone();
-                p.status = PaymentStatus::Failed.code().into();
-                p.decline_code = Some(last_code);
-                (p, None)
-            }
-        };
-        let mut all = snapshot.attempts;
-        let new_attempts = attempts.len();
-        all.extend(attempts);
-        let event = Some(status_event(&payment.status));
-        let change = Change {
-            before: Some(before.version),
-            snapshot: PaymentSnapshot {
-                payment,
-                attempts: all,
-            },
-            new_attempts,
-            ledger,
-            event,
-        };
-        self.declined_or(self.written(change, reply).await?)
+        self.run_confirmation(snapshot, &new, reply, None).await
     }
 
     /// Turns a stored failed payment into the decline error the API answers with.
-    fn declined_or(&self, answer: Answer) -> Result<Answer, PaymentError> {
+    pub(crate) fn declined_or(&self, answer: Answer) -> Result<Answer, PaymentError> {
         match answer {
             Answer::Payment(s) if s.payment.status == PaymentStatus::Failed.code() => {
                 let code = s
@@ -223,6 +187,7 @@ impl PaymentService {
                 idempotency_key: key,
                 reference,
                 amount,
+                currency: Some(before.currency),
             })
             .await
             .map_err(|e| {
@@ -240,7 +205,8 @@ impl PaymentService {
                 payment,
                 attempts: snapshot.attempts,
             },
-            new_attempts: 0,
+            attempts_changed: false,
+            started_key: None,
             ledger,
             event: Some("payment.succeeded"),
         };
@@ -267,6 +233,9 @@ impl PaymentService {
                 .cancel(CancelRequest {
                     idempotency_key: key,
                     reference,
+                    payment_amount: Amount::positive(before.amount)
+                        .ok()
+                        .map(|a| (a, before.currency)),
                 })
                 .await
                 .map_err(|e| {
@@ -283,7 +252,8 @@ impl PaymentService {
                 payment,
                 attempts: snapshot.attempts,
             },
-            new_attempts: 0,
+            attempts_changed: false,
+            started_key: None,
             ledger: None,
             event: Some("payment.canceled"),
         };
@@ -332,15 +302,33 @@ impl PaymentService {
             let Some(applied) = apply(&before, connector, response, event, &ctx) else {
                 return Ok(Answer::Payment(Box::new(snapshot)));
             };
+            let unchanged = applied.ledger.is_none()
+                && applied.payment.status == before.status
+                && applied.payment.next_action == before.next_action
+                && applied.payment.connector_ref == before.connector_ref;
+            if unchanged {
+                return Ok(Answer::Payment(Box::new(snapshot)));
+            }
             let event = Some(status_event(&applied.payment.status));
-            let attempts = snapshot.attempts.clone();
+            // An attempt at this provider still open learns its outcome too.
+            let mut attempts = snapshot.attempts.clone();
+            let mut attempts_changed = false;
+            for a in attempts
+                .iter_mut()
+                .filter(|a| is_open(a) && a.connector == connector)
+            {
+                a.outcome = response.outcome.code().to_string();
+                a.code = None;
+                attempts_changed = true;
+            }
             let change = Change {
                 before: Some(before.version),
                 snapshot: PaymentSnapshot {
                     payment: applied.payment,
                     attempts,
                 },
-                new_attempts: 0,
+                attempts_changed,
+                started_key: None,
                 ledger: applied.ledger,
                 event,
             };
@@ -410,10 +398,15 @@ impl PaymentService {
                     .and_then(|m| m.settlement_days())
             })
             .map_or(2, i64::from);
+        let fee_schedule = match corridor_core::CountryCode::parse(&p.country) {
+            Ok(country) => self.fee_schedule(&p.method_type, country, p.currency),
+            Err(_) => super::fees::schedule(&p.method_type, p.currency),
+        };
         Ok(Context {
             merchant_country: merchant.country,
             settlement_days,
             now,
+            fee_schedule,
         })
     }
 

@@ -2,6 +2,8 @@
 //! buyer actions, asynchronous results, expiry and settlement.
 
 mod attempts;
+mod config;
+mod confirm;
 mod error;
 mod fees;
 mod input;
@@ -10,18 +12,25 @@ mod ledger;
 mod lifecycle;
 mod outcome;
 mod persist;
+mod provider_results;
+mod recovery;
+#[cfg(test)]
+mod tests;
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
-use corridor_core::payments::routing::{AdaptiveRouter, RouterConfig, RoutingRules};
+use corridor_core::payments::fee_table::FeeTable;
+use corridor_core::payments::routing::{AdaptiveRouter, OperatorRules, RouterConfig};
 
 use corridor_connectors::Connector;
 use corridor_store::{AttemptRecord, PaymentRecord, Store, StoredResponse};
 
 pub use error::PaymentError;
-pub use input::{CardInput, NewPayment, PaymentInput};
+pub use input::{CardInput, EncryptedCardInput, NewPayment, PaymentInput};
 pub use jobs::spawn_jobs;
 pub use lifecycle::Answer;
+pub use provider_results::ProviderResult;
+pub use recovery::Recovered;
 
 /// A payment with its attempts, as the API renders it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,8 +70,9 @@ impl std::fmt::Debug for Reply {
 #[derive(Clone)]
 pub struct PaymentService {
     store: Store,
-    connectors: Arc<Vec<Arc<dyn Connector>>>,
-    rules: Arc<RoutingRules>,
+    connectors: Arc<RwLock<config::ConnectorSet>>,
+    operator_rules: Arc<RwLock<Arc<OperatorRules>>>,
+    fee_table: Arc<RwLock<Option<Arc<FeeTable>>>>,
     router: Arc<Mutex<AdaptiveRouter>>,
     fingerprint_key: Arc<[u8]>,
     render: RenderFn,
@@ -71,7 +81,7 @@ pub struct PaymentService {
 impl std::fmt::Debug for PaymentService {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PaymentService")
-            .field("connectors", &self.connectors.len())
+            .field("connectors", &self.connector_names())
             .finish()
     }
 }
@@ -88,17 +98,14 @@ impl PaymentService {
         fingerprint_key: &[u8],
         render: RenderFn,
     ) -> Result<Self, PaymentError> {
-        let names: Vec<String> = connectors.iter().map(|c| c.name().to_string()).collect();
-        // Static priority is the default rule; the adaptive router reorders
-        // the eligible connectors by what it has learned.
-        let rules = RoutingRules::new(Vec::new(), names)
-            .map_err(|e| PaymentError::Unavailable(format!("routing rules: {e}")))?;
+        let set = config::ConnectorSet::new(connectors, Vec::new())?;
         let router = AdaptiveRouter::new(RouterConfig::default())
             .map_err(|e| PaymentError::Unavailable(format!("router: {e}")))?;
         Ok(PaymentService {
             store,
-            connectors: Arc::new(connectors),
-            rules: Arc::new(rules),
+            connectors: Arc::new(RwLock::new(set)),
+            operator_rules: Arc::new(RwLock::new(Arc::new(OperatorRules::default()))),
+            fee_table: Arc::new(RwLock::new(None)),
             router: Arc::new(Mutex::new(router)),
             fingerprint_key: Arc::from(fingerprint_key),
             render,

@@ -5,7 +5,6 @@ use corridor_core::payments::status::{transition, PaymentEvent, PaymentStatus};
 use corridor_core::{Amount, Timestamp};
 use corridor_store::{LedgerWrite, PaymentRecord};
 
-use super::fees::schedule;
 use super::ledger;
 
 /// How long a buyer has for a 3DS challenge or a redirect without its own expiry.
@@ -26,6 +25,7 @@ pub(crate) struct Context {
     pub merchant_country: String,
     pub settlement_days: i64,
     pub now: Timestamp,
+    pub fee_schedule: corridor_core::payments::fees::FeeSchedule,
 }
 
 /// Applies `response` (as the `event` it arrived with) to `before`.
@@ -81,9 +81,7 @@ pub(crate) fn captured(p: &mut PaymentRecord, amount: Amount, ctx: &Context) -> 
         amount
     };
     let cross_border = ctx.merchant_country != p.country;
-    let fee = schedule(&p.method_type, p.currency)
-        .fee(amount, cross_border)
-        .unwrap_or(amount);
+    let fee = ctx.fee_schedule.fee(amount, cross_border).unwrap_or(amount);
     p.amount_captured = amount.minor();
     p.fee = fee.minor();
     p.settle_at = Some(
@@ -119,6 +117,10 @@ fn next_action_json(action: &NextAction) -> String {
     match action {
         NextAction::ThreeDSecure { url } | NextAction::Redirect { url } => {
             obj.insert("url".into(), url.clone().into());
+        }
+        NextAction::ThreeDSecureSdk { subtype, token } => {
+            obj.insert("three_ds_subtype".into(), subtype.clone().into());
+            obj.insert("three_ds_token".into(), token.clone().into());
         }
         NextAction::QrCode { payload, .. } => {
             obj.insert("qr_code".into(), payload.clone().into());

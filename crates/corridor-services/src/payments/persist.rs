@@ -2,19 +2,23 @@
 //! and the caller's idempotency key, in one transaction.
 
 use corridor_store::{
-    IdempotencyCapture, LedgerWrite, NewEvent, PaymentWrite, StoredResponse, WriteOp, WriteOutcome,
-    WriteRequest, WriteResult,
+    IdempotencyCapture, LedgerWrite, NewEvent, PaymentWrite, StartedKey, StoredResponse, WriteOp,
+    WriteOutcome, WriteRequest, WriteResult,
 };
 
 use super::{PaymentError, PaymentService, PaymentSnapshot, Reply};
 
 /// One change to write.
 pub(crate) struct Change {
+    /// The version read; `None` for a new payment.
     pub before: Option<i64>,
     pub snapshot: PaymentSnapshot,
-    pub new_attempts: usize,
+    /// Whether attempts were added or their outcomes changed (all are written).
+    pub attempts_changed: bool,
     pub ledger: Option<LedgerWrite>,
     pub event: Option<&'static str>,
+    /// The request's key, when this write starts its effect.
+    pub started_key: Option<StartedKey>,
 }
 
 /// What a write produced.
@@ -38,14 +42,20 @@ impl PaymentService {
             Some(kind) => vec![self.event(kind, &snapshot)],
             None => Vec::new(),
         };
-        let fresh = snapshot.attempts.len().saturating_sub(change.new_attempts);
+        let attempts = if change.attempts_changed {
+            snapshot.attempts.clone()
+        } else {
+            Vec::new()
+        };
         let write = PaymentWrite {
             payment: snapshot.payment.clone(),
             expected_version: change.before,
-            attempts: snapshot.attempts[fresh..].to_vec(),
+            attempts,
             ledger: change.ledger,
             events,
+            started_key: change.started_key,
         };
+        let request_hash = reply.as_ref().map(|r| r.request_hash.clone());
         let capture = reply.map(|r| {
             let response = (r.render)(&snapshot);
             IdempotencyCapture {
@@ -78,10 +88,25 @@ impl PaymentService {
                 "payment_changed",
                 "the payment changed while this request ran; retry",
             )),
+            WriteResult::Done {
+                outcome: WriteOutcome::Payment(Err(refusal)),
+                ..
+            } if refusal.code == "overflow" => Err(PaymentError::invalid(
+                "amount",
+                "amount_too_large",
+                "this amount would take a balance of the merchant beyond the ledger's 64-bit range",
+            )),
             WriteResult::Done { outcome, .. } => Err(PaymentError::Store(
                 corridor_store::StoreError::Corrupt(format!("payment write refused: {outcome:?}")),
             )),
-            WriteResult::AlreadyCompleted(record) => Ok(Written::Replayed(record.response)),
+            // The key was completed by an earlier request: replay its answer,
+            // but only to the same request.
+            WriteResult::AlreadyCompleted(record)
+                if request_hash.as_deref() == Some(record.request_hash.as_str()) =>
+            {
+                Ok(Written::Replayed(record.response))
+            }
+            WriteResult::AlreadyCompleted(_) => Err(PaymentError::IdempotencyReused),
         }
     }
 
@@ -96,15 +121,18 @@ impl PaymentService {
     }
 }
 
-/// The event type announcing a status.
+/// The event type announcing a status (`payment.updated` for a stored
+/// status this build does not know, which a newer version may have written).
 pub(crate) fn status_event(status: &str) -> &'static str {
-    match status {
-        "requires_action" => "payment.requires_action",
-        "processing" => "payment.processing",
-        "requires_capture" => "payment.requires_capture",
-        "succeeded" => "payment.succeeded",
-        "failed" => "payment.failed",
-        "canceled" => "payment.canceled",
-        _ => "payment.updated",
+    use corridor_core::payments::status::PaymentStatus as S;
+    match S::parse(status) {
+        Some(S::RequiresPaymentMethod) => "payment.updated",
+        Some(S::RequiresAction) => "payment.requires_action",
+        Some(S::Processing) => "payment.processing",
+        Some(S::RequiresCapture) => "payment.requires_capture",
+        Some(S::Succeeded) => "payment.succeeded",
+        Some(S::Failed) => "payment.failed",
+        Some(S::Canceled) => "payment.canceled",
+        None => "payment.updated",
     }
 }

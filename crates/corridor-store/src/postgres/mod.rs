@@ -4,6 +4,7 @@
 mod after_sales;
 mod payments;
 mod reads;
+mod settings;
 mod webhook_reads;
 mod writer;
 

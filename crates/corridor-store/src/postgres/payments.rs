@@ -45,7 +45,7 @@ pub(crate) async fn write(tx: &Transaction<'_>, b: &BatchRows) -> Result<(), Sto
     }
     for a in &b.attempts {
         tx.execute(
-            sql::INSERT_ATTEMPT,
+            sql::UPSERT_ATTEMPT,
             &[
                 &a.payment_id,
                 &a.seq,
@@ -54,6 +54,30 @@ pub(crate) async fn write(tx: &Transaction<'_>, b: &BatchRows) -> Result<(), Sto
                 &a.outcome,
                 &a.code,
                 &a.created_at.unix_micros(),
+            ],
+        )
+        .await?;
+    }
+    for k in &b.started_keys {
+        let at = b.payments.first().map_or(0, |p| p.updated_at.unix_micros());
+        tx.execute(
+            sql::INSERT_STARTED_KEY,
+            &[&k.scope, &k.key, &k.request_hash, &k.resource_id, &at],
+        )
+        .await?;
+    }
+    for o in &b.orphans {
+        tx.execute(
+            sql::INSERT_ORPHAN,
+            &[
+                &o.connector,
+                &o.reference,
+                &o.payment_id,
+                &o.status,
+                &o.amount,
+                &o.currency,
+                &o.resolution,
+                &o.created_at.unix_micros(),
             ],
         )
         .await?;

@@ -183,15 +183,20 @@ impl PostgresStore {
             .map(rows::account_check)
             .collect::<Result<_, _>>()?;
         let currencies = tx
-            .query(sql::VERIFY_CURRENCIES, &[])
+            .query(sql::VERIFY_CURRENCIES_PG, &[])
             .await?
             .iter()
             .map(|r| {
+                let total = |i: usize| -> Result<i128, StoreError> {
+                    let text = r.text(i)?;
+                    text.parse()
+                        .map_err(|_| StoreError::Corrupt(format!("currency total '{text}'")))
+                };
                 Ok((
                     r.text(0)?,
                     CurrencyTotals {
-                        debits: i128::from(r.int(1)?),
-                        credits: i128::from(r.int(2)?),
+                        debits: total(1)?,
+                        credits: total(2)?,
                     },
                 ))
             })

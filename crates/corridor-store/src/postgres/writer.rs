@@ -18,6 +18,9 @@ pub(crate) struct PostgresWriter {
     client: Option<Client>,
 }
 
+/// Session advisory lock held by the one writer of a database ("writer01").
+const WRITER_LOCK: i64 = 0x7772_6974_6572_3031;
+
 impl PostgresWriter {
     pub(crate) fn new(config: tokio_postgres::Config) -> Self {
         PostgresWriter {
@@ -51,6 +54,28 @@ impl PostgresWriter {
             // Without this, large `= ANY($1)` lookups get planned as full
             // scans of the transaction table, and slow down as it grows.
             rt.block_on(client.batch_execute("SET enable_seqscan = off"))?;
+            // The writer's session holds the database's writer lock for as
+            // long as it lives; PostgreSQL releases it when the session ends,
+            // however the process ends.
+            // A writer of this process that was just dropped ends its
+            // session as its thread ends: give it a moment before refusing.
+            let deadline = std::time::Instant::now() + crate::sqlite::LOCK_WAIT;
+            let locked = loop {
+                let locked: bool = rt
+                    .block_on(client.query_one("SELECT pg_try_advisory_lock($1)", &[&WRITER_LOCK]))?
+                    .try_get(0)?;
+                if locked || std::time::Instant::now() >= deadline {
+                    break locked;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            };
+            if !locked {
+                return Err(StoreError::Locked(
+                    "another corridor process is writing to this PostgreSQL database \
+                     (it holds the writer's advisory lock); stop it first"
+                        .into(),
+                ));
+            }
             self.client = Some(client);
         }
         let client = self.client.as_mut().ok_or(StoreError::WriterStopped)?;
@@ -283,6 +308,9 @@ async fn commit(c: &mut Client, b: &BatchRows) -> Result<(), StoreError> {
     }
     super::payments::write(&tx, b).await?;
     super::after_sales::write(&tx, b).await?;
-    tx.commit().await?;
+    super::settings::write(&tx, b).await?;
+    tx.commit()
+        .await
+        .map_err(|e| StoreError::CommitUnknown(e.to_string()))?;
     Ok(())
 }

@@ -4,6 +4,7 @@
 mod after_sales;
 mod payments;
 pub(crate) mod reads;
+mod settings;
 mod webhook_reads;
 mod writer;
 
@@ -38,6 +39,7 @@ fn configure(conn: &Connection) -> Result<(), rusqlite::Error> {
 
 /// Opens (creating if needed) the database file and runs migrations.
 pub(crate) fn open(path: &Path) -> Result<(SqliteStore, SqliteWriter), StoreError> {
+    let lock = writer_lock(path)?;
     let mut conn = Connection::open(path)?;
     configure(&conn)?;
     migrate(&mut conn)?;
@@ -52,8 +54,57 @@ pub(crate) fn open(path: &Path) -> Result<(SqliteStore, SqliteWriter), StoreErro
             pool,
             _alive: alive,
         },
-        SqliteWriter::new(conn)?,
+        SqliteWriter::new(conn, lock)?,
     ))
+}
+
+/// Takes the database's exclusive writer lock: an advisory lock on
+/// `<database>.lock`, released by the operating system when the process
+/// ends, however it ends. A second process on the same file is refused.
+fn writer_lock(path: &Path) -> Result<std::fs::File, StoreError> {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".lock");
+    let lock_path = std::path::PathBuf::from(name);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| StoreError::Config(format!("cannot open {}: {e}", lock_path.display())))?;
+    // A writer of this process that was just dropped releases the lock as
+    // its thread ends: give it a moment before refusing.
+    let deadline = std::time::Instant::now() + LOCK_WAIT;
+    loop {
+        match file.try_lock() {
+            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => break lock_result(other, file, path, &lock_path),
+        }
+    }
+}
+
+/// How long opening waits for another writer to let go of the lock.
+pub(crate) const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+fn lock_result(
+    result: Result<(), std::fs::TryLockError>,
+    file: std::fs::File,
+    path: &Path,
+    lock_path: &Path,
+) -> Result<std::fs::File, StoreError> {
+    match result {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Locked(format!(
+            "another corridor process is writing to {} (it holds {}); stop it first",
+            path.display(),
+            lock_path.display()
+        ))),
+        Err(std::fs::TryLockError::Error(e)) => Err(StoreError::Config(format!(
+            "cannot lock {}: {e}",
+            lock_path.display()
+        ))),
+    }
 }
 
 /// How often the WAL is checkpointed, off the writer's commit path.

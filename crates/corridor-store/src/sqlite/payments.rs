@@ -40,7 +40,7 @@ pub(crate) fn write(tx: &Transaction<'_>, b: &BatchRows) -> Result<(), StoreErro
             p.updated_at.unix_micros()
         ])?;
     }
-    let mut s = tx.prepare_cached(sql::INSERT_ATTEMPT)?;
+    let mut s = tx.prepare_cached(sql::UPSERT_ATTEMPT)?;
     for a in &b.attempts {
         s.execute(params![
             a.payment_id,
@@ -50,6 +50,29 @@ pub(crate) fn write(tx: &Transaction<'_>, b: &BatchRows) -> Result<(), StoreErro
             a.outcome,
             a.code,
             a.created_at.unix_micros()
+        ])?;
+    }
+    let mut s = tx.prepare_cached(sql::INSERT_STARTED_KEY)?;
+    for k in &b.started_keys {
+        s.execute(params![
+            k.scope,
+            k.key,
+            k.request_hash,
+            k.resource_id,
+            b.payments.first().map_or(0, |p| p.updated_at.unix_micros())
+        ])?;
+    }
+    let mut s = tx.prepare_cached(sql::INSERT_ORPHAN)?;
+    for o in &b.orphans {
+        s.execute(params![
+            o.connector,
+            o.reference,
+            o.payment_id,
+            o.status,
+            o.amount,
+            o.currency,
+            o.resolution,
+            o.created_at.unix_micros()
         ])?;
     }
     let mut s = tx.prepare_cached(sql::INSERT_EVENT)?;

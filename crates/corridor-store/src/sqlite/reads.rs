@@ -190,17 +190,22 @@ impl SqliteStore {
 
 fn verify_input(c: &Connection) -> Result<VerifyInput, StoreError> {
     let accounts = collect(c, sql::VERIFY_ACCOUNTS, [], |r| rows::account_check(r))?;
-    let currencies = collect(c, sql::VERIFY_CURRENCIES, [], |r| {
-        Ok((
-            r.text(0)?,
-            CurrencyTotals {
-                debits: i128::from(r.int(1)?),
-                credits: i128::from(r.int(2)?),
-            },
-        ))
-    })?
-    .into_iter()
-    .collect();
+    let mut currencies: std::collections::BTreeMap<String, CurrencyTotals> = Default::default();
+    let mut stmt = c.prepare_cached(sql::VERIFY_CURRENCY_POSTINGS_SQLITE)?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let amount = i128::from(row.int(1)?);
+        let totals = currencies.entry(row.text(0)?).or_insert(CurrencyTotals {
+            debits: 0,
+            credits: 0,
+        });
+        if amount < 0 {
+            totals.debits -= amount;
+        } else {
+            totals.credits += amount;
+        }
+    }
+    let currencies = currencies.into_iter().collect();
     let unbalanced_transactions = collect(c, sql::VERIFY_TXNS, [], |r| {
         Ok((TxnId(r.int(0)?), r.text(1)?, i128::from(r.int(2)?)))
     })?;

@@ -12,6 +12,8 @@ use crate::StoreError;
 /// The writer's own connection.
 pub(crate) struct SqliteWriter {
     conn: Connection,
+    /// The database's writer lock, held while this writer lives.
+    _lock: std::fs::File,
 }
 
 /// Page cache of the writer's connection: a batch of 8,000 transfers dirties
@@ -21,11 +23,11 @@ const WRITER_CACHE_KIB: i64 = 256 * 1024;
 impl SqliteWriter {
     /// Tunes the writer's connection: a large page cache, and WAL checkpoints
     /// left to the background checkpointer instead of the commit path.
-    pub(crate) fn new(conn: Connection) -> Result<Self, StoreError> {
+    pub(crate) fn new(conn: Connection, lock: std::fs::File) -> Result<Self, StoreError> {
         rusqlite::vtab::array::load_module(&conn)?;
         conn.pragma_update(None, "cache_size", -WRITER_CACHE_KIB)?;
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
-        Ok(SqliteWriter { conn })
+        Ok(SqliteWriter { conn, _lock: lock })
     }
 }
 
@@ -272,7 +274,9 @@ impl WriterBackend for SqliteWriter {
         }
         super::payments::write(&tx, b)?;
         super::after_sales::write(&tx, b)?;
-        tx.commit()?;
+        super::settings::write(&tx, b)?;
+        tx.commit()
+            .map_err(|e| StoreError::CommitUnknown(e.to_string()))?;
         Ok(())
     }
 }

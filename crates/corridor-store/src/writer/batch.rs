@@ -81,6 +81,12 @@ pub struct BatchRows {
     pub events: Vec<crate::EventRecord>,
     /// Webhook endpoints, deliveries and cursors.
     pub webhooks: Vec<crate::WebhookWrite>,
+    /// Idempotency keys whose effect began in this batch.
+    pub started_keys: Vec<crate::StartedKey>,
+    /// Provider charges without an attempt.
+    pub orphans: Vec<crate::OrphanRecord>,
+    /// Operator settings.
+    pub settings: Vec<crate::SettingsWrite>,
     /// Refunds, disputes and complaints inserted or updated.
     pub after_sales: Vec<crate::AfterSalesRecord>,
 }
@@ -95,10 +101,10 @@ pub(super) struct Loaded {
 
 pub(super) fn build<B: WriterBackend>(
     w: &mut WriterState<B>,
-    requests: Vec<WriteRequest>,
+    requests: &[WriteRequest],
 ) -> Result<(BatchRows, Vec<WriteResult>), StoreError> {
     let now = w.clock.now();
-    let mut loaded = prefetch(w, &requests)?;
+    let mut loaded = prefetch(w, requests)?;
     let mut rows = BatchRows::default();
     let mut touched: HashSet<AccountId> = HashSet::new();
     let mut results = Vec::with_capacity(requests.len());
@@ -112,7 +118,7 @@ pub(super) fn build<B: WriterBackend>(
                 continue;
             }
         }
-        let outcome = match request.op {
+        let outcome = match request.op.clone() {
             WriteOp::Ledger(write) => WriteOutcome::Ledger(apply_ledger(
                 w,
                 &mut loaded,
@@ -142,6 +148,14 @@ pub(super) fn build<B: WriterBackend>(
                 rows.webhooks.push(write);
                 WriteOutcome::Webhooks
             }
+            WriteOp::ProviderOrphan(orphan) => {
+                rows.orphans.push(orphan);
+                WriteOutcome::OrphanRecorded
+            }
+            WriteOp::Settings(write) => {
+                rows.settings.push(write);
+                WriteOutcome::Settings
+            }
             WriteOp::AfterSales(write) => WriteOutcome::AfterSales(super::after_sales::apply(
                 w,
                 &mut loaded,
@@ -151,12 +165,12 @@ pub(super) fn build<B: WriterBackend>(
                 now,
             )?),
         };
-        let response = request.idempotency.and_then(|cap| {
+        let response = request.idempotency.as_ref().and_then(|cap| {
             let response = (cap.respond)(&outcome, now)?;
             let record = IdempotencyRecord {
-                scope: cap.scope,
-                key: cap.key,
-                request_hash: cap.request_hash,
+                scope: cap.scope.clone(),
+                key: cap.key.clone(),
+                request_hash: cap.request_hash.clone(),
                 response: response.clone(),
                 created_at: now,
             };
@@ -408,6 +422,7 @@ fn apply_payment<B: WriterBackend>(
     loaded.payment_versions.insert(id, payment.version);
     rows.payments.push(payment);
     rows.attempts.extend(write.attempts);
+    rows.started_keys.extend(write.started_key);
     for event in write.events {
         let seq = w.alloc_event();
         rows.events.push(crate::EventRecord {

@@ -12,6 +12,8 @@ mod after_sales;
 mod backend;
 mod batch;
 mod hash;
+#[cfg(test)]
+mod tests;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -67,6 +69,10 @@ pub enum WriteOp {
     Payment(Box<crate::PaymentWrite>),
     /// Webhook endpoints and deliveries.
     Webhooks(crate::WebhookWrite),
+    /// A charge a provider holds with no attempt behind it.
+    ProviderOrphan(crate::OrphanRecord),
+    /// Operator settings: connectors, versioned documents, notifications.
+    Settings(crate::SettingsWrite),
     /// A refund, dispute or complaint change with its money and events.
     AfterSales(Box<crate::AfterSalesWrite>),
 }
@@ -95,6 +101,10 @@ pub enum WriteOutcome {
     Payment(Result<Option<Receipt>, Refusal>),
     /// Webhook bookkeeping was written.
     Webhooks,
+    /// The orphan charge was recorded.
+    OrphanRecorded,
+    /// Operator settings were written.
+    Settings,
     /// The after-sales change was written, with a receipt per ledger
     /// movement; or refused: `version_conflict`, `refund_exceeds_captured`
     /// (with what is left in the message), `payment_not_found`, or the
@@ -105,9 +115,11 @@ pub enum WriteOutcome {
 /// Builds the HTTP response stored under an idempotency key from the outcome,
 /// inside the writer, so it commits with the effect. `None` leaves the key
 /// open: the request was refused in a way a retry may get past (a version
-/// conflict), so nothing about it may be replayed.
+/// conflict), so nothing about it may be replayed. It may run more than once
+/// (a batch that fails is retried without the request that failed it), so it
+/// must not consume anything.
 pub type RespondFn =
-    Box<dyn FnOnce(&WriteOutcome, corridor_core::Timestamp) -> Option<StoredResponse> + Send>;
+    Box<dyn Fn(&WriteOutcome, corridor_core::Timestamp) -> Option<StoredResponse> + Send>;
 
 /// An idempotency key to complete in the same transaction as the effect.
 pub struct IdempotencyCapture {
@@ -204,6 +216,9 @@ struct WriterState<B> {
     book: Book,
     account_ids: HashMap<AccountKey, AccountId>,
     next: NextIds,
+    /// The in-memory state may disagree with the database (a batch failed,
+    /// perhaps after committing): ids are re-read before the next batch.
+    stale: bool,
     max_batch: usize,
 }
 
@@ -215,6 +230,7 @@ impl<B: WriterBackend> WriterState<B> {
             book: Book::new(),
             account_ids: HashMap::new(),
             next,
+            stale: false,
             max_batch,
         }
     }
@@ -234,38 +250,82 @@ impl<B: WriterBackend> WriterState<B> {
     }
 
     fn process(&mut self, queue: &mut Vec<(WriteRequest, Reply)>) {
+        let items: Vec<(WriteRequest, Reply)> = std::mem::take(queue);
+        self.process_items(items);
+    }
+
+    /// Writes `items` as one batch. A batch that fails for a reason other
+    /// than an unknown commit outcome is split in two and each half retried,
+    /// so a request that cannot be written (a value the database refuses)
+    /// ends up alone and only it gets the error.
+    fn process_items(&mut self, items: Vec<(WriteRequest, Reply)>) {
+        if items.is_empty() {
+            return;
+        }
         let started = Instant::now();
-        let size = queue.len();
-        let (requests, replies): (Vec<WriteRequest>, Vec<Reply>) = queue.drain(..).unzip();
-        let saved_next = self.next;
-        match batch::build(self, requests) {
-            Ok((rows, results)) => match self.backend.commit(&rows) {
-                Ok(()) => {
-                    for (hold, _) in &rows.holds_resolved {
-                        self.book.forget_hold(hold.id);
-                    }
-                    for (reply, result) in replies.into_iter().zip(results) {
-                        let _ = reply.send(Ok(result));
-                    }
-                    tracing::trace!(
-                        size,
-                        elapsed_us = started.elapsed().as_micros() as u64,
-                        "ledger batch committed"
-                    );
+        let size = items.len();
+        if self.stale {
+            if let Err(e) = self.reload() {
+                let replies = items.into_iter().map(|(_, r)| r).collect();
+                self.fail(replies, e);
+                return;
+            }
+        }
+        let (requests, replies): (Vec<WriteRequest>, Vec<Reply>) = items.into_iter().unzip();
+        let attempt = batch::build(self, &requests).and_then(|(rows, results)| {
+            self.backend.commit(&rows)?;
+            Ok((rows, results))
+        });
+        match attempt {
+            Ok((rows, results)) => {
+                for (hold, _) in &rows.holds_resolved {
+                    self.book.forget_hold(hold.id);
                 }
-                Err(e) => self.fail(replies, e, saved_next),
-            },
-            Err(e) => self.fail(replies, e, saved_next),
+                for (reply, result) in replies.into_iter().zip(results) {
+                    let _ = reply.send(Ok(result));
+                }
+                tracing::trace!(
+                    size,
+                    elapsed_us = started.elapsed().as_micros() as u64,
+                    "ledger batch committed"
+                );
+            }
+            Err(e) if size == 1 || matches!(e, StoreError::CommitUnknown(_)) => {
+                self.fail(replies, e)
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, size, "ledger batch failed; retrying it in halves");
+                self.forget();
+                let mut items: Vec<(WriteRequest, Reply)> =
+                    requests.into_iter().zip(replies).collect();
+                let second = items.split_off(size / 2);
+                self.process_items(items);
+                self.process_items(second);
+            }
         }
     }
 
-    /// A batch that could not be written leaves no trace: the in-memory state
-    /// is dropped and reloaded from the database on demand.
-    fn fail(&mut self, replies: Vec<Reply>, error: StoreError, saved_next: NextIds) {
-        tracing::error!(%error, "ledger batch failed; nothing of it was written");
+    /// Drops the in-memory state: balances and account ids are loaded again
+    /// on demand, and the next ids re-read before the next batch.
+    fn forget(&mut self) {
         self.book = Book::new();
         self.account_ids.clear();
-        self.next = saved_next;
+        self.stale = true;
+    }
+
+    /// Re-reads the next free ids from the database.
+    fn reload(&mut self) -> Result<(), StoreError> {
+        self.next = self.backend.next_ids()?;
+        self.stale = false;
+        Ok(())
+    }
+
+    /// A batch that could not be written: its requests get the error and
+    /// the writer's state is reloaded from the database before the next one
+    /// (the commit may have happened even though it reported an error).
+    fn fail(&mut self, replies: Vec<Reply>, error: StoreError) {
+        tracing::error!(%error, "ledger batch failed");
+        self.forget();
         let shared = Arc::new(error);
         for reply in replies {
             let _ = reply.send(Err(shared.clone()));

@@ -32,6 +32,7 @@ mod concurrency;
 mod durability;
 mod holds;
 mod idempotency;
+mod poison;
 mod randomized;
 mod records;
 mod transfers;

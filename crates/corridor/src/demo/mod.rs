@@ -1,5 +1,6 @@
 //! `corridor demo`: an embedded server and a scripted story against its HTTP API.
 
+mod adyen_story;
 mod after_sales_story;
 mod payments_story;
 
@@ -97,15 +98,33 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         base: base.clone(),
         key,
     };
-    story(&client).await?;
-    payments_story::run(&client).await?;
+    let seller = story(&client).await?;
+    payments_story::run(&client, &seller).await?;
     after_sales_story::run(&client).await?;
-    if args.exit {
+    let verify = client.get("/v1/ledger/verify").await?;
+    if verify["balanced"] != Value::Bool(true) {
+        bail!("the ledger does not verify: {verify}");
+    }
+    println!(
+        "\n6. The ledger verifies: every balance recomputed from its postings ({} accounts), debits equal credits in every currency.",
+        verify["accounts_checked"]
+    );
+    if let Some(url) = &args.adyen_url {
+        adyen_story::run(
+            &client,
+            url,
+            &args.adyen_api_key,
+            &args.adyen_merchant_account,
+        )
+        .await?;
+    }
+    if !args.serve {
         return Ok(());
     }
     println!(
-        "\nThe server keeps running at {base} (operator key in {}/operator.key). Ctrl-C to stop.",
-        args.db.data_dir.display()
+        "\nThe server keeps running at {base} (operator key in {}/operator.key; the seller's key is {}). Ctrl-C to stop.",
+        args.db.data_dir.display(),
+        seller.api_key
     );
     running.task.await??;
     Ok(())
@@ -117,9 +136,27 @@ pub(crate) fn run_id() -> String {
     Alphanumeric.sample_string(&mut rand::rng(), 8)
 }
 
-async fn story(c: &Client) -> anyhow::Result<()> {
+/// Formats minor units the way people read money (`USD 1,250.00`).
+pub(crate) fn money(minor: i64, currency: &str) -> String {
+    match corridor_core::Currency::parse(currency) {
+        Ok(c) => corridor_core::format_minor(minor, c),
+        Err(_) => format!("{currency} {minor} (minor units)"),
+    }
+}
+
+/// The seller of the whole story.
+pub(crate) struct Seller {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) api_key: String,
+}
+
+/// The seller signs up, and its marketplace payouts land on the ledger.
+async fn story(c: &Client) -> anyhow::Result<Seller> {
     let run = run_id();
-    println!("Corridor demo — a Shenzhen seller with stores on Amazon US, DE and JP\n");
+    println!(
+        "Corridor demo: a home-goods seller in Shenzhen with stores on Amazon US, DE and JP\n"
+    );
     let (status, seller) = c
         .post(
             "/v1/merchants",
@@ -129,21 +166,21 @@ async fn story(c: &Client) -> anyhow::Result<()> {
         )
         .await?;
     expect(status, 201, &seller)?;
-    let (status, other) = c
-        .post(
-            "/v1/merchants",
-            json!({"legal_name": "Berlin Outdoor GmbH", "country": "DE", "home_currency": "EUR"}),
-            &format!("demo-{run}-merchant-2"),
-        )
-        .await?;
-    expect(status, 201, &other)?;
-    let seller_id = seller["id"].as_str().unwrap_or_default().to_string();
+    let seller = Seller {
+        id: seller["id"].as_str().unwrap_or_default().to_string(),
+        name: seller["legal_name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+        api_key: seller["api_key"].as_str().context("api_key")?.to_string(),
+    };
     println!(
-        "merchants: {} ({}), {} ({})",
-        seller["legal_name"], seller_id, other["legal_name"], other["id"]
+        "1. The operator signs up {} as merchant {}.",
+        seller.name, seller.id
     );
 
-    let path = format!("/v1/merchants/{seller_id}/adjustments");
+    println!("\n2. Its marketplace payouts are booked on the ledger:");
+    let path = format!("/v1/merchants/{}/adjustments", seller.id);
     let credits = [
         (125_000, "USD", "Amazon US settlement"),
         (98_050, "EUR", "Amazon DE settlement"),
@@ -153,10 +190,7 @@ async fn story(c: &Client) -> anyhow::Result<()> {
     for (i, (amount, currency, reason)) in credits.iter().enumerate() {
         let (status, txn) = c.post(&path, json!({"amount": amount, "currency": currency, "direction": "credit", "reason": reason}), &format!("demo-{run}-credit-{i}")).await?;
         expect(status, 201, &txn)?;
-        println!(
-            "credit {:>10} {currency}  {reason:<28} -> {}",
-            amount, txn["id"]
-        );
+        println!("   + {:>18}  {reason}", money(*amount, currency));
     }
     let fee =
         json!({"amount": 1_999, "currency": "USD", "direction": "debit", "reason": "storage fee"});
@@ -166,42 +200,40 @@ async fn story(c: &Client) -> anyhow::Result<()> {
     expect(status, 201, &first)?;
     let (status, again) = c.post(&path, fee, &format!("demo-{run}-fee")).await?;
     expect(status, 201, &again)?;
-    println!("debit       1999 USD  storage fee, sent twice with one Idempotency-Key -> {} and {} (charged once)", first["id"], again["id"]);
+    let once = if first["id"] == again["id"] {
+        "charged once"
+    } else {
+        "CHARGED TWICE"
+    };
+    println!(
+        "   - {:>18}  storage fee, sent twice with one Idempotency-Key: {once}",
+        money(1_999, "USD")
+    );
     let (status, refused) = c.post(&path, json!({"amount": 10_000_000, "currency": "USD", "direction": "debit", "reason": "too much"}), &format!("demo-{run}-overdraft")).await?;
     expect(status, 402, &refused)?;
     println!(
-        "debit   10000000 USD  refused: {} ({})",
-        refused["error"]["code"], refused["error"]["message"]
+        "   - {:>18}  refused: {}",
+        money(10_000_000, "USD"),
+        refused["error"]["message"].as_str().unwrap_or("?")
     );
+    print_balances(c, &seller.id, "   Balances now").await?;
+    Ok(seller)
+}
 
-    let balances = c.get(&format!("/v1/balances?merchant={seller_id}")).await?;
-    println!("\nbalances of {seller_id}:");
+/// Prints a merchant's balances, formatted per currency.
+pub(crate) async fn print_balances(c: &Client, merchant: &str, title: &str) -> anyhow::Result<()> {
+    let balances = c.get(&format!("/v1/balances?merchant={merchant}")).await?;
+    println!("\n{title}:");
+    println!("   {:<6} {:>20} {:>20}", "", "available", "pending");
     for b in balances["balances"].as_array().into_iter().flatten() {
+        let currency = b["currency"].as_str().unwrap_or("?");
+        let amount = |field: &str| money(b[field].as_i64().unwrap_or(0), currency);
         println!(
-            "  {}  available {:>10}  pending {:>6}  reserved {:>6}",
-            b["currency"].as_str().unwrap_or("?"),
-            b["available"],
-            b["pending"],
-            b["reserved"]
+            "   {currency:<6} {:>20} {:>20}",
+            amount("available"),
+            amount("pending")
         );
     }
-    let verify = c.get("/v1/ledger/verify").await?;
-    println!(
-        "\nledger verify: balanced={} accounts_checked={} mismatches={}",
-        verify["balanced"],
-        verify["accounts_checked"],
-        verify["mismatches"].as_array().map_or(0, Vec::len)
-    );
-    for (currency, totals) in verify["currencies"].as_object().into_iter().flatten() {
-        println!(
-            "  {currency}: debits {} = credits {}",
-            totals["debits"], totals["credits"]
-        );
-    }
-    if verify["balanced"] != Value::Bool(true) {
-        bail!("the ledger does not verify");
-    }
-    println!("\nsummary: 2 merchants, 4 currencies credited, 1 debit charged once despite a retry, 1 overdraft refused, ledger balanced.");
     Ok(())
 }
 

@@ -3,14 +3,21 @@
 
 mod support;
 
+mod adyen;
 mod bad_input;
 mod complaints;
+mod contract;
 mod crash;
+mod crash_payments;
+mod demo;
 mod disputes;
+mod exactly_once;
 mod idempotency;
 mod ledger_api;
+mod limits;
 mod markets;
 mod merchants;
+mod modes;
 mod operations;
 mod payments;
 mod refunds;

@@ -18,6 +18,7 @@ async fn card_numbers_never_reach_the_database_or_the_logs() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_corridor"))
         .args([
             "serve",
+            "--sandbox",
             "--listen",
             &format!("127.0.0.1:{port}"),
             "--data-dir",

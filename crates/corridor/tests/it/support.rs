@@ -26,6 +26,25 @@ macro_rules! both_backends {
 }
 pub(crate) use both_backends;
 
+/// Runs a test body that starts its own server(s), once per backend.
+macro_rules! each_backend {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name(crate::support::Backend::Sqlite).await;
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name(crate::support::Backend::Postgres).await;
+                }
+            }
+        )*
+    };
+}
+pub(crate) use each_backend;
+
 /// Which database.
 #[derive(Debug, Clone, Copy)]
 pub enum Backend {
@@ -105,6 +124,13 @@ pub struct Server {
 
 impl Server {
     pub async fn start(backend: Backend) -> Server {
+        Server::start_with(backend, |_| {}).await
+    }
+
+    /// A server whose configuration `configure` adjusts first. The default
+    /// is sandbox mode with private webhook targets allowed (the tests'
+    /// receivers listen on loopback).
+    pub async fn start_with(backend: Backend, configure: impl FnOnce(&mut ServeConfig)) -> Server {
         let dir = tempfile::tempdir().expect("temp dir");
         let (store, pg) = match backend {
             Backend::Sqlite => (StoreConfig::Sqlite(dir.path().join("corridor.db")), None),
@@ -113,13 +139,19 @@ impl Server {
                 (StoreConfig::Postgres(db.url.clone()), Some(db))
             }
         };
-        let config = ServeConfig {
+        let mut config = ServeConfig {
             listen: "127.0.0.1:0".parse().expect("address"),
             data_dir: dir.path().to_path_buf(),
             store,
             sandbox: true,
             operator_key: Some(OPERATOR_KEY.to_string()),
+            providers_url: None,
+            policy: corridor_api::policy::ServePolicy {
+                allow_private_webhooks: true,
+                ..Default::default()
+            },
         };
+        configure(&mut config);
         let running = start(config).await.expect("server starts");
         Server {
             base: format!("http://{}", running.addr),
@@ -127,6 +159,20 @@ impl Server {
             _dir: dir,
             _pg: pg,
         }
+    }
+
+    /// Every byte the server stored on disk (database files, keys), to check
+    /// what never reaches it.
+    pub fn stored_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        if let Ok(entries) = std::fs::read_dir(self._dir.path()) {
+            for entry in entries.flatten() {
+                if let Ok(bytes) = std::fs::read(entry.path()) {
+                    out.extend(bytes);
+                }
+            }
+        }
+        out
     }
 
     /// Sends a request; returns status, headers and JSON body.

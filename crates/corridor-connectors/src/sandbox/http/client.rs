@@ -146,13 +146,25 @@ impl Connector for HttpConnector {
 
     fn charge(&self, request: ChargeRequest) -> BoxFuture<'_, ConnectorResult<ChargeResponse>> {
         Box::pin(async move {
+            let body = ChargeBody::from_request(&request).ok_or_else(|| {
+                ConnectorError::InvalidRequest(
+                    "the simulated providers take no encrypted card fields".into(),
+                )
+            })?;
             let call = self
                 .client
                 .post(self.url("/charges"))
                 .header("Idempotency-Key", request.idempotency_key.as_str())
-                .json(&ChargeBody::from_request(&request));
+                .json(&body);
             self.charge_call(call).await
         })
+    }
+
+    /// The sandbox server decides a charge the moment it reads the request;
+    /// one this client abandoned after its timeout is decided well within
+    /// twice that time or dropped with the connection.
+    fn settle_window(&self) -> Duration {
+        Duration::from_millis(u64::from(self.timeout_ms)).saturating_mul(2)
     }
 
     fn lookup<'a>(
@@ -254,4 +266,76 @@ impl Connector for HttpConnector {
             self.refund_call(call).await
         })
     }
+}
+
+/// Every charge the sandbox server at `base_url` holds for `payment_id`.
+pub async fn provider_charges(
+    base_url: &str,
+    payment_id: &str,
+    timeout: Duration,
+) -> ConnectorResult<Vec<crate::sandbox::ProviderCharge>> {
+    let client = Client::builder()
+        .timeout(timeout)
+        .build()
+        .map_err(|e| ConnectorError::InvalidRequest(format!("cannot build an HTTP client: {e}")))?;
+    let url = format!("{}/charges", base_url.trim_end_matches('/'));
+    let response = client
+        .get(url)
+        .query(&[("payment_id", payment_id)])
+        .send()
+        .await
+        .map_err(|e| {
+            if e.is_timeout() {
+                ConnectorError::Timeout {
+                    timeout_ms: u32::try_from(timeout.as_millis()).unwrap_or(u32::MAX),
+                }
+            } else {
+                ConnectorError::Unavailable
+            }
+        })?;
+    if !response.status().is_success() {
+        return Err(ConnectorError::ServerError {
+            status: response.status().as_u16(),
+        });
+    }
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| ConnectorError::Protocol(e.to_string()))?;
+    let charges: crate::sandbox::provider_charge::ProviderCharges = decode(&body)?;
+    Ok(charges.data)
+}
+
+/// Connects to every provider the sandbox server at `base_url` lists
+/// (`GET /psp`), fetching each one's coverage.
+pub async fn connect_all(base_url: &str, timeout: Duration) -> ConnectorResult<Vec<HttpConnector>> {
+    #[derive(serde::Deserialize)]
+    struct Listed {
+        psps: Vec<String>,
+    }
+    let client = Client::builder()
+        .timeout(timeout)
+        .build()
+        .map_err(|e| ConnectorError::InvalidRequest(format!("cannot build an HTTP client: {e}")))?;
+    let url = format!("{}/psp", base_url.trim_end_matches('/'));
+    let response = client
+        .get(url)
+        .send()
+        .await
+        .map_err(|_| ConnectorError::Unavailable)?;
+    if !response.status().is_success() {
+        return Err(ConnectorError::ServerError {
+            status: response.status().as_u16(),
+        });
+    }
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| ConnectorError::Protocol(e.to_string()))?;
+    let listed: Listed = decode(&body)?;
+    let mut connectors = Vec::with_capacity(listed.psps.len());
+    for name in &listed.psps {
+        connectors.push(HttpConnector::connect(base_url, name, timeout).await?);
+    }
+    Ok(connectors)
 }

@@ -12,6 +12,8 @@
 //!   `/cancel`, each with an `Idempotency-Key`.
 //! - `POST /psp/{name}/charges/{reference}/complete`: the buyer finished the
 //!   action; `GET .../action` is the page a buyer's browser lands on.
+//! - `GET /charges?payment_id=...`: every provider's charges for one payment
+//!   (`{"data": [{connector, reference, status, amount, currency}]}`).
 //!
 //! Failures are real HTTP failures: a timeout holds the request past the
 //! client's patience (then answers 504), server errors answer 5xx, an outage
@@ -30,7 +32,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-pub use client::HttpConnector;
+pub use client::{connect_all, provider_charges, HttpConnector};
 pub use server::router;
 
 use super::SandboxWorld;

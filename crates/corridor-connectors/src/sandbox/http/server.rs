@@ -38,6 +38,7 @@ pub fn router(world: Arc<SandboxWorld>) -> Router {
         .route("/psp/{name}/charges/{reference}/cancel", post(cancel))
         .route("/psp/{name}/charges/{reference}/complete", post(complete))
         .route("/psp/{name}/charges/{reference}/action", get(action_page))
+        .route("/charges", get(charges_of_payment))
         .route("/psp/{name}/refunds", post(refund).get(lookup_refund))
         .route("/psp/{name}/refunds/{reference}", get(retrieve_refund))
         .layer(DefaultBodyLimit::max(BODY_BYTES_MAX))
@@ -99,6 +100,19 @@ async fn lookup(
     answer(&world, Simulated { value, latency_ms }).await
 }
 
+#[derive(Deserialize)]
+struct PaymentQuery {
+    payment_id: String,
+}
+
+/// Every provider's charges for one payment (a test helper).
+async fn charges_of_payment(State(world): World, Query(query): Query<PaymentQuery>) -> Response {
+    Json(crate::sandbox::provider_charge::ProviderCharges {
+        data: world.charges_of_payment(&query.payment_id),
+    })
+    .into_response()
+}
+
 async fn retrieve(
     State(world): World,
     Path((name, reference)): Path<(String, String)>,
@@ -133,6 +147,7 @@ async fn capture(
         idempotency_key,
         reference,
         amount,
+        currency: None,
     };
     let (simulated, _) = world.with_sim(|sim| sim.capture(psp, &request));
     answer(&world, simulated).await
@@ -153,6 +168,7 @@ async fn cancel(
     let request = CancelRequest {
         idempotency_key,
         reference,
+        payment_amount: None,
     };
     let (simulated, _) = world.with_sim(|sim| sim.cancel(psp, &request));
     answer(&world, simulated).await

@@ -103,6 +103,7 @@ fn three_d_secure_then_complete_authorizes_or_captures() {
         idempotency_key: key("cap"),
         reference: first.reference.clone(),
         amount: Amount::positive(4_000).unwrap(),
+        currency: None,
     };
     let captured = ready(meridian.capture(capture)).unwrap();
     assert_eq!(
@@ -116,6 +117,7 @@ fn three_d_secure_then_complete_authorizes_or_captures() {
     let cancel = CancelRequest {
         idempotency_key: key("can"),
         reference: first.reference.clone(),
+        payment_amount: None,
     };
     assert!(matches!(
         ready(meridian.cancel(cancel)),

@@ -60,6 +60,7 @@ fn captures_and_cancels_replay_by_key() {
         idempotency_key: key("cap1"),
         reference: authorized.reference.clone(),
         amount: Amount::positive(5_000).unwrap(),
+        currency: None,
     };
     let first = ready(atlas.capture(capture.clone())).unwrap();
     assert_eq!(first.outcome, ChargeOutcome::Captured);
@@ -94,6 +95,7 @@ fn captures_and_cancels_replay_by_key() {
     let cancel = CancelRequest {
         idempotency_key: key("void1"),
         reference: to_void.reference.clone(),
+        payment_amount: None,
     };
     assert_eq!(
         ready(atlas.cancel(cancel.clone())).unwrap().outcome,
@@ -107,6 +109,7 @@ fn captures_and_cancels_replay_by_key() {
         idempotency_key: key("over"),
         reference: charge(&atlas, manual("over")).unwrap().reference,
         amount: Amount::positive(5_001).unwrap(),
+        currency: None,
     };
     assert!(matches!(
         ready(atlas.capture(over)),

@@ -64,8 +64,11 @@ impl Target {
             listen: "127.0.0.1:0".parse()?,
             data_dir: dir.path().to_path_buf(),
             store,
-            sandbox: false,
+            // The bench charges the simulated providers: sandbox mode.
+            sandbox: true,
             operator_key: Some(operator_key.clone()),
+            providers_url: None,
+            policy: Default::default(),
         })
         .await?;
         let base = format!("http://{}", running.addr);
@@ -85,7 +88,13 @@ impl Target {
         let operator_key = operator_key();
         let mut command = Command::new(std::env::current_exe()?);
         command
-            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .args([
+                "serve",
+                "--sandbox",
+                "--listen",
+                "127.0.0.1:0",
+                "--data-dir",
+            ])
             .arg(dir.path())
             .env("CORRIDOR_OPERATOR_KEY", &operator_key)
             .env("RUST_LOG", CHILD_LOG_FILTER)

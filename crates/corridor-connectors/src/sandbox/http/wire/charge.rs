@@ -130,6 +130,10 @@ impl NextActionWire {
         match action {
             NextAction::ThreeDSecure { url } => NextActionWire::ThreeDSecure { url: url.clone() },
             NextAction::Redirect { url } => NextActionWire::Redirect { url: url.clone() },
+            // The simulated providers run no 3DS2 SDK step.
+            NextAction::ThreeDSecureSdk { .. } => {
+                NextActionWire::ThreeDSecure { url: String::new() }
+            }
             NextAction::QrCode {
                 payload,
                 expires_at,

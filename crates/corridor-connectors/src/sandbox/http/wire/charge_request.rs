@@ -71,16 +71,18 @@ pub(crate) struct CaptureBody {
 }
 
 impl ChargeBody {
-    pub fn from_request(request: &ChargeRequest) -> Self {
-        ChargeBody {
+    /// The body of `request`; `None` for encrypted card fields, which only
+    /// the provider they were encrypted for can read.
+    pub fn from_request(request: &ChargeRequest) -> Option<Self> {
+        Some(ChargeBody {
             payment_id: request.payment_id.clone(),
             amount: request.amount.minor(),
             currency: request.currency.code().to_string(),
             country: request.country.as_str().to_string(),
             capture_method: request.capture.code().to_string(),
             sca_required: request.sca_required,
-            payment_method: MethodBody::from_method(&request.method),
-        }
+            payment_method: MethodBody::from_method(&request.method)?,
+        })
     }
 
     /// The domain request, or the name of the first invalid field.
@@ -103,8 +105,9 @@ impl ChargeBody {
 }
 
 impl MethodBody {
-    fn from_method(method: &PaymentMethod) -> Self {
-        match method {
+    fn from_method(method: &PaymentMethod) -> Option<Self> {
+        Some(match method {
+            PaymentMethod::EncryptedCard(_) => return None,
             PaymentMethod::Card(card) => MethodBody::Card {
                 number: card.number.expose_digits().to_string(),
                 exp_month: card.expiry.month,
@@ -126,7 +129,7 @@ impl MethodBody {
             PaymentMethod::Voucher(Voucher::Oxxo) => MethodBody::Oxxo,
             PaymentMethod::Voucher(Voucher::Boleto) => MethodBody::Boleto,
             PaymentMethod::Bnpl(Bnpl::Klarna) => MethodBody::Klarna,
-        }
+        })
     }
 
     fn into_method(self) -> Result<PaymentMethod, String> {

@@ -1,0 +1,289 @@
+//! The writer against a backend that misbehaves on purpose: a commit whose
+//! reply is lost, and a request the database refuses inside a batch.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use corridor_core::ledger::{AccountId, AccountKind, AccountState, HoldId, HoldState, Recorded};
+use corridor_core::ledger::{Side, TxnMeta};
+use corridor_core::{Amount, Currency};
+
+use super::*;
+use crate::records::{LedgerOp, Owner, TransferLeg};
+use crate::{MerchantRecord, TestClock};
+
+/// How the wrapped backend's next commits behave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Normal,
+    /// Commit, then report an error as if the reply was lost.
+    CommitThenLoseReply,
+    /// Refuse any batch holding a merchant named `poison`; the first commit
+    /// also waits, so that requests pile up into one batch.
+    RefusePoison,
+}
+
+#[derive(Default)]
+struct Log {
+    batch_sizes: Vec<usize>,
+}
+
+struct Flaky<B> {
+    inner: B,
+    mode: Arc<Mutex<Mode>>,
+    log: Arc<Mutex<Log>>,
+    slow_first: bool,
+}
+
+impl<B: WriterBackend> WriterBackend for Flaky<B> {
+    fn next_ids(&mut self) -> Result<NextIds, StoreError> {
+        self.inner.next_ids()
+    }
+    fn load_accounts(
+        &mut self,
+        keys: &[AccountKey],
+    ) -> Result<Vec<(AccountKey, AccountId, AccountState)>, StoreError> {
+        self.inner.load_accounts(keys)
+    }
+    fn load_accounts_by_id(
+        &mut self,
+        ids: &[AccountId],
+    ) -> Result<Vec<(AccountKey, AccountId, AccountState)>, StoreError> {
+        self.inner.load_accounts_by_id(ids)
+    }
+    fn load_holds(&mut self, ids: &[HoldId]) -> Result<Vec<HoldState>, StoreError> {
+        self.inner.load_holds(ids)
+    }
+    fn load_client_refs(&mut self, refs: &[String]) -> Result<Vec<(String, Recorded)>, StoreError> {
+        self.inner.load_client_refs(refs)
+    }
+    fn load_idempotency(
+        &mut self,
+        keys: &[(String, String)],
+    ) -> Result<Vec<IdempotencyRecord>, StoreError> {
+        self.inner.load_idempotency(keys)
+    }
+    fn load_payment_versions(&mut self, ids: &[String]) -> Result<Vec<(String, i64)>, StoreError> {
+        self.inner.load_payment_versions(ids)
+    }
+    fn load_after_sales_versions(
+        &mut self,
+        ids: &[String],
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        self.inner.load_after_sales_versions(ids)
+    }
+    fn load_refund_basis(
+        &mut self,
+        payment_ids: &[String],
+    ) -> Result<Vec<(String, i64, i64)>, StoreError> {
+        self.inner.load_refund_basis(payment_ids)
+    }
+    fn commit(&mut self, rows: &BatchRows) -> Result<(), StoreError> {
+        if self.slow_first {
+            self.slow_first = false;
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        let mode = *self.mode.lock().unwrap();
+        let size = rows.txns.len() + rows.merchants.len();
+        self.log.lock().unwrap().batch_sizes.push(size);
+        match mode {
+            Mode::Normal => self.inner.commit(rows),
+            Mode::CommitThenLoseReply => {
+                *self.mode.lock().unwrap() = Mode::Normal;
+                self.inner.commit(rows)?;
+                Err(StoreError::CommitUnknown("connection reset".into()))
+            }
+            Mode::RefusePoison if rows.merchants.iter().any(|m| m.legal_name == "poison") => {
+                Err(StoreError::Corrupt("the database refused a value".into()))
+            }
+            Mode::RefusePoison => self.inner.commit(rows),
+        }
+    }
+}
+
+struct Harness {
+    writer: LedgerWriter,
+    mode: Arc<Mutex<Mode>>,
+    log: Arc<Mutex<Log>>,
+    path: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+fn harness(slow_first: bool) -> Harness {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.db");
+    let (_reads, backend) = crate::sqlite::open(&path).unwrap();
+    let mode = Arc::new(Mutex::new(Mode::Normal));
+    let log = Arc::new(Mutex::new(Log::default()));
+    let flaky = Flaky {
+        inner: backend,
+        mode: mode.clone(),
+        log: log.clone(),
+        slow_first,
+    };
+    let writer = LedgerWriter::start(
+        flaky,
+        Arc::new(TestClock::default()),
+        WriterConfig::default(),
+    )
+    .unwrap();
+    Harness {
+        writer,
+        mode,
+        log,
+        path,
+        _dir: dir,
+    }
+}
+
+fn transfer(minor: i64) -> WriteRequest {
+    let key = |owner: Owner, kind| AccountKey {
+        owner,
+        currency: Currency::parse("EUR").unwrap(),
+        kind,
+    };
+    let amount = Amount::positive(minor).unwrap();
+    WriteRequest {
+        op: WriteOp::Ledger(LedgerWrite {
+            client_ref: None,
+            op: LedgerOp::Transfer(vec![
+                TransferLeg {
+                    account: key(Owner::Platform, AccountKind::PlatformClearing),
+                    side: Side::Debit,
+                    amount,
+                },
+                TransferLeg {
+                    account: key(
+                        Owner::Merchant("mer_1".into()),
+                        AccountKind::MerchantPending,
+                    ),
+                    side: Side::Credit,
+                    amount,
+                },
+            ]),
+            meta: TxnMeta::default(),
+        }),
+        idempotency: None,
+    }
+}
+
+fn merchant(name: &str) -> WriteRequest {
+    WriteRequest {
+        op: WriteOp::CreateMerchant {
+            merchant: MerchantRecord {
+                id: format!("mer_{name}"),
+                legal_name: name.into(),
+                country: "DE".into(),
+                home_currency: Currency::parse("EUR").unwrap(),
+                email: None,
+                website: None,
+                marketplace_store_ids: Vec::new(),
+                kyb_status: "pending".into(),
+                created_at: corridor_core::Timestamp::from_unix_micros(0),
+            },
+            api_key: crate::ApiKeyRecord {
+                key_hash: format!("hash_{name}"),
+                principal: crate::Principal::Merchant(format!("mer_{name}")),
+            },
+        },
+        idempotency: None,
+    }
+}
+
+/// Postings, and accounts whose stored balance is not the sum of their postings.
+fn audit(path: &std::path::Path) -> (i64, i64) {
+    let c = rusqlite::Connection::open(path).unwrap();
+    let postings: i64 = c
+        .query_row("SELECT COUNT(*) FROM postings", [], |r| r.get(0))
+        .unwrap();
+    let wrong: i64 = c
+        .query_row(
+            "SELECT COUNT(*) FROM accounts a WHERE a.posted <> \
+             (SELECT COALESCE(SUM(p.amount), 0) FROM postings p WHERE p.account_id = a.id)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    (postings, wrong)
+}
+
+#[tokio::test]
+async fn a_commit_whose_reply_is_lost_does_not_poison_later_writes() {
+    let h = harness(false);
+    h.writer.submit(transfer(100)).await.unwrap();
+    *h.mode.lock().unwrap() = Mode::CommitThenLoseReply;
+    let lost = h.writer.submit(transfer(200)).await;
+    assert!(lost.is_err(), "the lost reply is reported: {lost:?}");
+    // The writer re-reads ids and balances: later writes use fresh ids and
+    // build on the committed balance.
+    for minor in [300, 400] {
+        let done = h.writer.submit(transfer(minor)).await;
+        assert!(
+            matches!(
+                done,
+                Ok(WriteResult::Done {
+                    outcome: WriteOutcome::Ledger(Ok(_)),
+                    ..
+                })
+            ),
+            "{done:?}"
+        );
+    }
+    let (postings, wrong) = audit(&h.path);
+    assert_eq!(postings, 8, "four transfers of two legs each are stored");
+    assert_eq!(wrong, 0, "every stored balance is the sum of its postings");
+}
+
+#[tokio::test]
+async fn a_request_the_database_refuses_fails_alone() {
+    let h = harness(true);
+    *h.mode.lock().unwrap() = Mode::RefusePoison;
+    // The first request holds the writer (slow commit) while the rest queue
+    // up and arrive as one batch.
+    let first = tokio::spawn({
+        let w = h.writer.clone();
+        async move { w.submit(transfer(1)).await }
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let mut tasks = Vec::new();
+    for i in 0..10 {
+        let w = h.writer.clone();
+        let request = if i == 4 {
+            merchant("poison")
+        } else if i % 2 == 0 {
+            merchant(&format!("m{i}"))
+        } else {
+            transfer(10 + i)
+        };
+        tasks.push(tokio::spawn(async move { w.submit(request).await }));
+    }
+    assert!(first.await.unwrap().is_ok());
+    for (i, task) in tasks.into_iter().enumerate() {
+        let result = task.await.unwrap();
+        assert_eq!(result.is_err(), i == 4, "request {i}: {result:?}");
+    }
+    let sizes = h.log.lock().unwrap().batch_sizes.clone();
+    assert!(
+        sizes.iter().skip(1).any(|s| *s > 1),
+        "the poison shared a batch with others at first: {sizes:?}"
+    );
+    let (postings, wrong) = audit(&h.path);
+    assert_eq!(postings, 2 * 6, "the first and the five other transfers");
+    assert_eq!(wrong, 0);
+    let c = rusqlite::Connection::open(&h.path).unwrap();
+    let merchants: i64 = c
+        .query_row("SELECT COUNT(*) FROM merchants", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(merchants, 4, "every merchant but the poison");
+}
+
+#[tokio::test]
+async fn a_second_writer_on_the_same_file_is_refused() {
+    let h = harness(false);
+    let second = crate::sqlite::open(&h.path);
+    match second {
+        Err(StoreError::Locked(message)) => assert!(message.contains("another corridor process")),
+        Err(other) => panic!("unexpected error {other}"),
+        Ok(_) => panic!("a second writer opened the same database"),
+    }
+}

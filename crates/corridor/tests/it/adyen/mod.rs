@@ -1,0 +1,8 @@
+//! The Adyen connector against Adyen's own API document (served by Prism),
+//! its notifications, and Adyen connectors configured through the API.
+
+mod api;
+mod end_to_end;
+mod flows;
+mod prism;
+mod replay;
