@@ -5,4 +5,5 @@ mod cards;
 mod faults;
 mod idempotency;
 mod notifications;
+mod refunds;
 mod support;

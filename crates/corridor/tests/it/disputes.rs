@@ -320,6 +320,14 @@ async fn bad_dispute_input_answers_4xx(s: &Server) {
     let before = s.balances(&m).await;
     let d = open(s, &key, pid, "13.1").await;
     let id = d["id"].as_str().unwrap();
+    s.post("/v1/refunds", &key, &json!({"payment": pid, "amount": 100}))
+        .await
+        .assert_error(
+            400,
+            "invalid_request_error",
+            "payment_disputed",
+            Some("payment"),
+        );
     let again = s.post(&path, &key, &json!({"reason_code": "13.1"})).await;
     assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.json);
     s.post(

@@ -176,6 +176,21 @@ impl AfterSalesService {
                 ),
             ));
         }
+        // A disputed payment is refunded through the dispute (or not at
+        // all when it is lost), never also by the merchant.
+        let disputed = self
+            .store
+            .after_sales_of_payment(corridor_store::AfterSalesKind::Dispute, &payment.id)
+            .await?
+            .into_iter()
+            .any(|d| d.status != "won");
+        if disputed {
+            return Err(AfterSalesError::invalid(
+                "payment",
+                "payment_disputed",
+                "the payment is disputed; the dispute decides what the buyer gets back",
+            ));
+        }
         Ok(payment)
     }
 
