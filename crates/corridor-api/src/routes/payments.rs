@@ -647,6 +647,15 @@ pub async fn capture(
     let render = http_render(StatusCode::OK);
     let reply = idem.map(|e| e.0.reply(render.clone()));
     let amount = optional_body::<CapturePayment>(&body)?.amount;
+    // The body is checked before the payment's state: a bad amount is a bad
+    // request whatever the payment is doing.
+    if amount.is_some_and(|a| a < 1) {
+        return Err(ApiError::invalid(
+            "amount",
+            "amount_invalid",
+            "the amount to capture is a positive integer in minor units",
+        ));
+    }
     answer(
         service(&state)?
             .capture(&id, Some(&merchant), amount, reply)

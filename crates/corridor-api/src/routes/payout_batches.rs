@@ -76,7 +76,7 @@ fn object(b: &PayoutBatchRecord, payouts: Vec<String>) -> BatchObject {
 }
 
 /// Batches every pending payout of a rail and currency (all when omitted).
-#[utoipa::path(post, path = "/v1/payout_batches", request_body = CreateBatch,
+#[utoipa::path(post, path = "/v1/payout_batches", request_body(content = Option<CreateBatch>, description = "Optional: without a body every pending payout is batched"),
     responses((status = 201, body = BatchObject), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody),
         (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn create(
@@ -86,11 +86,13 @@ pub async fn create(
     body: Bytes,
 ) -> ApiResult<Response> {
     caller.require_operator()?;
-    let body: CreateBatch = if body.iter().all(u8::is_ascii_whitespace) {
-        CreateBatch::default()
-    } else {
-        crate::json::parse(&body)?
-    };
+    // No body, or `null`, batches every pending payout.
+    let body: CreateBatch =
+        if body.iter().all(u8::is_ascii_whitespace) || body.trim_ascii() == b"null" {
+            CreateBatch::default()
+        } else {
+            crate::json::parse(&body)?
+        };
     let now = state.store().clock().now();
     let prepared = state
         .payouts()
