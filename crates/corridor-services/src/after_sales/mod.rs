@@ -13,6 +13,7 @@ mod disputes;
 mod error;
 mod jobs;
 mod rates;
+mod reads;
 mod refunds;
 mod store_data;
 pub mod three_ds;

@@ -167,13 +167,14 @@ impl AfterSalesService {
         id: &str,
         merchant: Option<&str>,
     ) -> Result<Complaint, AfterSalesError> {
-        let record = self
-            .store
-            .after_sales(AfterSalesKind::Complaint, id)
-            .await?
-            .filter(|r| merchant.is_none_or(|m| m == r.merchant_id))
-            .ok_or_else(|| AfterSalesError::NotFound("complaint", id.to_string()))?;
-        Complaint::from_record(record)
+        self.owned(
+            AfterSalesKind::Complaint,
+            "complaint",
+            id,
+            merchant,
+            Complaint::from_record,
+        )
+        .await
     }
 
     /// A page of complaints, newest first.
@@ -183,15 +184,13 @@ impl AfterSalesService {
         limit: usize,
         starting_after: Option<&str>,
     ) -> Result<(Vec<Complaint>, bool), AfterSalesError> {
-        let page = self
-            .store
-            .after_sales_page(AfterSalesKind::Complaint, merchant, limit, starting_after)
-            .await?;
-        let items = page
-            .items
-            .into_iter()
-            .map(Complaint::from_record)
-            .collect::<Result<_, _>>()?;
-        Ok((items, page.has_more))
+        self.page(
+            AfterSalesKind::Complaint,
+            merchant,
+            limit,
+            starting_after,
+            Complaint::from_record,
+        )
+        .await
     }
 }

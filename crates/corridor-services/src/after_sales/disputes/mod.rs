@@ -161,13 +161,14 @@ impl AfterSalesService {
         id: &str,
         merchant: Option<&str>,
     ) -> Result<Dispute, AfterSalesError> {
-        let record = self
-            .store
-            .after_sales(AfterSalesKind::Dispute, id)
-            .await?
-            .filter(|r| merchant.is_none_or(|m| m == r.merchant_id))
-            .ok_or_else(|| AfterSalesError::NotFound("dispute", id.to_string()))?;
-        Dispute::from_record(record)
+        self.owned(
+            AfterSalesKind::Dispute,
+            "dispute",
+            id,
+            merchant,
+            Dispute::from_record,
+        )
+        .await
     }
 
     /// A page of disputes, newest first.
@@ -177,15 +178,13 @@ impl AfterSalesService {
         limit: usize,
         starting_after: Option<&str>,
     ) -> Result<(Vec<Dispute>, bool), AfterSalesError> {
-        let page = self
-            .store
-            .after_sales_page(AfterSalesKind::Dispute, merchant, limit, starting_after)
-            .await?;
-        let items = page
-            .items
-            .into_iter()
-            .map(Dispute::from_record)
-            .collect::<Result<_, _>>()?;
-        Ok((items, page.has_more))
+        self.page(
+            AfterSalesKind::Dispute,
+            merchant,
+            limit,
+            starting_after,
+            Dispute::from_record,
+        )
+        .await
     }
 }

@@ -195,13 +195,14 @@ impl AfterSalesService {
         id: &str,
         merchant: Option<&str>,
     ) -> Result<Refund, AfterSalesError> {
-        let record = self
-            .store
-            .after_sales(AfterSalesKind::Refund, id)
-            .await?
-            .filter(|r| merchant.is_none_or(|m| m == r.merchant_id))
-            .ok_or_else(|| AfterSalesError::NotFound("refund", id.to_string()))?;
-        Refund::from_record(record)
+        self.owned(
+            AfterSalesKind::Refund,
+            "refund",
+            id,
+            merchant,
+            Refund::from_record,
+        )
+        .await
     }
 
     /// A page of refunds, newest first.
@@ -211,15 +212,13 @@ impl AfterSalesService {
         limit: usize,
         starting_after: Option<&str>,
     ) -> Result<(Vec<Refund>, bool), AfterSalesError> {
-        let page = self
-            .store
-            .after_sales_page(AfterSalesKind::Refund, merchant, limit, starting_after)
-            .await?;
-        let items = page
-            .items
-            .into_iter()
-            .map(Refund::from_record)
-            .collect::<Result<_, _>>()?;
-        Ok((items, page.has_more))
+        self.page(
+            AfterSalesKind::Refund,
+            merchant,
+            limit,
+            starting_after,
+            Refund::from_record,
+        )
+        .await
     }
 }
