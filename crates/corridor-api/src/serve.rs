@@ -92,7 +92,7 @@ pub async fn start(config: ServeConfig) -> Result<Running, ServeError> {
     crate::connectors::load(&store, &started.service, &registry)
         .await
         .map_err(std::io::Error::other)?;
-    log_start_up(&config, !started.service.connector_names().is_empty());
+    log_start_up(&config, started.service.has_connectors());
     let ids = crate::ids::IdCodec::new(&crate::ids::load_or_create_key(&config.data_dir)?);
     let state = AppState::new(
         store.clone(),

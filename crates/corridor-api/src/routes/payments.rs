@@ -342,7 +342,7 @@ fn http_render(success: StatusCode) -> RenderFn {
 fn service(state: &AppState) -> ApiResult<&PaymentService> {
     state
         .payments()
-        .filter(|service| !service.connector_names().is_empty())
+        .filter(|service| service.has_connectors())
         .ok_or_else(|| {
             ApiError::invalid(
                 "payment_method.type",

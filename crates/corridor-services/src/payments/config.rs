@@ -117,6 +117,17 @@ impl PaymentService {
         )
     }
 
+    /// Whether the service knows any connector (read under the lock, no copy:
+    /// the API asks this on every payment request).
+    pub fn has_connectors(&self) -> bool {
+        !self
+            .connectors
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .all
+            .is_empty()
+    }
+
     /// Names of every connector the service knows.
     pub fn connector_names(&self) -> Vec<String> {
         self.connector_set()
