@@ -4,33 +4,7 @@ use corridor_core::{Amount, CountryCode, Currency};
 
 use crate::{IdempotencyKey, PaymentMethod};
 
-/// Whether an authorization is captured at once or later by the merchant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CaptureMode {
-    /// Capture as soon as the payment is authorized.
-    Automatic,
-    /// Authorize only; the merchant captures later.
-    Manual,
-}
-
-impl CaptureMode {
-    /// Stable code, as in the public API's `capture_method`.
-    pub fn code(self) -> &'static str {
-        match self {
-            CaptureMode::Automatic => "automatic",
-            CaptureMode::Manual => "manual",
-        }
-    }
-
-    /// The mode with this code.
-    pub fn parse(code: &str) -> Option<Self> {
-        match code {
-            "automatic" => Some(CaptureMode::Automatic),
-            "manual" => Some(CaptureMode::Manual),
-            _ => None,
-        }
-    }
-}
+pub use corridor_core::payments::method::CaptureMode;
 
 /// One attempt at charging a payment at one provider.
 #[derive(Debug, Clone, PartialEq, Eq)]

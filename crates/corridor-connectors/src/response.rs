@@ -1,5 +1,6 @@
 //! What a connector answers about a charge.
 
+use corridor_core::payments::attempt::AttemptStatus;
 use corridor_core::payments::status::ConnectorOutcome;
 use corridor_core::{Amount, Currency, Timestamp};
 
@@ -125,6 +126,18 @@ impl ChargeOutcome {
             ChargeOutcome::Captured => "captured",
             ChargeOutcome::Canceled => "canceled",
             ChargeOutcome::Declined(_) => "declined",
+        }
+    }
+
+    /// The attempt's stored status after this answer.
+    pub fn attempt_status(&self) -> AttemptStatus {
+        match self {
+            ChargeOutcome::RequiresAction(_) => AttemptStatus::RequiresAction,
+            ChargeOutcome::Pending => AttemptStatus::Pending,
+            ChargeOutcome::Authorized => AttemptStatus::Authorized,
+            ChargeOutcome::Captured => AttemptStatus::Captured,
+            ChargeOutcome::Canceled => AttemptStatus::Canceled,
+            ChargeOutcome::Declined(_) => AttemptStatus::Declined,
         }
     }
 

@@ -1,5 +1,8 @@
 //! Rows of payments, their attempts, events and webhooks.
 
+use corridor_core::payments::attempt::AttemptStatus;
+use corridor_core::payments::method::{CaptureMode, MethodType};
+use corridor_core::payments::status::PaymentStatus;
 use corridor_core::{Currency, Timestamp};
 
 use crate::records::LedgerWrite;
@@ -22,18 +25,18 @@ pub struct PaymentRecord {
     pub id: String,
     /// Owning merchant.
     pub merchant_id: String,
-    /// Status code (see `corridor_core::payments::status::PaymentStatus::code`).
-    pub status: String,
+    /// Where the payment stands.
+    pub status: PaymentStatus,
     /// Amount in minor units.
     pub amount: i64,
     /// Currency.
     pub currency: Currency,
     /// Market country (ISO 3166-1 alpha-2).
     pub country: String,
-    /// Payment method type (`card`, `konbini`, ...).
-    pub method_type: String,
-    /// `automatic` or `manual`.
-    pub capture_method: String,
+    /// Payment method type.
+    pub method_type: MethodType,
+    /// Captured at once or by the merchant.
+    pub capture_method: CaptureMode,
     /// Card summary, for card payments.
     pub card: Option<CardRecord>,
     /// Connector of the current attempt.
@@ -79,8 +82,8 @@ pub struct AttemptRecord {
     pub connector: String,
     /// Idempotency key sent to the connector.
     pub idempotency_key: String,
-    /// `approved`, `declined`, `requires_action`, `pending`, `timeout`, `error`, `unavailable`.
-    pub outcome: String,
+    /// What the provider said, or that it has not said yet.
+    pub outcome: AttemptStatus,
     /// Decline or error code.
     pub code: Option<String>,
     /// When it was made.

@@ -4,6 +4,9 @@ use corridor_core::ledger::{
     AccountCheck, AccountId, AccountKind, AccountState, ContentHash, HoldId, HoldState, HoldStatus,
     Receipt, Recorded, TxnId,
 };
+use corridor_core::payments::attempt::AttemptStatus;
+use corridor_core::payments::method::{CaptureMode, MethodType};
+use corridor_core::payments::status::PaymentStatus;
 use corridor_core::{Amount, Currency, Timestamp};
 
 use crate::records::{
@@ -54,6 +57,17 @@ impl SqlRow for tokio_postgres::Row {
     fn opt_bytes(&self, i: usize) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(self.try_get(i)?)
     }
+}
+
+/// A stored code read back as its enum; an unknown code is corruption, named.
+fn coded<T>(
+    r: &impl SqlRow,
+    i: usize,
+    what: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<T, StoreError> {
+    let code = r.text(i)?;
+    parse(&code).ok_or_else(|| StoreError::Corrupt(format!("unknown stored {what} {code}")))
 }
 
 fn currency(code: &str) -> Result<Currency, StoreError> {
@@ -274,12 +288,12 @@ pub(crate) fn payment(r: &impl SqlRow) -> Result<crate::PaymentRecord, StoreErro
     Ok(crate::PaymentRecord {
         id: r.text(0)?,
         merchant_id: r.text(1)?,
-        status: r.text(2)?,
+        status: coded(r, 2, "payment status", PaymentStatus::parse)?,
         amount: r.int(3)?,
         currency: currency(&r.text(4)?)?,
         country: r.text(5)?,
-        method_type: r.text(6)?,
-        capture_method: r.text(7)?,
+        method_type: coded(r, 6, "method type", MethodType::parse)?,
+        capture_method: coded(r, 7, "capture method", CaptureMode::parse)?,
         card,
         connector: r.opt_text(11)?,
         connector_ref: r.opt_text(12)?,
@@ -306,7 +320,7 @@ pub(crate) fn attempt(r: &impl SqlRow) -> Result<crate::AttemptRecord, StoreErro
         seq: r.int(1)?,
         connector: r.text(2)?,
         idempotency_key: r.text(3)?,
-        outcome: r.text(4)?,
+        outcome: coded(r, 4, "attempt outcome", AttemptStatus::parse)?,
         code: r.opt_text(5)?,
         created_at: Timestamp::from_unix_micros(r.int(6)?),
     })

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use axum::extract::{Path, State};
 use axum::Json;
 use corridor_connectors::adyen::{DetailsRequest, DETAILS_FIELDS};
-use corridor_connectors::{CaptureMode, ConnectorError, IdempotencyKey};
+use corridor_connectors::{ConnectorError, IdempotencyKey};
+use corridor_core::payments::status::PaymentStatus;
 use corridor_core::Amount;
 use corridor_store::Principal;
 use serde::Deserialize;
@@ -85,7 +86,7 @@ pub async fn submit(
         }
     }
     let payment = &snapshot.payment;
-    if payment.status != "requires_action" {
+    if payment.status != PaymentStatus::RequiresAction {
         return Err(ApiError::conflict(
             "payment_unexpected_state",
             format!("a payment that is {} has no pending action", payment.status),
@@ -113,7 +114,7 @@ pub async fn submit(
             payment_id: id.clone(),
             amount: Amount::non_negative(payment.amount).map_err(ApiError::internal)?,
             currency: payment.currency,
-            capture: CaptureMode::parse(&payment.capture_method).unwrap_or(CaptureMode::Automatic),
+            capture: payment.capture_method,
             details: body.details.into_iter().collect(),
         })
         .await

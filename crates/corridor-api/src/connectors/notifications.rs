@@ -15,6 +15,7 @@ use axum::Json;
 use corridor_connectors::adyen::notification::{self, EventKind, NotificationItem};
 use corridor_connectors::adyen::result::decline_from_reason;
 use corridor_connectors::{ChargeOutcome, ChargeResponse, Decline};
+use corridor_core::payments::method::CaptureMode;
 use corridor_core::Amount;
 use corridor_services::payments::ProviderResult;
 use corridor_store::{
@@ -194,7 +195,7 @@ async fn apply(
                 tracing::error!(payment = %payment.id, "AUTHORISATION for another amount than the payment's; recorded, not applied");
                 return Ok("recorded");
             }
-            if payment.capture_method == "manual" {
+            if payment.capture_method == CaptureMode::Manual {
                 response(ChargeOutcome::Authorized, Amount::ZERO)
             } else {
                 response(ChargeOutcome::Captured, amount.unwrap_or(Amount::ZERO))

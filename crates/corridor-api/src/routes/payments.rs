@@ -7,6 +7,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
+use corridor_core::payments::attempt::AttemptStatus;
+use corridor_core::payments::method::MethodType;
+use corridor_core::payments::status::PaymentStatus;
 use corridor_services::payments::{
     Answer, CardInput, EncryptedCardInput, PaymentError, PaymentInput, PaymentService,
     PaymentSnapshot, RenderFn,
@@ -234,12 +237,12 @@ pub fn object(s: &PaymentSnapshot) -> PaymentObject {
     PaymentObject {
         id: p.id.clone(),
         object: "payment",
-        status: p.status.clone(),
+        status: p.status.code().to_string(),
         amount: p.amount,
         currency: p.currency.code().to_string(),
         country: p.country.clone(),
-        payment_method_type: p.method_type.clone(),
-        capture_method: p.capture_method.clone(),
+        payment_method_type: p.method_type.code().to_string(),
+        capture_method: p.capture_method.code().to_string(),
         card: p.card.as_ref().map(|c| CardObject {
             brand: c.brand.clone(),
             last4: c.last4.clone(),
@@ -280,25 +283,29 @@ fn attempts(s: &PaymentSnapshot) -> Vec<AttemptObject> {
         .enumerate()
         .map(|(i, a)| {
             let waiting = matches!(
-                a.outcome.as_str(),
-                "requires_action" | "pending" | "unknown"
+                a.outcome,
+                AttemptStatus::RequiresAction | AttemptStatus::Pending | AttemptStatus::Unknown
             );
-            let settled = match s.payment.status.as_str() {
-                "requires_capture" => Some(("authorized", None)),
-                "succeeded" => Some(("captured", None)),
-                "failed" => Some(("declined", s.payment.decline_code.clone())),
-                "canceled" => Some(("canceled", None)),
-                _ => None,
+            let settled = match s.payment.status {
+                PaymentStatus::RequiresCapture => Some((AttemptStatus::Authorized, None)),
+                PaymentStatus::Succeeded => Some((AttemptStatus::Captured, None)),
+                PaymentStatus::Failed => {
+                    Some((AttemptStatus::Declined, s.payment.decline_code.clone()))
+                }
+                PaymentStatus::Canceled => Some((AttemptStatus::Canceled, None)),
+                PaymentStatus::RequiresPaymentMethod
+                | PaymentStatus::RequiresAction
+                | PaymentStatus::Processing => None,
             };
             match settled {
                 Some((outcome, code)) if waiting && i == last => AttemptObject {
                     connector: a.connector.clone(),
-                    outcome: outcome.to_string(),
+                    outcome: outcome.code().to_string(),
                     code,
                 },
                 _ => AttemptObject {
                     connector: a.connector.clone(),
-                    outcome: a.outcome.clone(),
+                    outcome: a.outcome.code().to_string(),
                     code: a.code.clone(),
                 },
             }
@@ -326,7 +333,7 @@ pub fn event_render() -> RenderFn {
 /// Renders the HTTP answer of an operation: the payment, or the decline.
 fn http_render(success: StatusCode) -> RenderFn {
     Arc::new(move |s: &PaymentSnapshot| {
-        if s.payment.status == "failed" {
+        if s.payment.status == PaymentStatus::Failed {
             let code = s
                 .payment
                 .decline_code
@@ -486,7 +493,7 @@ pub async fn create(
     let reply = idem.map(|e| e.0.reply(render.clone()));
     let result = service.create(payment_input, reply).await;
     if let Ok(Answer::Payment(created)) = &result {
-        if created.payment.status == "requires_payment_method" {
+        if created.payment.status == PaymentStatus::RequiresPaymentMethod {
             state
                 .card_vault()
                 .keep(&merchant, &created.payment.id, body.payment_method.clone());
@@ -576,7 +583,7 @@ pub async fn confirm(
         currency: p.currency.code().to_string(),
         country: p.country.clone(),
         payment_method: method,
-        capture_method: Some(p.capture_method.clone()),
+        capture_method: Some(p.capture_method.code().to_string()),
         confirm: Some(true),
         description: None,
         customer: None,
@@ -608,7 +615,10 @@ fn stored_method(
     if let Some(kept) = state.card_vault().get(merchant, &payment.id) {
         return Ok(kept);
     }
-    if matches!(payment.method_type.as_str(), "card" | "sepa_debit" | "upi") {
+    if matches!(
+        payment.method_type,
+        MethodType::Card | MethodType::SepaDebit | MethodType::Upi
+    ) {
         return Err(ApiError::invalid(
             "payment_method",
             "payment_method_required",
@@ -620,7 +630,7 @@ fn stored_method(
         ));
     }
     Ok(PaymentMethodBody {
-        kind: payment.method_type.clone(),
+        kind: payment.method_type.code().to_string(),
         number: None,
         exp_month: None,
         exp_year: None,

@@ -4,6 +4,9 @@
 //! fraud liability shifted to the issuer.
 
 use corridor_core::aftersales::three_ds::{outcome, AuthenticationFacts, ThreeDsOutcome};
+use corridor_core::payments::attempt::AttemptStatus;
+use corridor_core::payments::method::MethodType;
+use corridor_core::payments::status::PaymentStatus;
 use corridor_core::CountryCode;
 use corridor_markets::markets;
 use corridor_store::{AttemptRecord, PaymentRecord};
@@ -19,7 +22,7 @@ pub struct ThreeDsAssessment {
 
 /// The outcome of `payment` (`None` unless it is a card payment).
 pub fn assess(payment: &PaymentRecord, attempts: &[AttemptRecord]) -> Option<ThreeDsAssessment> {
-    if payment.method_type != "card" {
+    if payment.method_type != MethodType::Card {
         return None;
     }
     let country = CountryCode::parse(&payment.country).ok()?;
@@ -33,8 +36,13 @@ pub fn assess(payment: &PaymentRecord, attempts: &[AttemptRecord]) -> Option<Thr
     let facts = AuthenticationFacts {
         sca_required: sca.is_some(),
         exempted,
-        challenged: attempts.iter().any(|a| a.outcome == "requires_action"),
-        authorized: matches!(payment.status.as_str(), "succeeded" | "requires_capture"),
+        challenged: attempts
+            .iter()
+            .any(|a| a.outcome == AttemptStatus::RequiresAction),
+        authorized: matches!(
+            payment.status,
+            PaymentStatus::Succeeded | PaymentStatus::RequiresCapture
+        ),
     };
     Some(ThreeDsAssessment {
         outcome: outcome(facts),

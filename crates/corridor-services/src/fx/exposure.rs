@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use corridor_core::fx::{historical_var, returns, Day};
 use corridor_core::ledger::AccountKind;
+use corridor_core::payments::status::PaymentStatus;
 use corridor_core::Currency;
 use corridor_store::Owner;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -120,8 +121,10 @@ impl FxService {
             read += page.items.len();
             for pay in &page.items {
                 if matches!(
-                    pay.status.as_str(),
-                    "processing" | "requires_capture" | "requires_action"
+                    pay.status,
+                    PaymentStatus::Processing
+                        | PaymentStatus::RequiresCapture
+                        | PaymentStatus::RequiresAction
                 ) {
                     let p = positions
                         .entry(pay.currency)

@@ -91,12 +91,12 @@ impl PaymentService {
     /// The fee schedule of a payment by `method_type` in `country` and `currency`.
     pub(crate) fn fee_schedule(
         &self,
-        method_type: &str,
+        method_type: corridor_core::payments::method::MethodType,
         country: corridor_core::CountryCode,
         currency: corridor_core::Currency,
     ) -> corridor_core::payments::fees::FeeSchedule {
         match self.fee_table() {
-            Some(table) => table.entry(method_type, country).schedule(currency),
+            Some(table) => table.entry(method_type.code(), country).schedule(currency),
             None => super::fees::schedule(method_type, currency),
         }
     }

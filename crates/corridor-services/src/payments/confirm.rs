@@ -28,6 +28,7 @@ use std::sync::Arc;
 use corridor_connectors::{
     ChargeOutcome, ChargeRequest, ChargeResponse, Connector, ConnectorError, IdempotencyKey,
 };
+use corridor_core::payments::attempt::AttemptStatus;
 use corridor_core::payments::routing::AttemptOutcome;
 use corridor_core::payments::status::{PaymentEvent, PaymentStatus};
 use corridor_core::Timestamp;
@@ -38,18 +39,9 @@ use super::outcome::apply;
 use super::persist::{status_event, Change};
 use super::{NewPayment, PaymentError, PaymentService, PaymentSnapshot, Reply};
 
-/// Outcome of an attempt written before its provider is called.
-pub(crate) const STARTED: &str = "started";
-/// Outcome of an attempt whose provider could not say what happened.
-pub(crate) const UNKNOWN: &str = "unknown";
-/// Outcome of an attempt the provider definitely never charged.
-pub(crate) const NOT_CHARGED: &str = "not_charged";
-/// Outcome of an attempt that failed at the provider without a charge.
-const ERROR: &str = "error";
-
 /// Whether an attempt's outcome is still to be learned.
 pub(crate) fn is_open(a: &AttemptRecord) -> bool {
-    a.outcome == STARTED || a.outcome == UNKNOWN
+    a.outcome.is_open()
 }
 
 /// The provider idempotency key of attempt `seq` of a payment at a provider:
@@ -106,7 +98,7 @@ impl PaymentService {
                 !snapshot
                     .attempts
                     .iter()
-                    .any(|a| a.connector == c.name() && a.outcome != NOT_CHARGED)
+                    .any(|a| a.connector == c.name() && a.outcome != AttemptStatus::NotCharged)
             })
             .collect();
         let mut last_code = "no_connector_available".to_string();
@@ -118,7 +110,7 @@ impl PaymentService {
                 let connector = self.connector(&name).ok_or_else(|| {
                     PaymentError::Unavailable(format!("provider {name} is not configured"))
                 })?;
-                snapshot.attempts[i].outcome = STARTED.into();
+                snapshot.attempts[i].outcome = AttemptStatus::Started;
                 snapshot.attempts[i].code = None;
                 snapshot.attempts[i].created_at = now;
                 snapshot = self.write_intent(snapshot, None).await?;
@@ -146,7 +138,11 @@ impl PaymentService {
                 Call::Answered(response) => match &response.outcome {
                     ChargeOutcome::Declined(d) if d.soft => {
                         last_code = d.code.code().to_string();
-                        close(&mut snapshot.attempts[i], "declined", Some(d.code.code()));
+                        close(
+                            &mut snapshot.attempts[i],
+                            AttemptStatus::Declined,
+                            Some(d.code.code()),
+                        );
                     }
                     _ => {
                         return self
@@ -156,7 +152,7 @@ impl PaymentService {
                 },
                 Call::NotCharged(code) => {
                     last_code = code.to_string();
-                    close(&mut snapshot.attempts[i], ERROR, Some(code));
+                    close(&mut snapshot.attempts[i], AttemptStatus::Error, Some(code));
                 }
                 Call::Unknown => return self.finish_unknown(snapshot, i).await,
             }
@@ -187,7 +183,7 @@ impl PaymentService {
             seq,
             connector: connector.name().to_string(),
             idempotency_key: provider_key(&id, connector.name(), seq),
-            outcome: STARTED.into(),
+            outcome: AttemptStatus::Started,
             code: None,
             created_at: now,
         });
@@ -205,7 +201,7 @@ impl PaymentService {
         if let Some(open) = snapshot.attempts.iter().rev().find(|a| is_open(a)) {
             snapshot.payment.connector = Some(open.connector.clone());
         }
-        snapshot.payment.status = PaymentStatus::Processing.code().into();
+        snapshot.payment.status = PaymentStatus::Processing;
         snapshot.payment.connector_ref = None;
         let change = Change {
             before: (!new).then_some(snapshot.payment.version),
@@ -286,7 +282,7 @@ impl PaymentService {
         // The confirmation started from `requires_payment_method`; the intent
         // only marked it as running.
         let mut base = before.clone();
-        base.status = PaymentStatus::RequiresPaymentMethod.code().into();
+        base.status = PaymentStatus::RequiresPaymentMethod;
         let applied = apply(&base, connector, &response, PaymentEvent::Confirmed, &ctx)
             .ok_or_else(|| {
                 PaymentError::state(
@@ -300,10 +296,10 @@ impl PaymentService {
         };
         close(
             &mut snapshot.attempts[attempt],
-            response.outcome.code(),
+            response.outcome.attempt_status(),
             code,
         );
-        let event = Some(status_event(&applied.payment.status));
+        let event = Some(status_event(applied.payment.status));
         snapshot.payment = applied.payment;
         let change = Change {
             before: Some(before.version),
@@ -324,7 +320,11 @@ impl PaymentService {
         attempt: usize,
     ) -> Result<Answer, PaymentError> {
         let before = snapshot.payment.version;
-        close(&mut snapshot.attempts[attempt], UNKNOWN, Some("timeout"));
+        close(
+            &mut snapshot.attempts[attempt],
+            AttemptStatus::Unknown,
+            Some("timeout"),
+        );
         let id = snapshot.payment.id.clone();
         let change = Change {
             before: Some(before),
@@ -345,7 +345,7 @@ impl PaymentService {
         reply: Option<Reply>,
     ) -> Result<Answer, PaymentError> {
         let before = snapshot.payment.version;
-        snapshot.payment.status = PaymentStatus::Failed.code().into();
+        snapshot.payment.status = PaymentStatus::Failed;
         snapshot.payment.decline_code = Some(last_code);
         snapshot.payment.connector_ref = None;
         let id = snapshot.payment.id.clone();
@@ -383,8 +383,8 @@ impl PaymentService {
 }
 
 /// Records an attempt's outcome.
-fn close(a: &mut AttemptRecord, outcome: &str, code: Option<&str>) {
-    a.outcome = outcome.to_string();
+fn close(a: &mut AttemptRecord, outcome: AttemptStatus, code: Option<&str>) {
+    a.outcome = outcome;
     a.code = code.map(str::to_string);
 }
 

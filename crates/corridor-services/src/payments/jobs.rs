@@ -151,9 +151,7 @@ impl PaymentService {
             payment: payment.clone(),
             attempts,
         };
-        let Some(to) = PaymentStatus::parse(&payment.status)
-            .and_then(|s| transition(s, PaymentEvent::Expired).ok())
-        else {
+        let Ok(to) = transition(payment.status, PaymentEvent::Expired) else {
             return Ok(false);
         };
         // The provider is told first: a capture or a payment racing the
@@ -189,7 +187,7 @@ impl PaymentService {
             };
             if let Some(response) = actual {
                 if response.outcome == ChargeOutcome::Captured
-                    && payment.status == PaymentStatus::RequiresCapture.code()
+                    && payment.status == PaymentStatus::RequiresCapture
                 {
                     return self.captured_at_provider(snapshot, &response).await;
                 }
@@ -206,13 +204,13 @@ impl PaymentService {
             }
         }
         let mut after = payment.clone();
-        after.status = to.code().into();
+        after.status = to;
         after.next_action = None;
         after.expires_at = None;
         if to == PaymentStatus::Failed {
             after.decline_code = Some("expired".into());
         }
-        let event = Some(super::persist::status_event(&after.status));
+        let event = Some(super::persist::status_event(after.status));
         let change = Change {
             before: Some(payment.version),
             snapshot: PaymentSnapshot {
@@ -238,7 +236,7 @@ impl PaymentService {
         let before = snapshot.payment.clone();
         let ctx = self.context(&before, self.now()).await?;
         let mut payment = before.clone();
-        payment.status = PaymentStatus::Succeeded.code().into();
+        payment.status = PaymentStatus::Succeeded;
         payment.expires_at = None;
         let ledger = Some(super::outcome::captured(
             &mut payment,

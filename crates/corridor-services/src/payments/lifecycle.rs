@@ -59,7 +59,7 @@ impl PaymentService {
                 attempts,
             };
             let resumable = snapshot.attempts.iter().any(is_open)
-                || snapshot.payment.status == PaymentStatus::RequiresPaymentMethod.code();
+                || snapshot.payment.status == PaymentStatus::RequiresPaymentMethod;
             if new.confirm && resumable {
                 return self.run_confirmation(snapshot, &new, reply, None).await;
             }
@@ -115,7 +115,7 @@ impl PaymentService {
                 "a confirmation of this payment is in progress; retry later",
             ));
         }
-        if snapshot.payment.status != PaymentStatus::RequiresPaymentMethod.code() {
+        if snapshot.payment.status != PaymentStatus::RequiresPaymentMethod {
             return Err(PaymentError::state(
                 "payment_unexpected_state",
                 format!(
@@ -131,7 +131,7 @@ impl PaymentService {
     /// Turns a stored failed payment into the decline error the API answers with.
     pub(crate) fn declined_or(&self, answer: Answer) -> Result<Answer, PaymentError> {
         match answer {
-            Answer::Payment(s) if s.payment.status == PaymentStatus::Failed.code() => {
+            Answer::Payment(s) if s.payment.status == PaymentStatus::Failed => {
                 let code = s
                     .payment
                     .decline_code
@@ -153,9 +153,7 @@ impl PaymentService {
     ) -> Result<Answer, PaymentError> {
         let snapshot = self.get(id, merchant).await?;
         let before = snapshot.payment.clone();
-        let status = PaymentStatus::parse(&before.status)
-            .ok_or_else(|| PaymentError::state("payment_unexpected_state", "unknown status"))?;
-        transition(status, PaymentEvent::Capture)
+        transition(before.status, PaymentEvent::Capture)
             .map_err(|e| PaymentError::state("payment_unexpected_state", e.to_string()))?;
         let amount = match amount {
             None => Amount::positive(before.amount).map_err(|_| {
@@ -196,7 +194,7 @@ impl PaymentService {
         let now = self.now();
         let ctx = self.context(&before, now).await?;
         let mut payment = before.clone();
-        payment.status = PaymentStatus::Succeeded.code().into();
+        payment.status = PaymentStatus::Succeeded;
         payment.expires_at = None;
         let ledger = Some(captured(&mut payment, amount, &ctx));
         let change = Change {
@@ -222,9 +220,7 @@ impl PaymentService {
     ) -> Result<Answer, PaymentError> {
         let snapshot = self.get(id, merchant).await?;
         let before = snapshot.payment.clone();
-        let status = PaymentStatus::parse(&before.status)
-            .ok_or_else(|| PaymentError::state("payment_unexpected_state", "unknown status"))?;
-        let to = transition(status, PaymentEvent::Cancel)
+        let to = transition(before.status, PaymentEvent::Cancel)
             .map_err(|e| PaymentError::state("payment_unexpected_state", e.to_string()))?;
         if let Ok((connector, reference)) = self.connector_of(&before) {
             let key = IdempotencyKey::parse(&format!("{id}-cancel"))
@@ -243,7 +239,7 @@ impl PaymentService {
                 })?;
         }
         let mut payment = before.clone();
-        payment.status = to.code().into();
+        payment.status = to;
         payment.next_action = None;
         payment.expires_at = None;
         let change = Change {
@@ -263,7 +259,7 @@ impl PaymentService {
     /// Sandbox: the buyer completes the pending action (3DS, redirect, QR, voucher).
     pub async fn complete_action(&self, id: &str) -> Result<Answer, PaymentError> {
         let snapshot = self.get(id, None).await?;
-        if snapshot.payment.status != PaymentStatus::RequiresAction.code() {
+        if snapshot.payment.status != PaymentStatus::RequiresAction {
             return Err(PaymentError::state(
                 "payment_unexpected_state",
                 format!(
@@ -309,7 +305,7 @@ impl PaymentService {
             if unchanged {
                 return Ok(Answer::Payment(Box::new(snapshot)));
             }
-            let event = Some(status_event(&applied.payment.status));
+            let event = Some(status_event(applied.payment.status));
             // An attempt at this provider still open learns its outcome too.
             let mut attempts = snapshot.attempts.clone();
             let mut attempts_changed = false;
@@ -317,7 +313,7 @@ impl PaymentService {
                 .iter_mut()
                 .filter(|a| is_open(a) && a.connector == connector)
             {
-                a.outcome = response.outcome.code().to_string();
+                a.outcome = response.outcome.attempt_status();
                 a.code = None;
                 attempts_changed = true;
             }
@@ -391,7 +387,7 @@ impl PaymentService {
             .ok_or_else(|| PaymentError::NotFound(p.merchant_id.clone()))?;
         let settlement_days = corridor_core::CountryCode::parse(&p.country)
             .ok()
-            .zip(corridor_markets::MethodType::parse(&p.method_type).ok())
+            .zip(corridor_markets::MethodType::parse(p.method_type.code()).ok())
             .and_then(|(c, m)| {
                 corridor_markets::markets()
                     .method(c, m)
@@ -399,8 +395,8 @@ impl PaymentService {
             })
             .map_or(2, i64::from);
         let fee_schedule = match corridor_core::CountryCode::parse(&p.country) {
-            Ok(country) => self.fee_schedule(&p.method_type, country, p.currency),
-            Err(_) => super::fees::schedule(&p.method_type, p.currency),
+            Ok(country) => self.fee_schedule(p.method_type, country, p.currency),
+            Err(_) => super::fees::schedule(p.method_type, p.currency),
         };
         Ok(Context {
             merchant_country: merchant.country,
@@ -422,12 +418,12 @@ impl PaymentService {
         PaymentRecord {
             id: id.to_string(),
             merchant_id: new.merchant_id.clone(),
-            status: PaymentStatus::RequiresPaymentMethod.code().into(),
+            status: PaymentStatus::RequiresPaymentMethod,
             amount: new.amount.minor(),
             currency: new.currency,
             country: new.country.as_str().into(),
-            method_type: new.method.method_type().code().into(),
-            capture_method: new.capture.code().into(),
+            method_type: new.method.method_type(),
+            capture_method: new.capture,
             card,
             connector: None,
             connector_ref: None,

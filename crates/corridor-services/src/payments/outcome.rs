@@ -38,14 +38,14 @@ pub(crate) fn apply(
     event: fn(corridor_core::payments::status::ConnectorOutcome) -> PaymentEvent,
     ctx: &Context,
 ) -> Option<Applied> {
-    let from = PaymentStatus::parse(&before.status)?;
+    let from = before.status;
     let outcome = match response.outcome.connector_outcome() {
         Some(o) => o,
         None => return canceled(before, from, ctx),
     };
     let to = transition(from, event(outcome)).ok()?;
     let mut p = before.clone();
-    p.status = to.code().to_string();
+    p.status = to;
     p.connector = Some(connector.to_string());
     p.connector_ref = Some(response.reference.clone());
     p.next_action = None;
@@ -97,7 +97,7 @@ fn canceled(before: &PaymentRecord, from: PaymentStatus, ctx: &Context) -> Optio
     // code fails the payment; a lapsed authorization cancels it.
     let to = transition(from, PaymentEvent::Expired).ok()?;
     let mut p = before.clone();
-    p.status = to.code().to_string();
+    p.status = to;
     p.next_action = None;
     p.expires_at = None;
     if to == PaymentStatus::Failed {

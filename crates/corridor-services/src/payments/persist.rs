@@ -1,6 +1,7 @@
 //! Writing a payment change: the row, its attempts, its money and its event,
 //! and the caller's idempotency key, in one transaction.
 
+use corridor_core::payments::status::PaymentStatus;
 use corridor_store::{
     IdempotencyCapture, LedgerWrite, NewEvent, PaymentWrite, StartedKey, StoredResponse, WriteOp,
     WriteOutcome, WriteRequest, WriteResult,
@@ -121,18 +122,16 @@ impl PaymentService {
     }
 }
 
-/// The event type announcing a status (`payment.updated` for a stored
-/// status this build does not know, which a newer version may have written).
-pub(crate) fn status_event(status: &str) -> &'static str {
+/// The event type announcing a status.
+pub(crate) fn status_event(status: PaymentStatus) -> &'static str {
     use corridor_core::payments::status::PaymentStatus as S;
-    match S::parse(status) {
-        Some(S::RequiresPaymentMethod) => "payment.updated",
-        Some(S::RequiresAction) => "payment.requires_action",
-        Some(S::Processing) => "payment.processing",
-        Some(S::RequiresCapture) => "payment.requires_capture",
-        Some(S::Succeeded) => "payment.succeeded",
-        Some(S::Failed) => "payment.failed",
-        Some(S::Canceled) => "payment.canceled",
-        None => "payment.updated",
+    match status {
+        S::RequiresPaymentMethod => "payment.updated",
+        S::RequiresAction => "payment.requires_action",
+        S::Processing => "payment.processing",
+        S::RequiresCapture => "payment.requires_capture",
+        S::Succeeded => "payment.succeeded",
+        S::Failed => "payment.failed",
+        S::Canceled => "payment.canceled",
     }
 }

@@ -14,9 +14,10 @@
 use std::time::Duration;
 
 use corridor_connectors::IdempotencyKey;
+use corridor_core::payments::attempt::AttemptStatus;
 use corridor_core::payments::status::{PaymentEvent, PaymentStatus};
 
-use super::confirm::{is_open, settled, NOT_CHARGED};
+use super::confirm::{is_open, settled};
 use super::persist::Change;
 use super::{PaymentError, PaymentService, PaymentSnapshot};
 
@@ -122,10 +123,10 @@ impl PaymentService {
         attempt: usize,
     ) -> Result<(), PaymentError> {
         let before = snapshot.payment.version;
-        snapshot.attempts[attempt].outcome = NOT_CHARGED.into();
+        snapshot.attempts[attempt].outcome = AttemptStatus::NotCharged;
         snapshot.attempts[attempt].code = Some("not_charged".into());
         if !snapshot.attempts.iter().any(is_open) {
-            snapshot.payment.status = PaymentStatus::RequiresPaymentMethod.code().into();
+            snapshot.payment.status = PaymentStatus::RequiresPaymentMethod;
             snapshot.payment.connector = None;
             snapshot.payment.connector_ref = None;
         }

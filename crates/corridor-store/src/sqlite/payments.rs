@@ -14,12 +14,12 @@ pub(crate) fn write(tx: &Transaction<'_>, b: &BatchRows) -> Result<(), StoreErro
         s.execute(params![
             p.id,
             p.merchant_id,
-            p.status,
+            p.status.code(),
             p.amount,
             p.currency.code(),
             p.country,
-            p.method_type,
-            p.capture_method,
+            p.method_type.code(),
+            p.capture_method.code(),
             card.map(|c| c.brand.as_str()),
             card.map(|c| c.last4.as_str()),
             card.map(|c| c.fingerprint.as_str()),
@@ -47,7 +47,7 @@ pub(crate) fn write(tx: &Transaction<'_>, b: &BatchRows) -> Result<(), StoreErro
             a.seq,
             a.connector,
             a.idempotency_key,
-            a.outcome,
+            a.outcome.code(),
             a.code,
             a.created_at.unix_micros()
         ])?;

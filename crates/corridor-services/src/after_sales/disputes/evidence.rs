@@ -6,6 +6,7 @@ use corridor_core::aftersales::evidence::{
     check_compelling_evidence_3, first_missing, is_field, PriorTransaction, TransactionIdentity,
     EVIDENCE_FIELD_CHARS_MAX,
 };
+use corridor_core::payments::status::PaymentStatus;
 use corridor_store::AfterSalesKind;
 
 use super::super::{AfterSalesError, AfterSalesService, Reply};
@@ -143,7 +144,7 @@ impl AfterSalesService {
             let age_micros = payment.created_at.unix_micros() - prior.created_at.unix_micros();
             checked.push(PriorTransaction {
                 age_days: age_micros.div_euclid(86_400_000_000),
-                undisputed: !disputed_before && prior.status == "succeeded",
+                undisputed: !disputed_before && prior.status == PaymentStatus::Succeeded,
                 same_card: card.is_some()
                     && prior.card.as_ref().map(|c| c.fingerprint.clone()) == card,
                 identity: identity.clone(),

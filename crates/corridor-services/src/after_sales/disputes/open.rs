@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use corridor_core::aftersales::dispute::{
     barred_by_liability_shift, dispute_fee, evidence_due_by, reason_code, DisputeStatus, Network,
 };
+use corridor_core::payments::status::PaymentStatus;
 use corridor_core::Amount;
 use corridor_store::{AfterSalesKind, PaymentRecord};
 
@@ -149,9 +150,9 @@ impl AfterSalesService {
 fn card_network(payment: &PaymentRecord) -> Result<Network, AfterSalesError> {
     let brand = payment.card.as_ref().map(|c| c.brand.as_str());
     let network = brand.and_then(Network::of_brand);
-    match (payment.status.as_str(), network) {
-        ("succeeded", Some(network)) => Ok(network),
-        ("succeeded", None) => Err(AfterSalesError::invalid(
+    match (payment.status, network) {
+        (PaymentStatus::Succeeded, Some(network)) => Ok(network),
+        (PaymentStatus::Succeeded, None) => Err(AfterSalesError::invalid(
             "payment",
             "payment_not_disputable",
             "only Visa and Mastercard card payments are disputed through the networks",

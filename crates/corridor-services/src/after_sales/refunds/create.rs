@@ -3,6 +3,8 @@
 use corridor_core::aftersales::refund::{
     check_refund, RefundLimitError, RefundReason, RefundStatus,
 };
+use corridor_core::payments::method::MethodType;
+use corridor_core::payments::status::PaymentStatus;
 use corridor_core::Amount;
 use corridor_store::{AfterSalesWrite, PaymentRecord, RefundClaim};
 
@@ -12,7 +14,8 @@ use super::Refund;
 
 /// Methods that cannot refund to their source: paid in cash at a store or
 /// bank, refunded by bank transfer.
-const BANK_TRANSFER_METHODS: [&str; 3] = ["konbini", "oxxo", "boleto"];
+const BANK_TRANSFER_METHODS: [MethodType; 3] =
+    [MethodType::Konbini, MethodType::Oxxo, MethodType::Boleto];
 
 /// Longest text of a bank detail, in characters.
 const BANK_FIELD_CHARS_MAX: usize = 140;
@@ -166,7 +169,7 @@ impl AfterSalesService {
                     format!("no such payment: '{}'", input.payment),
                 )
             })?;
-        if payment.status != "succeeded" || payment.amount_captured <= 0 {
+        if payment.status != PaymentStatus::Succeeded || payment.amount_captured <= 0 {
             return Err(AfterSalesError::invalid(
                 "payment",
                 "payment_not_refundable",
@@ -254,7 +257,7 @@ fn check_bank_account(
     payment: &PaymentRecord,
     bank: Option<RefundBankDetails>,
 ) -> Result<Option<RefundBankDetails>, AfterSalesError> {
-    let needed = BANK_TRANSFER_METHODS.contains(&payment.method_type.as_str());
+    let needed = BANK_TRANSFER_METHODS.contains(&payment.method_type);
     match (needed, bank) {
         (true, None) => Err(AfterSalesError::invalid(
             "bank_account",

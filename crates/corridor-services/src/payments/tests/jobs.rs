@@ -24,17 +24,23 @@ async fn expiry_cancels_at_the_provider_first_and_skips_a_failing_row() {
             .create(h.input(2_000, true, Some("manual")), None)
             .await,
     );
-    assert_eq!(h.payment(&first).await.payment.status, "requires_capture");
+    assert_eq!(
+        h.payment(&first).await.payment.status.code(),
+        "requires_capture"
+    );
     h.clock.advance(EIGHT_DAYS);
     a.cancels
         .lock()
         .unwrap()
         .push_back(Err(ConnectorError::Unavailable));
     assert_eq!(h.service.expire_due().await.unwrap(), 1);
-    assert_eq!(h.payment(&first).await.payment.status, "requires_capture");
-    assert_eq!(h.payment(&second).await.payment.status, "canceled");
+    assert_eq!(
+        h.payment(&first).await.payment.status.code(),
+        "requires_capture"
+    );
+    assert_eq!(h.payment(&second).await.payment.status.code(), "canceled");
     assert_eq!(h.service.expire_due().await.unwrap(), 1);
-    assert_eq!(h.payment(&first).await.payment.status, "canceled");
+    assert_eq!(h.payment(&first).await.payment.status.code(), "canceled");
     let cancels: Vec<String> = a
         .calls()
         .into_iter()
@@ -68,7 +74,8 @@ async fn a_capture_that_won_the_race_at_the_provider_is_kept() {
     h.service.expire_due().await.unwrap();
     let p = h.payment(&id).await;
     assert_eq!(
-        p.payment.status, "succeeded",
+        p.payment.status.code(),
+        "succeeded",
         "the provider's capture stands"
     );
     assert_eq!(h.merchant_pending().await, 1_500 - p.payment.fee);

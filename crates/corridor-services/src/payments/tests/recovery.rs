@@ -17,7 +17,7 @@ async fn unknown_payment(settle: Duration) -> (Harness, std::sync::Arc<Scripted>
     a.script_charge(Err(timeout()));
     let h = Harness::new(std::slice::from_ref(&a)).await;
     let id = id_of(&h.service.create(h.input(4_000, true, None), None).await);
-    assert_eq!(h.payment(&id).await.payment.status, "processing");
+    assert_eq!(h.payment(&id).await.payment.status.code(), "processing");
     (h, a, id)
 }
 
@@ -28,9 +28,9 @@ async fn recovery_applies_the_charge_the_provider_made_once() {
     let r = h.service.recover(Duration::ZERO).await.unwrap();
     assert_eq!(r.attempts_resolved, 1);
     let p = h.payment(&id).await;
-    assert_eq!(p.payment.status, "succeeded");
+    assert_eq!(p.payment.status.code(), "succeeded");
     assert_eq!(p.payment.connector_ref.as_deref(), Some("alpha_1"));
-    assert_eq!(p.attempts[0].outcome, "captured");
+    assert_eq!(p.attempts[0].outcome.code(), "captured");
     assert_eq!(a.count("charge:"), 2, "recovery never charges");
     let pending = h.merchant_pending().await;
     assert_eq!(pending, 4_000 - p.payment.fee);
@@ -44,13 +44,13 @@ async fn an_empty_lookup_is_final_only_after_the_settle_window() {
     let (h, a, id) = unknown_payment(MINUTE).await;
     let r = h.service.recover(Duration::ZERO).await.unwrap();
     assert_eq!(r.attempts_pending, 1);
-    assert_eq!(h.payment(&id).await.payment.status, "processing");
+    assert_eq!(h.payment(&id).await.payment.status.code(), "processing");
     h.clock.advance(61);
     let r = h.service.recover(Duration::ZERO).await.unwrap();
     assert_eq!(r.attempts_resolved, 1);
     let p = h.payment(&id).await;
-    assert_eq!(p.payment.status, "requires_payment_method");
-    assert_eq!(p.attempts[0].outcome, "not_charged");
+    assert_eq!(p.payment.status.code(), "requires_payment_method");
+    assert_eq!(p.attempts[0].outcome.code(), "not_charged");
     assert_eq!(a.count("charge:"), 2);
     // Now it may be confirmed again: a new attempt with a new key.
     h.service
@@ -58,7 +58,7 @@ async fn an_empty_lookup_is_final_only_after_the_settle_window() {
         .await
         .unwrap();
     let p = h.payment(&id).await;
-    assert_eq!(p.payment.status, "succeeded");
+    assert_eq!(p.payment.status.code(), "succeeded");
     assert_eq!(p.attempts.len(), 2);
     assert_ne!(p.attempts[0].idempotency_key, p.attempts[1].idempotency_key);
 }
@@ -84,8 +84,8 @@ async fn a_late_notification_resolves_the_open_attempt_once() {
     h.service.on_notification(&n).await.unwrap();
     h.service.on_notification(&n).await.unwrap();
     let p = h.payment(&id).await;
-    assert_eq!(p.payment.status, "succeeded");
-    assert_eq!(p.attempts[0].outcome, "captured");
+    assert_eq!(p.payment.status.code(), "succeeded");
+    assert_eq!(p.attempts[0].outcome.code(), "captured");
     let pending = h.merchant_pending().await;
     assert_eq!(pending, 4_000 - p.payment.fee);
     let r = h.service.recover(Duration::ZERO).await.unwrap();
