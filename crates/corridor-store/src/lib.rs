@@ -50,6 +50,6 @@ pub use settings_records::*;
 pub use store::{Store, StoreConfig};
 pub use webhook_store::{DeliveryLogEntry, DueDelivery};
 pub use writer::{
-    IdempotencyCapture, LedgerWriter, Refusal, WriteOp, WriteOutcome, WriteRequest, WriteResult,
-    WriterConfig, MAX_BATCH_REQUESTS,
+    IdempotencyCapture, LedgerWriter, Refusal, RefusalCode, WriteOp, WriteOutcome, WriteRequest,
+    WriteResult, WriterConfig, MAX_BATCH_REQUESTS,
 };

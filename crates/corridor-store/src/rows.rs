@@ -2,7 +2,7 @@
 
 use corridor_core::ledger::{
     AccountCheck, AccountId, AccountKind, AccountState, ContentHash, HoldId, HoldState, HoldStatus,
-    Receipt, Recorded, TxnId,
+    LedgerErrorKind, Receipt, Recorded, TxnId,
 };
 use corridor_core::payments::attempt::AttemptStatus;
 use corridor_core::payments::method::{CaptureMode, MethodType};
@@ -220,7 +220,8 @@ pub(crate) fn recorded(r: &impl SqlRow) -> Result<Recorded, StoreError> {
         .try_into()
         .map_err(|_| StoreError::Corrupt("content hash length".into()))?;
     let outcome = match r.opt_text(2)? {
-        Some(code) => Err(code),
+        Some(code) => Err(LedgerErrorKind::parse(&code)
+            .ok_or_else(|| StoreError::Corrupt(format!("unknown stored ledger failure {code}")))?),
         None => Ok(Receipt {
             txn: Some(TxnId(r.int(0)?)),
             hold: r.opt_int(3)?.map(HoldId),

@@ -8,7 +8,7 @@ use axum::Extension;
 use corridor_core::ledger::{AccountKind, Side, TxnMeta};
 use corridor_core::{Amount, Currency};
 use corridor_store::{
-    AccountKey, LedgerOp, LedgerWrite, Owner, TransferLeg, WriteOp, WriteOutcome,
+    AccountKey, LedgerOp, LedgerWrite, Owner, RefusalCode, TransferLeg, WriteOp, WriteOutcome,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -190,13 +190,13 @@ pub async fn create(
                 created_at: rfc3339(at),
             },
         ),
-        WriteOutcome::Ledger(Err(refusal)) if refusal.code == "insufficient_funds" => {
+        WriteOutcome::Ledger(Err(refusal)) if refusal.code == RefusalCode::INSUFFICIENT_FUNDS => {
             error_response(&ApiError::insufficient_funds(format!(
                 "the merchant's available {} balance cannot cover this debit",
                 valid.currency
             )))
         }
-        WriteOutcome::Ledger(Err(refusal)) if refusal.code == "overflow" => {
+        WriteOutcome::Ledger(Err(refusal)) if refusal.code == RefusalCode::OVERFLOW => {
             error_response(&ApiError::invalid(
                 "amount",
                 "amount_too_large",

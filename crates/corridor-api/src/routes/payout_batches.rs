@@ -11,7 +11,9 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use corridor_connectors::bank::BankAnswers;
-use corridor_store::{PayoutBatchRecord, WriteOp, WriteOutcome, WriteRequest, WriteResult};
+use corridor_store::{
+    PayoutBatchRecord, RefusalCode, WriteOp, WriteOutcome, WriteRequest, WriteResult,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -111,7 +113,7 @@ pub async fn create(
         WriteOutcome::Payouts(Ok(_)) => {
             json_response(StatusCode::CREATED, &object(&batch, ids.clone()))
         }
-        WriteOutcome::Payouts(Err(r)) if r.code == "version_conflict" => {
+        WriteOutcome::Payouts(Err(r)) if r.code == RefusalCode::VersionConflict => {
             error_response(&ApiError::conflict(
                 "batch_conflict",
                 "a payout changed (or joined another batch) while this batch was made; try again",
@@ -169,7 +171,7 @@ async fn file_of(state: &AppState, id: &str) -> ApiResult<String> {
             WriteResult::Done {
                 outcome: WriteOutcome::Payouts(Err(r)),
                 ..
-            } if r.code == "version_conflict" => {
+            } if r.code == RefusalCode::VersionConflict => {
                 return Err(ApiError::conflict(
                     "batch_conflict",
                     "the batch changed while its file was made; try again",
@@ -240,7 +242,7 @@ pub async fn bank_file(
     super::payouts::add_events(&mut write, |c| moved.contains(&c.payout.id));
     let render = Box::new(move |outcome: &WriteOutcome, _at| match outcome {
         WriteOutcome::Payouts(Ok(_)) => json_response(StatusCode::OK, &applied.to_json()),
-        WriteOutcome::Payouts(Err(r)) if r.code == "bank_file_already_applied" => {
+        WriteOutcome::Payouts(Err(r)) if r.code == RefusalCode::BankFileAlreadyApplied => {
             let mut dup = applied.clone();
             dup.duplicate = true;
             dup.updates.clear();

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::{Extension, Json};
 use corridor_services::payouts::{PayoutInput, PayoutPlan};
-use corridor_store::{PayoutRecord, WriteOp, WriteOutcome};
+use corridor_store::{PayoutRecord, RefusalCode, WriteOp, WriteOutcome};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -284,7 +284,7 @@ pub async fn create(
                 r.hold_id = receipt.and_then(|x| x.hold).map(|h| h.0);
                 json_response(StatusCode::CREATED, &object(&r))
             }
-            Some(Err(refusal)) if refusal.code == "insufficient_funds" => {
+            Some(Err(refusal)) if refusal.code == RefusalCode::INSUFFICIENT_FUNDS => {
                 error_response(&ApiError::insufficient_funds(format!(
                     "the available {} balance cannot cover {} plus the fee of {} (minor units)",
                     record.currency, record.amount, record.fee
@@ -293,7 +293,7 @@ pub async fn create(
             other => error_response(&ApiError::internal(format!("unexpected result {other:?}"))),
         },
         WriteOutcome::Payouts(Err(refusal)) => {
-            error_response(&ApiError::conflict(&refusal.code, refusal.message.clone()))
+            error_response(&ApiError::conflict(refusal.code.code(), refusal.message.clone()))
         }
         other => error_response(&ApiError::internal(format!("unexpected outcome {other:?}"))),
     });

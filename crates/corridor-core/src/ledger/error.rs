@@ -57,26 +57,120 @@ pub enum LedgerError {
 }
 
 impl LedgerError {
+    /// The kind of refusal, without its details.
+    pub fn kind(&self) -> LedgerErrorKind {
+        use LedgerErrorKind as K;
+        match self {
+            LedgerError::ExistsWithDifferentContent => K::ExistsWithDifferentContent,
+            LedgerError::TooFewPostings => K::TooFewPostings,
+            LedgerError::TooManyPostings => K::TooManyPostings,
+            LedgerError::ZeroAmount => K::ZeroAmount,
+            LedgerError::SameAccount => K::SameAccount,
+            LedgerError::AccountNotFound(_) => K::AccountNotFound,
+            LedgerError::CurrencyMismatch => K::CurrencyMismatch,
+            LedgerError::Unbalanced(_) => K::Unbalanced,
+            LedgerError::HoldNotFound(_) => K::HoldNotFound,
+            LedgerError::HoldAlreadyPosted => K::HoldAlreadyPosted,
+            LedgerError::HoldAlreadyVoided => K::HoldAlreadyVoided,
+            LedgerError::HoldExpired => K::HoldExpired,
+            LedgerError::HoldNotExpired => K::HoldNotExpired,
+            LedgerError::ExceedsHold => K::ExceedsHold,
+            LedgerError::ExceedsAvailable(_) => K::InsufficientFunds,
+            LedgerError::Overflow => K::Overflow,
+        }
+    }
+
     /// A stable, machine-readable code.
     pub fn code(&self) -> &'static str {
+        self.kind().code()
+    }
+}
+
+/// The kind of a [`LedgerError`]: what is stored with a failed client
+/// reference and replayed to its retries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LedgerErrorKind {
+    /// See [`LedgerError::ExistsWithDifferentContent`].
+    ExistsWithDifferentContent,
+    /// See [`LedgerError::TooFewPostings`].
+    TooFewPostings,
+    /// See [`LedgerError::TooManyPostings`].
+    TooManyPostings,
+    /// See [`LedgerError::ZeroAmount`].
+    ZeroAmount,
+    /// See [`LedgerError::SameAccount`].
+    SameAccount,
+    /// See [`LedgerError::AccountNotFound`].
+    AccountNotFound,
+    /// See [`LedgerError::CurrencyMismatch`].
+    CurrencyMismatch,
+    /// See [`LedgerError::Unbalanced`].
+    Unbalanced,
+    /// See [`LedgerError::HoldNotFound`].
+    HoldNotFound,
+    /// See [`LedgerError::HoldAlreadyPosted`].
+    HoldAlreadyPosted,
+    /// See [`LedgerError::HoldAlreadyVoided`].
+    HoldAlreadyVoided,
+    /// See [`LedgerError::HoldExpired`].
+    HoldExpired,
+    /// See [`LedgerError::HoldNotExpired`].
+    HoldNotExpired,
+    /// See [`LedgerError::ExceedsHold`].
+    ExceedsHold,
+    /// See [`LedgerError::ExceedsAvailable`].
+    InsufficientFunds,
+    /// See [`LedgerError::Overflow`].
+    Overflow,
+}
+
+impl LedgerErrorKind {
+    /// Every kind, in precedence order.
+    pub const ALL: [LedgerErrorKind; 16] = [
+        LedgerErrorKind::ExistsWithDifferentContent,
+        LedgerErrorKind::TooFewPostings,
+        LedgerErrorKind::TooManyPostings,
+        LedgerErrorKind::ZeroAmount,
+        LedgerErrorKind::SameAccount,
+        LedgerErrorKind::AccountNotFound,
+        LedgerErrorKind::CurrencyMismatch,
+        LedgerErrorKind::Unbalanced,
+        LedgerErrorKind::HoldNotFound,
+        LedgerErrorKind::HoldAlreadyPosted,
+        LedgerErrorKind::HoldAlreadyVoided,
+        LedgerErrorKind::HoldExpired,
+        LedgerErrorKind::HoldNotExpired,
+        LedgerErrorKind::ExceedsHold,
+        LedgerErrorKind::InsufficientFunds,
+        LedgerErrorKind::Overflow,
+    ];
+
+    /// A stable, machine-readable code, as stored.
+    pub fn code(self) -> &'static str {
+        use LedgerErrorKind as K;
         match self {
-            LedgerError::ExistsWithDifferentContent => "exists_with_different_content",
-            LedgerError::TooFewPostings => "too_few_postings",
-            LedgerError::TooManyPostings => "too_many_postings",
-            LedgerError::ZeroAmount => "zero_amount",
-            LedgerError::SameAccount => "same_account",
-            LedgerError::AccountNotFound(_) => "account_not_found",
-            LedgerError::CurrencyMismatch => "currency_mismatch",
-            LedgerError::Unbalanced(_) => "unbalanced_postings",
-            LedgerError::HoldNotFound(_) => "hold_not_found",
-            LedgerError::HoldAlreadyPosted => "hold_already_posted",
-            LedgerError::HoldAlreadyVoided => "hold_already_voided",
-            LedgerError::HoldExpired => "hold_expired",
-            LedgerError::HoldNotExpired => "hold_not_expired",
-            LedgerError::ExceedsHold => "exceeds_hold",
-            LedgerError::ExceedsAvailable(_) => "insufficient_funds",
-            LedgerError::Overflow => "overflow",
+            K::ExistsWithDifferentContent => "exists_with_different_content",
+            K::TooFewPostings => "too_few_postings",
+            K::TooManyPostings => "too_many_postings",
+            K::ZeroAmount => "zero_amount",
+            K::SameAccount => "same_account",
+            K::AccountNotFound => "account_not_found",
+            K::CurrencyMismatch => "currency_mismatch",
+            K::Unbalanced => "unbalanced_postings",
+            K::HoldNotFound => "hold_not_found",
+            K::HoldAlreadyPosted => "hold_already_posted",
+            K::HoldAlreadyVoided => "hold_already_voided",
+            K::HoldExpired => "hold_expired",
+            K::HoldNotExpired => "hold_not_expired",
+            K::ExceedsHold => "exceeds_hold",
+            K::InsufficientFunds => "insufficient_funds",
+            K::Overflow => "overflow",
         }
+    }
+
+    /// The kind with this stored code.
+    pub fn parse(code: &str) -> Option<Self> {
+        LedgerErrorKind::ALL.into_iter().find(|k| k.code() == code)
     }
 }
 
@@ -94,19 +188,35 @@ pub struct Receipt {
 pub struct Recorded {
     /// Digest of the first request's content.
     pub hash: super::ContentHash,
-    /// Its outcome: a receipt, or the code of the error it failed with.
-    pub outcome: Result<Receipt, String>,
+    /// Its outcome: a receipt, or the kind of error it failed with.
+    pub outcome: Result<Receipt, LedgerErrorKind>,
 }
 
 impl Recorded {
     /// Answers a retry under the same client reference: the first outcome if
     /// the content is the same, otherwise `ExistsWithDifferentContent`.
     /// A failure is replayed as a failure: an id that failed stays failed.
-    pub fn replay(&self, hash: super::ContentHash) -> Result<Result<Receipt, String>, LedgerError> {
+    pub fn replay(
+        &self,
+        hash: super::ContentHash,
+    ) -> Result<Result<Receipt, LedgerErrorKind>, LedgerError> {
         if self.hash == hash {
-            Ok(self.outcome.clone())
+            Ok(self.outcome)
         } else {
             Err(LedgerError::ExistsWithDifferentContent)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LedgerErrorKind;
+
+    #[test]
+    fn kinds_round_trip_through_their_codes() {
+        for k in LedgerErrorKind::ALL {
+            assert_eq!(LedgerErrorKind::parse(k.code()), Some(k));
+        }
+        assert_eq!(LedgerErrorKind::parse("exceeds_available"), None);
     }
 }

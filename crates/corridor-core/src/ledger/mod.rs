@@ -17,5 +17,5 @@ pub use command::{
     ContentHash, HoldId, HoldState, HoldStatus, LedgerCommand, Posting, Side, TxnId, TxnMeta,
     MAX_POSTINGS_PER_TRANSACTION,
 };
-pub use error::{LedgerError, Receipt, Recorded};
+pub use error::{LedgerError, LedgerErrorKind, Receipt, Recorded};
 pub use verify::{verify, AccountCheck, CurrencyTotals, Mismatch, VerifyInput, VerifyReport};

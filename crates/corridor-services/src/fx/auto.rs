@@ -5,7 +5,7 @@
 use corridor_core::fx::{LockDuration, QuoteAmount};
 use corridor_core::ledger::AccountKind;
 use corridor_core::{Amount, Currency};
-use corridor_store::{FxObjectRecord, FxObjectWrite, FxWrite, Owner};
+use corridor_store::{FxObjectRecord, FxObjectWrite, FxWrite, Owner, RefusalCode};
 
 use super::objects::AutoConversionRule;
 use super::quotes::QuoteRequest;
@@ -80,7 +80,7 @@ impl FxService {
         };
         match self.submit(write).await? {
             Ok(_) => Ok(rule),
-            Err(r) if r.code == "version_conflict" => Err(FxServiceError::Conflict {
+            Err(r) if r.code == RefusalCode::VersionConflict => Err(FxServiceError::Conflict {
                 code: "rule_changed",
                 message: "the rule changed meanwhile; retry".into(),
             }),

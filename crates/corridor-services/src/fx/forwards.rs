@@ -7,11 +7,12 @@ use corridor_core::fx::{
     cip_forward_rate, initial_margin_bps, mark_to_market, price_quote, Day, DayCount, FxError,
     MarginPolicy, QuoteAmount, QuoteInput, MAX_FORWARD_DAYS,
 };
-use corridor_core::ledger::{AccountKind, HoldId, Side, TxnMeta};
+use corridor_core::ledger::{AccountKind, HoldId, LedgerErrorKind, Side, TxnMeta};
 use corridor_core::{Amount, Currency, Rate, Timestamp};
 use corridor_markets::calendar::calendar;
 use corridor_store::{
-    AccountKey, FxObjectRecord, FxObjectWrite, FxWrite, LedgerOp, LedgerWrite, Owner, TransferLeg,
+    AccountKey, FxObjectRecord, FxObjectWrite, FxWrite, LedgerOp, LedgerWrite, Owner, Refusal,
+    RefusalCode, TransferLeg,
 };
 
 use super::dates::{add_months, date_of, day_from_date, iso, rate_age_business_days, today};
@@ -351,7 +352,17 @@ impl FxService {
             {
                 Ok(_) => {}
                 // Already released or expired: nothing left to release.
-                Err(r) if r.code.starts_with("hold_") => {}
+                Err(Refusal {
+                    code:
+                        RefusalCode::Ledger(
+                            LedgerErrorKind::HoldNotFound
+                            | LedgerErrorKind::HoldAlreadyPosted
+                            | LedgerErrorKind::HoldAlreadyVoided
+                            | LedgerErrorKind::HoldExpired
+                            | LedgerErrorKind::HoldNotExpired,
+                        ),
+                    ..
+                }) => {}
                 Err(r) => return Err(refused(r)),
             }
         }
@@ -516,7 +527,7 @@ impl FxService {
         };
         match self.submit(write).await? {
             Ok(_) => Ok(()),
-            Err(r) if r.code == "version_conflict" => Err(FxServiceError::Conflict {
+            Err(r) if r.code == RefusalCode::VersionConflict => Err(FxServiceError::Conflict {
                 code: "forward_changed",
                 message: "the forward changed meanwhile; read it again".into(),
             }),

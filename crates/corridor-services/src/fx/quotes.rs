@@ -9,7 +9,7 @@ use corridor_core::{Amount, Currency, Timestamp};
 use corridor_markets::calendar::calendar_for_currency;
 use corridor_store::{
     AccountKey, FxObjectRecord, FxObjectWrite, FxWrite, LedgerOp, LedgerWrite, Owner, Refusal,
-    TransferLeg,
+    RefusalCode, TransferLeg,
 };
 
 use super::dates::{date_of, iso, rate_age_business_days, target_closed, today};
@@ -428,10 +428,10 @@ impl FxService {
 
     /// What a refused conversion write means.
     pub fn conversion_refusal(quote_id: &str, refusal: &Refusal) -> FxServiceError {
-        match refusal.code.as_str() {
-            "version_conflict" => used(quote_id),
-            "expired" => expired(quote_id),
-            "insufficient_funds" => FxServiceError::InsufficientFunds(format!(
+        match refusal.code {
+            RefusalCode::VersionConflict => used(quote_id),
+            RefusalCode::Expired => expired(quote_id),
+            RefusalCode::INSUFFICIENT_FUNDS => FxServiceError::InsufficientFunds(format!(
                 "the available balance cannot cover the quote's sell amount and fee ({})",
                 refusal.message
             )),

@@ -7,8 +7,8 @@ use std::sync::{Arc, RwLock};
 use corridor_core::fx::{cross_rate, Day, EurRates, PolicyRateTable, Pricing};
 use corridor_core::{Currency, Rate, Timestamp};
 use corridor_store::{
-    FxObjectRecord, FxObjectWrite, FxRateRow, FxWrite, Store, WriteOp, WriteOutcome, WriteRequest,
-    WriteResult,
+    FxObjectRecord, FxObjectWrite, FxRateRow, FxWrite, RefusalCode, Store, WriteOp, WriteOutcome,
+    WriteRequest, WriteResult,
 };
 
 use super::dates::today;
@@ -231,7 +231,7 @@ impl FxService {
         };
         match self.submit(write).await? {
             Ok(_) => {}
-            Err(r) if r.code == "version_conflict" => {
+            Err(r) if r.code == RefusalCode::VersionConflict => {
                 return Err(FxServiceError::Conflict {
                     code: "pricing_changed",
                     message: "another pricing version was set at the same time; read it and retry"
@@ -279,7 +279,7 @@ impl FxService {
 
 /// A refusal the caller did not expect, as an error.
 pub(crate) fn refused(r: corridor_store::Refusal) -> FxServiceError {
-    if r.code == "insufficient_funds" {
+    if r.code == RefusalCode::INSUFFICIENT_FUNDS {
         FxServiceError::InsufficientFunds(r.message)
     } else {
         FxServiceError::Conflict {

@@ -3,8 +3,8 @@
 
 use corridor_core::payments::status::PaymentStatus;
 use corridor_store::{
-    IdempotencyCapture, LedgerWrite, NewEvent, PaymentWrite, StartedKey, StoredResponse, WriteOp,
-    WriteOutcome, WriteRequest, WriteResult,
+    IdempotencyCapture, LedgerWrite, NewEvent, PaymentWrite, RefusalCode, StartedKey,
+    StoredResponse, WriteOp, WriteOutcome, WriteRequest, WriteResult,
 };
 
 use super::{PaymentError, PaymentService, PaymentSnapshot, Reply};
@@ -85,14 +85,14 @@ impl PaymentService {
             WriteResult::Done {
                 outcome: WriteOutcome::Payment(Err(refusal)),
                 ..
-            } if refusal.code == "version_conflict" => Err(PaymentError::state(
+            } if refusal.code == RefusalCode::VersionConflict => Err(PaymentError::state(
                 "payment_changed",
                 "the payment changed while this request ran; retry",
             )),
             WriteResult::Done {
                 outcome: WriteOutcome::Payment(Err(refusal)),
                 ..
-            } if refusal.code == "overflow" => Err(PaymentError::invalid(
+            } if refusal.code == RefusalCode::OVERFLOW => Err(PaymentError::invalid(
                 "amount",
                 "amount_too_large",
                 "this amount would take a balance of the merchant beyond the ledger's 64-bit range",

@@ -238,7 +238,7 @@ async fn commit(c: &mut Client, b: &BatchRows) -> Result<(), StoreError> {
         let failures: Vec<Option<&str>> = b
             .txns
             .iter()
-            .map(|t| t.failure.as_ref().map(|f| f.code.as_str()))
+            .map(|t| t.failure.as_ref().map(|f| f.code.code()))
             .collect();
         let kinds: Vec<&str> = b.txns.iter().map(|t| t.meta.kind.as_str()).collect();
         let sources: Vec<Option<&str>> =

@@ -200,7 +200,7 @@ impl WriterBackend for SqliteWriter {
                     t.id.0,
                     t.client_ref,
                     t.content_hash.map(|h| h.0.to_vec()),
-                    t.failure.as_ref().map(|f| f.code.as_str()),
+                    t.failure.as_ref().map(|f| f.code.code()),
                     t.meta.kind,
                     t.meta.source_id,
                     t.meta.description,

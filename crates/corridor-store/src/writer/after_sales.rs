@@ -11,7 +11,7 @@ use corridor_core::ledger::{AccountId, Receipt};
 use corridor_core::Timestamp;
 
 use super::batch::{apply_ledger, BatchRows, Loaded as BatchLoaded};
-use super::{Refusal, WriterBackend, WriterState};
+use super::{Refusal, RefusalCode, WriterBackend, WriterState};
 use crate::{AfterSalesKind, AfterSalesWrite, EventRecord, StoreError};
 
 /// What the batch's after-sales changes need loaded.
@@ -63,11 +63,8 @@ pub(super) fn load<B: WriterBackend>(
     Ok(loaded)
 }
 
-fn refuse(code: &str, message: String) -> Refusal {
-    Refusal {
-        code: code.to_string(),
-        message,
-    }
+fn refuse(code: RefusalCode, message: String) -> Refusal {
+    Refusal { code, message }
 }
 
 /// Applies one change: every check first, then the money (only the first
@@ -84,7 +81,7 @@ pub(super) fn apply<B: WriterBackend>(
         let stored = loaded.after_sales.versions.get(&record.id).copied();
         if stored != *expected {
             return Ok(Err(refuse(
-                "version_conflict",
+                RefusalCode::VersionConflict,
                 format!("{} changed since it was read", record.id),
             )));
         }
@@ -93,14 +90,14 @@ pub(super) fn apply<B: WriterBackend>(
         let Some((captured, refunded)) = loaded.after_sales.refund_basis.get(&claim.payment_id)
         else {
             return Ok(Err(refuse(
-                "payment_not_found",
+                RefusalCode::PaymentNotFound,
                 format!("no payment {}", claim.payment_id),
             )));
         };
         let left = captured.saturating_sub(*refunded).max(0);
         if claim.amount > left {
             return Ok(Err(refuse(
-                "refund_exceeds_captured",
+                RefusalCode::RefundExceedsCaptured,
                 format!("only {left} is left to refund"),
             )));
         }

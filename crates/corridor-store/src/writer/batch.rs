@@ -10,7 +10,8 @@ use corridor_core::Timestamp;
 
 use super::hash::content_hash;
 use super::{
-    Refusal, WriteOp, WriteOutcome, WriteRequest, WriteResult, WriterBackend, WriterState,
+    Refusal, RefusalCode, WriteOp, WriteOutcome, WriteRequest, WriteResult, WriterBackend,
+    WriterState,
 };
 use crate::records::{
     AccountKey, ApiKeyRecord, IdempotencyRecord, LedgerOp, LedgerWrite, MerchantRecord,
@@ -451,7 +452,7 @@ fn apply_payment<B: WriterBackend>(
     let stored = loaded.payment_versions.get(&id).copied();
     if stored != write.expected_version {
         return Err(Refusal {
-            code: "version_conflict".into(),
+            code: RefusalCode::VersionConflict,
             message: format!("payment {id} changed since it was read"),
         });
     }
@@ -507,7 +508,7 @@ fn keep_or_forget_opened<B: WriterBackend>(
 
 fn refusal(e: &LedgerError) -> Refusal {
     Refusal {
-        code: e.code().to_string(),
+        code: RefusalCode::Ledger(e.kind()),
         message: e.to_string(),
     }
 }
@@ -525,9 +526,9 @@ pub(super) fn apply_ledger<B: WriterBackend>(
         if let Some(recorded) = loaded.client_refs.get(client_ref) {
             return match recorded.replay(hash) {
                 Ok(Ok(receipt)) => Ok(receipt),
-                Ok(Err(code)) => Err(Refusal {
-                    message: format!("this client reference failed before: {code}"),
-                    code,
+                Ok(Err(kind)) => Err(Refusal {
+                    message: format!("this client reference failed before: {}", kind.code()),
+                    code: RefusalCode::Ledger(kind),
                 }),
                 Err(e) => Err(refusal(&e)),
             };
@@ -596,7 +597,7 @@ pub(super) fn apply_ledger<B: WriterBackend>(
     if let (Some(client_ref), Some(hash)) = (request.client_ref, hash) {
         let recorded = Recorded {
             hash,
-            outcome: outcome.clone().map_err(|e| e.code().to_string()),
+            outcome: outcome.clone().map_err(|e| e.kind()),
         };
         loaded.client_refs.insert(client_ref, recorded);
     }

@@ -6,7 +6,7 @@ use corridor_core::ledger::{AccountId, Receipt};
 use corridor_core::Timestamp;
 
 use super::batch::{apply_ledger, BatchRows, Loaded};
-use super::{Refusal, WriterBackend, WriterState};
+use super::{Refusal, RefusalCode, WriterBackend, WriterState};
 use crate::FxWrite;
 
 /// Checks every object's version and the deadline, applies the ledger
@@ -21,7 +21,7 @@ pub(super) fn apply<B: WriterBackend>(
 ) -> Result<Option<Receipt>, Refusal> {
     if write.not_after.is_some_and(|deadline| now > deadline) {
         return Err(Refusal {
-            code: "expired".into(),
+            code: RefusalCode::Expired,
             message: "the deadline of this change has passed".into(),
         });
     }
@@ -29,7 +29,7 @@ pub(super) fn apply<B: WriterBackend>(
         let stored = loaded.fx_versions.get(&o.object.id).copied();
         if stored != o.expected_version {
             return Err(Refusal {
-                code: "version_conflict".into(),
+                code: RefusalCode::VersionConflict,
                 message: format!("{} changed since it was read", o.object.id),
             });
         }

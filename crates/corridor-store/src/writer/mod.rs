@@ -84,13 +84,57 @@ pub enum WriteOp {
     Fx(Box<crate::FxWrite>),
 }
 
-/// Why the ledger refused a request, as data that survives a replay.
+/// Why the writer refused a request, as data that survives a replay.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
-    /// Stable code (see [`corridor_core::ledger::LedgerError::code`]).
-    pub code: String,
+    /// What kind of refusal.
+    pub code: RefusalCode,
     /// Human-readable message.
     pub message: String,
+}
+
+/// The kinds of refusal a write can meet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RefusalCode {
+    /// A ledger rule refused the money movement.
+    Ledger(corridor_core::ledger::LedgerErrorKind),
+    /// A row changed since it was read (optimistic concurrency).
+    VersionConflict,
+    /// The change's deadline passed before it reached the writer.
+    Expired,
+    /// The same bank file was applied before.
+    BankFileAlreadyApplied,
+    /// The payment a refund claims against does not exist.
+    PaymentNotFound,
+    /// The refund would exceed what is left of the captured amount.
+    RefundExceedsCaptured,
+}
+
+impl RefusalCode {
+    /// Not enough available balance.
+    pub const INSUFFICIENT_FUNDS: RefusalCode =
+        RefusalCode::Ledger(corridor_core::ledger::LedgerErrorKind::InsufficientFunds);
+    /// A balance would leave the 64-bit range.
+    pub const OVERFLOW: RefusalCode =
+        RefusalCode::Ledger(corridor_core::ledger::LedgerErrorKind::Overflow);
+
+    /// Stable snake_case code, as errors show it.
+    pub fn code(self) -> &'static str {
+        match self {
+            RefusalCode::Ledger(kind) => kind.code(),
+            RefusalCode::VersionConflict => "version_conflict",
+            RefusalCode::Expired => "expired",
+            RefusalCode::BankFileAlreadyApplied => "bank_file_already_applied",
+            RefusalCode::PaymentNotFound => "payment_not_found",
+            RefusalCode::RefundExceedsCaptured => "refund_exceeds_captured",
+        }
+    }
+}
+
+impl std::fmt::Display for RefusalCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
 }
 
 /// The outcome of one write.

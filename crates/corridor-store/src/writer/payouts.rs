@@ -7,7 +7,7 @@ use corridor_core::ledger::{AccountId, Receipt};
 use corridor_core::Timestamp;
 
 use super::batch::{apply_ledger, Loaded};
-use super::{Refusal, WriterBackend, WriterState};
+use super::{Refusal, RefusalCode, WriterBackend, WriterState};
 use crate::payout_rows::{
     bank_file_values, batch_values, beneficiary_values, payout_values, SqlValue,
 };
@@ -85,7 +85,7 @@ pub(super) fn apply<B: WriterBackend>(
             .copied();
         if stored != change.expected_version {
             return Ok(Err(Refusal {
-                code: "version_conflict".into(),
+                code: RefusalCode::VersionConflict,
                 message: format!("payout {} changed since it was read", change.payout.id),
             }));
         }
@@ -94,7 +94,7 @@ pub(super) fn apply<B: WriterBackend>(
         let stored = loaded.payouts.batch_versions.get(&batch.batch.id).copied();
         if stored != batch.expected_version {
             return Ok(Err(Refusal {
-                code: "version_conflict".into(),
+                code: RefusalCode::VersionConflict,
                 message: format!("payout batch {} changed since it was read", batch.batch.id),
             }));
         }
@@ -102,7 +102,7 @@ pub(super) fn apply<B: WriterBackend>(
     if let Some(file) = &write.bank_file {
         if loaded.payouts.bank_files.contains(&file.id) {
             return Ok(Err(Refusal {
-                code: "bank_file_already_applied".into(),
+                code: RefusalCode::BankFileAlreadyApplied,
                 message: "this bank file was applied before".into(),
             }));
         }

@@ -26,7 +26,7 @@ async fn concurrent_debits_stop_at_zero(ctx: Ctx) {
     let succeeded = results.iter().filter(|r| r.is_ok()).count();
     assert_eq!(succeeded, 100, "exactly 1000 / 10 debits fit");
     for refusal in results.iter().filter_map(|r| r.as_ref().err()) {
-        assert_eq!(refusal.code, "insufficient_funds");
+        assert_eq!(refusal.code.code(), "insufficient_funds");
     }
     assert_eq!(balance(&ctx.store, &a).await, (0, 0, 0));
     assert_eq!(balance(&ctx.store, &revenue).await, (1000, 0, 0));

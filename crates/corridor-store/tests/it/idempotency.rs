@@ -67,7 +67,7 @@ async fn same_ref_different_content_is_refused(ctx: Ctx) {
     with_ref(s, "ref-2", transfer(&a, &b, 100)).await.unwrap();
     let other_amount = with_ref(s, "ref-2", transfer(&a, &b, 200)).await;
     assert_eq!(
-        other_amount.unwrap_err().code,
+        other_amount.unwrap_err().code.code(),
         "exists_with_different_content"
     );
     let other_meta = submit(
@@ -83,7 +83,7 @@ async fn same_ref_different_content_is_refused(ctx: Ctx) {
     )
     .await;
     assert_eq!(
-        other_meta.unwrap_err().code,
+        other_meta.unwrap_err().code.code(),
         "exists_with_different_content"
     );
     assert_eq!(balance(s, &a).await, (900, 0, 0));
@@ -96,11 +96,11 @@ async fn failed_ref_stays_failed(ctx: Ctx) {
     let (a, b) = (merchant("mer_a", "USD"), merchant("mer_b", "USD"));
     fund(s, &a, 50).await;
     let first = with_ref(s, "ref-3", transfer(&a, &b, 100)).await;
-    assert_eq!(first.unwrap_err().code, "insufficient_funds");
+    assert_eq!(first.unwrap_err().code.code(), "insufficient_funds");
 
     fund(s, &a, 1000).await;
     let retry = with_ref(s, "ref-3", transfer(&a, &b, 100)).await;
-    assert_eq!(retry.unwrap_err().code, "insufficient_funds");
+    assert_eq!(retry.unwrap_err().code.code(), "insufficient_funds");
     assert_eq!(balance(s, &a).await, (1050, 0, 0));
     assert_eq!(balance(s, &b).await, (0, 0, 0));
 

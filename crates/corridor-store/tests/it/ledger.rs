@@ -136,7 +136,7 @@ pub async fn ok(store: &Store, op: LedgerOp) -> Receipt {
 pub async fn refused(store: &Store, op: LedgerOp, code: &str) {
     let what = format!("{op:?}");
     match apply(store, op).await {
-        Err(r) => assert_eq!(r.code, code, "{what}: {}", r.message),
+        Err(r) => assert_eq!(r.code.code(), code, "{what}: {}", r.message),
         Ok(receipt) => panic!("{what} succeeded ({receipt:?}), expected {code}"),
     }
 }

@@ -9,7 +9,7 @@ use axum::{Extension, Json};
 use corridor_core::fx::QuoteAmount;
 use corridor_core::{Amount, Timestamp};
 use corridor_services::fx::{Forward, ForwardRequest};
-use corridor_store::{WriteOp, WriteOutcome};
+use corridor_store::{RefusalCode, WriteOp, WriteOutcome};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -226,7 +226,7 @@ pub async fn create(
     let forward = prepared.forward;
     let render_fn = Box::new(move |outcome: &WriteOutcome, _at| match outcome {
         WriteOutcome::Fx(Ok(_)) => json_response(StatusCode::CREATED, &render(&forward)),
-        WriteOutcome::Fx(Err(r)) if r.code == "insufficient_funds" => {
+        WriteOutcome::Fx(Err(r)) if r.code == RefusalCode::INSUFFICIENT_FUNDS => {
             error_response(&ApiError::insufficient_funds(format!(
                 "the available {} balance cannot hold the initial margin of {}",
                 forward.sell_currency, forward.collateral

@@ -5,7 +5,7 @@ use corridor_core::aftersales::complaint::{
     ComplaintTransitionError,
 };
 use corridor_core::CountryCode;
-use corridor_store::{AfterSalesKind, AfterSalesWrite};
+use corridor_store::{AfterSalesKind, AfterSalesWrite, RefusalCode};
 
 use super::super::{AfterSalesError, AfterSalesService, Answered, RefundInput, Reply, Submitted};
 use super::deadline::{market_calendar, respond_by};
@@ -380,10 +380,12 @@ impl AfterSalesService {
                 ..next
             }),
             Submitted::Replayed => self.complaint(&next.id, None).await,
-            Submitted::Refused(r) if r.code == "version_conflict" => Err(AfterSalesError::state(
-                "complaint_changed",
-                "the complaint changed while this request ran; retry",
-            )),
+            Submitted::Refused(r) if r.code == RefusalCode::VersionConflict => {
+                Err(AfterSalesError::state(
+                    "complaint_changed",
+                    "the complaint changed while this request ran; retry",
+                ))
+            }
             Submitted::Refused(r) => Err(AfterSalesError::corrupt(format!(
                 "complaint {} change refused: {} {}",
                 next.id, r.code, r.message

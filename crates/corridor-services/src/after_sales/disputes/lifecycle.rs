@@ -7,7 +7,8 @@ use corridor_core::aftersales::dispute::{
 use corridor_core::ledger::{AccountKind, Side, TxnMeta};
 use corridor_core::Timestamp;
 use corridor_store::{
-    AccountKey, AfterSalesKind, AfterSalesWrite, LedgerOp, LedgerWrite, Owner, TransferLeg,
+    AccountKey, AfterSalesKind, AfterSalesWrite, LedgerOp, LedgerWrite, Owner, RefusalCode,
+    TransferLeg,
 };
 
 use super::super::{AfterSalesError, AfterSalesService, Reply, Submitted};
@@ -147,10 +148,10 @@ impl AfterSalesService {
                 ..dispute
             }),
             Submitted::Replayed => self.dispute(&dispute.id, None).await,
-            Submitted::Refused(r) if r.code == "insufficient_funds" => {
+            Submitted::Refused(r) if r.code == RefusalCode::INSUFFICIENT_FUNDS => {
                 Err(AfterSalesError::InsufficientFunds(r.message))
             }
-            Submitted::Refused(r) if r.code == "version_conflict" => {
+            Submitted::Refused(r) if r.code == RefusalCode::VersionConflict => {
                 self.dispute(&dispute.id, None).await
             }
             Submitted::Refused(r) => Err(AfterSalesError::corrupt(format!(
@@ -301,11 +302,13 @@ impl AfterSalesService {
                 ..next
             }),
             Submitted::Replayed => self.dispute(&next.id, None).await,
-            Submitted::Refused(r) if r.code == "version_conflict" => Err(AfterSalesError::state(
-                "dispute_changed",
-                "the dispute changed while this request ran; retry",
-            )),
-            Submitted::Refused(r) if r.code == "insufficient_funds" => {
+            Submitted::Refused(r) if r.code == RefusalCode::VersionConflict => {
+                Err(AfterSalesError::state(
+                    "dispute_changed",
+                    "the dispute changed while this request ran; retry",
+                ))
+            }
+            Submitted::Refused(r) if r.code == RefusalCode::INSUFFICIENT_FUNDS => {
                 Err(AfterSalesError::InsufficientFunds(r.message))
             }
             Submitted::Refused(r) => Err(AfterSalesError::corrupt(format!(

@@ -6,7 +6,7 @@ use corridor_core::aftersales::refund::{
 use corridor_core::payments::method::MethodType;
 use corridor_core::payments::status::PaymentStatus;
 use corridor_core::Amount;
-use corridor_store::{AfterSalesWrite, PaymentRecord, RefundClaim};
+use corridor_store::{AfterSalesWrite, PaymentRecord, RefundClaim, RefusalCode};
 
 use super::super::{AfterSalesError, AfterSalesService, Answered, Reply, Submitted};
 use super::funding::movement;
@@ -214,20 +214,25 @@ impl AfterSalesService {
         };
         match self.submit(write, None, String::new).await? {
             Submitted::Written | Submitted::Replayed => Ok(()),
-            Submitted::Refused(r) => Err(match r.code.as_str() {
-                "refund_exceeds_captured" => AfterSalesError::invalid(
+            Submitted::Refused(r) => Err(match r.code {
+                RefusalCode::RefundExceedsCaptured => AfterSalesError::invalid(
                     "amount",
                     "amount_exceeds_refundable",
                     format!("the refund exceeds what is left to refund: {}", r.message),
                 ),
-                "insufficient_funds" => AfterSalesError::InsufficientFunds(
+                RefusalCode::INSUFFICIENT_FUNDS => AfterSalesError::InsufficientFunds(
                     "the merchant's available balance cannot fund this refund".into(),
                 ),
-                "version_conflict" => AfterSalesError::state(
+                RefusalCode::VersionConflict => AfterSalesError::state(
                     "refund_in_progress",
                     "this refund is being created by another request; retry",
                 ),
-                _ => AfterSalesError::corrupt(format!("refund refused: {} {}", r.code, r.message)),
+                RefusalCode::Ledger(_)
+                | RefusalCode::Expired
+                | RefusalCode::BankFileAlreadyApplied
+                | RefusalCode::PaymentNotFound => {
+                    AfterSalesError::corrupt(format!("refund refused: {} {}", r.code, r.message))
+                }
             }),
         }
     }

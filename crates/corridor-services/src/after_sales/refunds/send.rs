@@ -5,7 +5,7 @@ use corridor_connectors::{
     ConnectorError, IdempotencyKey, RefundBankAccount, RefundOutcome, RefundRequest, RefundResponse,
 };
 use corridor_core::aftersales::refund::RefundStatus;
-use corridor_store::{AfterSalesKind, AfterSalesWrite};
+use corridor_store::{AfterSalesKind, AfterSalesWrite, RefusalCode};
 
 use super::super::{AfterSalesError, AfterSalesService, Reply, Submitted};
 use super::funding::movement;
@@ -170,7 +170,7 @@ impl AfterSalesService {
                 ..next
             }),
             // Someone else advanced it meanwhile: theirs stands.
-            Submitted::Refused(r) if r.code == "version_conflict" => {
+            Submitted::Refused(r) if r.code == RefusalCode::VersionConflict => {
                 self.refund(&next.id, None).await
             }
             Submitted::Refused(r) => Err(AfterSalesError::corrupt(format!(

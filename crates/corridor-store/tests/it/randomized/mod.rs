@@ -192,7 +192,7 @@ async fn random_operations_match_the_model(ctx: Ctx) {
             request.client_ref = Some(format!("random-{seed}-{i}"));
         }
         let answer = submit(&ctx.store, request.clone()).await;
-        let got = answer.as_ref().map(|_| ()).map_err(|r| r.code.as_str());
+        let got = answer.as_ref().map(|_| ()).map_err(|r| r.code.code());
         assert_eq!(got, expected, "seed {seed}, op {i}: {request:?}");
         *tally.entry(expected.err().unwrap_or("ok")).or_default() += 1;
         if let (Planned::Hold(debit, credit, amount, k), Ok(receipt)) = (&planned, &answer) {
