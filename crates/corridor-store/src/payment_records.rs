@@ -173,7 +173,9 @@ pub struct OrphanRecord {
     pub amount: i64,
     /// Currency code.
     pub currency: String,
-    /// What was done about it: `voided`, `refund_required`, `void_failed`.
+    /// What was done about it: `void_pending` or `refund_pending` (the intent,
+    /// written before the provider is called), then `voided`, `void_failed`,
+    /// `refunded`, `refund_failed` or `refund_unknown`.
     pub resolution: String,
     /// When it was recorded.
     pub created_at: Timestamp,

@@ -292,9 +292,10 @@ pub async fn create(
             }
             other => error_response(&ApiError::internal(format!("unexpected result {other:?}"))),
         },
-        WriteOutcome::Payouts(Err(refusal)) => {
-            error_response(&ApiError::conflict(refusal.code.code(), refusal.message.clone()))
-        }
+        WriteOutcome::Payouts(Err(refusal)) => error_response(&ApiError::conflict(
+            refusal.code.code(),
+            refusal.message.clone(),
+        )),
         other => error_response(&ApiError::internal(format!("unexpected outcome {other:?}"))),
     });
     submit(

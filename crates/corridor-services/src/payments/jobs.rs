@@ -7,7 +7,9 @@
 use std::time::Duration;
 
 use corridor_connectors::sandbox::Notification;
-use corridor_connectors::{CancelRequest, ChargeOutcome, ConnectorError, IdempotencyKey};
+use corridor_connectors::{
+    CancelRequest, ChargeOutcome, ConnectorError, IdempotencyKey, RefundOutcome, RefundRequest,
+};
 use corridor_core::payments::status::{transition, PaymentEvent, PaymentStatus};
 use corridor_core::Amount;
 use corridor_store::{OrphanRecord, PaymentRecord, WriteOp, WriteRequest};
@@ -291,22 +293,38 @@ impl PaymentService {
         Ok(())
     }
 
-    /// Records a provider charge without an attempt, voids it at the
-    /// provider if it is not captured, and alerts the operator.
+    /// Handles a provider charge without an attempt: records it with the
+    /// action it needs (the intent, durable before the provider is called),
+    /// voids it at the provider when it is not captured and refunds it when
+    /// it is, then records what came of that and alerts the operator. The
+    /// provider keys derive from the charge's reference, so a repeated
+    /// notification (or a crash between the steps) never voids or refunds
+    /// twice.
     async fn orphan(&self, n: &Notification) -> Result<(), PaymentError> {
         let charge = &n.charge;
-        let resolution = match &charge.outcome {
+        let refund = match &charge.outcome {
             ChargeOutcome::Declined(_) | ChargeOutcome::Canceled => return Ok(()),
-            ChargeOutcome::Captured => "refund_required",
+            ChargeOutcome::Captured => true,
             ChargeOutcome::Authorized
             | ChargeOutcome::RequiresAction(_)
-            | ChargeOutcome::Pending => match self.void_orphan(n).await {
+            | ChargeOutcome::Pending => false,
+        };
+        let intent = if refund {
+            "refund_pending"
+        } else {
+            "void_pending"
+        };
+        self.record_orphan(n, intent).await?;
+        let resolution = if refund {
+            self.refund_orphan(n).await
+        } else {
+            match self.void_orphan(n).await {
                 Ok(()) => "voided",
                 Err(e) => {
                     tracing::warn!(error = %e, reference = %charge.reference, "orphan charge not voided");
                     "void_failed"
                 }
-            },
+            }
         };
         tracing::error!(
             alert = true,
@@ -317,6 +335,11 @@ impl PaymentService {
             resolution,
             "provider charge without a payment attempt"
         );
+        self.record_orphan(n, resolution).await
+    }
+
+    async fn record_orphan(&self, n: &Notification, resolution: &str) -> Result<(), PaymentError> {
+        let charge = &n.charge;
         let record = OrphanRecord {
             connector: n.psp.clone(),
             reference: charge.reference.clone(),
@@ -335,6 +358,46 @@ impl PaymentService {
             })
             .await?;
         Ok(())
+    }
+
+    /// Refunds a captured orphan charge in full at its provider. An unknown
+    /// outcome is looked up by the refund's key, never sent under a new one.
+    async fn refund_orphan(&self, n: &Notification) -> &'static str {
+        let Some(connector) = self.connector(&n.psp) else {
+            tracing::warn!(connector = %n.psp, "orphan charge's provider is not configured");
+            return "refund_failed";
+        };
+        let Ok(key) = IdempotencyKey::parse(&format!("{}-orphan-refund", n.charge.reference))
+        else {
+            return "refund_failed";
+        };
+        let request = RefundRequest {
+            idempotency_key: key.clone(),
+            charge_reference: n.charge.reference.clone(),
+            refund_id: format!("orphan-{}", n.charge.reference),
+            amount: n.charge.amount_captured,
+            currency: n.charge.currency,
+            bank_account: None,
+        };
+        let answer = match connector.refund(request).await {
+            Ok(response) => Some(response),
+            Err(e) if e.outcome_unknown() => match connector.lookup_refund(&key).await {
+                Ok(Some(found)) => Some(found),
+                Ok(None) | Err(_) => {
+                    tracing::warn!(error = %e, reference = %n.charge.reference, "orphan refund outcome unknown");
+                    return "refund_unknown";
+                }
+            },
+            Err(e) => {
+                tracing::warn!(error = %e, reference = %n.charge.reference, "orphan charge not refunded");
+                None
+            }
+        };
+        match answer.map(|r| r.outcome) {
+            Some(RefundOutcome::Succeeded) => "refunded",
+            Some(RefundOutcome::Pending) => "refund_pending",
+            Some(RefundOutcome::Failed { .. }) | None => "refund_failed",
+        }
     }
 
     async fn void_orphan(&self, n: &Notification) -> Result<(), PaymentError> {

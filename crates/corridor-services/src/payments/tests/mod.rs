@@ -14,7 +14,7 @@ use corridor_connectors::connector::{BoxFuture, ConnectorResult};
 use corridor_connectors::sandbox::{SandboxConfig, SandboxWorld};
 use corridor_connectors::{
     CancelRequest, CaptureRequest, ChargeOutcome, ChargeRequest, ChargeResponse, Connector,
-    ConnectorError, Coverage, IdempotencyKey,
+    ConnectorError, Coverage, IdempotencyKey, RefundOutcome, RefundRequest, RefundResponse,
 };
 use corridor_core::{Amount, Currency};
 use corridor_store::{
@@ -26,7 +26,8 @@ use super::{CardInput, PaymentInput, PaymentService, PaymentSnapshot, RenderFn};
 
 /// A connector that answers what the test scripted, in order, and records
 /// every call. With nothing scripted: a charge is captured, a lookup finds
-/// nothing, a cancel cancels, a retrieve is not found.
+/// nothing, a cancel cancels, a retrieve is not found, a refund succeeds
+/// (once per key: the provider keeps what each key did).
 pub(super) struct Scripted {
     name: String,
     coverage: Coverage,
@@ -35,6 +36,9 @@ pub(super) struct Scripted {
     pub lookups: Mutex<VecDeque<ConnectorResult<Option<ChargeResponse>>>>,
     pub cancels: Mutex<VecDeque<ConnectorResult<ChargeResponse>>>,
     pub retrieves: Mutex<VecDeque<ConnectorResult<ChargeResponse>>>,
+    pub refunds: Mutex<VecDeque<ConnectorResult<RefundResponse>>>,
+    /// Refunds the provider holds, by idempotency key.
+    pub refunded: Mutex<Vec<(String, RefundResponse)>>,
     pub calls: Mutex<Vec<String>>,
 }
 
@@ -57,6 +61,8 @@ impl Scripted {
             lookups: Mutex::default(),
             cancels: Mutex::default(),
             retrieves: Mutex::default(),
+            refunds: Mutex::default(),
+            refunded: Mutex::default(),
             calls: Mutex::default(),
         })
     }
@@ -180,6 +186,47 @@ impl Connector for Scripted {
         reference: &'a str,
     ) -> BoxFuture<'a, ConnectorResult<ChargeResponse>> {
         Box::pin(async move { Err(ConnectorError::InvalidRequest(reference.to_string())) })
+    }
+
+    /// A scripted answer first (a timeout after which the provider holds the
+    /// refund all the same is scripted by recording it in `refunded`);
+    /// otherwise the first refund under the key, or a new one that succeeds.
+    fn refund(&self, request: RefundRequest) -> BoxFuture<'_, ConnectorResult<RefundResponse>> {
+        let key = request.idempotency_key.to_string();
+        self.log(format!("refund:{key}"));
+        let scripted = self.refunds.lock().unwrap().pop_front();
+        let answer = scripted.unwrap_or_else(|| {
+            let mut held = self.refunded.lock().unwrap();
+            if let Some((_, first)) = held.iter().find(|(k, _)| *k == key) {
+                return Ok(first.clone());
+            }
+            let response = RefundResponse {
+                reference: format!("{}_rf_{}", self.name, held.len() + 1),
+                charge_reference: request.charge_reference.clone(),
+                outcome: RefundOutcome::Succeeded,
+                amount: request.amount,
+                currency: request.currency,
+                latency_ms: 0,
+            };
+            held.push((key, response.clone()));
+            Ok(response)
+        });
+        Box::pin(async move { answer })
+    }
+
+    fn lookup_refund<'a>(
+        &'a self,
+        key: &'a IdempotencyKey,
+    ) -> BoxFuture<'a, ConnectorResult<Option<RefundResponse>>> {
+        self.log(format!("lookup_refund:{key}"));
+        let found = self
+            .refunded
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|(k, _)| k == key.as_str())
+            .map(|(_, r)| r.clone());
+        Box::pin(async move { Ok(found) })
     }
 }
 

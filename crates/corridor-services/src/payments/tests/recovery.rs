@@ -99,7 +99,7 @@ async fn a_late_notification_resolves_the_open_attempt_once() {
 }
 
 #[tokio::test]
-async fn orphan_notifications_are_recorded_and_voided_when_possible() {
+async fn orphan_notifications_are_recorded_then_voided_or_refunded_at_the_provider() {
     let a = Scripted::new("alpha", MINUTE);
     let h = Harness::new(std::slice::from_ref(&a)).await;
     let orphan = |reference: &str, outcome| Notification {
@@ -127,9 +127,62 @@ async fn orphan_notifications_are_recorded_and_voided_when_possible() {
         .iter()
         .map(|o| (o.reference.as_str(), o.resolution.as_str()))
         .collect();
+    assert_eq!(seen, vec![("alpha_o1", "voided"), ("alpha_o2", "refunded")]);
     assert_eq!(
-        seen,
-        vec![("alpha_o1", "voided"), ("alpha_o2", "refund_required")]
+        a.calls(),
+        vec![
+            "cancel:alpha_o1".to_string(),
+            "refund:alpha_o2-orphan-refund".to_string()
+        ]
     );
-    assert_eq!(a.calls(), vec!["cancel:alpha_o1".to_string()]);
+    let refunded = a.refunded.lock().unwrap().clone();
+    assert_eq!(refunded.len(), 1);
+    assert_eq!(
+        refunded[0].1.amount.minor(),
+        900,
+        "the whole captured amount"
+    );
+}
+
+#[tokio::test]
+async fn a_repeated_orphan_notification_refunds_once_and_a_lost_answer_is_looked_up() {
+    let a = Scripted::new("alpha", MINUTE);
+    let h = Harness::new(std::slice::from_ref(&a)).await;
+    let orphan = Notification {
+        id: 3,
+        psp: "alpha".into(),
+        payment_id: "pay_nobody".into(),
+        created_at: corridor_core::Timestamp::from_unix_micros(0),
+        charge: charge("alpha_o9", ChargeOutcome::Captured, 500),
+    };
+    // The provider refunds but its answer is lost: the refund is looked up
+    // by its key, not sent again under another.
+    a.refunded.lock().unwrap().push((
+        "alpha_o9-orphan-refund".into(),
+        corridor_connectors::RefundResponse {
+            reference: "alpha_rf_lost".into(),
+            charge_reference: "alpha_o9".into(),
+            outcome: corridor_connectors::RefundOutcome::Succeeded,
+            amount: corridor_core::Amount::positive(500).unwrap(),
+            currency: corridor_core::Currency::parse("USD").unwrap(),
+            latency_ms: 0,
+        },
+    ));
+    a.refunds.lock().unwrap().push_back(Err(timeout()));
+    h.service.on_notification(&orphan).await.unwrap();
+    // The provider sends the same notification again.
+    h.service.on_notification(&orphan).await.unwrap();
+    let orphans = h.service.store().provider_orphans(10).await.unwrap();
+    assert_eq!(orphans.len(), 1);
+    assert_eq!(orphans[0].resolution, "refunded");
+    assert_eq!(
+        a.calls(),
+        vec![
+            "refund:alpha_o9-orphan-refund".to_string(),
+            "lookup_refund:alpha_o9-orphan-refund".to_string(),
+            "refund:alpha_o9-orphan-refund".to_string(),
+        ],
+        "every call under the one key derived from the charge"
+    );
+    assert_eq!(a.refunded.lock().unwrap().len(), 1, "refunded once");
 }
