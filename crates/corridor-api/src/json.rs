@@ -159,6 +159,15 @@ fn from_map<T: DeserializeOwned>(
 fn describe(path: &str, e: &serde_json::Error) -> ApiError {
     let message = e.to_string();
     let quoted = message.split('`').nth(1).map(str::to_string);
+    // A raw control character inside a string is a syntax error; the path
+    // still says whose value held it.
+    if e.is_syntax() && message.starts_with("control character") && path != "." {
+        return ApiError::invalid(
+            path,
+            "parameter_invalid",
+            "control characters (other than tab and newline) are not allowed",
+        );
+    }
     if e.is_syntax() || e.is_eof() {
         return ApiError::bad_request(
             "json_invalid",
@@ -294,6 +303,11 @@ mod tests {
         assert_eq!(refused(r#"{"note": "a\rb"}"#).unwrap().0, "note");
         assert_eq!(refused(r#"{"tags": {"k": "\b"}}"#).unwrap().0, "tags.k");
         assert_eq!(refused(r#"{"tags": {"\u0000": "v"}}"#).unwrap().0, "tags");
+        // Unescaped: invalid JSON, yet the field is named all the same.
+        let raw = parse::<Body>(b"{\"inner\": {\"iban\": \"DE\x00\"}}").unwrap_err();
+        let raw = raw.body();
+        assert_eq!(raw.error.param.as_deref(), Some("inner.iban"));
+        assert_eq!(raw.error.code, "parameter_invalid");
         // Tab, newline, and a backslash followed by `u` as text pass.
         assert_eq!(refused(r#"{"note": "a\tb\nc"}"#), None);
         assert_eq!(refused(r#"{"note": "C:\\users\\u0000"}"#), None);

@@ -160,6 +160,26 @@ async fn control_characters_are_refused_and_the_rest_of_the_batch_succeeds(s: &S
         "parameter_invalid",
         Some("metadata.order"),
     );
+    // A raw (unescaped) control byte is invalid JSON, and still named.
+    let raw = br#"{"amount": 500, "currency": "USD", "country": "US", "description": "a"#
+        .iter()
+        .copied()
+        .chain([0x07])
+        .chain(*br#"b", "payment_method": {"type": "card", "number": "4242424242424242", "exp_month": 12, "exp_year": 2099, "cvc": "123"}}"#)
+        .collect::<Vec<u8>>();
+    let resp = s
+        .http
+        .post(format!("{}/v1/payments", s.base))
+        .bearer_auth(&key)
+        .header("content-type", "application/json")
+        .body(raw)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let json: Value = resp.json().await.expect("json");
+    assert_eq!(json["error"]["param"], "description", "{json}");
+    assert_eq!(json["error"]["code"], "parameter_invalid", "{json}");
     let list = s.get("/v1/payments?limit=100", &key).await;
     assert_eq!(list.json["data"].as_array().unwrap().len(), 27);
     assert_eq!(ledger_entries(s, &merchant).await, 27);
