@@ -140,7 +140,7 @@ impl FxService {
             return Err(FxServiceError::Conflict {
                 code: "rate_stale",
                 message: format!(
-                    "the latest reference rate is of {} ({age} TARGET business days old)",
+                    "the latest reference rate is of {} ({age} TARGET business days old): the operator loads current rates with PUT /v1/fx/rates or `corridor rates import FILE`",
                     iso(rate_day)
                 ),
             });

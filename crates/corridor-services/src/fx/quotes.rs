@@ -215,7 +215,7 @@ impl FxService {
             return Err(FxServiceError::Conflict {
                 code: "rate_stale",
                 message: format!(
-                    "the latest reference rate is of {} ({age} TARGET business days old; at most {} allowed)",
+                    "the latest reference rate is of {} ({age} TARGET business days old; at most {} allowed): the operator loads current rates with PUT /v1/fx/rates or `corridor rates import FILE`",
                     iso(rate_day),
                     pricing.max_rate_age_business_days
                 ),

@@ -2,6 +2,7 @@
 
 mod adyen_story;
 mod after_sales_story;
+mod fx_story;
 mod payments_story;
 mod payouts_story;
 
@@ -61,6 +62,11 @@ impl Client {
             .await
     }
 
+    pub(crate) async fn put(&self, path: &str, body: Value) -> anyhow::Result<(u16, Value)> {
+        self.send(reqwest::Method::PUT, path, Some(body), None)
+            .await
+    }
+
     pub(crate) async fn get(&self, path: &str) -> anyhow::Result<Value> {
         let (status, body) = self.send(reqwest::Method::GET, path, None, None).await?;
         if status != 200 {
@@ -102,6 +108,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let seller = story(&client).await?;
     payments_story::run(&client, &seller).await?;
     after_sales_story::run(&client).await?;
+    fx_story::run(&client, &seller.api_key).await?;
     payouts_story::run(&client, &seller.id, &seller.api_key).await?;
     let verify = client.get("/v1/ledger/verify").await?;
     if verify["balanced"] != Value::Bool(true) {
