@@ -209,6 +209,10 @@ pub struct PaymentObject {
     pub metadata: Option<serde_json::Value>,
     /// Creation time.
     pub created_at: String,
+    /// When the captured funds become available to the merchant (the
+    /// method's settlement delay); null until captured.
+    #[schema(nullable)]
+    pub available_on: Option<String>,
     /// Card payments: the 3-D Secure outcome.
     #[schema(nullable)]
     pub three_d_secure: Option<ThreeDSecureObject>,
@@ -261,6 +265,7 @@ pub fn object(s: &PaymentSnapshot) -> PaymentObject {
             .as_deref()
             .and_then(|t| serde_json::from_str(t).ok()),
         created_at: rfc3339(p.created_at),
+        available_on: p.settle_at.map(rfc3339),
         three_d_secure: corridor_services::after_sales::three_ds::assess(p, &s.attempts).map(|a| {
             ThreeDSecureObject {
                 required: a.outcome.required,

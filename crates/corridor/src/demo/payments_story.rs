@@ -48,6 +48,8 @@ struct MarketStats {
     gross: i64,
     fees: i64,
     failed_over: u32,
+    /// Longest wait from sale to available funds, in hours.
+    hours_to_funds: i64,
 }
 
 fn method_body(method: &str, i: usize) -> Value {
@@ -195,31 +197,53 @@ async fn report(merchant: &Client, ids: &[(String, String)]) -> anyhow::Result<(
             stats.succeeded += 1;
             stats.gross += p["amount_captured"].as_i64().unwrap_or(0);
             stats.fees += p["fee"].as_i64().unwrap_or(0);
+            if let Some(hours) = hours_between(&p["created_at"], &p["available_on"]) {
+                stats.hours_to_funds = stats.hours_to_funds.max(hours);
+            }
         }
         let attempts = p["attempts"].as_array().map_or(0, Vec::len);
         if attempts > 1 {
             stats.failed_over += 1;
         }
     }
-    println!("\n   Sales per market (payments that succeeded; retried = taken by another provider after the first failed):");
+    println!("\n   Sales per market (payments that succeeded; retried = taken by another provider after the first failed; to funds = longest wait from sale to available balance):");
     println!(
-        "   {:<6} {:>5} {:>8} {:>8}  {:<22} {:>18} {:>16} {:>18}",
-        "market", "sales", "success", "retried", "methods", "gross", "fees", "net"
+        "   {:<6} {:>5} {:>8} {:>8}  {:<22} {:>18} {:>16} {:>18} {:>9}",
+        "market", "sales", "success", "retried", "methods", "gross", "fees", "net", "to funds"
     );
     for (country, s) in &markets {
         let rate = (s.succeeded * 100).checked_div(s.payments).unwrap_or(0);
         let methods: Vec<&str> = s.methods.iter().map(String::as_str).collect();
         let net = s.gross.checked_sub(s.fees).unwrap_or(0);
         println!(
-            "   {country:<6} {:>5} {:>7}% {:>8}  {:<22} {:>18} {:>16} {:>18}",
+            "   {country:<6} {:>5} {:>7}% {:>8}  {:<22} {:>18} {:>16} {:>18} {:>9}",
             s.payments,
             rate,
             s.failed_over,
             methods.join(","),
             super::money(s.gross, &s.currency),
             super::money(s.fees, &s.currency),
-            super::money(net, &s.currency)
+            super::money(net, &s.currency),
+            to_funds(s.hours_to_funds)
         );
     }
     Ok(())
+}
+
+/// Whole hours from one RFC 3339 time to another, if both are given.
+fn hours_between(from: &Value, to: &Value) -> Option<i64> {
+    let parse = |v: &Value| {
+        time::OffsetDateTime::parse(v.as_str()?, &time::format_description::well_known::Rfc3339)
+            .ok()
+    };
+    Some((parse(to)? - parse(from)?).whole_hours())
+}
+
+/// A wait for funds as people say it: hours under a day, else days.
+fn to_funds(hours: i64) -> String {
+    if hours < 24 {
+        format!("{hours} h")
+    } else {
+        format!("{} d", (hours + 12) / 24)
+    }
 }

@@ -55,6 +55,7 @@ async fn the_demo_tells_one_story_and_exits_by_itself(backend: Backend) {
             "still pending after settlement: {line}"
         );
     }
+    assert!(text.contains("to funds"), "{text}");
     assert!(text.contains("sell JPY 1,000,000 for CNY "), "{text}");
     assert!(text.contains("refused: quote_used"), "{text}");
     assert!(text.contains("The ledger verifies"), "{text}");
