@@ -3,10 +3,9 @@
 
 use std::sync::Arc;
 
-use corridor_connectors::Connector;
 use corridor_core::aftersales::fx_remainder::RemainderPolicy;
 use corridor_services::after_sales::{
-    spawn_after_sales_jobs, AfterSalesConfig, AfterSalesService, FixedRates,
+    spawn_after_sales_jobs, AfterSalesConfig, AfterSalesService, FixedRates, RefundConnectors,
 };
 use corridor_store::Store;
 
@@ -18,7 +17,7 @@ pub const FX_REMAINDER_POLICY_VAR: &str = "CORRIDOR_REFUND_FX_REMAINDER";
 /// returned so the sandbox can set rates.
 pub fn start(
     store: &Store,
-    connectors: Vec<Arc<dyn Connector>>,
+    connectors: Arc<dyn RefundConnectors>,
 ) -> std::io::Result<(AfterSalesService, Arc<FixedRates>)> {
     let policy = match std::env::var(FX_REMAINDER_POLICY_VAR) {
         Ok(text) => RemainderPolicy::parse(&text).ok_or_else(|| {

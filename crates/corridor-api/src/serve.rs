@@ -81,7 +81,7 @@ pub async fn start(config: ServeConfig) -> Result<Running, ServeError> {
     )
     .await?;
     let (after_sales, rates) =
-        crate::after_sales_setup::start(&store, started.base_connectors.clone())?;
+        crate::after_sales_setup::start(&store, Arc::new(started.service.clone()))?;
     let secrets = crate::connectors::secrets::SecretBox::load(&config.data_dir)?;
     let provider_clock = store.clock().clone();
     let registry = Arc::new(crate::connectors::Registry::new(

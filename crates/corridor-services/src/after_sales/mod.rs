@@ -36,6 +36,20 @@ pub use jobs::spawn_after_sales_jobs;
 pub use rates::{FixedRates, RateSource};
 pub use refunds::{FxRefund, Refund, RefundBankDetails, RefundInput};
 
+/// The payment connectors a refund is sent through, looked up by name when
+/// needed: the payment service's live set, so a connector the operator adds
+/// while the server runs refunds its own payments too.
+pub trait RefundConnectors: Send + Sync {
+    /// The connector named `name`, if it is configured.
+    fn connector(&self, name: &str) -> Option<Arc<dyn Connector>>;
+}
+
+impl RefundConnectors for crate::payments::PaymentService {
+    fn connector(&self, name: &str) -> Option<Arc<dyn Connector>> {
+        crate::payments::PaymentService::connector(self, name)
+    }
+}
+
 /// Renders after-sales objects as the API's JSON, for event payloads and
 /// stored responses.
 pub trait AfterSalesRender: Send + Sync {
@@ -76,7 +90,7 @@ pub struct AfterSalesConfig {
 #[derive(Clone)]
 pub struct AfterSalesService {
     store: Store,
-    connectors: Arc<Vec<Arc<dyn Connector>>>,
+    connectors: Arc<dyn RefundConnectors>,
     render: Arc<dyn AfterSalesRender>,
     config: AfterSalesConfig,
 }
@@ -84,7 +98,7 @@ pub struct AfterSalesService {
 impl std::fmt::Debug for AfterSalesService {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AfterSalesService")
-            .field("connectors", &self.connectors.len())
+            .field("connectors", &"..")
             .field("fx_remainder_policy", &self.config.fx_remainder_policy)
             .finish()
     }
@@ -105,13 +119,13 @@ impl AfterSalesService {
     /// through the connector that took the payment).
     pub fn new(
         store: Store,
-        connectors: Vec<Arc<dyn Connector>>,
+        connectors: Arc<dyn RefundConnectors>,
         render: Arc<dyn AfterSalesRender>,
         config: AfterSalesConfig,
     ) -> Self {
         AfterSalesService {
             store,
-            connectors: Arc::new(connectors),
+            connectors,
             render,
             config,
         }
@@ -131,8 +145,8 @@ impl AfterSalesService {
         self.store.clock().now()
     }
 
-    fn connector(&self, name: &str) -> Option<&Arc<dyn Connector>> {
-        self.connectors.iter().find(|c| c.name() == name)
+    fn connector(&self, name: &str) -> Option<Arc<dyn Connector>> {
+        self.connectors.connector(name)
     }
 
     /// An id with `prefix`: derived from the idempotency key when there is

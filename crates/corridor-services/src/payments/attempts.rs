@@ -47,7 +47,9 @@ impl PaymentService {
             .collect()
     }
 
-    pub(crate) fn connector(&self, name: &str) -> Option<Arc<dyn Connector>> {
+    /// The connector named `name` in the live set (disabled ones included:
+    /// they keep serving their own payments).
+    pub fn connector(&self, name: &str) -> Option<Arc<dyn Connector>> {
         self.connectors
             .read()
             .unwrap_or_else(|e| e.into_inner())
