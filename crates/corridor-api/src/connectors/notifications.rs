@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use corridor_connectors::adyen::notification::{self, EventKind, NotificationItem};
 use corridor_connectors::adyen::result::decline_from_reason;
-use corridor_connectors::{ChargeOutcome, ChargeResponse, Decline};
+use corridor_connectors::{ChargeOutcome, ChargeResponse, Decline, RefundOutcome};
 use corridor_core::payments::method::CaptureMode;
 use corridor_core::Amount;
 use corridor_services::payments::ProviderResult;
@@ -190,6 +190,17 @@ async fn apply(
         latency_ms: 0,
     };
     let charge = match (EventKind::of(&item.event_code), item.succeeded()) {
+        (EventKind::Refund, true) => {
+            return refund_result(state, live, item, RefundOutcome::Succeeded).await
+        }
+        (EventKind::Refund, false) | (EventKind::RefundFailed, _) => {
+            let code = item
+                .reason
+                .clone()
+                .filter(|r| !r.is_empty())
+                .unwrap_or_else(|| "refund_failed".into());
+            return refund_result(state, live, item, RefundOutcome::Failed { code }).await;
+        }
         (EventKind::Authorisation, true) => {
             if !same_money || item.amount.value != payment.amount {
                 tracing::error!(payment = %payment.id, "AUTHORISATION for another amount than the payment's; recorded, not applied");
@@ -225,6 +236,31 @@ async fn apply(
         ProviderResult::Applied => "applied",
         ProviderResult::UnknownPayment => "orphan",
     })
+}
+
+/// Applies a `REFUND` or `REFUND_FAILED` item to the refund it names (its
+/// `merchantReference` is the refund's id, sent with the refund).
+async fn refund_result(
+    state: &AppState,
+    live: &Live,
+    item: &NotificationItem,
+    outcome: RefundOutcome,
+) -> ApiResult<&'static str> {
+    let Some(after_sales) = state.after_sales() else {
+        return Ok("recorded");
+    };
+    let changed = after_sales
+        .apply_provider_refund_result(
+            &live.record.name,
+            &item.merchant_reference,
+            &item.psp_reference,
+            outcome,
+        )
+        .await
+        .map_err(|e| {
+            ApiError::unavailable(format!("the notification could not be applied: {e}"))
+        })?;
+    Ok(if changed { "applied" } else { "recorded" })
 }
 
 /// `GET /v1/connectors/{id}/notifications` query.

@@ -506,4 +506,42 @@ impl Connector for AdyenConnector {
             ))
         })
     }
+
+    /// `/payments/{pspReference}/refunds`: Adyen accepts the refund
+    /// (`received`) and reports its result by a `REFUND` or `REFUND_FAILED`
+    /// notification, so the refund stays pending until then. Adyen cannot
+    /// be asked about a refund; the same key sent again answers the first
+    /// result, which is what an unknown outcome needs. A refund to bank
+    /// details (vouchers) is not an Adyen Checkout operation.
+    fn refund(
+        &self,
+        request: crate::RefundRequest,
+    ) -> BoxFuture<'_, ConnectorResult<crate::RefundResponse>> {
+        Box::pin(async move {
+            if request.bank_account.is_some() {
+                return Err(ConnectorError::InvalidRequest(
+                    "Adyen Checkout refunds to the payment's source, not to bank details".into(),
+                ));
+            }
+            let receipt = AdyenConnector::refund(
+                self,
+                RefundRequest {
+                    idempotency_key: request.idempotency_key.clone(),
+                    reference: request.charge_reference.clone(),
+                    amount: request.amount,
+                    currency: request.currency,
+                    refund_reference: request.refund_id.clone(),
+                },
+            )
+            .await?;
+            Ok(crate::RefundResponse {
+                reference: receipt.psp_reference,
+                charge_reference: receipt.payment_psp_reference,
+                outcome: crate::RefundOutcome::Pending,
+                amount: request.amount,
+                currency: request.currency,
+                latency_ms: 0,
+            })
+        })
+    }
 }

@@ -45,6 +45,49 @@ impl AfterSalesService {
         self.apply(refund, heard, reply).await
     }
 
+    /// A provider's own report of a refund's result (its notification),
+    /// for refund `refund_id` sent through `connector`: applied to a pending
+    /// refund, or to a succeeded one the provider later reports failed (the
+    /// merchant's debit is then reversed, once). Anything else (another
+    /// connector's refund, a repeat, an unknown id) changes nothing.
+    /// Returns whether the refund changed.
+    pub async fn apply_provider_refund_result(
+        &self,
+        connector: &str,
+        refund_id: &str,
+        reference: &str,
+        outcome: RefundOutcome,
+    ) -> Result<bool, AfterSalesError> {
+        let refund = match self.refund(refund_id, None).await {
+            Ok(refund) => refund,
+            Err(AfterSalesError::NotFound(..)) => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        if refund.connector != connector {
+            return Ok(false);
+        }
+        let applies = match (refund.status, &outcome) {
+            (RefundStatus::Pending, _) => true,
+            (RefundStatus::Succeeded, RefundOutcome::Failed { .. }) => true,
+            (RefundStatus::Succeeded, RefundOutcome::Succeeded | RefundOutcome::Pending)
+            | (RefundStatus::Failed, _) => false,
+        };
+        if !applies {
+            return Ok(false);
+        }
+        let before = refund.status;
+        let answer = RefundResponse {
+            reference: reference.to_string(),
+            charge_reference: refund.charge_reference.clone(),
+            outcome,
+            amount: refund.amount,
+            currency: refund.currency,
+            latency_ms: 0,
+        };
+        let after = self.apply(refund, Heard::Answer(answer), None).await?;
+        Ok(after.status != before)
+    }
+
     /// Pending refunds whose time has come: resumed or checked.
     pub async fn refunds_due(&self) -> Result<usize, AfterSalesError> {
         let due = self

@@ -412,6 +412,26 @@ pub fn item(
     currency: &str,
     success: bool,
 ) -> Value {
+    modification_item(
+        psp_reference,
+        "",
+        merchant_reference,
+        event_code,
+        (value, currency),
+        success,
+    )
+}
+
+/// A signed item about a modification (a refund, a capture) of the payment
+/// Adyen knows as `original_reference`.
+pub fn modification_item(
+    psp_reference: &str,
+    original_reference: &str,
+    merchant_reference: &str,
+    event_code: &str,
+    (value, currency): (i64, &str),
+    success: bool,
+) -> Value {
     use corridor_connectors::adyen::notification::{HmacKey, NotificationItem};
     let mut item = json!({
         "additionalData": {},
@@ -425,6 +445,9 @@ pub fn item(
         "reason": "",
         "success": if success { "true" } else { "false" },
     });
+    if !original_reference.is_empty() {
+        item["originalReference"] = json!(original_reference);
+    }
     let parsed: NotificationItem = serde_json::from_value(item.clone()).unwrap();
     let signature = parsed.sign(&HmacKey::parse_hex(HMAC_KEY).unwrap());
     item["additionalData"]["hmacSignature"] = json!(signature);

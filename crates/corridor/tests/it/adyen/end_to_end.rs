@@ -5,7 +5,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use super::api::{item, notify, request, HMAC_KEY};
+use super::api::{item, modification_item, notify, request, HMAC_KEY};
 use super::prism::Prism;
 use crate::support::{both_backends, Server, OPERATOR_KEY};
 
@@ -90,6 +90,72 @@ async fn a_card_payment_through_adyen_completes_by_notification_once(s: &Server)
     assert_eq!(entries.len(), 1, "{}", log.json);
     assert_eq!(entries[0]["outcome"], "applied");
     assert_eq!(entries[0]["payment"], id.as_str());
+
+    // A refund goes to Adyen through the payment's own connector; Adyen's
+    // REFUND notification settles it, and a later REFUND_FAILED gives the
+    // merchant its money back, once.
+    s.credit(&merchant, 5_000, "EUR").await;
+    let refund = s
+        .post(
+            "/v1/refunds",
+            &key,
+            &json!({"payment": id, "amount": 2_500}),
+        )
+        .await;
+    assert_eq!(refund.status, StatusCode::CREATED, "{}", refund.json);
+    assert_eq!(refund.json["status"], "pending", "{}", refund.json);
+    let refund_id = refund.str("id");
+    let refunded = |event: &str, success: bool| {
+        request(&[modification_item(
+            "PSPE2ERF00000001",
+            "PSPE2E0000000001",
+            &refund_id,
+            event,
+            (2_500, "EUR"),
+            success,
+        )])
+    };
+    for _ in 0..2 {
+        let r = notify(s, &connector_id, &refunded("REFUND", true)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    }
+    let done_refund = s.get(&format!("/v1/refunds/{refund_id}"), &key).await;
+    assert_eq!(
+        done_refund.json["status"], "succeeded",
+        "{}",
+        done_refund.json
+    );
+    assert_eq!(
+        s.balances(&merchant).await,
+        vec![("EUR".into(), 2_500, 10_000 - fee, 0)]
+    );
+    let r = notify(s, &connector_id, &refunded("REFUND_FAILED", true)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    let failed_refund = s.get(&format!("/v1/refunds/{refund_id}"), &key).await;
+    assert_eq!(
+        failed_refund.json["status"], "failed",
+        "{}",
+        failed_refund.json
+    );
+    assert_eq!(
+        s.balances(&merchant).await,
+        vec![("EUR".into(), 5_000, 10_000 - fee, 0)],
+        "the failed refund's debit is reversed"
+    );
+    let log = s
+        .get(
+            &format!("/v1/connectors/{connector_id}/notifications"),
+            OPERATOR_KEY,
+        )
+        .await;
+    let outcomes: Vec<&str> = log.json["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["psp_reference"] == "PSPE2ERF00000001")
+        .map(|n| n["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["applied", "applied"], "{}", log.json);
 
     // Manual capture: authorised by notification, captured through Adyen.
     let manual = s
