@@ -34,6 +34,9 @@ mod settings_store;
 mod sql;
 mod sqlite;
 mod store;
+mod user_records;
+mod user_sql;
+mod user_store;
 mod webhook_store;
 pub mod writer;
 
@@ -48,6 +51,7 @@ pub use payout_rows::SqlValue;
 pub use records::*;
 pub use settings_records::*;
 pub use store::{Store, StoreConfig};
+pub use user_records::*;
 pub use webhook_store::{DeliveryLogEntry, DueDelivery};
 pub use writer::{
     IdempotencyCapture, LedgerWriter, Refusal, WriteOp, WriteOutcome, WriteRequest, WriteResult,

@@ -27,4 +27,5 @@ mod payouts;
 mod refunds;
 mod sandbox_server;
 mod secrets;
+mod users;
 mod webhooks;

@@ -1,0 +1,31 @@
+//! The dashboard: server-rendered pages (askama templates compiled into the
+//! binary, htmx and a small stylesheet embedded) for merchants' teams and
+//! the operator's staff, over the same services and store reads as the API.
+//! Sign-in by email and password (Argon2id), sessions in HttpOnly cookies
+//! whose ids are stored hashed, a per-session token on every form, lock-out
+//! after repeated failures. A merchant's user sees only that merchant: any
+//! other object id answers the same 404 page as an unknown one.
+
+mod assets;
+mod chart;
+mod data;
+mod home;
+mod page;
+mod session;
+mod sign_in;
+
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::state::AppState;
+
+/// The dashboard's routes, merged at the root beside `/v1`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(sign_in::root))
+        .route("/sign_in", post(sign_in::sign_in))
+        .route("/sign_out", post(sign_in::sign_out))
+        .route("/assets/app.css", get(assets::css))
+        .route("/assets/app.js", get(assets::app_js))
+        .route("/assets/htmx.min.js", get(assets::htmx))
+}
