@@ -9,8 +9,11 @@
 mod assets;
 mod chart;
 mod data;
+mod forms;
 mod home;
 mod page;
+mod payment;
+mod payments;
 mod session;
 mod sign_in;
 
@@ -25,6 +28,11 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(sign_in::root))
         .route("/sign_in", post(sign_in::sign_in))
         .route("/sign_out", post(sign_in::sign_out))
+        .route("/payments", get(payments::list))
+        .route("/payments/export.csv", get(payments::export))
+        .route("/payments/{id}", get(payment::show))
+        .route("/payments/{id}/refund", post(payment::refund))
+        .route("/payments/{id}/capture", post(payment::capture))
         .route("/assets/app.css", get(assets::css))
         .route("/assets/app.js", get(assets::app_js))
         .route("/assets/htmx.min.js", get(assets::htmx))

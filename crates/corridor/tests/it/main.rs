@@ -9,6 +9,7 @@ mod complaints;
 mod contract;
 mod crash;
 mod crash_payments;
+mod dashboard;
 mod demo;
 mod disputes;
 mod exactly_once;
