@@ -179,7 +179,7 @@ async fn sign_in_see_and_refund_a_payment(s: &Server) {
     assert!(csv.html.contains(&format!("{id},")), "{}", csv.html);
     let detail = b.get(&format!("/payments/{id}")).await;
     assert!(
-        detail.html.contains("approved"),
+        detail.html.contains("captured</li>"),
         "the attempt timeline: {}",
         detail.html
     );
