@@ -12,6 +12,7 @@ mod after_sales_records;
 mod after_sales_sql;
 mod after_sales_store;
 mod clock;
+mod connector_health_store;
 mod error;
 mod existing;
 mod fx_records;
@@ -42,6 +43,7 @@ pub mod writer;
 
 pub use after_sales_records::*;
 pub use clock::{Clock, SystemClock, TestClock};
+pub use connector_health_store::AttemptTally;
 pub use error::StoreError;
 pub use existing::require_existing;
 pub use fx_records::*;

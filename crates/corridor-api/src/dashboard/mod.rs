@@ -8,9 +8,13 @@
 
 mod assets;
 mod chart;
+mod complaints;
 mod data;
+mod disputes;
 mod forms;
+mod fx;
 mod home;
+mod operator;
 mod page;
 mod payment;
 mod payments;
@@ -33,6 +37,13 @@ pub fn routes() -> Router<AppState> {
         .route("/payments/{id}", get(payment::show))
         .route("/payments/{id}/refund", post(payment::refund))
         .route("/payments/{id}/capture", post(payment::capture))
+        .route("/disputes", get(disputes::list))
+        .route("/disputes/{id}/evidence", post(disputes::evidence))
+        .route("/complaints", get(complaints::list))
+        .route("/operator/", get(operator::page))
+        .route("/fx", get(fx::show))
+        .route("/fx/quote", post(fx::quote))
+        .route("/fx/convert", post(fx::convert))
         .route("/assets/app.css", get(assets::css))
         .route("/assets/app.js", get(assets::app_js))
         .route("/assets/htmx.min.js", get(assets::htmx))
