@@ -18,7 +18,9 @@ mod operator;
 mod page;
 mod payment;
 mod payments;
+mod payouts;
 mod session;
+mod settings;
 mod sign_in;
 
 use axum::routing::{get, post};
@@ -44,6 +46,14 @@ pub fn routes() -> Router<AppState> {
         .route("/fx", get(fx::show))
         .route("/fx/quote", post(fx::quote))
         .route("/fx/convert", post(fx::convert))
+        .route(
+            "/beneficiaries",
+            get(payouts::beneficiaries).post(payouts::add_beneficiary),
+        )
+        .route("/payouts", get(payouts::payouts).post(payouts::create))
+        .route("/payouts/preview", post(payouts::preview))
+        .route("/settings", get(settings::show))
+        .route("/settings/users", post(settings::add_user))
         .route("/assets/app.css", get(assets::css))
         .route("/assets/app.js", get(assets::app_js))
         .route("/assets/htmx.min.js", get(assets::htmx))
