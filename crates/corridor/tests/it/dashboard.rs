@@ -22,24 +22,24 @@ both_backends!(
     roles_limit_what_a_user_can_do,
 );
 
-const PASSWORD: &str = "correct horse battery staple";
+pub const PASSWORD: &str = "correct horse battery staple";
 
 /// A browser: keeps cookies, does not follow redirects.
-struct Browser {
+pub struct Browser {
     base: String,
     http: reqwest::Client,
     cookies: HashMap<String, String>,
 }
 
-struct Page {
-    status: StatusCode,
-    location: Option<String>,
-    set_cookies: Vec<String>,
-    html: String,
+pub struct Page {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub set_cookies: Vec<String>,
+    pub html: String,
 }
 
 impl Browser {
-    fn new(s: &Server) -> Browser {
+    pub fn new(s: &Server) -> Browser {
         Browser {
             base: s.base.clone(),
             http: reqwest::Client::builder()
@@ -91,17 +91,17 @@ impl Browser {
         }
     }
 
-    async fn get(&mut self, path: &str) -> Page {
+    pub async fn get(&mut self, path: &str) -> Page {
         let req = self.http.get(format!("{}{path}", self.base));
         self.send(req).await
     }
 
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
         let req = self.http.post(format!("{}{path}", self.base)).form(form);
         self.send(req).await
     }
 
-    async fn sign_in(&mut self, email: &str, password: &str) -> Page {
+    pub async fn sign_in(&mut self, email: &str, password: &str) -> Page {
         let form = self.get("/").await;
         assert_eq!(form.status, StatusCode::OK);
         let token = hidden(&form.html, "token");
@@ -114,7 +114,7 @@ impl Browser {
 }
 
 /// The value of a hidden input.
-fn hidden(html: &str, name: &str) -> String {
+pub fn hidden(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = html
         .find(&marker)
@@ -123,7 +123,7 @@ fn hidden(html: &str, name: &str) -> String {
     html[start..].split('"').next().unwrap().to_string()
 }
 
-async fn user(s: &Server, merchant: Option<&str>, email: &str, role: &str) {
+pub async fn user(s: &Server, merchant: Option<&str>, email: &str, role: &str) {
     let mut body = json!({"email": email, "password": PASSWORD, "role": role});
     if let Some(m) = merchant {
         body["merchant"] = json!(m);

@@ -10,6 +10,7 @@ mod contract;
 mod crash;
 mod crash_payments;
 mod dashboard;
+mod dashboard_pages;
 mod demo;
 mod disputes;
 mod exactly_once;
