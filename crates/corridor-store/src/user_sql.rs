@@ -60,11 +60,10 @@ pub fn list_users_first() -> String {
 }
 
 pub fn list_users_after() -> String {
-    format!(
-        "SELECT u.id, u.email, u.password_hash, u.merchant_id, u.role, u.failed_sign_ins, u.locked_until, u.created_at \
+    "SELECT u.id, u.email, u.password_hash, u.merchant_id, u.role, u.failed_sign_ins, u.locked_until, u.created_at \
          FROM users u, users c WHERE c.id = $1 AND (u.created_at < c.created_at OR (u.created_at = c.created_at AND u.id < c.id)) \
          ORDER BY u.created_at DESC, u.id DESC LIMIT $2"
-    )
+        .to_string()
 }
 
 pub fn list_merchant_users_first() -> String {
@@ -72,11 +71,10 @@ pub fn list_merchant_users_first() -> String {
 }
 
 pub fn list_merchant_users_after() -> String {
-    format!(
-        "SELECT u.id, u.email, u.password_hash, u.merchant_id, u.role, u.failed_sign_ins, u.locked_until, u.created_at \
+    "SELECT u.id, u.email, u.password_hash, u.merchant_id, u.role, u.failed_sign_ins, u.locked_until, u.created_at \
          FROM users u, users c WHERE c.id = $1 AND u.merchant_id = $2 AND (u.created_at < c.created_at OR (u.created_at = c.created_at AND u.id < c.id)) \
          ORDER BY u.created_at DESC, u.id DESC LIMIT $3"
-    )
+        .to_string()
 }
 
 pub const GET_SESSION: &str = "SELECT id_hash, user_id, csrf_token, created_at, expires_at FROM dashboard_sessions WHERE id_hash = $1";

@@ -144,15 +144,14 @@ async fn page(
             .collect(),
         notice,
         error: typed.and_then(|(_, _, p)| {
-            let about_a_field = p.field.as_deref().is_some_and(|f| fields_for_any(f));
+            let about_a_field = p
+                .field
+                .as_deref()
+                .is_some_and(corridor_core::aftersales::evidence::is_field);
             (!about_a_field).then(|| p.message.clone())
         }),
     };
     Ok(render_status(status, &page))
-}
-
-fn fields_for_any(name: &str) -> bool {
-    corridor_core::aftersales::evidence::is_field(name)
 }
 
 /// `GET /disputes`.

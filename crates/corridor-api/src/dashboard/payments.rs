@@ -135,15 +135,15 @@ fn check(f: &Filters) -> Checked {
     if !f.status.is_empty() && !STATUSES.contains(&f.status.as_str()) {
         problems.push(Problem::field("status", "Choose a status from the list."));
     }
-    if !f.country.is_empty()
-        && !(f.country.len() == 2 && f.country.chars().all(|c| c.is_ascii_alphabetic()))
-    {
+    let country_ok = f.country.len() == 2 && f.country.chars().all(|c| c.is_ascii_alphabetic());
+    if !f.country.is_empty() && !country_ok {
         problems.push(Problem::field(
             "country",
             "Enter a two-letter country code, like JP.",
         ));
     }
-    if !f.last4.is_empty() && !(f.last4.len() == 4 && f.last4.chars().all(|c| c.is_ascii_digit())) {
+    let last4_ok = f.last4.len() == 4 && f.last4.chars().all(|c| c.is_ascii_digit());
+    if !f.last4.is_empty() && !last4_ok {
         problems.push(Problem::field(
             "last4",
             "Enter the last four digits of the card.",

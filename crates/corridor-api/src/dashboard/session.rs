@@ -198,6 +198,24 @@ pub fn seconds_until(now: Timestamp, then: Timestamp) -> i64 {
     (then.unix_micros().saturating_sub(now.unix_micros()) / 1_000_000).max(0)
 }
 
+impl axum::extract::FromRequestParts<AppState> for SignedIn {
+    type Rejection = axum::response::Response;
+
+    /// A page's signed-in user; without one (never signed in, or the session
+    /// ended) the browser goes back to `/`, which shows the sign-in form.
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        use axum::response::IntoResponse;
+        match signed_in(state, &parts.headers).await {
+            Ok(who) => Ok(who),
+            Err(SessionError::No(_)) => Err(super::page::see_other("/")),
+            Err(SessionError::Store(e)) => Err(DashError::from(e).into_response()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,23 +236,5 @@ mod tests {
         assert!(constant_time_eq(b"abc", b"abc"));
         assert!(!constant_time_eq(b"abc", b"abd"));
         assert!(!constant_time_eq(b"abc", b"ab"));
-    }
-}
-
-impl axum::extract::FromRequestParts<AppState> for SignedIn {
-    type Rejection = axum::response::Response;
-
-    /// A page's signed-in user; without one (never signed in, or the session
-    /// ended) the browser goes back to `/`, which shows the sign-in form.
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        use axum::response::IntoResponse;
-        match signed_in(state, &parts.headers).await {
-            Ok(who) => Ok(who),
-            Err(SessionError::No(_)) => Err(super::page::see_other("/")),
-            Err(SessionError::Store(e)) => Err(DashError::from(e).into_response()),
-        }
     }
 }
