@@ -86,6 +86,11 @@ async function main() {
     await page.click("nav >> text=Payments");
     await page.waitForSelector(`text=${payment.id}`);
     await shot(page, "03-payments");
+    // The filters apply as they change (htmx), without leaving the page.
+    await page.selectOption("#status", "failed");
+    await page.waitForSelector(`a:has-text("${payment.id}")`, { state: "detached" });
+    await page.selectOption("#status", "succeeded");
+    await page.waitForSelector(`a:has-text("${payment.id}")`);
 
     await Promise.all([page.waitForNavigation(), page.click(`a:has-text("${payment.id}")`)]);
     await shot(page, "04-payment");
