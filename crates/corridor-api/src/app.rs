@@ -2,14 +2,14 @@
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::Uri;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::Router;
 
 use crate::error::ApiError;
 use crate::json::MAX_BODY_BYTES;
 use crate::routes::{
     adjustments, after_sales_helpers, balances, beneficiaries, complaints, disputes, health,
-    ledger, markets, merchants, payments, payout_batches, payouts, refunds, test_helpers,
+    ledger, markets, merchants, payments, payout_batches, payouts, refunds, test_helpers, users,
 };
 use crate::state::AppState;
 use crate::webhooks::{deliveries, endpoints};
@@ -85,6 +85,8 @@ pub fn router(state: AppState) -> Router {
         .route("/complaints/{id}/resolve", post(complaints::resolve))
         .route("/complaints/{id}/escalate", post(complaints::escalate))
         .merge(crate::routes::fx::routes())
+        .route("/users", post(users::create).get(users::list))
+        .route("/users/{id}", delete(users::delete))
         .route(
             "/beneficiaries",
             post(beneficiaries::create).get(beneficiaries::list),
@@ -147,6 +149,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::handler))
         .route("/openapi.json", get(health::openapi))
         .nest("/v1", v1)
+        .merge(crate::dashboard::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

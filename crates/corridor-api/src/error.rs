@@ -188,6 +188,12 @@ impl ApiError {
         )
     }
 
+    /// The same error, naming the request field at fault.
+    pub fn with_param(mut self, param: &str) -> Self {
+        self.param = Some(param.to_string());
+        self
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         self.status

@@ -11,6 +11,7 @@ mod app;
 pub mod auth;
 mod card_vault;
 pub mod connectors;
+pub mod dashboard;
 pub mod error;
 mod fx_jobs;
 pub mod idempotency;
@@ -26,6 +27,7 @@ pub mod routes;
 pub mod serve;
 pub mod state;
 mod time_fmt;
+pub mod users;
 pub mod webhooks;
 
 pub use app::router;

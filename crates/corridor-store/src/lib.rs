@@ -12,6 +12,7 @@ mod after_sales_records;
 mod after_sales_sql;
 mod after_sales_store;
 mod clock;
+mod connector_health_store;
 mod error;
 mod existing;
 mod fx_records;
@@ -34,11 +35,15 @@ mod settings_store;
 mod sql;
 mod sqlite;
 mod store;
+mod user_records;
+mod user_sql;
+mod user_store;
 mod webhook_store;
 pub mod writer;
 
 pub use after_sales_records::*;
 pub use clock::{Clock, SystemClock, TestClock};
+pub use connector_health_store::AttemptTally;
 pub use error::StoreError;
 pub use existing::require_existing;
 pub use fx_records::*;
@@ -48,6 +53,7 @@ pub use payout_rows::SqlValue;
 pub use records::*;
 pub use settings_records::*;
 pub use store::{Store, StoreConfig};
+pub use user_records::*;
 pub use webhook_store::{DeliveryLogEntry, DueDelivery};
 pub use writer::{
     IdempotencyCapture, LedgerWriter, Refusal, RefusalCode, WriteOp, WriteOutcome, WriteRequest,

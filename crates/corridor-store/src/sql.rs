@@ -191,6 +191,7 @@ CREATE TABLE provider_orphans (
     (70, crate::settings_sql::MIGRATION_70),
     (50, crate::after_sales_sql::MIGRATION_50),
     (30, crate::fx_sql::MIGRATION_30),
+    (80, crate::user_sql::MIGRATION_80),
 ];
 
 pub const GET_MERCHANT: &str = "SELECT id, legal_name, country, home_currency, email, website, marketplace_store_ids, kyb_status, created_at FROM merchants WHERE id = $1";

@@ -53,6 +53,12 @@ pub enum Command {
         #[command(subcommand)]
         command: MarketsCommand,
     },
+    /// Dashboard users (on a running server, with the operator key).
+    Users {
+        /// Which one.
+        #[command(subcommand)]
+        command: crate::users_cmd::UsersCommand,
+    },
 }
 
 /// Where the data lives.

@@ -6,6 +6,7 @@ mod demo;
 mod fx_cmd;
 mod markets;
 mod sandbox_cmd;
+mod users_cmd;
 
 use clap::Parser;
 
@@ -51,6 +52,7 @@ fn main() -> anyhow::Result<()> {
             Command::Rates { command } => fx_cmd::run_rates(command).await,
             Command::Fx { command } => fx_cmd::run_fx(command).await,
             Command::Markets { command } => markets::run(&command),
+            Command::Users { command } => users_cmd::run(command).await,
         }
     })
 }

@@ -18,6 +18,7 @@ pub mod payouts;
 pub mod provider_charges;
 pub mod refunds;
 pub mod test_helpers;
+pub mod users;
 
 use std::collections::HashMap;
 

@@ -380,7 +380,7 @@ fn scope(caller: &Caller) -> Option<&str> {
     }
 }
 
-fn map_error(e: PaymentError) -> ApiError {
+pub(crate) fn map_error(e: PaymentError) -> ApiError {
     match e {
         PaymentError::Invalid {
             param,

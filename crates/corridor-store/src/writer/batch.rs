@@ -82,7 +82,8 @@ pub struct BatchRows {
     pub events: Vec<crate::EventRecord>,
     /// Webhook endpoints, deliveries and cursors.
     pub webhooks: Vec<crate::WebhookWrite>,
-    /// Beneficiary, payout, batch and bank file rows, in order.
+    /// Beneficiary, payout, batch and bank file rows, and users and
+    /// sessions, in order.
     pub payout_statements: Vec<super::payouts::PayoutStatement>,
     /// Idempotency keys whose effect began in this batch.
     pub started_keys: Vec<crate::StartedKey>,
@@ -181,6 +182,11 @@ pub(super) fn build<B: WriterBackend>(
                 rows.settings.push(write);
                 WriteOutcome::Settings
             }
+            WriteOp::Users(write) => {
+                rows.payout_statements
+                    .extend(crate::user_store::statements(write, now));
+                WriteOutcome::Users
+            }
             WriteOp::AfterSales(write) => WriteOutcome::AfterSales(super::after_sales::apply(
                 w,
                 &mut loaded,
@@ -263,7 +269,8 @@ fn prefetch<B: WriterBackend>(
             | WriteOp::RegisterApiKey(_)
             | WriteOp::Webhooks(_)
             | WriteOp::ProviderOrphan(_)
-            | WriteOp::Settings(_) => {}
+            | WriteOp::Settings(_)
+            | WriteOp::Users(_) => {}
         }
     }
     for write in writes {

@@ -82,6 +82,8 @@ pub enum WriteOp {
     AfterSales(Box<crate::AfterSalesWrite>),
     /// FX objects, rates and their money movement.
     Fx(Box<crate::FxWrite>),
+    /// Dashboard users and sign-in sessions.
+    Users(crate::UsersWrite),
 }
 
 /// Why the writer refused a request, as data that survives a replay.
@@ -167,6 +169,8 @@ pub enum WriteOutcome {
     /// The FX change was written (with the ledger receipt if money moved),
     /// or refused: `version_conflict`, `expired`, or the ledger's refusal.
     Fx(Result<Option<Receipt>, Refusal>),
+    /// Users and sessions were written.
+    Users,
 }
 
 /// Builds the HTTP response stored under an idempotency key from the outcome,

@@ -18,7 +18,7 @@ both_backends!(
 );
 
 /// Today's rates set by the operator: mid USD→CNY is exactly 7.
-async fn set_today_rates(s: &Server) {
+pub async fn set_today_rates(s: &Server) {
     let r = s
         .call(
             Method::PUT,
