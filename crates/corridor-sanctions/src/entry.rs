@@ -118,11 +118,19 @@ mod tests {
     fn dates_of_birth_parse_with_their_precision() {
         assert_eq!(
             DateOfBirth::parse_iso("1972-06-25"),
-            Some(DateOfBirth { year: 1972, month: Some(6), day: Some(25) })
+            Some(DateOfBirth {
+                year: 1972,
+                month: Some(6),
+                day: Some(25)
+            })
         );
         assert_eq!(
             DateOfBirth::parse_iso("1942"),
-            Some(DateOfBirth { year: 1942, month: None, day: None })
+            Some(DateOfBirth {
+                year: 1942,
+                month: None,
+                day: None
+            })
         );
         assert_eq!(DateOfBirth::parse_iso("1972-13-01"), None);
         assert_eq!(DateOfBirth::parse_iso("19x2"), None);

@@ -10,7 +10,7 @@ use crate::normalize::normalize;
 
 /// A key held by at most this many names pulls its names in on its own;
 /// a commoner key (`MOHAMMED`, `ALI`) needs a second key to agree.
-const RARE_KEY_NAMES: usize = 40;
+const RARE_KEY_NAMES: usize = 50;
 
 /// What a loaded list holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,7 +49,10 @@ struct IndexedEntry {
 struct IndexedName {
     entry: u32,
     name: String,
-    tokens: Vec<Token>,
+    /// Ids into the screener's token dictionary.
+    tokens: Vec<u32>,
+    /// Their weights, in the same order.
+    weights: Vec<f64>,
 }
 
 /// The loaded lists, ready to screen against.
@@ -57,6 +60,9 @@ pub struct Screener {
     lists: Vec<ListSummary>,
     entries: Vec<IndexedEntry>,
     names: Vec<IndexedName>,
+    /// Every distinct token of every name, with its key and weight.
+    tokens: Vec<Token>,
+    token_ids: HashMap<String, u32>,
     postings: HashMap<String, Vec<u32>>,
     weights: HashMap<String, f64>,
     default_weight: f64,
@@ -100,7 +106,11 @@ impl Screener {
                     entry_id: e.entry_id.clone(),
                     kind: e.kind,
                     dates_of_birth: e.dates_of_birth.clone(),
-                    countries: e.countries.iter().map(|c| normalize(c).tokens.join(" ")).collect(),
+                    countries: e
+                        .countries
+                        .iter()
+                        .map(|c| normalize(c).tokens.join(" "))
+                        .collect(),
                 });
                 for name in &e.names {
                     let tokens = normalize(name).tokens;
@@ -126,15 +136,27 @@ impl Screener {
             .map(|(k, ids)| (k.clone(), (1.0 + total / ids.len() as f64).ln()))
             .collect();
         let default_weight = (1.0 + total).ln();
+        let mut tokens: Vec<Token> = Vec::new();
+        let mut token_ids: HashMap<String, u32> = HashMap::new();
         let names = raw_names
             .into_iter()
-            .map(|(entry, name, tokens)| IndexedName {
-                entry,
-                name,
-                tokens: tokens
+            .map(|(entry, name, texts)| {
+                let ids: Vec<u32> = texts
                     .into_iter()
-                    .map(|t| token(t, &weights, default_weight))
-                    .collect(),
+                    .map(|t| {
+                        *token_ids.entry(t.clone()).or_insert_with(|| {
+                            tokens.push(token(t, &weights, default_weight));
+                            u32::try_from(tokens.len() - 1).unwrap_or(u32::MAX)
+                        })
+                    })
+                    .collect();
+                let weights = ids.iter().map(|&i| tokens[i as usize].weight).collect();
+                IndexedName {
+                    entry,
+                    name,
+                    tokens: ids,
+                    weights,
+                }
             })
             .collect();
         let versions: Vec<String> = summaries
@@ -146,6 +168,8 @@ impl Screener {
             lists: summaries,
             entries,
             names,
+            tokens,
+            token_ids,
             postings,
             weights,
             default_weight,
@@ -169,7 +193,11 @@ impl Screener {
     }
 
     /// Screens one name.
-    pub fn screen(&self, query: &Query<'_>, thresholds: &Thresholds) -> Result<Screening, QueryError> {
+    pub fn screen(
+        &self,
+        query: &Query<'_>,
+        thresholds: &Thresholds,
+    ) -> Result<Screening, QueryError> {
         let normalized = normalize(query.name);
         if normalized.tokens.is_empty() {
             return Err(QueryError::NoLetters);
@@ -183,11 +211,37 @@ impl Screener {
             .into_iter()
             .map(|t| token(t, &self.weights, self.default_weight))
             .collect();
+        let query_weights: Vec<f64> = tokens.iter().map(|t| t.weight).collect();
+        let query_ids: Vec<Option<u32>> = tokens
+            .iter()
+            .map(|t| self.token_ids.get(&t.text).copied())
+            .collect();
+        // Similarities of the query's tokens to each dictionary token met,
+        // computed once per query: candidates share many tokens.
+        let mut row_of = vec![u32::MAX; self.tokens.len()];
+        let mut rows: Vec<[f64; crate::normalize::MAX_TOKENS]> = Vec::new();
         let mut best: HashMap<u32, (f64, u32)> = HashMap::new();
         for name_id in self.candidates(&tokens) {
             let name = &self.names[name_id as usize];
             let entry = &self.entries[name.entry as usize];
-            let base = matcher::name_score(&tokens, &name.tokens);
+            for &t in &name.tokens {
+                if row_of[t as usize] == u32::MAX {
+                    let listed = &self.tokens[t as usize];
+                    let mut row = [0.0; crate::normalize::MAX_TOKENS];
+                    for (i, q) in tokens.iter().enumerate() {
+                        row[i] = if query_ids[i] == Some(t) {
+                            1.0
+                        } else {
+                            matcher::token_similarity(q, listed)
+                        };
+                    }
+                    row_of[t as usize] = u32::try_from(rows.len()).unwrap_or(u32::MAX);
+                    rows.push(row);
+                }
+            }
+            let base = matcher::name_score(&query_weights, &name.weights, |i, j| {
+                rows[row_of[name.tokens[j] as usize] as usize][i]
+            });
             if base < thresholds.review * 0.8 {
                 continue;
             }
@@ -214,7 +268,11 @@ impl Screener {
                 }
             })
             .collect();
-        matches.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.entry_id.cmp(&b.entry_id)));
+        matches.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.entry_id.cmp(&b.entry_id))
+        });
         matches.truncate(matcher::MAX_MATCHES);
         let top = matches.first().map_or(0.0, |m| m.score);
         Ok(Screening {
@@ -227,28 +285,38 @@ impl Screener {
     /// Names sharing enough phonetic keys with the query: two keys, or one
     /// rare key, or one key when either side has a single token.
     fn candidates(&self, tokens: &[Token]) -> Vec<u32> {
-        let mut hits: HashMap<u32, (u8, bool)> = HashMap::new();
+        // Per name: bit 0-6 the count of query keys it holds, bit 7 set
+        // when one of them is rare. A dense array beats a hash map here:
+        // common keys have thousands of names.
+        let mut hits = vec![0u8; self.names.len()];
+        let mut touched: Vec<u32> = Vec::new();
         let mut seen_keys: Vec<&str> = Vec::with_capacity(tokens.len());
         for t in tokens {
             if seen_keys.contains(&t.key.as_str()) {
                 continue;
             }
             seen_keys.push(&t.key);
-            let Some(ids) = self.postings.get(&t.key) else { continue };
-            let rare = ids.len() <= RARE_KEY_NAMES;
+            let Some(ids) = self.postings.get(&t.key) else {
+                continue;
+            };
+            let rare = if ids.len() <= RARE_KEY_NAMES { 0x80 } else { 0 };
             for &id in ids {
-                let h = hits.entry(id).or_insert((0, false));
-                h.0 = h.0.saturating_add(1);
-                h.1 |= rare;
+                let h = &mut hits[id as usize];
+                if *h == 0 {
+                    touched.push(id);
+                }
+                *h = (*h & 0x80 | rare) | ((*h & 0x7f) + 1).min(0x7f);
             }
         }
         let single_query = seen_keys.len() == 1;
-        hits.into_iter()
-            .filter(|(id, (count, rare))| {
-                *count >= 2 || *rare || single_query || self.names[*id as usize].tokens.len() == 1
-            })
-            .map(|(id, _)| id)
-            .collect()
+        touched.retain(|&id| {
+            let h = hits[id as usize];
+            h & 0x7f >= 2
+                || h & 0x80 != 0
+                || single_query
+                || self.names[id as usize].tokens.len() == 1
+        });
+        touched
     }
 }
 
@@ -260,5 +328,157 @@ fn token(text: String, weights: &HashMap<String, f64>, default_weight: f64) -> T
     } else {
         weights.get(&key).copied().unwrap_or(default_weight)
     };
-    Token { text, key, weight }
+    Token::new(text, key, weight)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::OnceLock;
+
+    use super::*;
+    use crate::matcher::Decision;
+
+    fn screener() -> &'static Screener {
+        static SCREENER: OnceLock<Screener> = OnceLock::new();
+        SCREENER.get_or_init(|| Screener::build(&crate::snapshot::all().unwrap()))
+    }
+
+    fn screen(name: &str) -> Screening {
+        screen_with(Query {
+            name,
+            kind: None,
+            country: None,
+            date_of_birth: None,
+        })
+    }
+
+    fn screen_with(query: Query<'_>) -> Screening {
+        screener().screen(&query, &Thresholds::DEFAULT).unwrap()
+    }
+
+    fn top(s: &Screening) -> (&str, &str, f64) {
+        let m = s.matches.first().expect("a match");
+        (m.list.as_str(), m.entry_id.as_str(), m.score)
+    }
+
+    #[test]
+    fn the_listed_name_blocks() {
+        let s = screen("QADHAFI, Muammar");
+        assert_eq!(s.decision, Decision::Block);
+        assert_eq!(top(&s).1, "12606");
+        assert_eq!(s.lists_version, screener().version());
+    }
+
+    #[test]
+    fn transliteration_variants_reach_review() {
+        for name in [
+            "Muammar Gaddafi",
+            "Moammar Kadhafi",
+            "Муаммар Каддафи",
+            "Muʿammar al-Qaḏḏāfī",
+        ] {
+            let s = screen(name);
+            assert_ne!(s.decision, Decision::Clear, "{name}: {s:?}");
+            assert!(
+                s.matches
+                    .iter()
+                    .any(|m| m.entry_id == "12606" || m.entry_id == "LYi.011"),
+                "{name}: {s:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn swapped_order_dropped_middle_names_and_typos_are_found() {
+        // UN CDi.002: FRANK KAKOLELE BWAMBALE.
+        for name in [
+            "Bwambale Frank Kakolele",
+            "Frank Bwambale",
+            "Frank Kakolelle Bwanbale",
+        ] {
+            let s = screen(name);
+            assert_ne!(s.decision, Decision::Clear, "{name}: {s:?}");
+            assert!(
+                s.matches.iter().any(|m| m.entry_id == "CDi.002"),
+                "{name}: {s:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_organization_does_not_match_a_person_by_first_name() {
+        let s = screen("EMMA LLC");
+        assert!(
+            s.matches.iter().all(|m| m.kind != EntityKind::Person),
+            "{s:?}"
+        );
+        let s = screen("BANCO NACIONAL DE CUBA");
+        assert_eq!(s.decision, Decision::Block);
+        assert_eq!(top(&s).1, "306");
+    }
+
+    #[test]
+    fn common_names_clear() {
+        for name in [
+            "John Smith",
+            "Maria Garcia",
+            "Emma Daniels",
+            "Oliver Bennett",
+            "Acme Trading Ltd",
+        ] {
+            assert_eq!(
+                screen(name).decision,
+                Decision::Clear,
+                "{name}: {:?}",
+                screen(name)
+            );
+        }
+    }
+
+    #[test]
+    fn date_of_birth_and_country_move_the_score() {
+        let base = top(&screen("Saif Gadafi")).2;
+        assert!(base < 0.95, "{base}");
+        let dob = |d: &str| DateOfBirth::parse_iso(d);
+        let agreeing = screen_with(Query {
+            name: "Saif Gadafi",
+            kind: Some(EntityKind::Person),
+            country: Some("LY"),
+            date_of_birth: dob("1972-06-25"),
+        });
+        let disagreeing = screen_with(Query {
+            name: "Saif Gadafi",
+            kind: Some(EntityKind::Person),
+            country: Some("SE"),
+            date_of_birth: dob("1990-01-01"),
+        });
+        assert!(top(&agreeing).2 > base, "{agreeing:?} vs {base}");
+        assert!(disagreeing.matches.first().map_or(0.0, |m| m.score) < base);
+    }
+
+    #[test]
+    fn bad_queries_are_refused() {
+        let q = |name, country| Query {
+            name,
+            kind: None,
+            country,
+            date_of_birth: None,
+        };
+        let t = Thresholds::DEFAULT;
+        assert_eq!(
+            screener().screen(&q("  ,;! ", None), &t),
+            Err(QueryError::NoLetters)
+        );
+        assert_eq!(
+            screener().screen(&q("Ivan", Some("ZZ")), &t),
+            Err(QueryError::UnknownCountry)
+        );
+    }
+
+    #[test]
+    fn an_empty_screener_knows_it() {
+        assert!(Screener::build(&[]).is_empty());
+        assert!(!screener().is_empty());
+        assert_eq!(screener().lists().len(), 2);
+    }
 }

@@ -14,14 +14,16 @@
 #![deny(missing_docs)]
 
 pub mod entry;
+pub mod evaluation;
 pub mod formats;
 pub mod index;
 pub mod matcher;
 pub mod normalize;
 pub mod phonetic;
+pub mod similarity;
 pub mod snapshot;
 
 pub use entry::{DateOfBirth, EntityKind, SanctionsEntry, SanctionsList};
 pub use formats::{parse_list, ListError, ListFormat, ListInput};
-pub use matcher::{Decision, Match, Query, Screening, Thresholds};
 pub use index::Screener;
+pub use matcher::{Decision, Match, Query, Screening, Thresholds};

@@ -20,7 +20,12 @@ const INITIAL_SIMILARITY: f64 = 0.85;
 const PHONETIC_SIMILARITY: f64 = 0.92;
 /// Share of the score that does not depend on coverage when two or more
 /// tokens pair.
-const COVERAGE_BASE: f64 = 0.72;
+const COVERAGE_BASE: f64 = 0.70;
+/// Spelling similarity two tokens need for their shared phonetic key to
+/// count (`ACME` and `YAKIMA` share one by accident).
+const PHONETIC_FLOOR: f64 = 0.65;
+/// Factor on an inexact match of a one-word name to a one-word name.
+const SINGLE_WORD: f64 = 0.9;
 /// Factor when a legal entity meets a person, or a person a non-person.
 const KIND_MISMATCH: f64 = 0.6;
 /// Score added when a date of birth agrees, taken when none does.
@@ -139,6 +144,61 @@ pub(crate) struct Token {
     pub text: String,
     pub key: String,
     pub weight: f64,
+    /// Letters and digits present once, twice and three times or more
+    /// (one bit each), for a cheap upper bound on Jaro-Winkler.
+    pub letters: [u64; 3],
+    /// A hash of `key`, compared before the key itself.
+    pub key_hash: u64,
+}
+
+impl Token {
+    pub(crate) fn new(text: String, key: String, weight: f64) -> Token {
+        let mut counts = [0u8; 36];
+        for b in text.bytes() {
+            let slot = match b {
+                b'A'..=b'Z' => usize::from(b - b'A'),
+                b'0'..=b'9' => 26 + usize::from(b - b'0'),
+                _ => continue,
+            };
+            counts[slot] = counts[slot].saturating_add(1);
+        }
+        let mut letters = [0u64; 3];
+        for (slot, &n) in counts.iter().enumerate() {
+            for (level, mask) in letters.iter_mut().enumerate() {
+                if usize::from(n) > level {
+                    *mask |= 1 << slot;
+                }
+            }
+        }
+        let key_hash = key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        Token {
+            text,
+            key,
+            weight,
+            letters,
+            key_hash,
+        }
+    }
+
+    /// At most how many characters two tokens can have in common (the
+    /// third level counts every further repeat as one: still an upper
+    /// bound is kept by adding the longer length's excess).
+    fn common_upper_bound(&self, other: &Token) -> usize {
+        let shared: u32 = (0..3)
+            .map(|l| (self.letters[l] & other.letters[l]).count_ones())
+            .sum();
+        let third = (self.letters[2] & other.letters[2]).count_ones() as usize;
+        // A letter present three times or more in both may be shared more
+        // than three times: allow for it.
+        let excess = if third > 0 {
+            self.text.len().min(other.text.len())
+        } else {
+            0
+        };
+        (shared as usize + excess).min(self.text.len().min(other.text.len()))
+    }
 }
 
 /// Similarity of two tokens, 0 to 1.
@@ -153,8 +213,21 @@ pub(crate) fn token_similarity(a: &Token, b: &Token) -> f64 {
             0.0
         };
     }
-    let jw = strsim::jaro_winkler(&a.text, &b.text);
-    if a.key == b.key && a.key.len() >= 3 {
+    let phonetic = a.key_hash == b.key_hash && a.key.len() >= 3 && a.key == b.key;
+    // Jaro is at most (m/|a| + m/|b| + 1) / 3 with m characters in common,
+    // and the prefix bonus adds at most 0.4 of what is left.
+    let m = a.common_upper_bound(b) as f64;
+    let jaro_bound = (m / a.text.len() as f64 + m / b.text.len() as f64 + 1.0) / 3.0;
+    let needed = if phonetic {
+        PHONETIC_FLOOR
+    } else {
+        TOKEN_FLOOR
+    };
+    if jaro_bound + 0.4 * (1.0 - jaro_bound) < needed {
+        return 0.0;
+    }
+    let jw = crate::similarity::jaro_winkler(a.text.as_bytes(), b.text.as_bytes());
+    if phonetic && jw >= PHONETIC_FLOOR {
         jw.max(PHONETIC_SIMILARITY)
     } else {
         jw
@@ -162,41 +235,65 @@ pub(crate) fn token_similarity(a: &Token, b: &Token) -> f64 {
 }
 
 /// Score of a query against one listed name, before kind, date of birth
-/// and country.
-pub(crate) fn name_score(query: &[Token], listed: &[Token]) -> f64 {
-    let mut pairs: Vec<(f64, usize, usize)> = Vec::with_capacity(query.len() * listed.len());
-    for (i, q) in query.iter().enumerate() {
-        for (j, c) in listed.iter().enumerate() {
-            let s = token_similarity(q, c);
-            if s >= TOKEN_FLOOR {
-                pairs.push((s, i, j));
+/// and country, from the tokens' weights and their pairwise similarity.
+pub(crate) fn name_score(
+    query_weights: &[f64],
+    listed_weights: &[f64],
+    similarity: impl Fn(usize, usize) -> f64,
+) -> f64 {
+    // The pairs above the floor, best first; few pass, so a small array
+    // sorted by insertion keeps the best MAX_PAIRS.
+    const MAX_PAIRS: usize = 24;
+    let mut pairs = [(0.0f64, 0usize, 0usize); MAX_PAIRS];
+    let mut len = 0;
+    for i in 0..query_weights.len() {
+        for j in 0..listed_weights.len() {
+            let s = similarity(i, j);
+            if s < TOKEN_FLOOR || (len == MAX_PAIRS && s <= pairs[MAX_PAIRS - 1].0) {
+                continue;
             }
+            let mut at = len.min(MAX_PAIRS - 1);
+            while at > 0 && pairs[at - 1].0 < s {
+                if at < MAX_PAIRS {
+                    pairs[at] = pairs[at - 1];
+                }
+                at -= 1;
+            }
+            pairs[at] = (s, i, j);
+            len = (len + 1).min(MAX_PAIRS);
         }
     }
-    if pairs.is_empty() {
+    if len == 0 {
         return 0.0;
     }
-    pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let pairs = &pairs[..len];
     let (mut used_q, mut used_c) = (0u32, 0u32);
     let (mut sum, mut weight, mut covered_q, mut covered_c, mut paired) = (0.0, 0.0, 0.0, 0.0, 0);
-    for (s, i, j) in pairs {
+    for &(s, i, j) in pairs {
         if used_q & (1 << i) != 0 || used_c & (1 << j) != 0 {
             continue;
         }
         used_q |= 1 << i;
         used_c |= 1 << j;
-        let w = (query[i].weight + listed[j].weight) / 2.0;
+        let w = (query_weights[i] + listed_weights[j]) / 2.0;
         sum += w * s;
         weight += w;
-        covered_q += query[i].weight;
-        covered_c += listed[j].weight;
+        covered_q += query_weights[i];
+        covered_c += listed_weights[j];
         paired += 1;
     }
     let quality = sum / weight;
-    let total_q: f64 = query.iter().map(|t| t.weight).sum();
-    let total_c: f64 = listed.iter().map(|t| t.weight).sum();
+    let total_q: f64 = query_weights.iter().sum();
+    let total_c: f64 = listed_weights.iter().sum();
     let coverage = (covered_q / total_q).min(covered_c / total_c);
-    if paired >= 2 || (query.len() == 1 && listed.len() == 1) {
+    if query_weights.len() == 1 && listed_weights.len() == 1 {
+        // One word against one word: only an exact match is strong.
+        if quality >= 1.0 {
+            1.0
+        } else {
+            quality * SINGLE_WORD
+        }
+    } else if paired >= 2 {
         quality * (COVERAGE_BASE + (1.0 - COVERAGE_BASE) * coverage)
     } else {
         quality * coverage * 0.9
@@ -206,7 +303,11 @@ pub(crate) fn name_score(query: &[Token], listed: &[Token]) -> f64 {
 /// The kind factor: an organization (by its legal suffix or the caller's
 /// word) against a listed person, or a person against a listed
 /// organization, vessel or aircraft.
-pub(crate) fn kind_factor(query_kind: Option<EntityKind>, query_is_entity: bool, listed: EntityKind) -> f64 {
+pub(crate) fn kind_factor(
+    query_kind: Option<EntityKind>,
+    query_is_entity: bool,
+    listed: EntityKind,
+) -> f64 {
     let query_is_org = query_is_entity || query_kind == Some(EntityKind::Organization);
     if (query_is_org && listed == EntityKind::Person)
         || (query_kind == Some(EntityKind::Person) && listed != EntityKind::Person)
@@ -261,7 +362,9 @@ pub(crate) struct CountryNames {
 }
 
 /// First words that do not tell countries apart on their own.
-const GENERIC_FIRST_WORDS: &[&str] = &["UNITED", "REPUBLIC", "KOREA", "CONGO", "SOUTH", "NORTH", "NEW", "SAINT", "CENTRAL"];
+const GENERIC_FIRST_WORDS: &[&str] = &[
+    "UNITED", "REPUBLIC", "KOREA", "CONGO", "SOUTH", "NORTH", "NEW", "SAINT", "CENTRAL",
+];
 
 impl CountryNames {
     /// From an alpha-2 code (any case); `None` for an unknown code.
@@ -295,16 +398,14 @@ mod tests {
         crate::normalize::normalize(name)
             .tokens
             .into_iter()
-            .map(|t| Token {
-                key: crate::phonetic::key(&t),
-                text: t,
-                weight: 1.0,
-            })
+            .map(|t| Token::new(t.clone(), crate::phonetic::key(&t), 1.0))
             .collect()
     }
 
     fn score(a: &str, b: &str) -> f64 {
-        name_score(&toks(a), &toks(b))
+        let (q, c) = (toks(a), toks(b));
+        let w = |t: &[Token]| t.iter().map(|t| t.weight).collect::<Vec<_>>();
+        name_score(&w(&q), &w(&c), |i, j| token_similarity(&q[i], &c[j]))
     }
 
     #[test]

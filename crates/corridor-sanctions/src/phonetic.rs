@@ -31,12 +31,18 @@ pub fn key(token: &str) -> String {
     while i < bytes.len() {
         let c = bytes[i];
         let next = bytes.get(i + 1).copied();
-        // Digraphs first: DH, TH, KH, GH, PH, SH, CH, ZH, OU, EE, OO.
-        let (mapped, width) = match (c, next) {
-            (b'P', Some(b'H')) => (b'F', 2),
-            (b'D' | b'T', Some(b'H')) => (b'T', 2),
-            (b'K' | b'G', Some(b'H')) => (b'K', 2),
-            (b'S' | b'C' | b'Z', Some(b'H')) => (b'S', 2),
+        // Digraphs first: DZH, DJ, ZH, PH, DH, TH, KH, GH, SH, CH.
+        let after = bytes.get(i + 2).copied();
+        let (mapped, width) = match (c, next, after) {
+            (b'D', Some(b'Z'), Some(b'H')) => (b'J', 3),
+            (b'D', Some(b'J'), _) | (b'Z', Some(b'H'), _) => (b'J', 2),
+            (b'P', Some(b'H'), _) => (b'F', 2),
+            (b'D' | b'T', Some(b'H'), _) => (b'T', 2),
+            // KH renders both Arabic kha and ha (Cyrillic writes both as
+            // X): silent, like H.
+            (b'K', Some(b'H'), _) => (b'H', 2),
+            (b'G', Some(b'H'), _) => (b'K', 2),
+            (b'S' | b'C', Some(b'H'), _) => (b'S', 2),
             _ => (c, 1),
         };
         letters.push(mapped);
@@ -80,6 +86,8 @@ mod tests {
         assert_eq!(key("USAMA"), key("OSAMA"));
         assert_eq!(key("MOHAMMED"), key("MUHAMAD"));
         assert_eq!(key("YUSUF"), key("YOUSSEF"));
+        assert_eq!(key("DZHUAN"), key("JUAN"));
+        assert_eq!(key("KHALED"), key("HALED"));
     }
 
     #[test]

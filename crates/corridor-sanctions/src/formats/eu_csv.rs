@@ -13,7 +13,12 @@ const NAME: &str = "NameAlias_WholeName";
 
 /// Reads the EU file.
 pub(super) fn parse(text: &str) -> Result<Vec<SanctionsEntry>, ListError> {
-    let table = Table::read(text, b';', |r| Table::has_columns(r, &[ID, NAME]), &[ID, NAME])?;
+    let table = Table::read(
+        text,
+        b';',
+        |r| Table::has_columns(r, &[ID, NAME]),
+        &[ID, NAME],
+    )?;
     let mut grouped = Grouped::default();
     for (line, row) in &table.rows {
         let logical = table
@@ -43,10 +48,16 @@ pub(super) fn parse(text: &str) -> Result<Vec<SanctionsEntry>, ListError> {
             table
                 .get(row, "BirthDate_BirthDate")
                 .and_then(DateOfBirth::parse_iso)
-                .or_else(|| table.get(row, "BirthDate_Year").and_then(DateOfBirth::parse_iso)),
+                .or_else(|| {
+                    table
+                        .get(row, "BirthDate_Year")
+                        .and_then(DateOfBirth::parse_iso)
+                }),
         );
         for column in ["Citizenship_CountryIso2Code", "Address_CountryIso2Code"] {
-            entry.countries.extend(table.get(row, column).map(str::to_owned));
+            entry
+                .countries
+                .extend(table.get(row, column).map(str::to_owned));
         }
         entry.programs.extend(
             table
@@ -71,7 +82,10 @@ mod tests {
         let entries = parse(EU).unwrap();
         assert_eq!(entries.len(), 1);
         assert_eq!(entries[0].entry_id, "EU.27.28");
-        assert_eq!(entries[0].names, ["Muammar Mohammed Abu Minyar QADHAFI", "Gaddafi"]);
+        assert_eq!(
+            entries[0].names,
+            ["Muammar Mohammed Abu Minyar QADHAFI", "Gaddafi"]
+        );
         assert_eq!(entries[0].dates_of_birth[0].month, Some(6));
         assert_eq!(entries[0].countries, ["LY"]);
         assert_eq!(entries[0].kind, EntityKind::Person);

@@ -112,12 +112,10 @@ fn entry_of(
     n: usize,
 ) -> Result<usize, ListError> {
     let id = r.get(0).unwrap_or_default();
-    by_id.get(id).copied().ok_or_else(|| {
-        ListError::new(
-            part,
-            format!("line {}: ent_num {id} is not in sdn", n + 1),
-        )
-    })
+    by_id
+        .get(id)
+        .copied()
+        .ok_or_else(|| ListError::new(part, format!("line {}: ent_num {id} is not in sdn", n + 1)))
 }
 
 #[cfg(test)]
@@ -135,10 +133,17 @@ mod tests {
         assert_eq!(entries.len(), 2);
         assert_eq!(entries[0].entry_id, "12606");
         assert_eq!(entries[0].kind, EntityKind::Person);
-        assert_eq!(entries[0].names, ["QADHAFI, Muammar", "AL-QADHAFI, Muammar"]);
+        assert_eq!(
+            entries[0].names,
+            ["QADHAFI, Muammar", "AL-QADHAFI, Muammar"]
+        );
         assert_eq!(
             entries[0].dates_of_birth,
-            [DateOfBirth { year: 1942, month: None, day: None }]
+            [DateOfBirth {
+                year: 1942,
+                month: None,
+                day: None
+            }]
         );
         assert_eq!(entries[1].kind, EntityKind::Organization);
         assert_eq!(entries[1].countries, ["Switzerland"]);

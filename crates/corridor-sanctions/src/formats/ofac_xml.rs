@@ -17,8 +17,12 @@ fn text<'a>(node: Node<'a, 'a>, name: &str) -> Option<&'a str> {
         .filter(|t| !t.is_empty())
 }
 
-fn descendants_named<'a>(node: Node<'a, 'a>, name: &'a str) -> impl Iterator<Item = Node<'a, 'a>> + 'a {
-    node.descendants().filter(move |c| c.tag_name().name() == name)
+fn descendants_named<'a>(
+    node: Node<'a, 'a>,
+    name: &'a str,
+) -> impl Iterator<Item = Node<'a, 'a>> + 'a {
+    node.descendants()
+        .filter(move |c| c.tag_name().name() == name)
 }
 
 fn full_name(node: Node<'_, '_>) -> Option<String> {
@@ -37,7 +41,10 @@ pub(super) fn parse(xml: &str) -> Result<Vec<SanctionsEntry>, ListError> {
     if root.tag_name().name() != "sdnList" {
         return Err(ListError::new(
             "content",
-            format!("the root element is {}, expected sdnList", root.tag_name().name()),
+            format!(
+                "the root element is {}, expected sdnList",
+                root.tag_name().name()
+            ),
         ));
     }
     let mut entries = Vec::new();
@@ -46,10 +53,12 @@ pub(super) fn parse(xml: &str) -> Result<Vec<SanctionsEntry>, ListError> {
         .filter(|c| c.tag_name().name() == "sdnEntry")
         .enumerate()
     {
-        let id = text(node, "uid")
-            .ok_or_else(|| ListError::new("content", format!("sdnEntry {}: uid is missing", n + 1)))?;
-        let name = full_name(node)
-            .ok_or_else(|| ListError::new("content", format!("sdnEntry {id}: lastName is missing")))?;
+        let id = text(node, "uid").ok_or_else(|| {
+            ListError::new("content", format!("sdnEntry {}: uid is missing", n + 1))
+        })?;
+        let name = full_name(node).ok_or_else(|| {
+            ListError::new("content", format!("sdnEntry {id}: lastName is missing"))
+        })?;
         let mut names = vec![name];
         names.extend(descendants_named(node, "aka").filter_map(full_name));
         let kind = match text(node, "sdnType") {
@@ -101,7 +110,10 @@ mod tests {
         let entries = parse(SDN_XML).unwrap();
         assert_eq!(entries.len(), 1);
         assert_eq!(entries[0].entry_id, "12606");
-        assert_eq!(entries[0].names, ["QADHAFI, Muammar", "AL-QADHAFI, Muammar"]);
+        assert_eq!(
+            entries[0].names,
+            ["QADHAFI, Muammar", "AL-QADHAFI, Muammar"]
+        );
         assert_eq!(entries[0].kind, EntityKind::Person);
         assert_eq!(entries[0].countries, ["Libya"]);
         assert_eq!(entries[0].dates_of_birth[0].year, 1942);
@@ -110,7 +122,8 @@ mod tests {
 
     #[test]
     fn refuses_an_entry_without_uid() {
-        let e = parse("<sdnList><sdnEntry><lastName>X</lastName></sdnEntry></sdnList>").unwrap_err();
+        let e =
+            parse("<sdnList><sdnEntry><lastName>X</lastName></sdnEntry></sdnList>").unwrap_err();
         assert!(e.message.contains("uid"), "{e}");
     }
 }

@@ -43,7 +43,10 @@ pub(crate) fn facts(remarks: &str) -> (Vec<DateOfBirth>, Vec<String>) {
     let mut dobs = Vec::new();
     let mut countries = Vec::new();
     for item in remarks.split(';') {
-        let item = item.trim().trim_start_matches("alt. ").trim_end_matches('.');
+        let item = item
+            .trim()
+            .trim_start_matches("alt. ")
+            .trim_end_matches('.');
         if let Some(date) = item.strip_prefix("DOB ") {
             dobs.extend(ofac_date(date));
         } else if let Some(c) = item
@@ -67,14 +70,26 @@ mod tests {
         assert_eq!(
             dobs,
             [
-                DateOfBirth { year: 1977, month: None, day: None },
-                DateOfBirth { year: 1978, month: Some(1), day: Some(1) },
+                DateOfBirth {
+                    year: 1977,
+                    month: None,
+                    day: None
+                },
+                DateOfBirth {
+                    year: 1978,
+                    month: Some(1),
+                    day: Some(1)
+                },
             ]
         );
         assert_eq!(countries, ["Libya"]);
         assert_eq!(
             ofac_date("Jun 1972"),
-            Some(DateOfBirth { year: 1972, month: Some(6), day: None })
+            Some(DateOfBirth {
+                year: 1972,
+                month: Some(6),
+                day: None
+            })
         );
         assert_eq!(ofac_date("circa"), None);
     }

@@ -51,7 +51,11 @@ pub(super) fn parse(text: &str) -> Result<Vec<SanctionsEntry>, ListError> {
             kind,
             names,
             dates_of_birth,
-            countries: table.get(row, "country").map(str::to_owned).into_iter().collect(),
+            countries: table
+                .get(row, "country")
+                .map(str::to_owned)
+                .into_iter()
+                .collect(),
             programs: Vec::new(),
         });
     }
@@ -66,7 +70,10 @@ mod tests {
     fn reads_the_operators_list() {
         let entries = parse("id,name,type,country,date_of_birth,aliases\nX1,Ivan Petrov,person,RU,1970,Ivan Petroff|I. Petrov\n").unwrap();
         assert_eq!(entries[0].entry_id, "X1");
-        assert_eq!(entries[0].names, ["Ivan Petrov", "Ivan Petroff", "I. Petrov"]);
+        assert_eq!(
+            entries[0].names,
+            ["Ivan Petrov", "Ivan Petroff", "I. Petrov"]
+        );
         assert_eq!(entries[0].countries, ["RU"]);
     }
 

@@ -37,17 +37,16 @@ impl Table {
                         record
                             .iter()
                             .enumerate()
-                            .map(|(i, h)| (h.trim_start_matches('\u{feff}').to_ascii_lowercase(), i))
+                            .map(|(i, h)| {
+                                (h.trim_start_matches('\u{feff}').to_ascii_lowercase(), i)
+                            })
                             .collect::<HashMap<_, _>>(),
                     );
                 }
                 None if n >= 2 => break,
                 None => {}
-                Some(_) => {
-                    if record.iter().any(|f| !f.is_empty()) {
-                        rows.push((n + 1, record));
-                    }
-                }
+                Some(_) if record.iter().any(|f| !f.is_empty()) => rows.push((n + 1, record)),
+                Some(_) => {}
             }
         }
         let columns = columns.ok_or_else(|| {

@@ -15,7 +15,11 @@ const SURNAME: &str = "Name 6";
 fn date(text: &str) -> Option<DateOfBirth> {
     let mut parts = text.split('/');
     let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
-    let year = y.trim().parse::<u16>().ok().filter(|y| (1800..=2200).contains(y))?;
+    let year = y
+        .trim()
+        .parse::<u16>()
+        .ok()
+        .filter(|y| (1800..=2200).contains(y))?;
     let nonzero = |s: &str| s.trim().parse::<u8>().ok().filter(|v| *v != 0);
     let month = nonzero(m).filter(|m| *m <= 12);
     Some(DateOfBirth {
@@ -54,12 +58,20 @@ pub(super) fn parse(text: &str) -> Result<Vec<SanctionsEntry>, ListError> {
         if !name.is_empty() {
             entry.names.push(name.join(" "));
         }
-        entry.names.extend(table.get(row, "Name Non-Latin Script").map(str::to_owned));
-        entry.dates_of_birth.extend(table.get(row, "DOB").and_then(date));
+        entry
+            .names
+            .extend(table.get(row, "Name Non-Latin Script").map(str::to_owned));
+        entry
+            .dates_of_birth
+            .extend(table.get(row, "DOB").and_then(date));
         for column in ["Nationality", "Country"] {
-            entry.countries.extend(table.get(row, column).map(str::to_owned));
+            entry
+                .countries
+                .extend(table.get(row, column).map(str::to_owned));
         }
-        entry.programs.extend(table.get(row, "Regime").map(str::to_owned));
+        entry
+            .programs
+            .extend(table.get(row, "Regime").map(str::to_owned));
     }
     Ok(grouped.finish())
 }
@@ -84,7 +96,11 @@ GADDAFI,Muammar,,,,,,,00/00/1942,Libya,,Individual,AKA,Libya,11634\n";
         );
         assert_eq!(
             entries[0].dates_of_birth,
-            [DateOfBirth { year: 1942, month: None, day: None }]
+            [DateOfBirth {
+                year: 1942,
+                month: None,
+                day: None
+            }]
         );
     }
 

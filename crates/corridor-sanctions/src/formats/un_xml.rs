@@ -80,7 +80,11 @@ fn entry(node: Node<'_, '_>, kind: EntityKind, n: usize) -> Result<SanctionsEntr
     }
     let mut countries: Vec<String> = Vec::new();
     for nationality in children(node, "NATIONALITY") {
-        countries.extend(children(nationality, "VALUE").filter_map(|v| v.text()).map(|v| v.trim().to_owned()));
+        countries.extend(
+            children(nationality, "VALUE")
+                .filter_map(|v| v.text())
+                .map(|v| v.trim().to_owned()),
+        );
     }
     let address_tag = match kind {
         EntityKind::Person => "INDIVIDUAL_ADDRESS",
@@ -104,7 +108,10 @@ fn entry(node: Node<'_, '_>, kind: EntityKind, n: usize) -> Result<SanctionsEntr
         names,
         dates_of_birth,
         countries,
-        programs: text(node, "UN_LIST_TYPE").map(str::to_owned).into_iter().collect(),
+        programs: text(node, "UN_LIST_TYPE")
+            .map(str::to_owned)
+            .into_iter()
+            .collect(),
     })
 }
 
@@ -128,7 +135,10 @@ mod tests {
         let entries = parse(UN).unwrap();
         assert_eq!(entries.len(), 2);
         assert_eq!(entries[0].entry_id, "LYi.011");
-        assert_eq!(entries[0].names, ["MUAMMAR MUHAMMAD ABU MINYAR QADHAFI", "Gaddafi"]);
+        assert_eq!(
+            entries[0].names,
+            ["MUAMMAR MUHAMMAD ABU MINYAR QADHAFI", "Gaddafi"]
+        );
         assert_eq!(entries[0].countries, ["Libya"]);
         assert_eq!(entries[0].dates_of_birth[0].year, 1942);
         assert_eq!(entries[1].kind, EntityKind::Organization);
