@@ -11,7 +11,6 @@ fn main() {
     let set = variant_set(&lists, 3000, 1000, 7);
     let t = Thresholds::DEFAULT;
     let started = std::time::Instant::now();
-    let started = std::time::Instant::now();
     let m = evaluate(&screener, &set, &t);
     println!(
         "{:.0} screens/s",

@@ -12,6 +12,9 @@ mod after_sales_records;
 mod after_sales_sql;
 mod after_sales_store;
 mod clock;
+mod compliance_records;
+mod compliance_sql;
+mod compliance_store;
 mod error;
 mod existing;
 mod fx_records;
@@ -38,6 +41,7 @@ mod webhook_store;
 pub mod writer;
 
 pub use after_sales_records::*;
+pub use compliance_records::*;
 pub use clock::{Clock, SystemClock, TestClock};
 pub use error::StoreError;
 pub use existing::require_existing;

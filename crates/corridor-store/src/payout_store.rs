@@ -10,7 +10,7 @@ use crate::{BankFileRecord, BeneficiaryRecord, Page, PayoutBatchRecord, PayoutRe
 
 impl Store {
     /// Runs a read with parameters on either backend.
-    async fn payout_rows<T: Send + 'static>(
+    pub(crate) async fn payout_rows<T: Send + 'static>(
         &self,
         sql: String,
         values: Vec<SqlValue>,

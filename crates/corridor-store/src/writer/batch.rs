@@ -95,6 +95,8 @@ pub struct BatchRows {
     pub fx_objects: Vec<crate::FxObjectRecord>,
     /// FX reference rates inserted or replaced.
     pub fx_rates: Vec<crate::FxRateRow>,
+    /// Compliance rows (lists, screenings, alerts, audit), in order.
+    pub compliance_statements: Vec<super::payouts::PayoutStatement>,
 }
 
 /// What was prefetched for one batch.
@@ -105,6 +107,7 @@ pub(super) struct Loaded {
     pub(super) payment_versions: HashMap<String, i64>,
     pub(super) fx_versions: HashMap<String, i64>,
     pub(super) payouts: super::payouts::PayoutLoaded,
+    pub(super) compliance: super::compliance::ComplianceLoaded,
 }
 
 pub(super) fn build<B: WriterBackend>(
@@ -180,6 +183,13 @@ pub(super) fn build<B: WriterBackend>(
                 rows.settings.push(write);
                 WriteOutcome::Settings
             }
+            WriteOp::Compliance(write) => WriteOutcome::Compliance(super::compliance::apply(
+                w,
+                &mut loaded.compliance,
+                &mut rows,
+                *write,
+                now,
+            )?),
             WriteOp::AfterSales(write) => WriteOutcome::AfterSales(super::after_sales::apply(
                 w,
                 &mut loaded,
@@ -262,7 +272,8 @@ fn prefetch<B: WriterBackend>(
             | WriteOp::RegisterApiKey(_)
             | WriteOp::Webhooks(_)
             | WriteOp::ProviderOrphan(_)
-            | WriteOp::Settings(_) => {}
+            | WriteOp::Settings(_)
+            | WriteOp::Compliance(_) => {}
         }
     }
     for write in writes {
@@ -318,6 +329,7 @@ fn prefetch<B: WriterBackend>(
         payment_versions,
         fx_versions,
         payouts,
+        compliance: Default::default(),
     })
 }
 

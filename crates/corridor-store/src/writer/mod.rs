@@ -13,6 +13,7 @@ mod backend;
 mod batch;
 mod fx;
 mod hash;
+mod compliance;
 mod payouts;
 #[cfg(test)]
 mod tests;
@@ -82,6 +83,8 @@ pub enum WriteOp {
     AfterSales(Box<crate::AfterSalesWrite>),
     /// FX objects, rates and their money movement.
     Fx(Box<crate::FxWrite>),
+    /// Sanctions lists, screenings, alerts and audit records.
+    Compliance(Box<crate::ComplianceWrite>),
 }
 
 /// Why the ledger refused a request, as data that survives a replay.
@@ -123,6 +126,8 @@ pub enum WriteOutcome {
     /// The FX change was written (with the ledger receipt if money moved),
     /// or refused: `version_conflict`, `expired`, or the ledger's refusal.
     Fx(Result<Option<Receipt>, Refusal>),
+    /// The compliance write was applied, or refused (`version_conflict`).
+    Compliance(Result<(), Refusal>),
 }
 
 /// Builds the HTTP response stored under an idempotency key from the outcome,
