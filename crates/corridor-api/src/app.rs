@@ -97,6 +97,24 @@ pub fn router(state: AppState) -> Router {
         .route("/payout_batches/{id}", get(payout_batches::get))
         .route("/payout_batches/{id}/pain001", get(payout_batches::pain001))
         .route(
+            "/sanctions_lists",
+            post(crate::routes::sanctions_lists::load)
+                .get(crate::routes::sanctions_lists::list)
+                .layer(DefaultBodyLimit::max(
+                    crate::routes::sanctions_lists::MAX_LIST_BODY_BYTES,
+                )),
+        )
+        .route("/screenings", post(crate::routes::screenings::create))
+        .route("/screenings/{id}", get(crate::routes::screenings::get))
+        .route(
+            "/compliance/alerts",
+            get(crate::routes::compliance_alerts::list),
+        )
+        .route(
+            "/compliance/alerts/{id}/resolve",
+            post(crate::routes::compliance_alerts::resolve),
+        )
+        .route(
             "/bank_files",
             post(payout_batches::bank_file)
                 .layer(DefaultBodyLimit::max(payout_batches::MAX_BANK_FILE_BYTES)),

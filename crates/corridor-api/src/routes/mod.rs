@@ -6,6 +6,8 @@ pub mod after_sales_objects;
 pub mod balances;
 pub mod beneficiaries;
 pub mod complaints;
+pub mod compliance_alerts;
+pub mod compliance_errors;
 pub mod disputes;
 pub mod fx;
 pub mod health;
@@ -17,6 +19,8 @@ pub mod payout_batches;
 pub mod payouts;
 pub mod provider_charges;
 pub mod refunds;
+pub mod sanctions_lists;
+pub mod screenings;
 pub mod test_helpers;
 
 use std::collections::HashMap;
