@@ -21,6 +21,10 @@ pub fn router(state: AppState) -> Router {
         .route("/merchants", post(merchants::create).get(merchants::list))
         .route("/merchants/{id}", get(merchants::get))
         .route("/merchants/{id}/adjustments", post(adjustments::create))
+        .route(
+            "/merchants/{id}/kyb",
+            post(crate::routes::merchants_kyb::decide),
+        )
         .route("/balances", get(balances::balances))
         .route("/balance_transactions", get(balances::balance_transactions))
         .route("/ledger/verify", get(ledger::verify))

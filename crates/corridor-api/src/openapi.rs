@@ -99,6 +99,7 @@ use crate::routes;
         routes::fx::forwards::settle,
         routes::sanctions_lists::list,
         routes::sanctions_lists::load,
+        routes::merchants_kyb::decide,
         routes::screenings::create,
         routes::screenings::get,
         routes::compliance_alerts::list,

@@ -145,6 +145,8 @@ pub struct ComplianceWrite {
     pub screenings: Vec<ScreeningRecord>,
     /// Alerts raised or changed, with the version read (`None` for new).
     pub alerts: Vec<(AlertRecord, Option<i64>)>,
+    /// A merchant's new KYB status: (merchant id, status).
+    pub merchant_kyb: Option<(String, String)>,
     /// Actions to append to the audit log.
     pub audit: Vec<AuditEntry>,
 }
@@ -202,4 +204,133 @@ pub(crate) fn audit_values(r: &AuditRecord) -> Vec<SqlValue> {
         SqlValue::Text(r.prev_hash.clone()),
         SqlValue::Text(r.hash.clone()),
     ]
+}
+
+/// Where the audit chain breaks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditBreak {
+    /// A record's number is not the one after the previous (a record was
+    /// deleted or inserted).
+    Gap {
+        /// The number expected.
+        expected: i64,
+        /// The number found.
+        found: i64,
+    },
+    /// A record does not name the previous record's hash.
+    Unlinked {
+        /// The record.
+        seq: i64,
+    },
+    /// A record's content no longer gives its hash (it was edited).
+    Edited {
+        /// The record.
+        seq: i64,
+    },
+    /// The chain ends before the head the writer recorded (the last
+    /// records were deleted), or after it.
+    Truncated {
+        /// The head's sequence number.
+        head: i64,
+        /// The last record's.
+        last: i64,
+    },
+}
+
+impl std::fmt::Display for AuditBreak {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AuditBreak::Gap { expected, found } => {
+                write!(f, "record {expected} is missing (found {found} after {})", expected - 1)
+            }
+            AuditBreak::Unlinked { seq } => write!(f, "record {seq} does not follow the hash of the record before it"),
+            AuditBreak::Edited { seq } => write!(f, "record {seq} was changed after it was written"),
+            AuditBreak::Truncated { head, last } => {
+                write!(f, "the log ends at record {last} but its head says {head}")
+            }
+        }
+    }
+}
+
+/// Checks the whole chain, in order, against the recorded head: every
+/// record numbered after the previous, linked to its hash and giving its
+/// own. Returns how many records were checked.
+pub fn verify_audit_chain(records: &[AuditRecord], head: Option<(String, i64)>) -> Result<usize, AuditBreak> {
+    let mut prev = AUDIT_GENESIS.to_owned();
+    for (i, r) in records.iter().enumerate() {
+        let expected = i64::try_from(i).unwrap_or(i64::MAX) + 1;
+        if r.seq != expected {
+            return Err(AuditBreak::Gap { expected, found: r.seq });
+        }
+        if r.prev_hash != prev {
+            return Err(AuditBreak::Unlinked { seq: r.seq });
+        }
+        if r.expected_hash() != r.hash {
+            return Err(AuditBreak::Edited { seq: r.seq });
+        }
+        prev = r.hash.clone();
+    }
+    let last = records.last().map_or(0, |r| r.seq);
+    let (head_hash, head_seq) = head.unwrap_or_else(|| (AUDIT_GENESIS.to_owned(), 0));
+    if head_seq != last || head_hash != prev {
+        return Err(AuditBreak::Truncated { head: head_seq, last });
+    }
+    Ok(records.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chain(n: i64) -> Vec<AuditRecord> {
+        let mut prev = AUDIT_GENESIS.to_owned();
+        (1..=n)
+            .map(|seq| {
+                let mut r = AuditRecord {
+                    seq,
+                    at: Timestamp::from_unix_micros(seq * 1_000),
+                    actor: "operator".into(),
+                    action: "alert.resolved".into(),
+                    object_id: format!("alr_{seq}"),
+                    detail: "{}".into(),
+                    prev_hash: prev.clone(),
+                    hash: String::new(),
+                };
+                r.hash = r.expected_hash();
+                prev = r.hash.clone();
+                r
+            })
+            .collect()
+    }
+
+    fn head(c: &[AuditRecord]) -> Option<(String, i64)> {
+        c.last().map(|r| (r.hash.clone(), r.seq))
+    }
+
+    #[test]
+    fn an_intact_chain_verifies() {
+        let c = chain(5);
+        assert_eq!(verify_audit_chain(&c, head(&c)), Ok(5));
+        assert_eq!(verify_audit_chain(&[], None), Ok(0));
+    }
+
+    #[test]
+    fn edits_and_deletions_are_found() {
+        let c = chain(5);
+        let mut edited = c.clone();
+        edited[2].detail = r#"{"reason":"changed"}"#.into();
+        assert_eq!(verify_audit_chain(&edited, head(&c)), Err(AuditBreak::Edited { seq: 3 }));
+        let mut deleted = c.clone();
+        deleted.remove(1);
+        assert_eq!(verify_audit_chain(&deleted, head(&c)), Err(AuditBreak::Gap { expected: 2, found: 3 }));
+        let truncated = &c[..4];
+        assert_eq!(
+            verify_audit_chain(truncated, head(&c)),
+            Err(AuditBreak::Truncated { head: 5, last: 4 })
+        );
+        let mut relinked = c.clone();
+        relinked[3].prev_hash = AUDIT_GENESIS.into();
+        relinked[3].hash = relinked[3].expected_hash();
+        assert_eq!(verify_audit_chain(&relinked, head(&c)), Err(AuditBreak::Unlinked { seq: 4 }));
+    }
 }

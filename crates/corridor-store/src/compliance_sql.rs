@@ -99,6 +99,9 @@ pub fn list_alerts_after() -> String {
     )
 }
 
+/// Sets a merchant's KYB status.
+pub const SET_KYB_STATUS: &str = "UPDATE merchants SET kyb_status = $2 WHERE id = $1";
+
 /// Appends an audit record.
 pub const INSERT_AUDIT: &str = "INSERT INTO compliance_audit (seq, at, actor, action, object_id, detail, prev_hash, hash) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";

@@ -14,6 +14,7 @@ pub mod health;
 pub mod ledger;
 pub mod markets;
 pub mod merchants;
+pub mod merchants_kyb;
 pub mod payments;
 pub mod payout_batches;
 pub mod payouts;

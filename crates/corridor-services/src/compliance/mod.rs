@@ -6,11 +6,13 @@
 
 mod error;
 mod hook;
+mod kyb;
 mod lists;
 mod screen;
 
 pub use error::ComplianceError;
 pub use hook::SanctionsScreening;
+pub use kyb::{KybDecision, KybOutcome};
 pub use lists::{ListContent, ListLoad, LoadedList};
 pub use screen::{ScreeningInput, ScreeningOutcome, Subject};
 

@@ -175,6 +175,7 @@ impl ComplianceService {
             list: None,
             screenings: vec![record.clone()],
             alerts: alert.iter().map(|a| (a.clone(), None)).collect(),
+            merchant_kyb: None,
             audit,
         };
         ScreeningOutcome { record, screening, alert, write }

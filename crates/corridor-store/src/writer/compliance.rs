@@ -57,6 +57,12 @@ pub(super) fn apply<B: WriterBackend>(
     for s in &write.screenings {
         statements.push((q::INSERT_SCREENING, screening_values(s)));
     }
+    if let Some((merchant, status)) = &write.merchant_kyb {
+        statements.push((
+            q::SET_KYB_STATUS,
+            vec![SqlValue::Text(merchant.clone()), SqlValue::Text(status.clone())],
+        ));
+    }
     for (alert, expected) in write.alerts {
         let mut alert = alert;
         alert.version = expected.map_or(1, |v| v + 1);
