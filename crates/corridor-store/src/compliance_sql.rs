@@ -90,17 +90,18 @@ pub fn list_alerts_first() -> String {
     )
 }
 
-/// Alerts older than `$1` (`$2` status filter or `''`, `$3` limit).
+/// Alerts older than `$2` (`$1` status filter or `''`, `$3` limit).
 pub fn list_alerts_after() -> String {
     format!(
-        "SELECT {ALERT_COLUMNS} FROM compliance_alerts a WHERE ($2 = '' OR status = $2) AND \
-         (created_at, id) < (SELECT created_at, id FROM compliance_alerts WHERE id = $1) \
+        "SELECT {ALERT_COLUMNS} FROM compliance_alerts a WHERE ($1 = '' OR status = $1) AND \
+         (created_at, id) < (SELECT created_at, id FROM compliance_alerts WHERE id = $2) \
          ORDER BY created_at DESC, id DESC LIMIT $3"
     )
 }
 
-/// Sets a merchant's KYB status.
-pub const SET_KYB_STATUS: &str = "UPDATE merchants SET kyb_status = $2 WHERE id = $1";
+/// Sets a merchant's KYB status (`$1` the status, `$2` the merchant:
+/// SQLite numbers parameters in the order they appear).
+pub const SET_KYB_STATUS: &str = "UPDATE merchants SET kyb_status = $1 WHERE id = $2";
 
 /// Appends an audit record.
 pub const INSERT_AUDIT: &str = "INSERT INTO compliance_audit (seq, at, actor, action, object_id, detail, prev_hash, hash) \

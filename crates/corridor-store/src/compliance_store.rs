@@ -98,7 +98,7 @@ impl Store {
             None => (q::list_alerts_first(), vec![status, SqlValue::Int(fetch)]),
             Some(after) => (
                 q::list_alerts_after(),
-                vec![SqlValue::Text(after.into()), status, SqlValue::Int(fetch)],
+                vec![status, SqlValue::Text(after.into()), SqlValue::Int(fetch)],
             ),
         };
         let mut items = self.payout_rows(sql, values, alert).await?;

@@ -75,6 +75,16 @@ async fn screenings_decide_and_alerts_resolve(server: &Server) {
     assert_eq!(server.get(&format!("/v1/screenings/{}", own.str("id")), &key).await.status, StatusCode::OK);
     assert_eq!(server.get(&format!("/v1/screenings/{}", r.str("id")), &key).await.status, StatusCode::NOT_FOUND);
     assert_eq!(server.get("/v1/compliance/alerts", &key).await.status, StatusCode::FORBIDDEN);
+
+    let first = server.get("/v1/compliance/alerts?limit=1", OPERATOR_KEY).await;
+    assert_eq!(first.json["has_more"], true, "{}", first.json);
+    assert_eq!(first.json["data"][0]["screening"], own.json["id"]);
+    let newest = first.json["data"][0]["id"].as_str().unwrap().to_string();
+    let next = server.get(&format!("/v1/compliance/alerts?limit=1&starting_after={newest}"), OPERATOR_KEY).await;
+    assert_eq!(next.json["data"][0]["id"], alert.as_str(), "{}", next.json);
+    assert_eq!(next.json["has_more"], false);
+    let resolved = server.get(&format!("/v1/compliance/alerts?status=resolved&starting_after={newest}"), OPERATOR_KEY).await;
+    assert_eq!(resolved.json["data"][0]["id"], alert.as_str(), "{}", resolved.json);
 }
 
 async fn bad_screening_input_is_refused(server: &Server) {
