@@ -32,7 +32,14 @@ impl BeneficiaryScreening for SanctionsScreening {
             date_of_birth: None,
         };
         let who = Subject { kind: "beneficiary", merchant_id: None };
-        let outcome = match self.service.prepare_screening(&input, &who, "system") {
+        let mut result = self.service.prepare_screening(&input, &who, "system");
+        if matches!(&result, Err(ComplianceError::Invalid { param, .. }) if param == "country") {
+            // A country the account scheme knows but ISO 3166 tables do not
+            // (a territory): screen on the name alone.
+            let without = ScreeningInput { country: None, ..input };
+            result = self.service.prepare_screening(&without, &who, "system");
+        }
+        let outcome = match result {
             Ok(outcome) => outcome,
             Err(ComplianceError::Blocked { code, message }) => return ScreeningDecision::Blocked { code, message },
             Err(e) => {

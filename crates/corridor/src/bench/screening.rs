@@ -33,11 +33,15 @@ pub struct ScreeningBenchArgs {
     pub threads: Option<usize>,
     /// Queries of the labelled set also run through nomenklatura (it scores
     /// in Python, far slower); 0 skips it.
-    #[arg(long, default_value_t = 600)]
+    #[arg(long, default_value_t = 400)]
     pub nomenklatura_queries: usize,
-    /// Where the virtual environment and the exchanged files go.
+    /// Where the files exchanged with the Python side go.
     #[arg(long, default_value = "target/bench-screening")]
     pub work_dir: PathBuf,
+    /// The Python virtual environment nomenklatura is installed into (made
+    /// on first use).
+    #[arg(long, default_value = "target/nomenklatura-venv")]
+    pub venv: PathBuf,
 }
 
 /// Runs the benchmark.
@@ -87,7 +91,7 @@ pub fn run(args: &ScreeningBenchArgs) -> anyhow::Result<()> {
         let ours_sample = evaluate(&screener, &sample, &thresholds);
         println!("\nsame {} queries, both matchers:", sample.len());
         print_metrics("corridor", &ours_sample, thresholds.review);
-        match nomenklatura(&args.work_dir, &lists, &sample) {
+        match nomenklatura(&args.work_dir, &args.venv, &lists, &sample) {
             Ok(report) => println!("{report}"),
             Err(e) => println!("nomenklatura: not run ({e:#})"),
         }
@@ -154,7 +158,7 @@ fn json_str(s: &str) -> String {
 
 /// Writes the lists and the queries as JSON lines, runs the Python side
 /// and returns its report.
-fn nomenklatura(work: &Path, lists: &[SanctionsList], sample: &[Labelled]) -> anyhow::Result<String> {
+fn nomenklatura(work: &Path, venv: &Path, lists: &[SanctionsList], sample: &[Labelled]) -> anyhow::Result<String> {
     std::fs::create_dir_all(work)?;
     let mut entries = String::new();
     for l in lists {
@@ -177,11 +181,10 @@ fn nomenklatura(work: &Path, lists: &[SanctionsList], sample: &[Labelled]) -> an
         ));
     }
     std::fs::write(work.join("queries.jsonl"), queries)?;
-    let venv = work.join("venv");
     let python = venv.join("bin/python");
     if !python.exists() {
         println!("installing nomenklatura into {} ...", venv.display());
-        let ok = Command::new("python3").args(["-m", "venv"]).arg(&venv).status()?.success();
+        let ok = Command::new("python3").args(["-m", "venv"]).arg(venv).status()?.success();
         anyhow::ensure!(ok, "python3 -m venv failed");
         let ok = Command::new(venv.join("bin/pip"))
             .args(["install", "--quiet", "nomenklatura"])

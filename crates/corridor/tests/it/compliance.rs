@@ -231,7 +231,14 @@ async fn the_audit_log_catches_edits_and_deletions(backend: Backend) {
 }
 
 async fn kyb_decisions_screen_the_merchant(server: &Server) {
-    let (id, key) = server.merchant("Bennett Home Goods", "CNY").await;
+    let (id, key) = server.pending_merchant("Bennett Home Goods", "USD").await;
+    server.credit(&id, 1_000_000, "USD").await;
+    let beneficiary = json!({"name": "Acme Supply Inc", "country": "US", "currency": "USD", "bank_account": {"routing_number": "021000021", "account_number": "123456789", "account_type": "checking"}});
+    let b = server.post("/v1/beneficiaries", &key, &beneficiary).await;
+    assert_eq!(b.status, StatusCode::CREATED, "{}", b.json);
+    let payout = json!({"amount": 10_000, "currency": "USD", "beneficiary": b.str("id")});
+    let r = server.post("/v1/payouts", &key, &payout).await;
+    r.assert_error(403, "compliance_error", "merchant_not_approved", None);
     let path = format!("/v1/merchants/{id}/kyb");
     let cases = [
         (json!({"decision": "maybe", "note": "x"}), "decision"),
@@ -255,8 +262,10 @@ async fn kyb_decisions_screen_the_merchant(server: &Server) {
     assert_eq!(r.json["merchant"]["kyb_status"], "approved");
     assert_eq!(r.json["screening_decision"], "clear");
     assert_eq!(server.get(&format!("/v1/merchants/{id}"), OPERATOR_KEY).await.json["kyb_status"], "approved");
+    let r = server.post("/v1/payouts", &key, &payout).await;
+    assert_eq!(r.status, StatusCode::CREATED, "an approved merchant pays out: {}", r.json);
 
-    let (listed, _) = server.merchant("BANCO NACIONAL DE CUBA", "CNY").await;
+    let (listed, _) = server.pending_merchant("BANCO NACIONAL DE CUBA", "CNY").await;
     let r = server.post(&format!("/v1/merchants/{listed}/kyb"), OPERATOR_KEY, &body).await;
     r.assert_error(403, "compliance_error", "sanctions_match", None);
     assert_eq!(server.get(&format!("/v1/merchants/{listed}"), OPERATOR_KEY).await.json["kyb_status"], "pending");
