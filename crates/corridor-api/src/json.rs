@@ -58,7 +58,10 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 pub fn parse_text_files<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-        return Err(ApiError::bad_request("json_invalid", "the body must be a JSON object"));
+        return Err(ApiError::bad_request(
+            "json_invalid",
+            "the body must be a JSON object",
+        ));
     }
     let parsed = serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
@@ -109,7 +112,11 @@ fn is_refused(c: char) -> bool {
     c.is_ascii_control() && c != '\t' && c != '\n' && c != '\u{7f}'
 }
 
-fn find_control(value: &serde_json::Value, path: &str, refused: fn(char) -> bool) -> Option<String> {
+fn find_control(
+    value: &serde_json::Value,
+    path: &str,
+    refused: fn(char) -> bool,
+) -> Option<String> {
     let join = |key: &str| {
         if path.is_empty() {
             key.to_string()

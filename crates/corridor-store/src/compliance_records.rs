@@ -241,10 +241,19 @@ impl std::fmt::Display for AuditBreak {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             AuditBreak::Gap { expected, found } => {
-                write!(f, "record {expected} is missing (found {found} after {})", expected - 1)
+                write!(
+                    f,
+                    "record {expected} is missing (found {found} after {})",
+                    expected - 1
+                )
             }
-            AuditBreak::Unlinked { seq } => write!(f, "record {seq} does not follow the hash of the record before it"),
-            AuditBreak::Edited { seq } => write!(f, "record {seq} was changed after it was written"),
+            AuditBreak::Unlinked { seq } => write!(
+                f,
+                "record {seq} does not follow the hash of the record before it"
+            ),
+            AuditBreak::Edited { seq } => {
+                write!(f, "record {seq} was changed after it was written")
+            }
             AuditBreak::Truncated { head, last } => {
                 write!(f, "the log ends at record {last} but its head says {head}")
             }
@@ -255,12 +264,18 @@ impl std::fmt::Display for AuditBreak {
 /// Checks the whole chain, in order, against the recorded head: every
 /// record numbered after the previous, linked to its hash and giving its
 /// own. Returns how many records were checked.
-pub fn verify_audit_chain(records: &[AuditRecord], head: Option<(String, i64)>) -> Result<usize, AuditBreak> {
+pub fn verify_audit_chain(
+    records: &[AuditRecord],
+    head: Option<(String, i64)>,
+) -> Result<usize, AuditBreak> {
     let mut prev = AUDIT_GENESIS.to_owned();
     for (i, r) in records.iter().enumerate() {
         let expected = i64::try_from(i).unwrap_or(i64::MAX) + 1;
         if r.seq != expected {
-            return Err(AuditBreak::Gap { expected, found: r.seq });
+            return Err(AuditBreak::Gap {
+                expected,
+                found: r.seq,
+            });
         }
         if r.prev_hash != prev {
             return Err(AuditBreak::Unlinked { seq: r.seq });
@@ -273,7 +288,10 @@ pub fn verify_audit_chain(records: &[AuditRecord], head: Option<(String, i64)>) 
     let last = records.last().map_or(0, |r| r.seq);
     let (head_hash, head_seq) = head.unwrap_or_else(|| (AUDIT_GENESIS.to_owned(), 0));
     if head_seq != last || head_hash != prev {
-        return Err(AuditBreak::Truncated { head: head_seq, last });
+        return Err(AuditBreak::Truncated {
+            head: head_seq,
+            last,
+        });
     }
     Ok(records.len())
 }
@@ -319,10 +337,19 @@ mod tests {
         let c = chain(5);
         let mut edited = c.clone();
         edited[2].detail = r#"{"reason":"changed"}"#.into();
-        assert_eq!(verify_audit_chain(&edited, head(&c)), Err(AuditBreak::Edited { seq: 3 }));
+        assert_eq!(
+            verify_audit_chain(&edited, head(&c)),
+            Err(AuditBreak::Edited { seq: 3 })
+        );
         let mut deleted = c.clone();
         deleted.remove(1);
-        assert_eq!(verify_audit_chain(&deleted, head(&c)), Err(AuditBreak::Gap { expected: 2, found: 3 }));
+        assert_eq!(
+            verify_audit_chain(&deleted, head(&c)),
+            Err(AuditBreak::Gap {
+                expected: 2,
+                found: 3
+            })
+        );
         let truncated = &c[..4];
         assert_eq!(
             verify_audit_chain(truncated, head(&c)),
@@ -331,6 +358,9 @@ mod tests {
         let mut relinked = c.clone();
         relinked[3].prev_hash = AUDIT_GENESIS.into();
         relinked[3].hash = relinked[3].expected_hash();
-        assert_eq!(verify_audit_chain(&relinked, head(&c)), Err(AuditBreak::Unlinked { seq: 4 }));
+        assert_eq!(
+            verify_audit_chain(&relinked, head(&c)),
+            Err(AuditBreak::Unlinked { seq: 4 })
+        );
     }
 }

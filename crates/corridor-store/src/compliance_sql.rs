@@ -55,7 +55,8 @@ CREATE TABLE compliance_audit_head (
 "#;
 
 /// Inserts (or re-activates) a list version.
-pub const UPSERT_LIST: &str = "INSERT INTO sanctions_lists (id, name, format, version, content, entries, names, created_at) \
+pub const UPSERT_LIST: &str =
+    "INSERT INTO sanctions_lists (id, name, format, version, content, entries, names, created_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
      ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at";
 /// Every stored list, oldest first.
@@ -104,10 +105,12 @@ pub fn list_alerts_after() -> String {
 pub const SET_KYB_STATUS: &str = "UPDATE merchants SET kyb_status = $1 WHERE id = $2";
 
 /// Appends an audit record.
-pub const INSERT_AUDIT: &str = "INSERT INTO compliance_audit (seq, at, actor, action, object_id, detail, prev_hash, hash) \
+pub const INSERT_AUDIT: &str =
+    "INSERT INTO compliance_audit (seq, at, actor, action, object_id, detail, prev_hash, hash) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 /// Moves the chain's head.
-pub const UPSERT_AUDIT_HEAD: &str = "INSERT INTO compliance_audit_head (id, hash, seq) VALUES ($1, $2, $3) \
+pub const UPSERT_AUDIT_HEAD: &str =
+    "INSERT INTO compliance_audit_head (id, hash, seq) VALUES ($1, $2, $3) \
      ON CONFLICT (id) DO UPDATE SET hash = excluded.hash, seq = excluded.seq";
 /// The chain's head: its last hash and sequence number.
 pub const AUDIT_HEAD: &str = "SELECT hash, seq FROM compliance_audit_head WHERE id = $1";

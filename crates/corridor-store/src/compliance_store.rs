@@ -66,13 +66,18 @@ fn audit(r: &dyn SqlRow) -> Result<AuditRecord, StoreError> {
 impl Store {
     /// Every stored sanctions list version, oldest first.
     pub async fn sanctions_lists(&self) -> Result<Vec<SanctionsListRecord>, StoreError> {
-        self.payout_rows(q::LISTS.to_owned(), Vec::new(), list).await
+        self.payout_rows(q::LISTS.to_owned(), Vec::new(), list)
+            .await
     }
 
     /// A screening by id.
     pub async fn screening(&self, id: &str) -> Result<Option<ScreeningRecord>, StoreError> {
         let rows = self
-            .payout_rows(q::GET_SCREENING.to_owned(), vec![SqlValue::Text(id.into())], screening)
+            .payout_rows(
+                q::GET_SCREENING.to_owned(),
+                vec![SqlValue::Text(id.into())],
+                screening,
+            )
             .await?;
         Ok(rows.into_iter().next())
     }
@@ -109,7 +114,8 @@ impl Store {
 
     /// The whole audit log, in order.
     pub async fn audit_log(&self) -> Result<Vec<AuditRecord>, StoreError> {
-        self.payout_rows(q::AUDIT_LOG.to_owned(), Vec::new(), audit).await
+        self.payout_rows(q::AUDIT_LOG.to_owned(), Vec::new(), audit)
+            .await
     }
 
     /// The audit chain's recorded head: last hash and sequence number.

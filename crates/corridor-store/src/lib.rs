@@ -41,8 +41,8 @@ mod webhook_store;
 pub mod writer;
 
 pub use after_sales_records::*;
-pub use compliance_records::*;
 pub use clock::{Clock, SystemClock, TestClock};
+pub use compliance_records::*;
 pub use error::StoreError;
 pub use existing::require_existing;
 pub use fx_records::*;

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Subcommand;
-use corridor_services::compliance::{ComplianceService, ListContent, ListLoad, ScreeningInput, Subject};
+use corridor_services::compliance::{
+    ComplianceService, ListContent, ListLoad, ScreeningInput, Subject,
+};
 use corridor_store::{Store, WriteOp, WriteOutcome, WriteRequest, WriteResult};
 
 use crate::cli::DbArgs;
@@ -72,9 +74,15 @@ async fn open(db: &DbArgs) -> anyhow::Result<Store> {
 }
 
 async fn write(store: &Store, write: corridor_store::ComplianceWrite) -> anyhow::Result<()> {
-    let request = WriteRequest { op: WriteOp::Compliance(Box::new(write)), idempotency: None };
+    let request = WriteRequest {
+        op: WriteOp::Compliance(Box::new(write)),
+        idempotency: None,
+    };
     match store.writer().submit(request).await? {
-        WriteResult::Done { outcome: WriteOutcome::Compliance(Ok(())), .. } => Ok(()),
+        WriteResult::Done {
+            outcome: WriteOutcome::Compliance(Ok(())),
+            ..
+        } => Ok(()),
         other => anyhow::bail!("the write was refused: {other:?}"),
     }
 }
@@ -86,7 +94,12 @@ fn read(path: &PathBuf) -> anyhow::Result<String> {
 /// Runs a sanctions command.
 pub async fn run_sanctions(command: SanctionsCommand) -> anyhow::Result<()> {
     match command {
-        SanctionsCommand::Import { format, name, files, db } => {
+        SanctionsCommand::Import {
+            format,
+            name,
+            files,
+            db,
+        } => {
             let content = if format == "ofac_csv" {
                 let mut texts = files.iter().map(read);
                 ListContent::OfacCsv {
@@ -101,7 +114,14 @@ pub async fn run_sanctions(command: SanctionsCommand) -> anyhow::Result<()> {
             let store = open(&db).await?;
             let service = ComplianceService::start(store.clone()).await?;
             let (loaded, w, _guard) = service
-                .prepare_load(ListLoad { format, content, name }, "operator")
+                .prepare_load(
+                    ListLoad {
+                        format,
+                        content,
+                        name,
+                    },
+                    "operator",
+                )
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             write(&store, w).await?;
@@ -146,12 +166,26 @@ pub async fn screen(args: ScreenArgs) -> anyhow::Result<()> {
         date_of_birth: args.dob,
     };
     let outcome = service
-        .prepare_screening(&input, &Subject { kind: "cli", merchant_id: None }, "operator")
+        .prepare_screening(
+            &input,
+            &Subject {
+                kind: "cli",
+                merchant_id: None,
+            },
+            "operator",
+        )
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     write(&store, outcome.write.clone()).await?;
-    println!("{} {}", outcome.record.id, outcome.screening.decision.as_str());
+    println!(
+        "{} {}",
+        outcome.record.id,
+        outcome.screening.decision.as_str()
+    );
     for m in &outcome.screening.matches {
-        println!("  {:.4}  {:16} {:10} {}", m.score, m.list, m.entry_id, m.name);
+        println!(
+            "  {:.4}  {:16} {:10} {}",
+            m.score, m.list, m.entry_id, m.name
+        );
     }
     if let Some(alert) = &outcome.alert {
         println!("alert {} ({})", alert.id, alert.severity);

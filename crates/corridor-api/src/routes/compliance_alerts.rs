@@ -92,21 +92,42 @@ pub async fn list(
     let status = query.remove("status");
     if let Some(s) = &status {
         if s != "open" && s != "resolved" {
-            return Err(ApiError::invalid("status", "parameter_invalid", "status must be open or resolved"));
+            return Err(ApiError::invalid(
+                "status",
+                "parameter_invalid",
+                "status must be open or resolved",
+            ));
         }
     }
     let params = list_params(&query)?;
     if let Some(after) = &params.starting_after {
-        if state.store().compliance_alert(after).await.map_err(ApiError::internal)?.is_none() {
-            return Err(ApiError::invalid("starting_after", "resource_missing", format!("no such alert: '{after}'")));
+        if state
+            .store()
+            .compliance_alert(after)
+            .await
+            .map_err(ApiError::internal)?
+            .is_none()
+        {
+            return Err(ApiError::invalid(
+                "starting_after",
+                "resource_missing",
+                format!("no such alert: '{after}'"),
+            ));
         }
     }
     let page = state
         .store()
-        .compliance_alerts(status.as_deref(), params.limit, params.starting_after.as_deref())
+        .compliance_alerts(
+            status.as_deref(),
+            params.limit,
+            params.starting_after.as_deref(),
+        )
         .await
         .map_err(ApiError::internal)?;
-    Ok(Json(ListResponse { data: page.items.iter().map(object).collect(), has_more: page.has_more }))
+    Ok(Json(ListResponse {
+        data: page.items.iter().map(object).collect(),
+        has_more: page.has_more,
+    }))
 }
 
 /// Resolves an open alert with a reason (operator).
@@ -130,8 +151,16 @@ pub async fn resolve(
     let rendered = object(&resolved);
     let render = Box::new(move |outcome: &WriteOutcome, _at| match outcome {
         WriteOutcome::Compliance(Ok(())) => json_response(StatusCode::OK, &rendered),
-        WriteOutcome::Compliance(Err(r)) => error_response(&ApiError::conflict(&r.code, r.message.clone())),
+        WriteOutcome::Compliance(Err(r)) => {
+            error_response(&ApiError::conflict(&r.code, r.message.clone()))
+        }
         other => error_response(&ApiError::internal(format!("unexpected outcome {other:?}"))),
     });
-    submit(&state, idem.map(|e| e.0), WriteOp::Compliance(Box::new(write)), render).await
+    submit(
+        &state,
+        idem.map(|e| e.0),
+        WriteOp::Compliance(Box::new(write)),
+        render,
+    )
+    .await
 }

@@ -9,7 +9,11 @@ use crate::error::ApiError;
 /// Maps a compliance error to the API's.
 pub fn map_error(e: ComplianceError) -> ApiError {
     match e {
-        ComplianceError::Invalid { param, code, message } => ApiError::invalid(&param, &code, message),
+        ComplianceError::Invalid {
+            param,
+            code,
+            message,
+        } => ApiError::invalid(&param, &code, message),
         ComplianceError::Blocked { code, message } => ApiError::compliance(&code, message),
         ComplianceError::NotFound { kind, id } => ApiError::not_found(kind, &id),
         ComplianceError::Conflict { code, message } => ApiError::conflict(&code, message),

@@ -63,22 +63,35 @@ pub async fn decide(
     let who = actor(&caller);
     let for_service = merchant.clone();
     let decision = body.decision.clone();
-    let outcome = tokio::task::spawn_blocking(move || compliance.prepare_kyb(&for_service, &decision, &body.note, &who))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(map_error)?;
+    let outcome = tokio::task::spawn_blocking(move || {
+        compliance.prepare_kyb(&for_service, &decision, &body.note, &who)
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(map_error)?;
     let mut after = merchant;
     after.kyb_status = outcome.status.clone();
     let result = KybResult {
         merchant: MerchantObject::from_record(&after, None),
         screening: outcome.screening.as_ref().map(|s| s.record.id.clone()),
-        screening_decision: outcome.screening.as_ref().map(|s| s.record.decision.clone()),
+        screening_decision: outcome
+            .screening
+            .as_ref()
+            .map(|s| s.record.decision.clone()),
     };
     let refused = outcome.refused.clone();
     let render = Box::new(move |o: &WriteOutcome, _at| match (o, &refused) {
         (WriteOutcome::Compliance(Ok(())), None) => json_response(StatusCode::OK, &result),
-        (WriteOutcome::Compliance(Ok(())), Some(why)) => error_response(&ApiError::compliance("sanctions_match", why.clone())),
+        (WriteOutcome::Compliance(Ok(())), Some(why)) => {
+            error_response(&ApiError::compliance("sanctions_match", why.clone()))
+        }
         (other, _) => error_response(&ApiError::internal(format!("unexpected outcome {other:?}"))),
     });
-    submit(&state, idem.map(|e| e.0), WriteOp::Compliance(Box::new(outcome.write)), render).await
+    submit(
+        &state,
+        idem.map(|e| e.0),
+        WriteOp::Compliance(Box::new(outcome.write)),
+        render,
+    )
+    .await
 }

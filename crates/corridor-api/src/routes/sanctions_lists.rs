@@ -106,11 +106,15 @@ fn object(l: &LoadedList) -> SanctionsListObject {
 /// The lists in force.
 #[utoipa::path(get, path = "/v1/sanctions_lists",
     responses((status = 200, body = SanctionsListsResponse), (status = 401, body = crate::error::ErrorBody)))]
-pub async fn list(State(state): State<AppState>, _caller: Caller) -> ApiResult<Json<SanctionsListsResponse>> {
+pub async fn list(
+    State(state): State<AppState>,
+    _caller: Caller,
+) -> ApiResult<Json<SanctionsListsResponse>> {
     let compliance = state.compliance().clone();
-    let (lists, version) = tokio::task::spawn_blocking(move || (compliance.lists(), compliance.lists_version().0))
-        .await
-        .map_err(ApiError::internal)?;
+    let (lists, version) =
+        tokio::task::spawn_blocking(move || (compliance.lists(), compliance.lists_version().0))
+            .await
+            .map_err(ApiError::internal)?;
     Ok(Json(SanctionsListsResponse {
         data: lists.iter().map(object).collect(),
         has_more: false,
@@ -133,18 +137,35 @@ pub async fn load(
     caller.require_operator()?;
     let body: LoadList = crate::json::parse_text_files(&body)?;
     let content = match body.content {
-        ListContentBody::Files(f) => ListContent::OfacCsv { sdn: f.sdn, alt: f.alt, add: f.add },
+        ListContentBody::Files(f) => ListContent::OfacCsv {
+            sdn: f.sdn,
+            alt: f.alt,
+            add: f.add,
+        },
         ListContentBody::Text(t) => ListContent::Text(t),
     };
     let compliance = state.compliance().clone();
-    let load = ListLoad { format: body.format, content, name: body.name };
-    let (loaded, write, _guard) = compliance.prepare_load(load, &actor(&caller)).await.map_err(map_error)?;
+    let load = ListLoad {
+        format: body.format,
+        content,
+        name: body.name,
+    };
+    let (loaded, write, _guard) = compliance
+        .prepare_load(load, &actor(&caller))
+        .await
+        .map_err(map_error)?;
     let rendered = object(&loaded);
     let render = Box::new(move |outcome: &WriteOutcome, _at| match outcome {
         WriteOutcome::Compliance(Ok(())) => json_response(StatusCode::CREATED, &rendered),
         other => error_response(&ApiError::internal(format!("unexpected outcome {other:?}"))),
     });
-    let response = submit(&state, idem.map(|e| e.0), WriteOp::Compliance(Box::new(write)), render).await?;
+    let response = submit(
+        &state,
+        idem.map(|e| e.0),
+        WriteOp::Compliance(Box::new(write)),
+        render,
+    )
+    .await?;
     if response.status() == StatusCode::CREATED {
         tokio::task::spawn_blocking(move || compliance.activate(loaded))
             .await

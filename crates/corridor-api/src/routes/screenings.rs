@@ -114,17 +114,33 @@ pub async fn create(
     let compliance = state.compliance().clone();
     let who = actor(&caller);
     let outcome = tokio::task::spawn_blocking(move || {
-        compliance.prepare_screening(&input, &Subject { kind: "api", merchant_id }, &who)
+        compliance.prepare_screening(
+            &input,
+            &Subject {
+                kind: "api",
+                merchant_id,
+            },
+            &who,
+        )
     })
     .await
     .map_err(ApiError::internal)?
     .map_err(map_error)?;
-    let rendered = object(&outcome.record, outcome.alert.as_ref().map(|a| a.id.clone()));
+    let rendered = object(
+        &outcome.record,
+        outcome.alert.as_ref().map(|a| a.id.clone()),
+    );
     let render = Box::new(move |result: &WriteOutcome, _at| match result {
         WriteOutcome::Compliance(Ok(())) => json_response(StatusCode::CREATED, &rendered),
         other => error_response(&ApiError::internal(format!("unexpected outcome {other:?}"))),
     });
-    submit(&state, idem.map(|e| e.0), WriteOp::Compliance(Box::new(outcome.write)), render).await
+    submit(
+        &state,
+        idem.map(|e| e.0),
+        WriteOp::Compliance(Box::new(outcome.write)),
+        render,
+    )
+    .await
 }
 
 /// A screening (a merchant sees its own).
@@ -135,7 +151,11 @@ pub async fn get(
     caller: Caller,
     Path(id): Path<String>,
 ) -> ApiResult<Json<ScreeningObject>> {
-    let record = state.store().screening(&id).await.map_err(ApiError::internal)?;
+    let record = state
+        .store()
+        .screening(&id)
+        .await
+        .map_err(ApiError::internal)?;
     let visible = match (&record, &caller.principal) {
         (Some(_), Principal::Operator) => true,
         (Some(r), Principal::Merchant(m)) => r.merchant_id.as_deref() == Some(m),

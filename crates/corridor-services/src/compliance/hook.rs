@@ -31,17 +31,25 @@ impl BeneficiaryScreening for SanctionsScreening {
             country: Some(subject.country.clone()),
             date_of_birth: None,
         };
-        let who = Subject { kind: "beneficiary", merchant_id: None };
+        let who = Subject {
+            kind: "beneficiary",
+            merchant_id: None,
+        };
         let mut result = self.service.prepare_screening(&input, &who, "system");
         if matches!(&result, Err(ComplianceError::Invalid { param, .. }) if param == "country") {
             // A country the account scheme knows but ISO 3166 tables do not
             // (a territory): screen on the name alone.
-            let without = ScreeningInput { country: None, ..input };
+            let without = ScreeningInput {
+                country: None,
+                ..input
+            };
             result = self.service.prepare_screening(&without, &who, "system");
         }
         let outcome = match result {
             Ok(outcome) => outcome,
-            Err(ComplianceError::Blocked { code, message }) => return ScreeningDecision::Blocked { code, message },
+            Err(ComplianceError::Blocked { code, message }) => {
+                return ScreeningDecision::Blocked { code, message }
+            }
             Err(e) => {
                 return ScreeningDecision::Blocked {
                     code: "screening_failed".into(),
@@ -55,7 +63,10 @@ impl BeneficiaryScreening for SanctionsScreening {
         let write = outcome.write;
         if let Ok(handle) = tokio::runtime::Handle::try_current() {
             handle.spawn(async move {
-                let request = WriteRequest { op: WriteOp::Compliance(Box::new(write)), idempotency: None };
+                let request = WriteRequest {
+                    op: WriteOp::Compliance(Box::new(write)),
+                    idempotency: None,
+                };
                 if let Err(e) = store.writer().submit(request).await {
                     tracing::error!(error = %e, "a beneficiary screening could not be recorded");
                 }

@@ -78,7 +78,10 @@ impl ComplianceService {
                     country: Some(merchant.country.clone()),
                     date_of_birth: None,
                 },
-                &Subject { kind: "merchant", merchant_id: Some(merchant.id.clone()) },
+                &Subject {
+                    kind: "merchant",
+                    merchant_id: Some(merchant.id.clone()),
+                },
                 actor,
             )?),
             _ => None,
@@ -95,8 +98,15 @@ impl ComplianceService {
                     s.record.id
                 )
             });
-        let mut write = screening.as_ref().map(|s| s.write.clone()).unwrap_or_default();
-        let status = if refused.is_some() { merchant.kyb_status.clone() } else { decision.status().to_owned() };
+        let mut write = screening
+            .as_ref()
+            .map(|s| s.write.clone())
+            .unwrap_or_default();
+        let status = if refused.is_some() {
+            merchant.kyb_status.clone()
+        } else {
+            decision.status().to_owned()
+        };
         if refused.is_none() {
             write.merchant_kyb = Some((merchant.id.clone(), status.clone()));
         }
@@ -111,6 +121,11 @@ impl ComplianceService {
             })
             .to_string(),
         });
-        Ok(KybOutcome { status, screening, refused, write })
+        Ok(KybOutcome {
+            status,
+            screening,
+            refused,
+            write,
+        })
     }
 }

@@ -51,7 +51,11 @@ pub struct ListLoad {
 /// Longest operator list name.
 const MAX_LIST_NAME: usize = 64;
 
-fn parse(format: ListFormat, content: &ListContent, name: Option<&str>) -> Result<SanctionsList, ComplianceError> {
+fn parse(
+    format: ListFormat,
+    content: &ListContent,
+    name: Option<&str>,
+) -> Result<SanctionsList, ComplianceError> {
     let input = match content {
         ListContent::OfacCsv { sdn, alt, add } => ListInput::OfacCsv {
             sdn,
@@ -109,12 +113,17 @@ pub(crate) fn initial(with_snapshot: bool, stored: &[SanctionsListRecord]) -> Lo
             .and_then(|f| Some((f, content_of(record, f)?)))
             .map(|(f, content)| parse(f, &content, Some(&record.name)));
         match parsed {
-            Some(Ok(list)) => replace(&mut lists, LoadedList {
-                list,
-                source: "operator",
-                loaded_at: Some(record.created_at),
-            }),
-            _ => tracing::error!(list = %record.id, "a stored sanctions list no longer parses; skipped"),
+            Some(Ok(list)) => replace(
+                &mut lists,
+                LoadedList {
+                    list,
+                    source: "operator",
+                    loaded_at: Some(record.created_at),
+                },
+            ),
+            _ => {
+                tracing::error!(list = %record.id, "a stored sanctions list no longer parses; skipped")
+            }
         }
     }
     let parsed: Vec<SanctionsList> = lists.iter().map(|l| l.list.clone()).collect();
@@ -137,10 +146,14 @@ fn check_name(format: ListFormat, name: Option<&str>) -> Result<Option<String>, 
             "a simple_csv list needs a name",
         )),
         (ListFormat::SimpleCsv, Some(n)) => {
-            let official = ListFormat::ALL.iter().filter_map(|f| f.list_name()).any(|o| o == n);
+            let official = ListFormat::ALL
+                .iter()
+                .filter_map(|f| f.list_name())
+                .any(|o| o == n);
             let shaped = !n.is_empty()
                 && n.len() <= MAX_LIST_NAME
-                && n.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+                && n.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
             if !shaped || official {
                 return Err(ComplianceError::invalid(
                     "name",
@@ -169,7 +182,14 @@ impl ComplianceService {
         &self,
         load: ListLoad,
         actor: &str,
-    ) -> Result<(LoadedList, ComplianceWrite, tokio::sync::OwnedMutexGuard<()>), ComplianceError> {
+    ) -> Result<
+        (
+            LoadedList,
+            ComplianceWrite,
+            tokio::sync::OwnedMutexGuard<()>,
+        ),
+        ComplianceError,
+    > {
         let format = ListFormat::parse(&load.format).ok_or_else(|| {
             let all: Vec<&str> = ListFormat::ALL.iter().map(|f| f.as_str()).collect();
             ComplianceError::invalid(
@@ -198,7 +218,9 @@ impl ComplianceService {
         }
         let total = match &load.content {
             ListContent::OfacCsv { sdn, alt, add } => {
-                sdn.len() + alt.as_ref().map_or(0, String::len) + add.as_ref().map_or(0, String::len)
+                sdn.len()
+                    + alt.as_ref().map_or(0, String::len)
+                    + add.as_ref().map_or(0, String::len)
             }
             ListContent::Text(t) => t.len(),
         };
@@ -211,9 +233,12 @@ impl ComplianceService {
         }
         let content = load.content.clone();
         let parse_name = name.clone();
-        let list = tokio::task::spawn_blocking(move || parse(format, &content, parse_name.as_deref()))
-            .await
-            .map_err(|e| ComplianceError::Store(corridor_store::StoreError::Corrupt(e.to_string())))??;
+        let list =
+            tokio::task::spawn_blocking(move || parse(format, &content, parse_name.as_deref()))
+                .await
+                .map_err(|e| {
+                    ComplianceError::Store(corridor_store::StoreError::Corrupt(e.to_string()))
+                })??;
         let guard = self.inner_loading().await;
         let record = SanctionsListRecord {
             id: format!("{}:{}", list.name, list.version),

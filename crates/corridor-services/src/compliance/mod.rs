@@ -63,7 +63,10 @@ impl ComplianceService {
     /// As [`start`](Self::start); without the snapshot when `with_snapshot`
     /// is false (no list until the operator loads one: screening fails
     /// closed).
-    pub async fn start_with(store: Store, with_snapshot: bool) -> Result<ComplianceService, StoreError> {
+    pub async fn start_with(
+        store: Store,
+        with_snapshot: bool,
+    ) -> Result<ComplianceService, StoreError> {
         let stored = store.sanctions_lists().await?;
         Ok(ComplianceService {
             inner: Arc::new(Inner {
@@ -142,6 +145,9 @@ impl ComplianceService {
     /// The version of the lists in force together, and whether any is.
     pub fn lists_version(&self) -> (String, bool) {
         let loaded = self.loaded();
-        (loaded.screener.version().to_owned(), !loaded.screener.is_empty())
+        (
+            loaded.screener.version().to_owned(),
+            !loaded.screener.is_empty(),
+        )
     }
 }

@@ -50,20 +50,35 @@ pub struct ScreeningOutcome {
 }
 
 pub(crate) fn new_id(prefix: &str) -> String {
-    format!("{prefix}_{}", Alphanumeric.sample_string(&mut rand::rng(), 24))
+    format!(
+        "{prefix}_{}",
+        Alphanumeric.sample_string(&mut rand::rng(), 24)
+    )
 }
 
 /// Checks free text: not blank, at most `max` characters, no control
 /// characters.
 pub(crate) fn check_text(param: &str, value: &str, max: usize) -> Result<(), ComplianceError> {
     if value.trim().is_empty() {
-        return Err(ComplianceError::invalid(param, "parameter_missing", format!("{param} must not be empty")));
+        return Err(ComplianceError::invalid(
+            param,
+            "parameter_missing",
+            format!("{param} must not be empty"),
+        ));
     }
     if value.chars().count() > max {
-        return Err(ComplianceError::invalid(param, "parameter_invalid", format!("{param} is longer than {max} characters")));
+        return Err(ComplianceError::invalid(
+            param,
+            "parameter_invalid",
+            format!("{param} is longer than {max} characters"),
+        ));
     }
     if value.chars().any(char::is_control) {
-        return Err(ComplianceError::invalid(param, "parameter_invalid", format!("{param} must not hold control characters")));
+        return Err(ComplianceError::invalid(
+            param,
+            "parameter_invalid",
+            format!("{param} must not hold control characters"),
+        ));
     }
     Ok(())
 }
@@ -73,7 +88,11 @@ fn kind(value: Option<&str>) -> Result<Option<EntityKind>, ComplianceError> {
         None => Ok(None),
         Some("person") => Ok(Some(EntityKind::Person)),
         Some("organization") => Ok(Some(EntityKind::Organization)),
-        Some(_) => Err(ComplianceError::invalid("type", "parameter_invalid", "type must be person or organization")),
+        Some(_) => Err(ComplianceError::invalid(
+            "type",
+            "parameter_invalid",
+            "type must be person or organization",
+        )),
     }
 }
 
@@ -90,9 +109,17 @@ impl ComplianceService {
         let entity_kind = kind(input.kind.as_deref())?;
         let date_of_birth = match &input.date_of_birth {
             None => None,
-            Some(d) => Some(DateOfBirth::parse_iso(d).filter(|_| d.len() == 10 || d.len() == 4 || d.len() == 7).ok_or_else(|| {
-                ComplianceError::invalid("date_of_birth", "parameter_invalid", "date_of_birth must be YYYY-MM-DD")
-            })?),
+            Some(d) => Some(
+                DateOfBirth::parse_iso(d)
+                    .filter(|_| d.len() == 10 || d.len() == 4 || d.len() == 7)
+                    .ok_or_else(|| {
+                        ComplianceError::invalid(
+                            "date_of_birth",
+                            "parameter_invalid",
+                            "date_of_birth must be YYYY-MM-DD",
+                        )
+                    })?,
+            ),
         };
         let loaded = self.loaded();
         if loaded.screener.is_empty() {
@@ -107,14 +134,32 @@ impl ComplianceService {
             country: input.country.as_deref(),
             date_of_birth,
         };
-        let screening = loaded.screener.screen(&query, &self.thresholds()).map_err(|e| match e {
-            QueryError::NoLetters => ComplianceError::invalid("name", "parameter_invalid", "name holds no letter or digit"),
-            QueryError::UnknownCountry => ComplianceError::invalid("country", "parameter_invalid", "country must be an ISO 3166-1 alpha-2 code"),
-        })?;
+        let screening =
+            loaded
+                .screener
+                .screen(&query, &self.thresholds())
+                .map_err(|e| match e {
+                    QueryError::NoLetters => ComplianceError::invalid(
+                        "name",
+                        "parameter_invalid",
+                        "name holds no letter or digit",
+                    ),
+                    QueryError::UnknownCountry => ComplianceError::invalid(
+                        "country",
+                        "parameter_invalid",
+                        "country must be an ISO 3166-1 alpha-2 code",
+                    ),
+                })?;
         Ok(self.outcome(input, subject, actor, screening))
     }
 
-    fn outcome(&self, input: &ScreeningInput, subject: &Subject, actor: &str, screening: Screening) -> ScreeningOutcome {
+    fn outcome(
+        &self,
+        input: &ScreeningInput,
+        subject: &Subject,
+        actor: &str,
+        screening: Screening,
+    ) -> ScreeningOutcome {
         let now = self.store().clock().now();
         let matches: Vec<serde_json::Value> = screening
             .matches
@@ -139,7 +184,12 @@ impl ComplianceService {
         let alert = (screening.decision != Decision::Clear).then(|| AlertRecord {
             id: new_id("alr"),
             kind: format!("screening_{}", screening.decision.as_str()),
-            severity: if screening.decision == Decision::Block { "high" } else { "medium" }.into(),
+            severity: if screening.decision == Decision::Block {
+                "high"
+            } else {
+                "medium"
+            }
+            .into(),
             status: "open".into(),
             screening_id: Some(record.id.clone()),
             merchant_id: subject.merchant_id.clone(),
@@ -178,7 +228,12 @@ impl ComplianceService {
             merchant_kyb: None,
             audit,
         };
-        ScreeningOutcome { record, screening, alert, write }
+        ScreeningOutcome {
+            record,
+            screening,
+            alert,
+            write,
+        }
     }
 
     /// Prepares the resolution of an open alert, with the operator's reason.
@@ -193,7 +248,10 @@ impl ComplianceService {
             .store()
             .compliance_alert(alert_id)
             .await?
-            .ok_or_else(|| ComplianceError::NotFound { kind: "alert", id: alert_id.to_owned() })?;
+            .ok_or_else(|| ComplianceError::NotFound {
+                kind: "alert",
+                id: alert_id.to_owned(),
+            })?;
         if alert.status != "open" {
             return Err(ComplianceError::Conflict {
                 code: "alert_resolved".into(),

@@ -60,7 +60,10 @@ pub(super) fn apply<B: WriterBackend>(
     if let Some((merchant, status)) = &write.merchant_kyb {
         statements.push((
             q::SET_KYB_STATUS,
-            vec![SqlValue::Text(status.clone()), SqlValue::Text(merchant.clone())],
+            vec![
+                SqlValue::Text(status.clone()),
+                SqlValue::Text(merchant.clone()),
+            ],
         ));
     }
     for (alert, expected) in write.alerts {

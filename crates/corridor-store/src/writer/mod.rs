@@ -11,9 +11,9 @@
 mod after_sales;
 mod backend;
 mod batch;
+mod compliance;
 mod fx;
 mod hash;
-mod compliance;
 mod payouts;
 #[cfg(test)]
 mod tests;

@@ -58,7 +58,11 @@ pub fn run(args: &ScreeningBenchArgs) -> anyhow::Result<()> {
         .collect();
     println!(
         "lists: {} ({} entries, {} names); parsed in {parsed_ms} ms, indexed in {} ms",
-        lists.iter().map(|l| l.name.as_str()).collect::<Vec<_>>().join(" + "),
+        lists
+            .iter()
+            .map(|l| l.name.as_str())
+            .collect::<Vec<_>>()
+            .join(" + "),
         lists.iter().map(|l| l.entries.len()).sum::<usize>(),
         names.len(),
         built.elapsed().as_millis()
@@ -78,8 +82,20 @@ pub fn run(args: &ScreeningBenchArgs) -> anyhow::Result<()> {
         args.seed
     );
     print_metrics("corridor", &ours, thresholds.review);
-    for variant in ["swapped", "dropped_middle", "typo", "diacritics", "transliteration", "cyrillic", "common_name"] {
-        let subset: Vec<Labelled> = set.iter().filter(|l| l.variant == variant).cloned().collect();
+    for variant in [
+        "swapped",
+        "dropped_middle",
+        "typo",
+        "diacritics",
+        "transliteration",
+        "cyrillic",
+        "common_name",
+    ] {
+        let subset: Vec<Labelled> = set
+            .iter()
+            .filter(|l| l.variant == variant)
+            .cloned()
+            .collect();
         let m = evaluate(&screener, &subset, &thresholds);
         println!(
             "  {variant:16} found {:4} missed {:3} flagged-unlisted {:3} cleared-unlisted {:4}",
@@ -124,7 +140,12 @@ fn throughput(screener: &Screener, names: &[&str], threads: usize) {
                     let mut out = Vec::with_capacity(part.len());
                     for name in part {
                         let t = Instant::now();
-                        let query = Query { name, kind: None, country: None, date_of_birth: None };
+                        let query = Query {
+                            name,
+                            kind: None,
+                            country: None,
+                            date_of_birth: None,
+                        };
                         let _ = screener.screen(&query, &thresholds);
                         out.push(u32::try_from(t.elapsed().as_micros()).unwrap_or(u32::MAX));
                     }
@@ -132,7 +153,10 @@ fn throughput(screener: &Screener, names: &[&str], threads: usize) {
                 })
             })
             .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
     });
     let secs = started.elapsed().as_secs_f64();
     latencies.sort_unstable();
@@ -158,7 +182,12 @@ fn json_str(s: &str) -> String {
 
 /// Writes the lists and the queries as JSON lines, runs the Python side
 /// and returns its report.
-fn nomenklatura(work: &Path, venv: &Path, lists: &[SanctionsList], sample: &[Labelled]) -> anyhow::Result<String> {
+fn nomenklatura(
+    work: &Path,
+    venv: &Path,
+    lists: &[SanctionsList],
+    sample: &[Labelled],
+) -> anyhow::Result<String> {
     std::fs::create_dir_all(work)?;
     let mut entries = String::new();
     for l in lists {
@@ -184,7 +213,11 @@ fn nomenklatura(work: &Path, venv: &Path, lists: &[SanctionsList], sample: &[Lab
     let python = venv.join("bin/python");
     if !python.exists() {
         println!("installing nomenklatura into {} ...", venv.display());
-        let ok = Command::new("python3").args(["-m", "venv"]).arg(venv).status()?.success();
+        let ok = Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(venv)
+            .status()?
+            .success();
         anyhow::ensure!(ok, "python3 -m venv failed");
         let ok = Command::new(venv.join("bin/pip"))
             .args(["install", "--quiet", "nomenklatura"])
@@ -199,6 +232,10 @@ fn nomenklatura(work: &Path, venv: &Path, lists: &[SanctionsList], sample: &[Lab
         .arg(work.join("queries.jsonl"))
         .output()
         .with_context(|| format!("running {}", script.display()))?;
-    anyhow::ensure!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    anyhow::ensure!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     Ok(String::from_utf8_lossy(&out.stdout).trim_end().to_owned())
 }

@@ -220,8 +220,11 @@ impl Server {
     /// Creates a merchant and approves its KYB; returns (id, api key).
     pub async fn merchant(&self, name: &str, currency: &str) -> (String, String) {
         let (id, key) = self.pending_merchant(name, currency).await;
-        let kyb = serde_json::json!({"decision": "approve", "note": "test merchant: documents checked"});
-        let r = self.post(&format!("/v1/merchants/{id}/kyb"), OPERATOR_KEY, &kyb).await;
+        let kyb =
+            serde_json::json!({"decision": "approve", "note": "test merchant: documents checked"});
+        let r = self
+            .post(&format!("/v1/merchants/{id}/kyb"), OPERATOR_KEY, &kyb)
+            .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.json);
         (id, key)
     }
