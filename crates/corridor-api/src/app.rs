@@ -21,6 +21,10 @@ pub fn router(state: AppState) -> Router {
         .route("/merchants", post(merchants::create).get(merchants::list))
         .route("/merchants/{id}", get(merchants::get))
         .route("/merchants/{id}/adjustments", post(adjustments::create))
+        .route(
+            "/merchants/{id}/kyb",
+            post(crate::routes::merchants_kyb::decide),
+        )
         .route("/balances", get(balances::balances))
         .route("/balance_transactions", get(balances::balance_transactions))
         .route("/ledger/verify", get(ledger::verify))
@@ -98,6 +102,24 @@ pub fn router(state: AppState) -> Router {
         .route("/payout_batches", post(payout_batches::create))
         .route("/payout_batches/{id}", get(payout_batches::get))
         .route("/payout_batches/{id}/pain001", get(payout_batches::pain001))
+        .route(
+            "/sanctions_lists",
+            post(crate::routes::sanctions_lists::load)
+                .get(crate::routes::sanctions_lists::list)
+                .layer(DefaultBodyLimit::max(
+                    crate::routes::sanctions_lists::MAX_LIST_BODY_BYTES,
+                )),
+        )
+        .route("/screenings", post(crate::routes::screenings::create))
+        .route("/screenings/{id}", get(crate::routes::screenings::get))
+        .route(
+            "/compliance/alerts",
+            get(crate::routes::compliance_alerts::list),
+        )
+        .route(
+            "/compliance/alerts/{id}/resolve",
+            post(crate::routes::compliance_alerts::resolve),
+        )
         .route(
             "/bank_files",
             post(payout_batches::bank_file)

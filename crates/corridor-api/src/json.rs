@@ -48,7 +48,27 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let inner = e.into_inner();
         describe(&path, &inner)
     })?;
-    refuse_control_characters(bytes)?;
+    refuse_control_characters(bytes, is_refused)?;
+    Ok(parsed)
+}
+
+/// As [`parse`], for bodies that carry whole text files (sanctions lists):
+/// a carriage return is allowed too, since published files end their lines
+/// with CRLF.
+pub fn parse_text_files<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(ApiError::bad_request(
+            "json_invalid",
+            "the body must be a JSON object",
+        ));
+    }
+    let parsed = serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        describe(&path, &inner)
+    })?;
+    refuse_control_characters(bytes, |c| is_refused(c) && c != '\r')?;
     Ok(parsed)
 }
 
@@ -65,14 +85,14 @@ fn is_secret(path: &str) -> bool {
 /// Unescaped control characters are already invalid JSON; escaped ones
 /// (`\u0000`, `\b`, `\f`, `\r`) are found by a quick scan first, so a
 /// clean body is not parsed twice.
-fn refuse_control_characters(bytes: &[u8]) -> Result<(), ApiError> {
+fn refuse_control_characters(bytes: &[u8], refused: fn(char) -> bool) -> Result<(), ApiError> {
     if !may_hold_control_escape(bytes) {
         return Ok(());
     }
     let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) else {
         return Ok(());
     };
-    match find_control(&value, "") {
+    match find_control(&value, "", refused) {
         Some(path) => Err(ApiError::invalid(
             if path.is_empty() { "body" } else { &path },
             "parameter_invalid",
@@ -92,7 +112,11 @@ fn is_refused(c: char) -> bool {
     c.is_ascii_control() && c != '\t' && c != '\n' && c != '\u{7f}'
 }
 
-fn find_control(value: &serde_json::Value, path: &str) -> Option<String> {
+fn find_control(
+    value: &serde_json::Value,
+    path: &str,
+    refused: fn(char) -> bool,
+) -> Option<String> {
     let join = |key: &str| {
         if path.is_empty() {
             key.to_string()
@@ -101,20 +125,20 @@ fn find_control(value: &serde_json::Value, path: &str) -> Option<String> {
         }
     };
     match value {
-        serde_json::Value::String(text) => text.chars().any(is_refused).then(|| path.to_string()),
+        serde_json::Value::String(text) => text.chars().any(refused).then(|| path.to_string()),
         serde_json::Value::Array(items) => items
             .iter()
             .enumerate()
-            .find_map(|(i, v)| find_control(v, &format!("{path}[{i}]"))),
+            .find_map(|(i, v)| find_control(v, &format!("{path}[{i}]"), refused)),
         serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
-            if k.chars().any(is_refused) {
+            if k.chars().any(refused) {
                 Some(if path.is_empty() {
                     "body".into()
                 } else {
                     path.to_string()
                 })
             } else {
-                find_control(v, &join(k))
+                find_control(v, &join(k), refused)
             }
         }),
         _ => None,

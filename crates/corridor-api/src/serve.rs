@@ -94,6 +94,9 @@ pub async fn start(config: ServeConfig) -> Result<Running, ServeError> {
         .map_err(std::io::Error::other)?;
     log_start_up(&config, started.service.has_connectors());
     let ids = crate::ids::IdCodec::new(&crate::ids::load_or_create_key(&config.data_dir)?);
+    let compliance = corridor_services::compliance::ComplianceService::start(store.clone())
+        .await
+        .map_err(|e| ServeError::Task(format!("compliance service: {e}")))?;
     let state = AppState::new(
         store.clone(),
         test_clock,
@@ -107,6 +110,7 @@ pub async fn start(config: ServeConfig) -> Result<Running, ServeError> {
         }),
         config.policy.clone(),
         ids,
+        compliance,
     );
     let fx = corridor_services::fx::FxService::start(store.clone())
         .await

@@ -26,6 +26,7 @@ struct Inner {
     ids: crate::ids::IdCodec,
     card_vault: crate::card_vault::CardVault,
     fx: OnceLock<corridor_services::fx::FxService>,
+    compliance: corridor_services::compliance::ComplianceService,
 }
 
 /// The payment service and the simulated providers behind it.
@@ -54,8 +55,9 @@ impl AppState {
         payments: Option<Payments>,
         policy: ServePolicy,
         ids: crate::ids::IdCodec,
+        compliance: corridor_services::compliance::ComplianceService,
     ) -> Self {
-        let payouts = payouts_service(&store);
+        let payouts = payouts_service(&store, &compliance);
         AppState {
             inner: Arc::new(Inner {
                 store,
@@ -69,6 +71,7 @@ impl AppState {
                 ids,
                 card_vault: crate::card_vault::CardVault::default(),
                 fx: OnceLock::new(),
+                compliance,
             }),
         }
     }
@@ -134,6 +137,11 @@ impl AppState {
         let _ = self.inner.fx.set(fx);
     }
 
+    /// The compliance service.
+    pub fn compliance(&self) -> &corridor_services::compliance::ComplianceService {
+        &self.inner.compliance
+    }
+
     /// The payout service.
     pub fn payouts(&self) -> &corridor_services::payouts::PayoutService {
         &self.inner.payouts
@@ -181,15 +189,18 @@ impl AppState {
 }
 
 /// Payouts with the platform's operator rate table (no FX service is
-/// wired yet), no beneficiary screening (the compliance service plugs in
-/// through `BeneficiaryScreening`), default limits, the sandbox settlement
-/// account and the simulated bank.
-fn payouts_service(store: &Store) -> corridor_services::payouts::PayoutService {
-    use corridor_services::payouts::{fx, screening, Debtor, PayoutLimits, PayoutService};
+/// wired yet), beneficiaries screened against the sanctions lists in force,
+/// default limits, the sandbox settlement account and the simulated bank.
+fn payouts_service(
+    store: &Store,
+    compliance: &corridor_services::compliance::ComplianceService,
+) -> corridor_services::payouts::PayoutService {
+    use corridor_services::compliance::SanctionsScreening;
+    use corridor_services::payouts::{fx, Debtor, PayoutLimits, PayoutService};
     PayoutService::new(
         store.clone(),
         Arc::new(fx::OperatorRates::ecb_reference(50)),
-        Arc::new(screening::NoScreening),
+        Arc::new(SanctionsScreening::new(compliance.clone())),
         PayoutLimits::default(),
         Debtor::sandbox(),
         Arc::new(corridor_connectors::bank::SandboxBank::new()),

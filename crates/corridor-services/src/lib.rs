@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 pub mod after_sales;
+pub mod compliance;
 pub mod fx;
 pub mod payments;
 pub mod payouts;

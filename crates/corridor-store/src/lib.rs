@@ -12,6 +12,9 @@ mod after_sales_records;
 mod after_sales_sql;
 mod after_sales_store;
 mod clock;
+mod compliance_records;
+mod compliance_sql;
+mod compliance_store;
 mod connector_health_store;
 mod error;
 mod existing;
@@ -43,6 +46,7 @@ pub mod writer;
 
 pub use after_sales_records::*;
 pub use clock::{Clock, SystemClock, TestClock};
+pub use compliance_records::*;
 pub use connector_health_store::AttemptTally;
 pub use error::StoreError;
 pub use existing::require_existing;

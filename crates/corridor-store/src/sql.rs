@@ -190,6 +190,7 @@ CREATE TABLE provider_orphans (
     (40, crate::payout_sql::MIGRATION_40),
     (70, crate::settings_sql::MIGRATION_70),
     (50, crate::after_sales_sql::MIGRATION_50),
+    (60, crate::compliance_sql::MIGRATION_60),
     (30, crate::fx_sql::MIGRATION_30),
     (80, crate::user_sql::MIGRATION_80),
 ];

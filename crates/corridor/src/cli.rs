@@ -47,6 +47,20 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::fx_cmd::FxCommand,
     },
+    /// Sanctions lists: import one in its official format, list those in force.
+    Sanctions {
+        /// Which one.
+        #[command(subcommand)]
+        command: crate::compliance_cmd::SanctionsCommand,
+    },
+    /// Screen a name against the sanctions lists in force.
+    Screen(crate::compliance_cmd::ScreenArgs),
+    /// The compliance audit log.
+    Audit {
+        /// Which one.
+        #[command(subcommand)]
+        command: crate::compliance_cmd::AuditCommand,
+    },
     /// The market knowledge base: currency, payment methods and rules per country.
     Markets {
         /// Which view.
@@ -174,6 +188,8 @@ pub enum BenchCommand {
     Routing(crate::bench::routing::RoutingBenchArgs),
     /// FX quotes and conversions per second over HTTP, and the backtest of every strategy.
     Fx(crate::bench::fx::FxBenchArgs),
+    /// Screens per second and p99 over the full OFAC and UN lists, recall and precision on a labelled variant set, against nomenklatura.
+    Screening(crate::bench::screening::ScreeningBenchArgs),
 }
 
 /// `corridor markets ...`.

@@ -2,6 +2,7 @@
 
 mod bench;
 mod cli;
+mod compliance_cmd;
 mod demo;
 mod fx_cmd;
 mod markets;
@@ -49,6 +50,12 @@ fn main() -> anyhow::Result<()> {
             Command::Bench {
                 command: BenchCommand::Fx(args),
             } => bench::fx::run(args).await,
+            Command::Bench {
+                command: BenchCommand::Screening(args),
+            } => bench::screening::run(&args),
+            Command::Sanctions { command } => compliance_cmd::run_sanctions(command).await,
+            Command::Screen(args) => compliance_cmd::screen(args).await,
+            Command::Audit { command } => compliance_cmd::run_audit(command).await,
             Command::Rates { command } => fx_cmd::run_rates(command).await,
             Command::Fx { command } => fx_cmd::run_fx(command).await,
             Command::Markets { command } => markets::run(&command),

@@ -71,7 +71,7 @@ pub struct MerchantObject {
 }
 
 impl MerchantObject {
-    fn from_record(m: &MerchantRecord, api_key: Option<String>) -> Self {
+    pub(crate) fn from_record(m: &MerchantRecord, api_key: Option<String>) -> Self {
         MerchantObject {
             id: m.id.clone(),
             object: "merchant",

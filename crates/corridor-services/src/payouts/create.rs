@@ -130,6 +130,20 @@ impl PayoutService {
         input: &PayoutInput,
         now: Timestamp,
     ) -> Result<PayoutPlan, PayoutError> {
+        let kyb = self
+            .store
+            .merchant(&input.merchant_id)
+            .await?
+            .map(|m| m.kyb_status);
+        if kyb.as_deref() != Some("approved") {
+            return Err(PayoutError::Blocked {
+                code: "merchant_not_approved".into(),
+                message: format!(
+                    "payouts need a merchant whose KYB is approved; this one's is {}",
+                    kyb.as_deref().unwrap_or("unknown")
+                ),
+            });
+        }
         let beneficiary = match self.store.beneficiary(&input.beneficiary).await? {
             Some(b) if b.merchant_id == input.merchant_id => b,
             _ => {

@@ -328,7 +328,7 @@ async fn commit(c: &mut Client, b: &BatchRows) -> Result<(), StoreError> {
     super::payments::write(&tx, b).await?;
     super::fx::write(&tx, b).await?;
     super::after_sales::write(&tx, b).await?;
-    for (sql, values) in &b.payout_statements {
+    for (sql, values) in b.payout_statements.iter().chain(&b.compliance_statements) {
         let boxed = crate::payout_rows::pg_params(values);
         let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = boxed
             .iter()

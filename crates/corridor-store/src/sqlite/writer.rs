@@ -297,7 +297,7 @@ impl WriterBackend for SqliteWriter {
         super::payments::write(&tx, b)?;
         super::fx::write(&tx, b)?;
         super::after_sales::write(&tx, b)?;
-        for (sql, values) in &b.payout_statements {
+        for (sql, values) in b.payout_statements.iter().chain(&b.compliance_statements) {
             tx.prepare_cached(sql)?
                 .execute(rusqlite::params_from_iter(values.iter()))?;
         }

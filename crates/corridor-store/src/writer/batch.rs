@@ -97,6 +97,8 @@ pub struct BatchRows {
     pub fx_objects: Vec<crate::FxObjectRecord>,
     /// FX reference rates inserted or replaced.
     pub fx_rates: Vec<crate::FxRateRow>,
+    /// Compliance rows (lists, screenings, alerts, audit), in order.
+    pub compliance_statements: Vec<super::payouts::PayoutStatement>,
 }
 
 /// What was prefetched for one batch.
@@ -107,6 +109,7 @@ pub(super) struct Loaded {
     pub(super) payment_versions: HashMap<String, i64>,
     pub(super) fx_versions: HashMap<String, i64>,
     pub(super) payouts: super::payouts::PayoutLoaded,
+    pub(super) compliance: super::compliance::ComplianceLoaded,
 }
 
 pub(super) fn build<B: WriterBackend>(
@@ -187,6 +190,13 @@ pub(super) fn build<B: WriterBackend>(
                     .extend(crate::user_store::statements(write, now));
                 WriteOutcome::Users
             }
+            WriteOp::Compliance(write) => WriteOutcome::Compliance(super::compliance::apply(
+                w,
+                &mut loaded.compliance,
+                &mut rows,
+                *write,
+                now,
+            )?),
             WriteOp::AfterSales(write) => WriteOutcome::AfterSales(super::after_sales::apply(
                 w,
                 &mut loaded,
@@ -270,7 +280,8 @@ fn prefetch<B: WriterBackend>(
             | WriteOp::Webhooks(_)
             | WriteOp::ProviderOrphan(_)
             | WriteOp::Settings(_)
-            | WriteOp::Users(_) => {}
+            | WriteOp::Users(_)
+            | WriteOp::Compliance(_) => {}
         }
     }
     for write in writes {
@@ -326,6 +337,7 @@ fn prefetch<B: WriterBackend>(
         payment_versions,
         fx_versions,
         payouts,
+        compliance: Default::default(),
     })
 }
 

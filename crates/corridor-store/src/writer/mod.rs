@@ -11,6 +11,7 @@
 mod after_sales;
 mod backend;
 mod batch;
+mod compliance;
 mod fx;
 mod hash;
 mod payouts;
@@ -84,6 +85,8 @@ pub enum WriteOp {
     Fx(Box<crate::FxWrite>),
     /// Dashboard users and sign-in sessions.
     Users(crate::UsersWrite),
+    /// Sanctions lists, screenings, alerts and audit records.
+    Compliance(Box<crate::ComplianceWrite>),
 }
 
 /// Why the writer refused a request, as data that survives a replay.
@@ -171,6 +174,8 @@ pub enum WriteOutcome {
     Fx(Result<Option<Receipt>, Refusal>),
     /// Users and sessions were written.
     Users,
+    /// The compliance write was applied, or refused (`version_conflict`).
+    Compliance(Result<(), Refusal>),
 }
 
 /// Builds the HTTP response stored under an idempotency key from the outcome,

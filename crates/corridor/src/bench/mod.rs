@@ -7,3 +7,4 @@ pub mod payments;
 pub mod payouts;
 mod pg;
 pub mod routing;
+pub mod screening;

@@ -142,6 +142,15 @@ pub async fn run(args: PayoutsBenchArgs) -> anyhow::Result<()> {
         ok(s, 201, &m, "merchant")?;
         let id = m["id"].as_str().unwrap_or_default().to_string();
         let key = m["api_key"].as_str().unwrap_or_default().to_string();
+        let (s, k) = c
+            .post(
+                &format!("/v1/merchants/{id}/kyb"),
+                &operator,
+                &json!({"decision": "approve", "note": "bench merchant"}),
+                None,
+            )
+            .await?;
+        ok(s, 200, &k, "KYB approval")?;
         let (currency, account) = if i % 2 == 0 {
             (
                 "EUR",

@@ -184,8 +184,21 @@ async fn story(c: &Client) -> anyhow::Result<Seller> {
         api_key: seller["api_key"].as_str().context("api_key")?.to_string(),
     };
     println!(
-        "1. The operator signs up {} as merchant {}.",
+        "1. The operator signs up {} as merchant {} (KYB pending).",
         seller.name, seller.id
+    );
+    let (status, kyb) = c
+        .post(
+            &format!("/v1/merchants/{}/kyb", seller.id),
+            json!({"decision": "approve", "note": "business licence, beneficial owners and marketplace store ids checked"}),
+            &format!("demo-{run}-kyb-1"),
+        )
+        .await?;
+    expect(status, 200, &kyb)?;
+    println!(
+        "   KYB: its name is screened against the OFAC and UN lists ({}) and the operator approves it: {}.",
+        kyb["screening_decision"].as_str().unwrap_or_default(),
+        kyb["merchant"]["kyb_status"].as_str().unwrap_or_default()
     );
 
     println!("\n2. Its marketplace payouts are booked on the ledger:");

@@ -6,6 +6,7 @@ mod support;
 mod adyen;
 mod bad_input;
 mod complaints;
+mod compliance;
 mod contract;
 mod crash;
 mod crash_payments;

@@ -87,6 +87,14 @@ async fn crash_between_batch_and_file(dir: &Path, database_url: Option<&str>) {
     );
     let (status, _) = c
         .post(
+            &format!("/v1/merchants/{merchant}/kyb"),
+            OPERATOR_KEY,
+            json!({"decision": "approve", "note": "documents checked"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = c
+        .post(
             &format!("/v1/merchants/{merchant}/adjustments"),
             OPERATOR_KEY,
             json!({"amount": 10_000_000, "currency": "USD", "direction": "credit", "reason": "funding"}),

@@ -217,8 +217,20 @@ impl Server {
         self.call(Method::GET, path, Some(key), None, None).await
     }
 
-    /// Creates a merchant; returns (id, api key).
+    /// Creates a merchant and approves its KYB; returns (id, api key).
     pub async fn merchant(&self, name: &str, currency: &str) -> (String, String) {
+        let (id, key) = self.pending_merchant(name, currency).await;
+        let kyb =
+            serde_json::json!({"decision": "approve", "note": "test merchant: documents checked"});
+        let r = self
+            .post(&format!("/v1/merchants/{id}/kyb"), OPERATOR_KEY, &kyb)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+        (id, key)
+    }
+
+    /// Creates a merchant whose KYB is still pending; returns (id, api key).
+    pub async fn pending_merchant(&self, name: &str, currency: &str) -> (String, String) {
         let body =
             serde_json::json!({"legal_name": name, "country": "CN", "home_currency": currency});
         let r = self.post("/v1/merchants", OPERATOR_KEY, &body).await;

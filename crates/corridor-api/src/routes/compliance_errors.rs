@@ -1,0 +1,30 @@
+//! Compliance errors as HTTP errors, and the caller as an audit actor.
+
+use corridor_services::compliance::ComplianceError;
+use corridor_store::Principal;
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+
+/// Maps a compliance error to the API's.
+pub fn map_error(e: ComplianceError) -> ApiError {
+    match e {
+        ComplianceError::Invalid {
+            param,
+            code,
+            message,
+        } => ApiError::invalid(&param, &code, message),
+        ComplianceError::Blocked { code, message } => ApiError::compliance(&code, message),
+        ComplianceError::NotFound { kind, id } => ApiError::not_found(kind, &id),
+        ComplianceError::Conflict { code, message } => ApiError::conflict(&code, message),
+        ComplianceError::Store(e) => ApiError::internal(e),
+    }
+}
+
+/// Who acts, as the audit log names it.
+pub fn actor(caller: &Caller) -> String {
+    match &caller.principal {
+        Principal::Operator => "operator".into(),
+        Principal::Merchant(id) => format!("merchant:{id}"),
+    }
+}

@@ -1,0 +1,97 @@
+//! `POST /v1/merchants/{id}/kyb` (operator): approve, reject or request
+//! information, with a note. Approval screens the merchant's legal name.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Extension;
+use corridor_store::{WriteOp, WriteOutcome};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::compliance_errors::{actor, map_error};
+use super::merchants::MerchantObject;
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::idempotency::{error_response, json_response, submit, IdempotencyContext};
+use crate::json::ApiJson;
+use crate::state::AppState;
+
+/// `POST /v1/merchants/{id}/kyb` body.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KybBody {
+    /// `approve`, `reject` or `request_info`.
+    pub decision: String,
+    /// Why, for the audit log.
+    #[schema(min_length = 1, max_length = 1000)]
+    pub note: String,
+}
+
+/// The merchant after the decision, with the screening of its name.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct KybResult {
+    /// The merchant.
+    pub merchant: MerchantObject,
+    /// The screening run on approval.
+    #[schema(nullable)]
+    pub screening: Option<String>,
+    /// `clear`, `review` or `block` for that screening.
+    #[schema(nullable)]
+    pub screening_decision: Option<String>,
+}
+
+/// Records a KYB decision (operator).
+#[utoipa::path(post, path = "/v1/merchants/{id}/kyb", params(("id" = String, Path)), request_body = KybBody,
+    responses((status = 200, body = KybResult), (status = 400, body = crate::error::ErrorBody),
+        (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody)))]
+pub async fn decide(
+    State(state): State<AppState>,
+    caller: Caller,
+    idem: Option<Extension<IdempotencyContext>>,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<KybBody>,
+) -> ApiResult<Response> {
+    caller.require_operator()?;
+    let merchant = state
+        .store()
+        .merchant(&id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("merchant", &id))?;
+    let compliance = state.compliance().clone();
+    let who = actor(&caller);
+    let for_service = merchant.clone();
+    let decision = body.decision.clone();
+    let outcome = tokio::task::spawn_blocking(move || {
+        compliance.prepare_kyb(&for_service, &decision, &body.note, &who)
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(map_error)?;
+    let mut after = merchant;
+    after.kyb_status = outcome.status.clone();
+    let result = KybResult {
+        merchant: MerchantObject::from_record(&after, None),
+        screening: outcome.screening.as_ref().map(|s| s.record.id.clone()),
+        screening_decision: outcome
+            .screening
+            .as_ref()
+            .map(|s| s.record.decision.clone()),
+    };
+    let refused = outcome.refused.clone();
+    let render = Box::new(move |o: &WriteOutcome, _at| match (o, &refused) {
+        (WriteOutcome::Compliance(Ok(())), None) => json_response(StatusCode::OK, &result),
+        (WriteOutcome::Compliance(Ok(())), Some(why)) => {
+            error_response(&ApiError::compliance("sanctions_match", why.clone()))
+        }
+        (other, _) => error_response(&ApiError::internal(format!("unexpected outcome {other:?}"))),
+    });
+    submit(
+        &state,
+        idem.map(|e| e.0),
+        WriteOp::Compliance(Box::new(outcome.write)),
+        render,
+    )
+    .await
+}
