@@ -177,7 +177,11 @@ async fn buyers_act(merchant: &Client, ids: &[(String, String)]) -> anyhow::Resu
                     &format!("{id}-complete"),
                 )
                 .await?;
-            expect(status, 200, &body)?;
+            // The issuer may still decline after the buyer authenticates
+            // (402, the payment then failed): that is a sale lost, not an error.
+            if status != 402 {
+                expect(status, 200, &body)?;
+            }
         }
     }
     Ok(())
