@@ -271,8 +271,8 @@ async fn operator_sees_merchants_connectors_and_the_ledger(s: &Server) {
     let page = b.get("/operator/").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.html);
     assert!(
-        page.html.contains(&m) && page.html.contains("pending"),
-        "merchants with KYB"
+        page.html.contains(&m) && page.html.contains("approved"),
+        "merchants with their KYB status"
     );
     assert!(page.html.contains("Balanced"), "ledger verification");
     assert!(
