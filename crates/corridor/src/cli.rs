@@ -179,17 +179,17 @@ pub enum LedgerCommand {
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
     /// Durable ledger transfers per second, group commit against a naive baseline.
-    Ledger(crate::bench::ledger::LedgerBenchArgs),
+    Ledger(corridor_bench::ledger::LedgerBenchArgs),
     /// Confirmed card payments per second end to end over HTTP, with p50/p99 latency.
-    Payments(crate::bench::payments::PaymentsBenchArgs),
+    Payments(corridor_bench::payments::PaymentsBenchArgs),
     /// Payouts per second over HTTP, then all of them as one pain.001 file, generated, schema-validated and answered.
-    Payouts(crate::bench::payouts::PayoutsBenchArgs),
+    Payouts(corridor_bench::payouts::PayoutsBenchArgs),
     /// Card approval under static, adaptive and oracle routing through a degraded provider and an outage.
-    Routing(crate::bench::routing::RoutingBenchArgs),
+    Routing(corridor_bench::routing::RoutingBenchArgs),
     /// FX quotes and conversions per second over HTTP, and the backtest of every strategy.
-    Fx(crate::bench::fx::FxBenchArgs),
+    Fx(corridor_bench::fx::FxBenchArgs),
     /// Screens per second and p99 over the full OFAC and UN lists, recall and precision on a labelled variant set, against nomenklatura.
-    Screening(crate::bench::screening::ScreeningBenchArgs),
+    Screening(corridor_bench::screening::ScreeningBenchArgs),
 }
 
 /// `corridor markets ...`.

@@ -1,6 +1,5 @@
 //! The `corridor` binary: server, CLI, demo and benchmarks.
 
-mod bench;
 mod cli;
 mod compliance_cmd;
 mod demo;
@@ -37,22 +36,22 @@ fn main() -> anyhow::Result<()> {
             } => verify(db).await,
             Command::Bench {
                 command: BenchCommand::Ledger(args),
-            } => bench::ledger::run(args).await,
+            } => corridor_bench::ledger::run(args).await,
             Command::Bench {
                 command: BenchCommand::Payments(args),
-            } => bench::payments::run(args).await,
+            } => corridor_bench::payments::run(args).await,
             Command::Bench {
                 command: BenchCommand::Payouts(args),
-            } => bench::payouts::run(args).await,
+            } => corridor_bench::payouts::run(args).await,
             Command::Bench {
                 command: BenchCommand::Routing(args),
-            } => bench::routing::run(&args),
+            } => corridor_bench::routing::run(&args),
             Command::Bench {
                 command: BenchCommand::Fx(args),
-            } => bench::fx::run(args).await,
+            } => corridor_bench::fx::run(args, &fx_cmd::time_backtest).await,
             Command::Bench {
                 command: BenchCommand::Screening(args),
-            } => bench::screening::run(&args),
+            } => corridor_bench::screening::run(&args),
             Command::Sanctions { command } => compliance_cmd::run_sanctions(command).await,
             Command::Screen(args) => compliance_cmd::screen(args).await,
             Command::Audit { command } => compliance_cmd::run_audit(command).await,

@@ -1,6 +1,7 @@
 //! `corridor rates ...` and `corridor fx ...`.
 
 mod backtest;
+mod bench_backtest;
 mod chart;
 mod cost_report;
 mod rates;
@@ -8,6 +9,7 @@ mod rates;
 use clap::Subcommand;
 
 pub use backtest::{prepare_backtest, var_backtest, BacktestArgs};
+pub use bench_backtest::time_backtest;
 
 /// `corridor rates ...`.
 #[derive(Debug, Subcommand)]

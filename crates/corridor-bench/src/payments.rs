@@ -6,6 +6,7 @@
 //! process and then as a child `corridor serve`, on a fresh database each.
 
 mod batches;
+mod json;
 mod load;
 mod measure;
 mod procfs;
@@ -50,12 +51,17 @@ pub struct PaymentsBenchArgs {
     /// Quick look: 2 s runs after 0.5 s warm-ups.
     #[arg(long)]
     pub quick: bool,
+    /// Print one JSON object per line and payments run on stdout instead of the tables.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Runs the benchmark and prints its tables.
 pub async fn run(args: PaymentsBenchArgs) -> anyhow::Result<()> {
     let plan = plan(&args)?;
-    print_header(&plan, &args);
+    if !args.json {
+        print_header(&plan, &args);
+    }
     let log = BatchLog::default();
     if !batches::install_in_process(&log) {
         eprintln!(
@@ -66,6 +72,10 @@ pub async fn run(args: PaymentsBenchArgs) -> anyhow::Result<()> {
     rows.extend(backend_runs(&mut Databases::Sqlite, &plan, &args, &log).await?);
     if let Some(url) = &args.database_url {
         rows.extend(postgres_runs(url, &plan, &args, &log).await?);
+    }
+    if args.json {
+        json::print(&rows);
+        return Ok(());
     }
     report::print_table(&rows);
     report::print_errors(&rows);
@@ -227,7 +237,7 @@ async fn postgres_runs(
     let mut scratch = match pg::ScratchDatabases::connect(url).await {
         Ok(s) => s,
         Err(e) => {
-            println!(
+            eprintln!(
                 "PostgreSQL unreachable at {} ({e:#}); skipping the PostgreSQL part",
                 pg::redact(url)
             );

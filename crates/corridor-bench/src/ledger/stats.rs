@@ -1,6 +1,6 @@
 //! Throughput and latency figures of one run, and medians over repetitions.
 
-use crate::bench::latency::percentile_ms;
+use crate::latency::percentile_ms;
 use std::time::Duration;
 
 /// What one measured run produced.

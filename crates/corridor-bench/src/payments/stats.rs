@@ -1,7 +1,7 @@
 //! What one load run produced: answers counted as OK, the rest by kind, and
 //! per-request latency percentiles.
 
-use crate::bench::latency::percentile_ms;
+use crate::latency::percentile_ms;
 use std::collections::BTreeMap;
 use std::time::Duration;
 

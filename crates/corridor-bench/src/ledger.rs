@@ -5,6 +5,7 @@
 //! and the disk's own limits, measured on the spot.
 
 mod group;
+mod json;
 mod naive;
 mod naive_pg;
 mod naive_sqlite;
@@ -72,12 +73,17 @@ pub struct LedgerBenchArgs {
     /// Send transfers without a client reference, to see what the per-request lookup and unique index cost.
     #[arg(long)]
     pub no_client_ref: bool,
+    /// Print one JSON object per line and configuration on stdout instead of the tables.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Runs the benchmark and prints its tables.
 pub async fn run(args: LedgerBenchArgs) -> anyhow::Result<()> {
     let plan = Plan::new(&args)?;
-    plan::print_header(&plan, &args);
+    if !args.json {
+        plan::print_header(&plan, &args);
+    }
     let dir = tempfile::TempDir::new()?;
     let physical = {
         let (path, time) = (dir.path().to_path_buf(), plan.physical_time);
@@ -93,6 +99,10 @@ pub async fn run(args: LedgerBenchArgs) -> anyhow::Result<()> {
         if let Some(r) = postgres_section(&plan, &args.database_url).await? {
             results.push(r);
         }
+    }
+    if args.json {
+        json::print(&results);
+        return Ok(());
     }
     report::print_table(&results);
     report::print_baselines(&results);
@@ -173,7 +183,7 @@ async fn postgres_section(plan: &Plan, url: &str) -> anyhow::Result<Option<Backe
     let mut dbs = match pg::ScratchDatabases::connect(url).await {
         Ok(dbs) => dbs,
         Err(e) => {
-            println!(
+            eprintln!(
                 "PostgreSQL unreachable at {} ({e:#}); skipping the PostgreSQL part",
                 pg::redact(url)
             );

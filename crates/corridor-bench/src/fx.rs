@@ -9,7 +9,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use clap::Args;
-use corridor_core::fx::{run_backtest, HedgeStrategy};
 use serde_json::json;
 
 use super::latency::percentile_ms;
@@ -37,8 +36,13 @@ struct Run {
     latencies_us: Vec<u32>,
 }
 
+/// Times the hedging backtest over an ECB history file and prints the figure.
+/// The binary supplies it: the backtest's preparation belongs to its
+/// `fx backtest` command.
+pub type TimedBacktest = dyn Fn(&std::path::Path) -> anyhow::Result<()>;
+
 /// Runs the benchmarks and prints their figures.
-pub async fn run(args: FxBenchArgs) -> anyhow::Result<()> {
+pub async fn run(args: FxBenchArgs, backtest: &TimedBacktest) -> anyhow::Result<()> {
     if cfg!(debug_assertions) {
         eprintln!("warning: a debug build; figures are meaningful only with --release");
     }
@@ -207,44 +211,4 @@ fn report(what: &str, r: &Run) {
         percentile_ms(&r.latencies_us, 50),
         percentile_ms(&r.latencies_us, 99)
     );
-}
-
-fn backtest(path: &std::path::Path) -> anyhow::Result<()> {
-    let started = Instant::now();
-    let bytes = std::fs::read(path)?;
-    let history =
-        corridor_services::fx::RateHistory::from_days(corridor_services::fx::ecb::parse(&bytes)?);
-    let parsed = started.elapsed();
-    let policy = corridor_services::fx::policy_seed::seed_policy_rates();
-    let args = crate::fx_cmd::BacktestArgs {
-        home: "EUR".into(),
-        receivable: "USD".into(),
-        monthly: 100_000,
-        from: "1999-07".into(),
-        to: "2026-10".into(),
-        strategies: Vec::new(),
-        history: None,
-        out_dir: std::path::PathBuf::from("."),
-        margin_call_bps: 300,
-        json: false,
-        db: crate::cli::DbArgs {
-            data_dir: std::path::PathBuf::from("."),
-            database_url: None,
-        },
-    };
-    let t = Instant::now();
-    let prepared = crate::fx_cmd::prepare_backtest(&args, &history, &policy)?;
-    let reports = run_backtest(&prepared.input, &HedgeStrategy::ALL)?;
-    let var = crate::fx_cmd::var_backtest(&prepared.daily, prepared.input.monthly_volume);
-    let compute = t.elapsed();
-    println!(
-        "backtest     EUR/USD 1999-07..2026-10, {} strategies x {} months + VaR backtest over {} days: {:.1} ms (history parse {:.1} ms, total {:.1} ms; target < 1000 ms)",
-        reports.len(),
-        prepared.input.months.len(),
-        var.days,
-        compute.as_secs_f64() * 1000.0,
-        parsed.as_secs_f64() * 1000.0,
-        started.elapsed().as_secs_f64() * 1000.0
-    );
-    Ok(())
 }
