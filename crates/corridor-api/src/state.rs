@@ -57,7 +57,12 @@ impl AppState {
         ids: crate::ids::IdCodec,
         compliance: corridor_services::compliance::ComplianceService,
     ) -> Self {
-        let payouts = payouts_service(&store, &compliance);
+        let paying_account = policy.payout_account.clone().or_else(|| {
+            test_clock
+                .is_some()
+                .then(corridor_services::payouts::Debtor::sandbox)
+        });
+        let payouts = payouts_service(&store, &compliance, paying_account);
         AppState {
             inner: Arc::new(Inner {
                 store,
@@ -190,19 +195,21 @@ impl AppState {
 
 /// Payouts with the platform's operator rate table (no FX service is
 /// wired yet), beneficiaries screened against the sanctions lists in force,
-/// default limits, the sandbox settlement account and the simulated bank.
+/// default limits, the operator's paying account and the simulated bank
+/// (which only the sandbox's test helpers hand files to).
 fn payouts_service(
     store: &Store,
     compliance: &corridor_services::compliance::ComplianceService,
+    paying_account: Option<corridor_services::payouts::Debtor>,
 ) -> corridor_services::payouts::PayoutService {
     use corridor_services::compliance::SanctionsScreening;
-    use corridor_services::payouts::{fx, Debtor, PayoutLimits, PayoutService};
+    use corridor_services::payouts::{fx, PayoutLimits, PayoutService};
     PayoutService::new(
         store.clone(),
         Arc::new(fx::OperatorRates::ecb_reference(50)),
         Arc::new(SanctionsScreening::new(compliance.clone())),
         PayoutLimits::default(),
-        Debtor::sandbox(),
+        paying_account,
         Arc::new(corridor_connectors::bank::SandboxBank::new()),
     )
 }

@@ -124,6 +124,11 @@ pub struct PolicyArgs {
     /// Let webhook endpoints target loopback, private and link-local addresses.
     #[arg(long)]
     pub allow_private_webhooks: bool,
+    /// The platform's account payouts leave from, as
+    /// "NAME;COUNTRY;ACCOUNT;BIC" (ACCOUNT an IBAN or an account number);
+    /// outside the sandbox no payout batch is made without it.
+    #[arg(long = "payout-account", env = "CORRIDOR_PAYOUT_ACCOUNT")]
+    pub payout_account: Option<String>,
 }
 
 impl PolicyArgs {
@@ -133,9 +138,16 @@ impl PolicyArgs {
             self.max_amounts.iter().map(String::as_str),
         )
         .map_err(|e| anyhow::anyhow!("--max-amount {e}"))?;
+        let payout_account = self
+            .payout_account
+            .as_deref()
+            .map(corridor_api::policy::parse_payout_account)
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("--payout-account: {e}"))?;
         Ok(corridor_api::policy::ServePolicy {
             amount_limits,
             allow_private_webhooks: self.allow_private_webhooks,
+            payout_account,
         })
     }
 }

@@ -44,6 +44,7 @@ impl PayoutService {
         currency: Option<&str>,
         now: Timestamp,
     ) -> Result<PreparedBatch, PayoutError> {
+        self.paying_account()?;
         let rail = match rail {
             Some(r) => Some(Rail::parse(r).ok_or_else(|| {
                 PayoutError::invalid(
@@ -127,6 +128,17 @@ impl PayoutService {
         })
     }
 
+    /// The platform's account payouts leave from; refused (before anything
+    /// is reserved) when the operator configured none.
+    fn paying_account(&self) -> Result<&super::Debtor, PayoutError> {
+        self.debtor.as_deref().ok_or_else(|| {
+            PayoutError::conflict(
+                "payout_account_missing",
+                "no paying account is configured: start the server with --payout-account \"NAME;COUNTRY;ACCOUNT;BIC\" (or CORRIDOR_PAYOUT_ACCOUNT)",
+            )
+        })
+    }
+
     /// A batch.
     pub async fn batch(&self, id: &str) -> Result<PayoutBatchRecord, PayoutError> {
         self.store
@@ -154,7 +166,7 @@ impl PayoutService {
                 }
             }
         }
-        let xml = file::build(batch, &payouts, &beneficiaries, &self.debtor);
+        let xml = file::build(batch, &payouts, &beneficiaries, self.paying_account()?);
         let write = (batch.status == "created").then(|| PayoutWrite {
             changes: payouts
                 .iter()

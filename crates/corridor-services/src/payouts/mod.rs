@@ -58,20 +58,21 @@ pub struct PayoutService {
     fx: Arc<dyn fx::PayoutFx>,
     screening: Arc<dyn screening::BeneficiaryScreening>,
     limits: PayoutLimits,
-    debtor: Arc<Debtor>,
+    debtor: Option<Arc<Debtor>>,
     bank: Arc<SandboxBank>,
     merchant_locks: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
 }
 
 impl PayoutService {
     /// A service over a store, an FX provider, a screening hook, limits, the
-    /// platform's paying account and the bank files are handed to.
+    /// platform's paying account (`None`: none configured, so no batch is
+    /// made) and the bank files are handed to.
     pub fn new(
         store: Store,
         fx: Arc<dyn fx::PayoutFx>,
         screening: Arc<dyn screening::BeneficiaryScreening>,
         limits: PayoutLimits,
-        debtor: Debtor,
+        debtor: Option<Debtor>,
         bank: Arc<SandboxBank>,
     ) -> Self {
         PayoutService {
@@ -79,7 +80,7 @@ impl PayoutService {
             fx,
             screening,
             limits,
-            debtor: Arc::new(debtor),
+            debtor: debtor.map(Arc::new),
             bank,
             merchant_locks: Arc::default(),
         }

@@ -12,6 +12,7 @@ use crate::support::{both_backends, each_backend, Backend, PgDatabase, Server, O
 
 both_backends!(the_sandbox_clock_is_the_operators);
 each_backend!(
+    outside_the_sandbox_payouts_leave_only_from_the_operators_account,
     outside_the_sandbox_no_simulated_provider_takes_money,
     webhook_targets_inside_private_networks_are_refused,
     webhooks_need_https_outside_the_sandbox,
@@ -22,6 +23,64 @@ each_backend!(
 
 fn card(number: &str) -> Value {
     json!({"type": "card", "number": number, "exp_month": 12, "exp_year": 2030, "cvc": "123"})
+}
+
+/// Outside the sandbox no batch is made until the operator names the
+/// account payouts leave from; with one, the pain.001 names it.
+async fn outside_the_sandbox_payouts_leave_only_from_the_operators_account(backend: Backend) {
+    let account = "Corridor Payments BV;NL;NL91ABNA0417164300;ABNANL2A";
+    for configured in [false, true] {
+        let s = Server::start_with(backend, |c| {
+            c.sandbox = false;
+            if configured {
+                c.policy.payout_account =
+                    Some(corridor_api::policy::parse_payout_account(account).unwrap());
+            }
+        })
+        .await;
+        let (m, key) = s.merchant("Seller", "EUR").await;
+        s.credit(&m, 500_000, "EUR").await;
+        let ben = s
+            .post(
+                "/v1/beneficiaries",
+                &key,
+                &json!({"name": "Berlin Outdoor GmbH", "country": "DE", "currency": "EUR",
+                    "bank_account": {"iban": "DE89370400440532013000", "bic": "COBADEFFXXX"}}),
+            )
+            .await;
+        assert_eq!(ben.status, StatusCode::CREATED, "{}", ben.json);
+        let payout = s
+            .post(
+                "/v1/payouts",
+                &key,
+                &json!({"amount": 10_000, "currency": "EUR", "beneficiary": ben.str("id")}),
+            )
+            .await;
+        assert_eq!(payout.status, StatusCode::CREATED, "{}", payout.json);
+        let batch = s.post("/v1/payout_batches", OPERATOR_KEY, &json!({})).await;
+        if !configured {
+            batch.assert_error(409, "conflict", "payout_account_missing", None);
+            let list = s.get("/v1/payouts", &key).await;
+            assert_eq!(list.json["data"][0]["status"], "pending", "{}", list.json);
+            continue;
+        }
+        assert_eq!(batch.status, StatusCode::CREATED, "{}", batch.json);
+        let file = s
+            .http
+            .get(format!(
+                "{}/v1/payout_batches/{}/pain001",
+                s.base,
+                batch.str("id")
+            ))
+            .bearer_auth(OPERATOR_KEY)
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(file.status(), StatusCode::OK);
+        let xml = file.text().await.expect("text");
+        assert!(xml.contains("NL91ABNA0417164300"), "{xml}");
+        assert!(xml.contains("ABNANL2A"), "{xml}");
+    }
 }
 
 async fn outside_the_sandbox_no_simulated_provider_takes_money(backend: Backend) {
