@@ -28,8 +28,13 @@ pub(crate) fn spawn(
     if let Some(url) = database_url {
         cmd.args(["--database-url", url]);
     }
+    // A production server: payouts leave from the account the operator names.
     cmd.env_remove("CORRIDOR_OPERATOR_KEY")
-        .env_remove("CORRIDOR_DATABASE_URL");
+        .env_remove("CORRIDOR_DATABASE_URL")
+        .env(
+            "CORRIDOR_PAYOUT_ACCOUNT",
+            "Corridor Payments Ltd;DE;DE89370400440532013000;COBADEFFXXX",
+        );
     if let Some(key) = operator_key {
         cmd.env("CORRIDOR_OPERATOR_KEY", key);
     }
