@@ -211,49 +211,68 @@ impl Screener {
             .into_iter()
             .map(|t| token(t, &self.weights, self.default_weight))
             .collect();
-        let query_weights: Vec<f64> = tokens.iter().map(|t| t.weight).collect();
-        let query_ids: Vec<Option<u32>> = tokens
-            .iter()
-            .map(|t| self.token_ids.get(&t.text).copied())
-            .collect();
+        let prepared = Prepared {
+            weights: tokens.iter().map(|t| t.weight).collect(),
+            ids: tokens
+                .iter()
+                .map(|t| self.token_ids.get(&t.text).copied())
+                .collect(),
+            tokens,
+            is_entity: normalized.is_entity,
+            country,
+        };
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            let scratch = &mut *scratch;
+            scratch.fit(self.names.len(), self.tokens.len());
+            let candidates = self.candidates(&prepared.tokens, &mut scratch.hits);
+            let best = self.score(query, &prepared, thresholds, &candidates, &mut scratch.rows);
+            Ok(self.screening(best, thresholds))
+        })
+    }
+
+    /// The best score per entry among `candidates` that reach near the
+    /// review threshold, with the name that scored it.
+    fn score(
+        &self,
+        query: &Query<'_>,
+        prepared: &Prepared,
+        thresholds: &Thresholds,
+        candidates: &[u32],
+        rows: &mut SimilarityRows,
+    ) -> HashMap<u32, (f64, u32)> {
         // Similarities of the query's tokens to each dictionary token met,
         // computed once per query: candidates share many tokens.
-        let mut row_of = vec![u32::MAX; self.tokens.len()];
-        let mut rows: Vec<[f64; crate::normalize::MAX_TOKENS]> = Vec::new();
+        rows.clear();
         let mut best: HashMap<u32, (f64, u32)> = HashMap::new();
-        for name_id in self.candidates(&tokens) {
+        for &name_id in candidates {
             let name = &self.names[name_id as usize];
             let entry = &self.entries[name.entry as usize];
             for &t in &name.tokens {
-                if row_of[t as usize] == u32::MAX {
-                    let listed = &self.tokens[t as usize];
-                    let mut row = [0.0; crate::normalize::MAX_TOKENS];
-                    for (i, q) in tokens.iter().enumerate() {
-                        row[i] = if query_ids[i] == Some(t) {
-                            1.0
-                        } else {
-                            matcher::token_similarity(q, listed)
-                        };
-                    }
-                    row_of[t as usize] = u32::try_from(rows.len()).unwrap_or(u32::MAX);
-                    rows.push(row);
-                }
+                rows.ensure(t, || prepared.similarities(t, &self.tokens[t as usize]));
             }
-            let base = matcher::name_score(&query_weights, &name.weights, |i, j| {
-                rows[row_of[name.tokens[j] as usize] as usize][i]
+            let base = matcher::name_score(&prepared.weights, &name.weights, |i, j| {
+                rows.get(name.tokens[j])[i]
             });
             if base < thresholds.review * 0.8 {
                 continue;
             }
-            let score = (base * matcher::kind_factor(query.kind, normalized.is_entity, entry.kind)
+            let score = (base * matcher::kind_factor(query.kind, prepared.is_entity, entry.kind)
                 + matcher::dob_adjustment(query.date_of_birth, &entry.dates_of_birth)
-                + matcher::country_adjustment(country.as_ref(), &entry.countries))
+                + matcher::country_adjustment(prepared.country.as_ref(), &entry.countries))
             .clamp(0.0, 1.0);
             let slot = best.entry(name.entry).or_insert((0.0, name_id));
             if score > slot.0 {
                 *slot = (score, name_id);
             }
         }
+        rows.clear();
+        best
+    }
+
+    /// The matches at or above the review threshold, best first, and the
+    /// decision they lead to.
+    fn screening(&self, best: HashMap<u32, (f64, u32)>, thresholds: &Thresholds) -> Screening {
         let mut matches: Vec<Match> = best
             .into_iter()
             .filter(|(_, (score, _))| *score >= thresholds.review)
@@ -275,20 +294,20 @@ impl Screener {
         });
         matches.truncate(matcher::MAX_MATCHES);
         let top = matches.first().map_or(0.0, |m| m.score);
-        Ok(Screening {
+        Screening {
             decision: thresholds.decide(top),
             matches,
             lists_version: self.version.clone(),
-        })
+        }
     }
 
     /// Names sharing enough phonetic keys with the query: two keys, or one
     /// rare key, or one key when either side has a single token.
-    fn candidates(&self, tokens: &[Token]) -> Vec<u32> {
+    /// `hits` is all zero on entry (one slot per name) and left so.
+    fn candidates(&self, tokens: &[Token], hits: &mut [u8]) -> Vec<u32> {
         // Per name: bit 0-6 the count of query keys it holds, bit 7 set
         // when one of them is rare. A dense array beats a hash map here:
         // common keys have thousands of names.
-        let mut hits = vec![0u8; self.names.len()];
         let mut touched: Vec<u32> = Vec::new();
         let mut seen_keys: Vec<&str> = Vec::with_capacity(tokens.len());
         for t in tokens {
@@ -310,7 +329,7 @@ impl Screener {
         }
         let single_query = seen_keys.len() == 1;
         touched.retain(|&id| {
-            let h = hits[id as usize];
+            let h = std::mem::take(&mut hits[id as usize]);
             h & 0x7f >= 2
                 || h & 0x80 != 0
                 || single_query
@@ -318,6 +337,92 @@ impl Screener {
         });
         touched
     }
+}
+
+/// A query, normalized and looked up in the token dictionary.
+struct Prepared {
+    tokens: Vec<Token>,
+    /// The tokens' weights, in order.
+    weights: Vec<f64>,
+    /// The tokens' ids in the dictionary, where they are in it.
+    ids: Vec<Option<u32>>,
+    is_entity: bool,
+    country: Option<CountryNames>,
+}
+
+impl Prepared {
+    /// The similarity of each query token to dictionary token `id`.
+    fn similarities(&self, id: u32, listed: &Token) -> SimilarityRow {
+        let mut row = [0.0; crate::normalize::MAX_TOKENS];
+        for (i, q) in self.tokens.iter().enumerate() {
+            row[i] = if self.ids[i] == Some(id) {
+                1.0
+            } else {
+                matcher::token_similarity(q, listed)
+            };
+        }
+        row
+    }
+}
+
+/// A row of similarities: one query token (by position) to one dictionary
+/// token.
+type SimilarityRow = [f64; crate::normalize::MAX_TOKENS];
+
+/// The similarity rows of one screening, by dictionary token: a dense
+/// slot per token so a lookup is an index, reset after each screening by
+/// undoing only the slots it filled.
+#[derive(Default)]
+struct SimilarityRows {
+    row_of: Vec<u32>,
+    rows: Vec<SimilarityRow>,
+    filled: Vec<u32>,
+}
+
+impl SimilarityRows {
+    fn ensure(&mut self, token: u32, compute: impl FnOnce() -> SimilarityRow) {
+        let slot = &mut self.row_of[token as usize];
+        if *slot == u32::MAX {
+            *slot = u32::try_from(self.rows.len()).unwrap_or(u32::MAX);
+            self.rows.push(compute());
+            self.filled.push(token);
+        }
+    }
+
+    fn get(&self, token: u32) -> &SimilarityRow {
+        &self.rows[self.row_of[token as usize] as usize]
+    }
+
+    fn clear(&mut self) {
+        for t in self.filled.drain(..) {
+            self.row_of[t as usize] = u32::MAX;
+        }
+        self.rows.clear();
+    }
+}
+
+/// Per-thread working memory of screenings, sized to the largest screener
+/// seen: allocating and clearing a slot per listed name and per token on
+/// every screening cost more than the scoring of a typical query.
+#[derive(Default)]
+struct Scratch {
+    hits: Vec<u8>,
+    rows: SimilarityRows,
+}
+
+impl Scratch {
+    fn fit(&mut self, names: usize, tokens: usize) {
+        if self.hits.len() < names {
+            self.hits.resize(names, 0);
+        }
+        if self.rows.row_of.len() < tokens {
+            self.rows.row_of.resize(tokens, u32::MAX);
+        }
+    }
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 fn token(text: String, weights: &HashMap<String, f64>, default_weight: f64) -> Token {
