@@ -30,7 +30,10 @@ use corridor_store::{
 use sha2::{Digest, Sha256};
 
 pub use complaints::{Complaint, ComplaintInput, ComplaintReport, ComplaintResolution};
-pub use disputes::{Dispute, DisputeMonitoring, EvidenceInput, NetworkMonitoring};
+pub use disputes::{
+    provider_dispute_id, Dispute, DisputeMonitoring, EvidenceInput, NetworkMonitoring,
+    ProviderDispute,
+};
 pub use error::AfterSalesError;
 pub use jobs::spawn_after_sales_jobs;
 pub use rates::{FixedRates, RateSource};

@@ -2,6 +2,7 @@
 //! buyer actions, asynchronous results, expiry and settlement.
 
 mod attempts;
+mod capture_failed;
 mod config;
 mod confirm;
 mod error;
@@ -25,6 +26,7 @@ use corridor_core::payments::routing::{AdaptiveRouter, OperatorRules, RouterConf
 use corridor_connectors::Connector;
 use corridor_store::{AttemptRecord, PaymentRecord, Store, StoredResponse};
 
+pub use capture_failed::CaptureFailure;
 pub use error::PaymentError;
 pub use input::{CardInput, EncryptedCardInput, NewPayment, PaymentInput};
 pub use jobs::spawn_jobs;
