@@ -8,6 +8,7 @@ mod error;
 mod hook;
 mod kyb;
 mod lists;
+pub mod rules;
 mod screen;
 
 pub use error::ComplianceError;
