@@ -75,6 +75,7 @@ pub struct PaymentService {
     connectors: Arc<RwLock<config::ConnectorSet>>,
     operator_rules: Arc<RwLock<Arc<OperatorRules>>>,
     fee_table: Arc<RwLock<Option<Arc<FeeTable>>>>,
+    rules: Arc<RwLock<Option<crate::compliance::rules::RulesEngine>>>,
     router: Arc<Mutex<AdaptiveRouter>>,
     fingerprint_key: Arc<[u8]>,
     render: RenderFn,
@@ -108,10 +109,21 @@ impl PaymentService {
             connectors: Arc::new(RwLock::new(set)),
             operator_rules: Arc::new(RwLock::new(Arc::new(OperatorRules::default()))),
             fee_table: Arc::new(RwLock::new(None)),
+            rules: Arc::default(),
             router: Arc::new(Mutex::new(router)),
             fingerprint_key: Arc::from(fingerprint_key),
             render,
         })
+    }
+
+    /// Checks payments against the corridor rules (and the unapproved
+    /// merchants' limit) and counts them for monitoring from now on.
+    pub fn set_transaction_rules(&self, rules: crate::compliance::rules::RulesEngine) {
+        *self.rules.write().unwrap_or_else(|e| e.into_inner()) = Some(rules);
+    }
+
+    pub(crate) fn transaction_rules(&self) -> Option<crate::compliance::rules::RulesEngine> {
+        self.rules.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// The store.
