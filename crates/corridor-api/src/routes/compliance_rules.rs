@@ -545,3 +545,61 @@ pub async fn get(
         },
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The field a refusal names (from its debug form: the fields are
+    /// private to the error module).
+    fn param(body: &ComplianceRulesBody) -> Option<String> {
+        let e = format!("{:?}", to_rule_set(body, 1).err()?);
+        let start = e.find("param: Some(\"")? + "param: Some(\"".len();
+        let end = start + e[start..].find('"')?;
+        Some(e[start..end].to_string())
+    }
+
+    #[test]
+    fn the_shipped_document_is_valid_and_holds_chinas_limit() {
+        let set = default_rules();
+        assert_eq!(set.version, 0);
+        let cn = set
+            .corridor
+            .iter()
+            .find(|r| r.name == "cn_cross_border_ecommerce_limit")
+            .expect("China's rule");
+        assert_eq!(
+            cn.check,
+            CorridorCheck::MaxAmountUsd(Amount::positive(5_000_000).unwrap())
+        );
+        assert_eq!(set.monitoring.len(), 8);
+    }
+
+    #[test]
+    fn a_bad_document_names_its_field() {
+        let mut body = default_document();
+        body.monitoring_rules[0].per = Some("shop".into());
+        assert_eq!(param(&body).as_deref(), Some("monitoring_rules[0].per"));
+        let mut body = default_document();
+        body.monitoring_rules[1].max_count = None;
+        assert_eq!(
+            param(&body).as_deref(),
+            Some("monitoring_rules[1].max_count")
+        );
+        let mut body = default_document();
+        body.corridor_rules[0].countries.push("XX".into());
+        assert_eq!(
+            param(&body).as_deref(),
+            Some("corridor_rules[0].countries[4]")
+        );
+        let mut body = default_document();
+        body.corridor_rules[2].max_amount_usd = Some("1.00".into());
+        assert_eq!(
+            param(&body).as_deref(),
+            Some("corridor_rules[2].max_amount_usd")
+        );
+        let mut body = default_document();
+        body.monitoring_rules[3].name = "Structuring!".into();
+        assert_eq!(param(&body).as_deref(), Some("monitoring_rules[3].name"));
+    }
+}
