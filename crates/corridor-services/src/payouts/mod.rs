@@ -97,7 +97,8 @@ impl PayoutService {
         }
     }
 
-    /// A payout as the rules see it.
+    /// A payout as the rules see it: the beneficiary's country and what
+    /// arrives in its currency, valued in USD from what leaves the balance.
     pub(crate) fn rule_transaction<'a>(
         &self,
         plan: &'a PayoutPlan,
@@ -110,8 +111,9 @@ impl PayoutService {
             merchant,
             merchant_approved: true,
             country: Some(&plan.beneficiary.country),
-            currency: plan.currency,
-            amount: plan.amount,
+            // What arrives: the corridor is the beneficiary's currency.
+            currency: plan.target_currency,
+            amount: plan.target_amount,
             amount_usd: rules.usd_value(plan.amount, plan.currency),
             card: None,
             beneficiary: Some(&plan.beneficiary.id),
