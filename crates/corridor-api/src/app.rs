@@ -117,6 +117,10 @@ pub fn router(state: AppState) -> Router {
             get(crate::routes::compliance_alerts::list),
         )
         .route(
+            "/compliance/rules",
+            put(crate::routes::compliance_rules::put).get(crate::routes::compliance_rules::get),
+        )
+        .route(
             "/compliance/alerts/{id}/resolve",
             post(crate::routes::compliance_alerts::resolve),
         )

@@ -107,6 +107,8 @@ use crate::routes;
         routes::screenings::get,
         routes::compliance_alerts::list,
         routes::compliance_alerts::resolve,
+        routes::compliance_rules::put,
+        routes::compliance_rules::get,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
     modifiers(&BearerAuth, &SharedContract),

@@ -112,6 +112,11 @@ pub async fn start(config: ServeConfig) -> Result<Running, ServeError> {
         ids,
         compliance,
     );
+    // The shipped rules are in force from the state's creation; the
+    // operator's stored document replaces them.
+    crate::routes::compliance_rules::load(&store, state.compliance().rules())
+        .await
+        .map_err(|e| ServeError::Task(format!("compliance rules: {e}")))?;
     let fx = corridor_services::fx::FxService::start(store.clone())
         .await
         .map_err(|e| ServeError::Task(format!("FX service: {e}")))?;

@@ -62,7 +62,17 @@ impl AppState {
                 .is_some()
                 .then(corridor_services::payouts::Debtor::sandbox)
         });
-        let payouts = payouts_service(&store, &compliance, paying_account);
+        // The shipped rules until the operator's stored document is loaded.
+        compliance
+            .rules()
+            .replace(crate::routes::compliance_rules::default_rules());
+        let payouts = payouts_service(&store, &compliance, paying_account)
+            .with_rules(compliance.rules().clone());
+        if let Some(p) = &payments {
+            p.service.set_transaction_rules(compliance.rules().clone());
+            p.after_sales
+                .set_transaction_rules(compliance.rules().clone());
+        }
         AppState {
             inner: Arc::new(Inner {
                 store,

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod buyer_return;
 pub mod fees;
+mod notification_disputes;
 pub mod notifications;
 pub mod offered;
 mod registry;

@@ -5,7 +5,8 @@
 //! and applies nothing. Then each item is applied once: an item already
 //! recorded (Adyen repeats them) is skipped. The answer is `[accepted]`, as
 //! Adyen expects, also for a payment Corridor does not know, which is
-//! recorded as an orphan for the operator.
+//! recorded as an orphan for the operator. Chargebacks and failed captures
+//! are applied by `notification_disputes`.
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -221,8 +222,12 @@ async fn apply(
         }
         (EventKind::Cancellation, true) => response(ChargeOutcome::Canceled, Amount::ZERO),
         (EventKind::Capture, false) | (EventKind::CaptureFailed, _) => {
-            tracing::error!(payment = %payment.id, "Adyen reports a failed capture; the operator must look at it");
-            return Ok("recorded");
+            return super::notification_disputes::apply_capture_failure(state, live, item, payment)
+                .await
+        }
+        (EventKind::Dispute(event), _) => {
+            return super::notification_disputes::apply_dispute(state, live, item, payment, event)
+                .await
         }
         _ => return Ok("recorded"),
     };

@@ -27,9 +27,9 @@ pub struct AlertObject {
     pub id: String,
     /// Always `compliance_alert`.
     pub object: &'static str,
-    /// `screening_review`, `screening_block`, ...
+    /// `screening_review`, `screening_block`, `transaction_monitoring`, ...
     pub kind: String,
-    /// `medium` or `high`.
+    /// `low`, `medium` or `high`.
     pub severity: String,
     /// `open` or `resolved`.
     pub status: String,

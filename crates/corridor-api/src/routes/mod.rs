@@ -8,6 +8,7 @@ pub mod beneficiaries;
 pub mod complaints;
 pub mod compliance_alerts;
 pub mod compliance_errors;
+pub mod compliance_rules;
 pub mod disputes;
 pub mod fx;
 pub mod health;

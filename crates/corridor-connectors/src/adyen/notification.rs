@@ -165,8 +165,9 @@ pub enum EventKind {
     Refund,
     /// `REFUND_FAILED`: a refund Adyen accepted failed.
     RefundFailed,
-    /// `CHARGEBACK`, `NOTIFICATION_OF_CHARGEBACK`, `SECOND_CHARGEBACK`.
-    Chargeback,
+    /// A dispute event (`NOTIFICATION_OF_CHARGEBACK`, `CHARGEBACK`,
+    /// `CHARGEBACK_REVERSED`, `PREARBITRATION_*`, `SECOND_CHARGEBACK`).
+    Dispute(DisputeEvent),
     /// Any other event code: acknowledged and recorded only.
     Other,
 }
@@ -181,11 +182,80 @@ impl EventKind {
             "CANCELLATION" => EventKind::Cancellation,
             "REFUND" => EventKind::Refund,
             "REFUND_FAILED" => EventKind::RefundFailed,
-            "CHARGEBACK" | "NOTIFICATION_OF_CHARGEBACK" | "SECOND_CHARGEBACK" => {
-                EventKind::Chargeback
+            "NOTIFICATION_OF_CHARGEBACK" => {
+                EventKind::Dispute(DisputeEvent::Opened(DisputeStage::Chargeback))
+            }
+            "CHARGEBACK" => EventKind::Dispute(DisputeEvent::Debited),
+            "CHARGEBACK_REVERSED" => {
+                EventKind::Dispute(DisputeEvent::Decided(DisputeStage::Chargeback, true))
+            }
+            "PREARBITRATION_OPEN" => {
+                EventKind::Dispute(DisputeEvent::Opened(DisputeStage::PreArbitration))
+            }
+            "PREARBITRATION_WON" => {
+                EventKind::Dispute(DisputeEvent::Decided(DisputeStage::PreArbitration, true))
+            }
+            "PREARBITRATION_LOST" => {
+                EventKind::Dispute(DisputeEvent::Decided(DisputeStage::PreArbitration, false))
+            }
+            "SECOND_CHARGEBACK" => {
+                EventKind::Dispute(DisputeEvent::Decided(DisputeStage::SecondChargeback, false))
             }
             _ => EventKind::Other,
         }
+    }
+}
+
+/// A stage of a dispute, each its own dispute in Corridor: the first
+/// chargeback, the issuer's pre-arbitration after the merchant defended it,
+/// and a second chargeback (final).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DisputeStage {
+    /// `NOTIFICATION_OF_CHARGEBACK`, `CHARGEBACK`, `CHARGEBACK_REVERSED`.
+    Chargeback,
+    /// `PREARBITRATION_OPEN`, `_WON`, `_LOST`.
+    PreArbitration,
+    /// `SECOND_CHARGEBACK`.
+    SecondChargeback,
+}
+
+impl DisputeStage {
+    /// Stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            DisputeStage::Chargeback => "chargeback",
+            DisputeStage::PreArbitration => "pre_arbitration",
+            DisputeStage::SecondChargeback => "second_chargeback",
+        }
+    }
+}
+
+/// What a dispute notification says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DisputeEvent {
+    /// A dispute of this stage is open; the merchant may defend it.
+    Opened(DisputeStage),
+    /// `CHARGEBACK`: the funds were debited; the dispute is open unless
+    /// `additionalData.disputeStatus` says it is over.
+    Debited,
+    /// The stage is decided: for the merchant (`true`) or not.
+    Decided(DisputeStage, bool),
+}
+
+/// `additionalData.disputeStatus` values that end a dispute against the
+/// merchant (Adyen: not defended, accepted, expired, lost).
+pub fn dispute_status_lost(status: &str) -> bool {
+    matches!(status, "Undefended" | "Accepted" | "Expired" | "Lost")
+}
+
+impl NotificationItem {
+    /// A string of `additionalData`, if present and not empty.
+    pub fn additional(&self, name: &str) -> Option<&str> {
+        self.additional_data
+            .get(name)
+            .and_then(|v| v.as_str())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
     }
 }
 
@@ -241,6 +311,30 @@ mod tests {
         assert!(!item.verify(&other));
         item.additional_data.remove("hmacSignature");
         assert!(!item.verify(&key));
+    }
+
+    #[test]
+    fn dispute_event_codes_of_the_webhooks_document_are_classified() {
+        use DisputeEvent as D;
+        use DisputeStage as S;
+        let cases = [
+            ("NOTIFICATION_OF_CHARGEBACK", D::Opened(S::Chargeback)),
+            ("CHARGEBACK", D::Debited),
+            ("CHARGEBACK_REVERSED", D::Decided(S::Chargeback, true)),
+            ("PREARBITRATION_OPEN", D::Opened(S::PreArbitration)),
+            ("PREARBITRATION_WON", D::Decided(S::PreArbitration, true)),
+            ("PREARBITRATION_LOST", D::Decided(S::PreArbitration, false)),
+            ("SECOND_CHARGEBACK", D::Decided(S::SecondChargeback, false)),
+        ];
+        let spec = include_str!("../../data/adyen/Webhooks-v1.json");
+        for (code, event) in cases {
+            assert!(
+                spec.contains(&format!("\"{code}\"")),
+                "{code} is in the document"
+            );
+            assert_eq!(EventKind::of(code), EventKind::Dispute(event), "{code}");
+        }
+        assert_eq!(EventKind::of("ISSUER_COMMENTS"), EventKind::Other);
     }
 
     #[test]

@@ -252,6 +252,45 @@ pub fn reason_code(network: Network, code: &str) -> Option<&'static ReasonCode> 
         .find(|r| r.network == network && r.code == code)
 }
 
+/// The category of a reason a provider describes in words (Adyen's
+/// `reason`, when its reason code is none a network has here): fraud,
+/// not received, not as described, credit not processed, duplicate, else
+/// general.
+pub fn category_of_text(text: &str) -> DisputeCategory {
+    let t = text.to_ascii_lowercase();
+    let any = |words: &[&str]| words.iter().any(|w| t.contains(w));
+    if any(&[
+        "fraud",
+        "not authori",
+        "unauthori",
+        "no cardholder",
+        "not recogni",
+    ]) {
+        C::Fraudulent
+    } else if any(&["duplicate", "paid by other"]) {
+        C::Duplicate
+    } else if any(&[
+        "credit not processed",
+        "refund",
+        "cancelled recurring",
+        "canceled recurring",
+    ]) {
+        C::CreditNotProcessed
+    } else if any(&["not received", "not provided", "non-receipt", "non receipt"]) {
+        C::ProductNotReceived
+    } else if any(&[
+        "defective",
+        "not as described",
+        "counterfeit",
+        "misrepresent",
+        "quality",
+    ]) {
+        C::ProductUnacceptable
+    } else {
+        C::General
+    }
+}
+
 /// Where a dispute stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DisputeStatus {
@@ -392,6 +431,25 @@ pub fn barred_by_liability_shift(reason: &ReasonCode, liability_shift: bool) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn provider_reason_texts_map_to_categories() {
+        let cases = [
+            ("Other Fraud-Card Absent Environment", C::Fraudulent),
+            ("Merchandise/Services Not Received", C::ProductNotReceived),
+            (
+                "Not as Described or Defective Merchandise",
+                C::ProductUnacceptable,
+            ),
+            ("Credit Not Processed", C::CreditNotProcessed),
+            ("Duplicate Processing", C::Duplicate),
+            ("Late Presentment", C::General),
+            ("", C::General),
+        ];
+        for (text, category) in cases {
+            assert_eq!(category_of_text(text), category, "{text}");
+        }
+    }
 
     #[test]
     fn reason_codes_map_to_categories() {

@@ -53,7 +53,8 @@ impl PaymentStatus {
         .find(|s| s.code() == code)
     }
 
-    /// No transition leaves a terminal status.
+    /// No transition leaves a terminal status, but for a succeeded payment
+    /// whose capture fails at the acquirer.
     pub fn is_terminal(self) -> bool {
         matches!(
             self,
@@ -83,6 +84,9 @@ pub enum PaymentEvent {
     Cancel,
     /// The action (voucher, QR code, redirect) or the authorization expired.
     Expired,
+    /// A capture the provider accepted failed at the acquirer (Adyen's
+    /// `CAPTURE_FAILED`): the money never arrives.
+    CaptureFailed,
 }
 
 /// What a connector said about an attempt.
@@ -118,6 +122,7 @@ fn event_name(event: PaymentEvent) -> &'static str {
         PaymentEvent::Capture => "be captured",
         PaymentEvent::Cancel => "be canceled",
         PaymentEvent::Expired => "expire",
+        PaymentEvent::CaptureFailed => "fail its capture",
     }
 }
 
@@ -150,6 +155,7 @@ pub fn transition(
         }
         (S::RequiresAction | S::Processing, E::Expired) => Ok(S::Failed),
         (S::RequiresCapture, E::Capture) => Ok(S::Succeeded),
+        (S::Succeeded, E::CaptureFailed) => Ok(S::Failed),
         (S::RequiresCapture, E::Expired) => Ok(S::Canceled),
         (S::RequiresPaymentMethod | S::RequiresAction | S::RequiresCapture, E::Cancel) => {
             Ok(S::Canceled)
@@ -189,6 +195,9 @@ mod tests {
         canceled confirm:captured -> refused
         failed confirm:captured -> refused
         canceled capture -> refused
+        succeeded capture_failed -> failed
+        requires_capture capture_failed -> refused
+        failed capture_failed -> refused
     ";
 
     fn outcome(s: &str) -> O {
@@ -209,6 +218,7 @@ mod tests {
             "async" => E::AsyncResult(outcome(arg)),
             "capture" => E::Capture,
             "cancel" => E::Cancel,
+            "capture_failed" => E::CaptureFailed,
             _ => E::Expired,
         }
     }

@@ -30,7 +30,10 @@ use corridor_store::{
 use sha2::{Digest, Sha256};
 
 pub use complaints::{Complaint, ComplaintInput, ComplaintReport, ComplaintResolution};
-pub use disputes::{Dispute, DisputeMonitoring, EvidenceInput, NetworkMonitoring};
+pub use disputes::{
+    provider_dispute_id, Dispute, DisputeMonitoring, EvidenceInput, NetworkMonitoring,
+    ProviderDispute,
+};
 pub use error::AfterSalesError;
 pub use jobs::spawn_after_sales_jobs;
 pub use rates::{FixedRates, RateSource};
@@ -93,6 +96,7 @@ pub struct AfterSalesService {
     connectors: Arc<dyn RefundConnectors>,
     render: Arc<dyn AfterSalesRender>,
     config: AfterSalesConfig,
+    rules: Arc<std::sync::RwLock<Option<crate::compliance::rules::RulesEngine>>>,
 }
 
 impl std::fmt::Debug for AfterSalesService {
@@ -128,7 +132,17 @@ impl AfterSalesService {
             connectors,
             render,
             config,
+            rules: Arc::default(),
         }
+    }
+
+    /// Counts refunds for transaction monitoring from now on.
+    pub fn set_transaction_rules(&self, rules: crate::compliance::rules::RulesEngine) {
+        *self.rules.write().unwrap_or_else(|e| e.into_inner()) = Some(rules);
+    }
+
+    fn transaction_rules(&self) -> Option<crate::compliance::rules::RulesEngine> {
+        self.rules.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// The store.

@@ -8,6 +8,7 @@ mod error;
 mod hook;
 mod kyb;
 mod lists;
+pub mod rules;
 mod screen;
 
 pub use error::ComplianceError;
@@ -45,6 +46,9 @@ struct Inner {
     loading: Arc<tokio::sync::Mutex<()>>,
     thresholds: RwLock<Thresholds>,
     with_snapshot: bool,
+    rules: rules::RulesEngine,
+    /// Serializes rule document versions.
+    rules_lock: tokio::sync::Mutex<()>,
 }
 
 /// Lists in force with their screener.
@@ -60,6 +64,16 @@ impl ComplianceService {
         Self::start_with(store, true).await
     }
 
+    /// Held while a new rule document version is written.
+    pub fn rules_lock(&self) -> &tokio::sync::Mutex<()> {
+        &self.inner.rules_lock
+    }
+
+    /// The corridor and monitoring rules engine (shared by every service).
+    pub fn rules(&self) -> &rules::RulesEngine {
+        &self.inner.rules
+    }
+
     /// As [`start`](Self::start); without the snapshot when `with_snapshot`
     /// is false (no list until the operator loads one: screening fails
     /// closed).
@@ -68,6 +82,19 @@ impl ComplianceService {
         with_snapshot: bool,
     ) -> Result<ComplianceService, StoreError> {
         let stored = store.sanctions_lists().await?;
+        // No rule (and no limit) until the API puts the shipped default or
+        // the operator's document in force.
+        let rules = rules::RulesEngine::new(
+            rules::RuleSet {
+                version: 0,
+                unapproved_merchant_limit_usd: corridor_core::Amount::non_negative(i64::MAX)
+                    .unwrap_or(corridor_core::Amount::ZERO),
+                corridor: Vec::new(),
+                monitoring: Vec::new(),
+            },
+            Arc::new(crate::payouts::fx::OperatorRates::ecb_reference(0)),
+            Some(store.clone()),
+        );
         Ok(ComplianceService {
             inner: Arc::new(Inner {
                 store,
@@ -76,6 +103,8 @@ impl ComplianceService {
                 loading: Arc::new(tokio::sync::Mutex::new(())),
                 thresholds: RwLock::new(Thresholds::DEFAULT),
                 with_snapshot,
+                rules,
+                rules_lock: tokio::sync::Mutex::new(()),
             }),
         })
     }

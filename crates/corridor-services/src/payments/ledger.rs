@@ -102,3 +102,65 @@ pub(crate) fn settle(
         },
     }
 }
+
+/// The reversal of a capture that failed at the acquirer: the gross back to
+/// platform clearing, from the merchant's net (`pending`, or `available`
+/// when the payment already settled) and the platform's fee. Once per
+/// payment (`capture_failed:<id>`).
+pub(crate) fn capture_reversal(
+    payment_id: &str,
+    merchant: &str,
+    currency: Currency,
+    gross: Amount,
+    fee: Amount,
+    settled: bool,
+) -> LedgerWrite {
+    let fee = fee.min(gross);
+    let net = gross.checked_sub(fee).unwrap_or(Amount::ZERO);
+    let merchant_kind = if settled {
+        AccountKind::MerchantAvailable
+    } else {
+        AccountKind::MerchantPending
+    };
+    let mut legs = Vec::new();
+    if !net.is_zero() {
+        legs.push(TransferLeg {
+            account: key(
+                Owner::Merchant(merchant.to_string()),
+                currency,
+                merchant_kind,
+            ),
+            side: Side::Debit,
+            amount: net,
+        });
+    }
+    if !fee.is_zero() {
+        legs.push(TransferLeg {
+            account: key(
+                Owner::PlatformFor(merchant.to_string()),
+                currency,
+                AccountKind::PlatformRevenue,
+            ),
+            side: Side::Debit,
+            amount: fee,
+        });
+    }
+    legs.push(TransferLeg {
+        account: key(
+            Owner::PlatformFor(merchant.to_string()),
+            currency,
+            AccountKind::PlatformClearing,
+        ),
+        side: Side::Credit,
+        amount: gross,
+    });
+    LedgerWrite {
+        client_ref: Some(format!("capture_failed:{payment_id}")),
+        op: LedgerOp::Transfer(legs),
+        meta: TxnMeta {
+            kind: "payment_capture_failed".into(),
+            source_id: Some(payment_id.to_string()),
+            description: None,
+        },
+    }
+}

@@ -74,6 +74,27 @@ impl PaymentService {
             .fee_schedule
             .fee(new.amount, cross_border)
             .map_or(0, |f| f.minor());
+        if let Some(rules) = self.transaction_rules() {
+            let tx = crate::compliance::rules::Transaction {
+                flow: crate::compliance::rules::Flow::Payment,
+                reference: &payment.id,
+                merchant: &payment.merchant_id,
+                merchant_approved: ctx.merchant_approved,
+                country: Some(&payment.country),
+                currency: payment.currency,
+                amount: new.amount,
+                amount_usd: rules.usd_value(new.amount, payment.currency),
+                card: payment.card.as_ref().map(|c| c.fingerprint.as_str()),
+                beneficiary: None,
+                purpose_code: None,
+            };
+            rules
+                .evaluate(&tx, now)
+                .map_err(|r| PaymentError::Blocked {
+                    code: r.code,
+                    message: r.message,
+                })?;
+        }
         let snapshot = PaymentSnapshot {
             payment,
             attempts: Vec::new(),
@@ -399,6 +420,7 @@ impl PaymentService {
             Err(_) => super::fees::schedule(p.method_type, p.currency),
         };
         Ok(Context {
+            merchant_approved: merchant.kyb_status == "approved",
             merchant_country: merchant.country,
             settlement_days,
             now,

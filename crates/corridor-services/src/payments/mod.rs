@@ -2,6 +2,7 @@
 //! buyer actions, asynchronous results, expiry and settlement.
 
 mod attempts;
+mod capture_failed;
 mod config;
 mod confirm;
 mod error;
@@ -25,6 +26,7 @@ use corridor_core::payments::routing::{AdaptiveRouter, OperatorRules, RouterConf
 use corridor_connectors::Connector;
 use corridor_store::{AttemptRecord, PaymentRecord, Store, StoredResponse};
 
+pub use capture_failed::CaptureFailure;
 pub use error::PaymentError;
 pub use input::{CardInput, EncryptedCardInput, NewPayment, PaymentInput};
 pub use jobs::spawn_jobs;
@@ -73,6 +75,7 @@ pub struct PaymentService {
     connectors: Arc<RwLock<config::ConnectorSet>>,
     operator_rules: Arc<RwLock<Arc<OperatorRules>>>,
     fee_table: Arc<RwLock<Option<Arc<FeeTable>>>>,
+    rules: Arc<RwLock<Option<crate::compliance::rules::RulesEngine>>>,
     router: Arc<Mutex<AdaptiveRouter>>,
     fingerprint_key: Arc<[u8]>,
     render: RenderFn,
@@ -106,10 +109,21 @@ impl PaymentService {
             connectors: Arc::new(RwLock::new(set)),
             operator_rules: Arc::new(RwLock::new(Arc::new(OperatorRules::default()))),
             fee_table: Arc::new(RwLock::new(None)),
+            rules: Arc::default(),
             router: Arc::new(Mutex::new(router)),
             fingerprint_key: Arc::from(fingerprint_key),
             render,
         })
+    }
+
+    /// Checks payments against the corridor rules (and the unapproved
+    /// merchants' limit) and counts them for monitoring from now on.
+    pub fn set_transaction_rules(&self, rules: crate::compliance::rules::RulesEngine) {
+        *self.rules.write().unwrap_or_else(|e| e.into_inner()) = Some(rules);
+    }
+
+    pub(crate) fn transaction_rules(&self) -> Option<crate::compliance::rules::RulesEngine> {
+        self.rules.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// The store.

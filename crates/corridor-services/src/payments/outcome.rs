@@ -23,6 +23,8 @@ pub(crate) struct Applied {
 /// What the merchant's own country is, for the cross-border surcharge.
 pub(crate) struct Context {
     pub merchant_country: String,
+    /// The merchant's KYB is approved.
+    pub merchant_approved: bool,
     pub settlement_days: i64,
     pub now: Timestamp,
     pub fee_schedule: corridor_core::payments::fees::FeeSchedule,

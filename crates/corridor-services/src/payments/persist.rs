@@ -92,6 +92,16 @@ impl PaymentService {
             WriteResult::Done {
                 outcome: WriteOutcome::Payment(Err(refusal)),
                 ..
+            } if refusal.code == RefusalCode::INSUFFICIENT_FUNDS => Err(PaymentError::state(
+                "insufficient_funds",
+                format!(
+                    "the merchant's balance cannot cover this: {}",
+                    refusal.message
+                ),
+            )),
+            WriteResult::Done {
+                outcome: WriteOutcome::Payment(Err(refusal)),
+                ..
             } if refusal.code == RefusalCode::OVERFLOW => Err(PaymentError::invalid(
                 "amount",
                 "amount_too_large",

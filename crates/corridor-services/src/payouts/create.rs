@@ -309,7 +309,7 @@ impl PayoutService {
             }
             None => None,
         };
-        Ok(PayoutPlan {
+        let plan = PayoutPlan {
             beneficiary,
             amount,
             currency,
@@ -321,7 +321,17 @@ impl PayoutService {
             value_date: iso_date(value_date(rail, target_currency, now)),
             purpose_code,
             reference,
-        })
+        };
+        if let (Some(rules), Some(tx)) = (
+            &self.rules,
+            self.rule_transaction(&plan, &input.merchant_id),
+        ) {
+            rules.check(&tx).map_err(|r| PayoutError::Blocked {
+                code: r.code.into(),
+                message: r.message,
+            })?;
+        }
+        Ok(plan)
     }
 
     /// Checks the limits of a plan against what the merchant already paid
@@ -383,6 +393,9 @@ impl PayoutService {
         merchant: &str,
         now: Timestamp,
     ) -> Result<PreparedPayout, PayoutError> {
+        if let (Some(rules), Some(tx)) = (&self.rules, self.rule_transaction(&plan, merchant)) {
+            rules.observe(&tx, now);
+        }
         let total = plan.amount.checked_add(plan.fee).map_err(|_| {
             PayoutError::invalid(
                 "amount",

@@ -61,6 +61,7 @@ pub struct PayoutService {
     debtor: Option<Arc<Debtor>>,
     bank: Arc<SandboxBank>,
     merchant_locks: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
+    rules: Option<crate::compliance::rules::RulesEngine>,
 }
 
 impl PayoutService {
@@ -83,7 +84,41 @@ impl PayoutService {
             debtor: debtor.map(Arc::new),
             bank,
             merchant_locks: Arc::default(),
+            rules: None,
         }
+    }
+
+    /// The same service, checking payouts against the corridor rules and
+    /// counting them for monitoring.
+    pub fn with_rules(self, rules: crate::compliance::rules::RulesEngine) -> Self {
+        PayoutService {
+            rules: Some(rules),
+            ..self
+        }
+    }
+
+    /// A payout as the rules see it: the beneficiary's country and what
+    /// arrives in its currency, valued in USD from what leaves the balance.
+    pub(crate) fn rule_transaction<'a>(
+        &self,
+        plan: &'a PayoutPlan,
+        merchant: &'a str,
+    ) -> Option<crate::compliance::rules::Transaction<'a>> {
+        let rules = self.rules.as_ref()?;
+        Some(crate::compliance::rules::Transaction {
+            flow: crate::compliance::rules::Flow::Payout,
+            reference: &plan.beneficiary.id,
+            merchant,
+            merchant_approved: true,
+            country: Some(&plan.beneficiary.country),
+            // What arrives: the corridor is the beneficiary's currency.
+            currency: plan.target_currency,
+            amount: plan.target_amount,
+            amount_usd: rules.usd_value(plan.amount, plan.currency),
+            card: None,
+            beneficiary: Some(&plan.beneficiary.id),
+            purpose_code: plan.purpose_code.as_deref(),
+        })
     }
 
     /// The store.

@@ -7,6 +7,7 @@ mod adyen;
 mod bad_input;
 mod complaints;
 mod compliance;
+mod compliance_rules;
 mod contract;
 mod crash;
 mod crash_payments;

@@ -1,6 +1,6 @@
-//! Disputes: opened by the card network (the sandbox's test helper stands
-//! for the network's notification), the disputed amount plus the fee held
-//! on the merchant's available balance, evidence by category, submission,
+//! Disputes: opened by the card network (a provider's chargeback
+//! notification, or the sandbox's test helper standing for one), the
+//! disputed amount plus the fee held on the merchant's available balance, evidence by category, submission,
 //! acceptance, the deadline, the network's decision, and the monitoring
 //! ratios of the networks' programs.
 
@@ -8,6 +8,7 @@ mod evidence;
 mod lifecycle;
 mod monitoring;
 mod open;
+mod provider;
 
 use std::collections::BTreeMap;
 
@@ -20,6 +21,7 @@ use super::{AfterSalesError, AfterSalesService};
 
 pub use evidence::EvidenceInput;
 pub use monitoring::{DisputeMonitoring, NetworkMonitoring};
+pub use provider::{provider_dispute_id, ProviderDispute};
 
 /// A dispute.
 #[derive(Debug, Clone, PartialEq, Eq)]

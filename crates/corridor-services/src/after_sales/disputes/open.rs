@@ -3,10 +3,11 @@
 use std::collections::BTreeMap;
 
 use corridor_core::aftersales::dispute::{
-    barred_by_liability_shift, dispute_fee, evidence_due_by, reason_code, DisputeStatus, Network,
+    barred_by_liability_shift, dispute_fee, evidence_due_by, reason_code, DisputeCategory,
+    DisputeStatus, Network, ReasonCode,
 };
 use corridor_core::payments::status::PaymentStatus;
-use corridor_core::Amount;
+use corridor_core::{Amount, Timestamp};
 use corridor_store::{AfterSalesKind, PaymentRecord};
 
 use super::super::{AfterSalesError, AfterSalesService, Reply};
@@ -47,12 +48,7 @@ impl AfterSalesService {
         if let Ok(existing) = self.dispute(&id, None).await {
             return Ok(existing);
         }
-        let payment = self
-            .store
-            .payment(payment_id)
-            .await?
-            .filter(|p| merchant.is_none_or(|m| m == p.merchant_id))
-            .ok_or_else(|| AfterSalesError::NotFound("payment", payment_id.to_string()))?;
+        let payment = self.disputed_payment(payment_id, merchant).await?;
         let network = card_network(&payment)?;
         let code = reason_code(network, reason).ok_or_else(|| {
             AfterSalesError::invalid(
@@ -64,6 +60,45 @@ impl AfterSalesService {
                 ),
             )
         })?;
+        let opening = Opening {
+            id,
+            reason: OpeningReason::of(code),
+            amount: None,
+            evidence_due_by: None,
+            complaint,
+        };
+        self.open_on(&payment, network, opening, reply).await
+    }
+
+    /// The payment to dispute, if the merchant (when given) owns it.
+    pub(super) async fn disputed_payment(
+        &self,
+        payment_id: &str,
+        merchant: Option<&str>,
+    ) -> Result<PaymentRecord, AfterSalesError> {
+        self.store
+            .payment(payment_id)
+            .await?
+            .filter(|p| merchant.is_none_or(|m| m == p.merchant_id))
+            .ok_or_else(|| AfterSalesError::NotFound("payment", payment_id.to_string()))
+    }
+
+    /// Opens a dispute on `payment` (a card payment of `network`): the
+    /// amount plus the fee held on the merchant's available balance.
+    pub(super) async fn open_on(
+        &self,
+        payment: &PaymentRecord,
+        network: Network,
+        opening: Opening,
+        reply: Option<Reply>,
+    ) -> Result<Dispute, AfterSalesError> {
+        let Opening {
+            id,
+            reason,
+            amount: claimed,
+            evidence_due_by: due,
+            complaint,
+        } = opening;
         let disputable = payment
             .amount_captured
             .saturating_sub(payment.amount_refunded);
@@ -74,6 +109,8 @@ impl AfterSalesService {
                 "nothing of the payment is left to dispute",
             )
         })?;
+        // A network may dispute part of the payment, never more than is left.
+        let amount = claimed.filter(|c| *c < amount).unwrap_or(amount);
         let open = self
             .store
             .after_sales_of_payment(AfterSalesKind::Dispute, &payment.id)
@@ -88,7 +125,7 @@ impl AfterSalesService {
         }
         let now = self.now();
         let attempts = self.store.payment_attempts(&payment.id).await?;
-        let liability_shift = super::super::three_ds::assess(&payment, &attempts)
+        let liability_shift = super::super::three_ds::assess(payment, &attempts)
             .is_some_and(|a| a.outcome.liability_shift);
         let fee = dispute_fee(payment.currency)
             .map_err(|e| AfterSalesError::corrupt(format!("dispute fee: {e}")))?;
@@ -101,11 +138,11 @@ impl AfterSalesService {
             amount,
             currency: payment.currency,
             network,
-            reason_code: code.code.to_string(),
-            category: code.category,
-            description: code.description.to_string(),
+            reason_code: reason.code,
+            category: reason.category,
+            description: reason.description,
             fee,
-            evidence_due_by: evidence_due_by(network, now),
+            evidence_due_by: due.unwrap_or_else(|| evidence_due_by(network, now)),
             evidence: BTreeMap::new(),
             compelling_evidence_3: None,
             evidence_submitted_at: None,
@@ -118,7 +155,10 @@ impl AfterSalesService {
             updated_at: now,
             version: None,
         };
-        if barred_by_liability_shift(code, liability_shift) {
+        if reason
+            .known
+            .is_some_and(|code| barred_by_liability_shift(code, liability_shift))
+        {
             // The issuer bears card-absent fraud after authentication: the
             // network decides for the merchant at once, nothing is held.
             let closed = Dispute {
@@ -147,7 +187,39 @@ impl AfterSalesService {
     }
 }
 
-fn card_network(payment: &PaymentRecord) -> Result<Network, AfterSalesError> {
+/// What a dispute is opened with besides its payment.
+pub(super) struct Opening {
+    pub id: String,
+    pub reason: OpeningReason,
+    /// The amount the network disputes, when it says (else all that is left).
+    pub amount: Option<Amount>,
+    /// The deadline the network gives, when it says (else its window).
+    pub evidence_due_by: Option<Timestamp>,
+    pub complaint: Option<String>,
+}
+
+/// The reason of a dispute: a network reason code we know, or the code and
+/// text a provider sent with the category they map to.
+pub(super) struct OpeningReason {
+    pub code: String,
+    pub category: DisputeCategory,
+    pub description: String,
+    /// The network's reason code, when it is one we know.
+    pub known: Option<&'static ReasonCode>,
+}
+
+impl OpeningReason {
+    pub(super) fn of(code: &'static ReasonCode) -> Self {
+        OpeningReason {
+            code: code.code.to_string(),
+            category: code.category,
+            description: code.description.to_string(),
+            known: Some(code),
+        }
+    }
+}
+
+pub(super) fn card_network(payment: &PaymentRecord) -> Result<Network, AfterSalesError> {
     let brand = payment.card.as_ref().map(|c| c.brand.as_str());
     let network = brand.and_then(Network::of_brand);
     match (payment.status, network) {

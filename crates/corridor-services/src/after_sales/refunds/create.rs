@@ -134,6 +134,22 @@ impl AfterSalesService {
             version: None,
         };
         self.write_intent(&refund).await?;
+        if let Some(rules) = self.transaction_rules() {
+            let tx = crate::compliance::rules::Transaction {
+                flow: crate::compliance::rules::Flow::Refund,
+                reference: &refund.id,
+                merchant: &refund.merchant_id,
+                merchant_approved: true,
+                country: Some(&refund.country),
+                currency: refund.currency,
+                amount: refund.amount,
+                amount_usd: rules.usd_value(refund.amount, refund.currency),
+                card: None,
+                beneficiary: None,
+                purpose_code: None,
+            };
+            rules.observe(&tx, now);
+        }
         let written = Refund {
             version: Some(1),
             ..refund
