@@ -11,6 +11,7 @@
 mod complaints;
 mod disputes;
 mod error;
+mod fx_rates;
 mod jobs;
 mod rates;
 mod reads;
@@ -33,6 +34,7 @@ pub use complaints::{Complaint, ComplaintInput, ComplaintReport, ComplaintResolu
 pub use disputes::{Dispute, DisputeMonitoring, EvidenceInput, NetworkMonitoring};
 pub use error::AfterSalesError;
 pub use jobs::spawn_after_sales_jobs;
+pub use fx_rates::SandboxOverRates;
 pub use rates::{FixedRates, RateSource};
 pub use refunds::{FxRefund, Refund, RefundBankDetails, RefundInput};
 

@@ -62,9 +62,43 @@ pub fn hold(payout: &PayoutRecord, total: Amount, now: Timestamp) -> LedgerWrite
     }
 }
 
-/// When the bank accepts: post the hold to clearing, take the fee to
+/// The FX service's terms stored with a cross-currency payout (absent on
+/// payouts priced before it booked them: those book the exchange at the
+/// two amounts alone).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct FxTerms {
+    /// The quote's fee, inside the payout's fee, in the sell currency.
+    fee: i64,
+    /// What the buy currency's liquidity pays out at mid-market.
+    buy_at_mid: Option<i64>,
+}
+
+fn fx_terms(payout: &PayoutRecord) -> FxTerms {
+    let Some(v) = payout
+        .fx
+        .as_deref()
+        .and_then(|f| serde_json::from_str::<serde_json::Value>(f).ok())
+    else {
+        return FxTerms::default();
+    };
+    FxTerms {
+        fee: v["fee"].as_i64().unwrap_or(0),
+        buy_at_mid: v["buy_at_mid"].as_i64(),
+    }
+}
+
+fn fx_revenue(payout: &PayoutRecord, currency: Currency) -> AccountKey {
+    AccountKey {
+        owner: Owner::PlatformFor(payout.merchant_id.clone()),
+        currency,
+        kind: AccountKind::PlatformRevenue,
+    }
+}
+
+/// When the bank accepts: post the hold to clearing, take the rail's fee to
 /// revenue, and for a cross-currency payout exchange the amount through
-/// the platform's liquidity.
+/// the FX liquidity accounts as the FX service books a conversion: the
+/// quote's fee and its spread as separate postings to FX revenue.
 pub fn post(payout: &PayoutRecord) -> Vec<LedgerWrite> {
     let mut out = Vec::new();
     if let Some(hold) = payout.hold_id {
@@ -77,7 +111,8 @@ pub fn post(payout: &PayoutRecord) -> Vec<LedgerWrite> {
             meta: meta("payout", payout),
         });
     }
-    if let Ok(fee) = Amount::positive(payout.fee) {
+    let terms = fx_terms(payout);
+    if let Ok(fee) = Amount::positive(payout.fee.saturating_sub(terms.fee)) {
         out.push(LedgerWrite {
             client_ref: Some(format!("payout:{}:fee", payout.id)),
             op: transfer(
@@ -89,6 +124,17 @@ pub fn post(payout: &PayoutRecord) -> Vec<LedgerWrite> {
         });
     }
     if payout.currency != payout.target_currency {
+        if let Ok(fx_fee) = Amount::positive(terms.fee) {
+            out.push(LedgerWrite {
+                client_ref: Some(format!("payout:{}:fx_fee", payout.id)),
+                op: transfer(
+                    platform(AccountKind::PlatformClearing, payout.currency),
+                    fx_revenue(payout, payout.currency),
+                    fx_fee,
+                ),
+                meta: meta("payout_fx_fee", payout),
+            });
+        }
         if let (Ok(sold), Ok(bought)) = (
             Amount::positive(payout.amount),
             Amount::positive(payout.target_amount),
@@ -102,13 +148,33 @@ pub fn post(payout: &PayoutRecord) -> Vec<LedgerWrite> {
                 ),
                 meta: meta("payout_fx", payout),
             });
+            let at_mid = terms
+                .buy_at_mid
+                .and_then(|m| Amount::positive(m).ok())
+                .filter(|m| m.minor() >= bought.minor())
+                .unwrap_or(bought);
+            let mut legs = vec![
+                TransferLeg {
+                    account: platform(AccountKind::FxLiquidity, payout.target_currency),
+                    side: Side::Debit,
+                    amount: at_mid,
+                },
+                TransferLeg {
+                    account: platform(AccountKind::PlatformClearing, payout.target_currency),
+                    side: Side::Credit,
+                    amount: bought,
+                },
+            ];
+            if let Ok(spread) = Amount::positive(at_mid.minor() - bought.minor()) {
+                legs.push(TransferLeg {
+                    account: fx_revenue(payout, payout.target_currency),
+                    side: Side::Credit,
+                    amount: spread,
+                });
+            }
             out.push(LedgerWrite {
                 client_ref: Some(format!("payout:{}:fx_buy", payout.id)),
-                op: transfer(
-                    platform(AccountKind::FxLiquidity, payout.target_currency),
-                    platform(AccountKind::PlatformClearing, payout.target_currency),
-                    bought,
-                ),
+                op: LedgerOp::Transfer(legs),
                 meta: meta("payout_fx", payout),
             });
         }
@@ -129,8 +195,9 @@ pub fn release(payout: &PayoutRecord) -> Vec<LedgerWrite> {
         .collect()
 }
 
-/// When a paid payout comes back: the amount and the fee return to the
-/// merchant's available balance (the platform bears the exchange).
+/// When a paid payout comes back: the amount and the fees (the rail's and
+/// the exchange's) return to the merchant's available balance (the platform
+/// bears the exchange).
 pub fn reverse(payout: &PayoutRecord) -> Vec<LedgerWrite> {
     let mut out = Vec::new();
     if let Ok(amount) = Amount::positive(payout.amount) {
@@ -144,7 +211,8 @@ pub fn reverse(payout: &PayoutRecord) -> Vec<LedgerWrite> {
             meta: meta("payout_return", payout),
         });
     }
-    if let Ok(fee) = Amount::positive(payout.fee) {
+    let terms = fx_terms(payout);
+    if let Ok(fee) = Amount::positive(payout.fee.saturating_sub(terms.fee)) {
         out.push(LedgerWrite {
             client_ref: Some(format!("payout:{}:fee_return", payout.id)),
             op: transfer(
@@ -154,6 +222,19 @@ pub fn reverse(payout: &PayoutRecord) -> Vec<LedgerWrite> {
             ),
             meta: meta("payout_return", payout),
         });
+    }
+    if payout.currency != payout.target_currency {
+        if let Ok(fx_fee) = Amount::positive(terms.fee) {
+            out.push(LedgerWrite {
+                client_ref: Some(format!("payout:{}:fx_fee_return", payout.id)),
+                op: transfer(
+                    fx_revenue(payout, payout.currency),
+                    merchant_available(&payout.merchant_id, payout.currency),
+                    fx_fee,
+                ),
+                meta: meta("payout_return", payout),
+            });
+        }
     }
     out
 }
