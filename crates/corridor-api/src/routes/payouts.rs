@@ -314,7 +314,9 @@ pub async fn create(
                 ),
                 RefusalCode::Expired => ApiError::conflict(
                     "quote_expired",
-                    format!("quote {quote} expired before the payout was written; ask for a new one"),
+                    format!(
+                        "quote {quote} expired before the payout was written; ask for a new one"
+                    ),
                 ),
                 _ => ApiError::conflict(refusal.code.code(), refusal.message.clone()),
             })

@@ -33,8 +33,8 @@ use sha2::{Digest, Sha256};
 pub use complaints::{Complaint, ComplaintInput, ComplaintReport, ComplaintResolution};
 pub use disputes::{Dispute, DisputeMonitoring, EvidenceInput, NetworkMonitoring};
 pub use error::AfterSalesError;
-pub use jobs::spawn_after_sales_jobs;
 pub use fx_rates::SandboxOverRates;
+pub use jobs::spawn_after_sales_jobs;
 pub use rates::{FixedRates, RateSource};
 pub use refunds::{FxRefund, Refund, RefundBankDetails, RefundInput};
 

@@ -4,9 +4,7 @@
 
 use corridor_core::payouts::{self, ChargeBearer, PayoutStatus, Rail, Scheme, PURPOSE_CODES};
 use corridor_core::{Amount, CountryCode, Currency, Timestamp};
-use corridor_store::{
-    BeneficiaryRecord, FxObjectWrite, PayoutChange, PayoutRecord, PayoutWrite,
-};
+use corridor_store::{BeneficiaryRecord, FxObjectWrite, PayoutChange, PayoutRecord, PayoutWrite};
 use rand::distr::{Alphanumeric, SampleString};
 
 use super::fx::{FxAmount, FxQuote};
@@ -241,51 +239,6 @@ impl PayoutService {
                 ))
             }
         };
-        let fx = if currency == target_currency {
-            if input.quote.is_some() {
-                return Err(PayoutError::invalid(
-                    "quote",
-                    "parameter_unexpected",
-                    "no exchange is needed: the balance and the beneficiary are in the same currency",
-                ));
-            }
-            None
-        } else {
-            let quote = match (&input.quote, fixed) {
-                (Some(id), _) => {
-                    let quote = self
-                        .fx
-                        .find_quote(&input.merchant_id, id, currency, target_currency)
-                        .await?;
-                    check_quote_amounts(&quote, fixed)?;
-                    quote
-                }
-                (None, Some(fixed)) => {
-                    self.fx
-                        .quote(&input.merchant_id, currency, target_currency, fixed)
-                        .await?
-                }
-                (None, None) => {
-                    return Err(PayoutError::invalid(
-                        "amount",
-                        "parameter_missing",
-                        "amount (or target_amount) is required",
-                    ))
-                }
-            };
-            Some(quote)
-        };
-        let (amount, target_amount) = match (&fx, fixed) {
-            (Some(q), _) => (q.sell_amount, q.buy_amount),
-            (None, Some(FxAmount::Sell(a) | FxAmount::Buy(a))) => (a, a),
-            (None, None) => {
-                return Err(PayoutError::invalid(
-                    "amount",
-                    "parameter_missing",
-                    "amount (or target_amount) is required",
-                ))
-            }
-        };
         let country = CountryCode::parse(&beneficiary.country).map_err(|_| {
             PayoutError::Store(corridor_store::StoreError::Corrupt(
                 "beneficiary country".into(),
@@ -318,17 +271,6 @@ impl PayoutService {
                 ),
             ));
         }
-        let fee = rail
-            .fee_terms()
-            .fee(amount, currency)
-            .and_then(|rail_fee| match &fx {
-                // The exchange's own fee (its lock's price) comes on top.
-                Some(q) => rail_fee.checked_add(q.fee),
-                None => Ok(rail_fee),
-            })
-            .map_err(|_| {
-                PayoutError::invalid("amount", "amount_invalid", "the fee is out of range")
-            })?;
         let purpose_code = match (
             &input.purpose_code,
             payouts::purpose_required(target_currency),
@@ -385,6 +327,63 @@ impl PayoutService {
             }
             None => None,
         };
+        // Priced last, so a quote is made only for an otherwise valid payout.
+        let fx = if currency == target_currency {
+            if input.quote.is_some() {
+                return Err(PayoutError::invalid(
+                    "quote",
+                    "parameter_unexpected",
+                    "no exchange is needed: the balance and the beneficiary are in the same currency",
+                ));
+            }
+            None
+        } else {
+            let quote = match (&input.quote, fixed) {
+                (Some(id), _) => {
+                    let quote = self
+                        .fx
+                        .find_quote(&input.merchant_id, id, currency, target_currency)
+                        .await?;
+                    check_quote_amounts(&quote, fixed)?;
+                    quote
+                }
+                (None, Some(fixed)) => {
+                    self.fx
+                        .quote(&input.merchant_id, currency, target_currency, fixed)
+                        .await?
+                }
+                (None, None) => {
+                    return Err(PayoutError::invalid(
+                        "amount",
+                        "parameter_missing",
+                        "amount (or target_amount) is required",
+                    ))
+                }
+            };
+            Some(quote)
+        };
+        let (amount, target_amount) = match (&fx, fixed) {
+            (Some(q), _) => (q.sell_amount, q.buy_amount),
+            (None, Some(FxAmount::Sell(a) | FxAmount::Buy(a))) => (a, a),
+            (None, None) => {
+                return Err(PayoutError::invalid(
+                    "amount",
+                    "parameter_missing",
+                    "amount (or target_amount) is required",
+                ))
+            }
+        };
+        let fee = rail
+            .fee_terms()
+            .fee(amount, currency)
+            .and_then(|rail_fee| match &fx {
+                // The exchange's own fee (its lock's price) comes on top.
+                Some(q) => rail_fee.checked_add(q.fee),
+                None => Ok(rail_fee),
+            })
+            .map_err(|_| {
+                PayoutError::invalid("amount", "amount_invalid", "the fee is out of range")
+            })?;
         Ok(PayoutPlan {
             beneficiary,
             amount,

@@ -32,9 +32,11 @@ fn payout_error(e: FxServiceError) -> PayoutError {
             };
             PayoutError::invalid(param, code, message)
         }
-        FxServiceError::NotFound { id, .. } => {
-            PayoutError::invalid("quote", "resource_missing", format!("no such quote: '{id}'"))
-        }
+        FxServiceError::NotFound { id, .. } => PayoutError::invalid(
+            "quote",
+            "resource_missing",
+            format!("no such quote: '{id}'"),
+        ),
         FxServiceError::Conflict { code, message } => PayoutError::conflict(code, message),
         FxServiceError::InsufficientFunds(message) => {
             PayoutError::conflict("insufficient_funds", message)
@@ -139,10 +141,7 @@ impl PayoutFx for FxService {
         buy: Currency,
     ) -> FxFuture<'a, Result<FxQuote, PayoutError>> {
         Box::pin(async move {
-            let (quote, version) = self
-                .quote(Some(merchant), id)
-                .await
-                .map_err(payout_error)?;
+            let (quote, version) = self.quote(Some(merchant), id).await.map_err(payout_error)?;
             check_usable(&quote, sell, buy, self.now())?;
             payout_quote(quote, version)
         })
