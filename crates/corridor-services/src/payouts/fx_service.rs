@@ -170,3 +170,118 @@ impl PayoutFx for FxService {
             .map_err(|e| unavailable(e.to_string()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+
+    use corridor_store::{Store, StoreConfig, TestClock};
+
+    use super::*;
+    use crate::after_sales::RateSource;
+    use crate::fx::provider::operator_rates;
+
+    fn cur(c: &str) -> Currency {
+        Currency::parse(c).unwrap()
+    }
+
+    async fn service(rates: &[(&str, &str)]) -> (FxService, TestClock, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = TestClock::default();
+        let store = Store::open(
+            &StoreConfig::Sqlite(dir.path().join("t.db")),
+            Arc::new(clock.clone()),
+            Default::default(),
+        )
+        .await
+        .unwrap();
+        let fx = FxService::start(store).await.unwrap();
+        let day = crate::fx::dates::today(fx.now());
+        let table: BTreeMap<String, String> = rates
+            .iter()
+            .map(|(c, r)| ((*c).to_string(), (*r).to_string()))
+            .collect();
+        fx.import(vec![operator_rates(day, "EUR", &table, "operator").unwrap()])
+            .await
+            .unwrap();
+        (fx, clock, dir)
+    }
+
+    #[tokio::test]
+    async fn quotes_come_from_the_fx_service_and_are_checked_before_use() {
+        let (fx, clock, _dir) = service(&[("USD", "1.1"), ("CNY", "7.7")]).await;
+        let payout_fx: &dyn PayoutFx = &fx;
+        let sell = Amount::positive(100_000).unwrap();
+        let q = payout_fx
+            .quote("mer_a", cur("USD"), cur("CNY"), FxAmount::Sell(sell))
+            .await
+            .unwrap();
+        // Mid 7 exactly; the buy side books floor(sell × mid) = 700,000.
+        assert_eq!(q.mid_rate.value().normalize().to_string(), "7");
+        assert_eq!(q.buy_at_mid.minor(), 700_000);
+        assert!(q.buy_amount.minor() < 700_000, "the spread is kept");
+        assert_eq!(q.fee.minor(), 0, "the one-minute lock is free");
+        let id = q.id.clone().unwrap();
+        let found = payout_fx
+            .find_quote("mer_a", &id, cur("USD"), cur("CNY"))
+            .await
+            .unwrap();
+        assert_eq!(found.buy_amount, q.buy_amount);
+        assert_eq!(found.stored.as_ref().map(|s| s.1), Some(1));
+        // Another merchant's, another pair, expired: refused.
+        assert!(matches!(
+            payout_fx.find_quote("mer_b", &id, cur("USD"), cur("CNY")).await,
+            Err(PayoutError::Invalid { code, .. }) if code == "resource_missing"
+        ));
+        assert!(matches!(
+            payout_fx.find_quote("mer_a", &id, cur("USD"), cur("EUR")).await,
+            Err(PayoutError::Invalid { code, .. }) if code == "quote_mismatch"
+        ));
+        clock.advance(61);
+        assert!(matches!(
+            payout_fx.find_quote("mer_a", &id, cur("USD"), cur("CNY")).await,
+            Err(PayoutError::Conflict { code, .. }) if code == "quote_expired"
+        ));
+        // A used quote is refused.
+        let (mut used, _) = fx.quote(Some("mer_a"), &id).await.unwrap();
+        used.status = "used".into();
+        assert!(matches!(
+            check_usable(&used, cur("USD"), cur("CNY"), Timestamp::from_unix_micros(0)),
+            Err(PayoutError::Conflict { code, .. }) if code == "quote_used"
+        ));
+        // USD values at mid, rounded up: 100.00 CNY = 14.2857... USD.
+        let v = payout_fx
+            .usd_value(Amount::positive(10_000).unwrap(), cur("CNY"))
+            .unwrap();
+        assert_eq!(v.minor(), 1_429);
+        // Stale rates: no quote.
+        clock.advance(8 * 86_400);
+        assert!(matches!(
+            payout_fx.quote("mer_a", cur("USD"), cur("CNY"), FxAmount::Sell(sell)).await,
+            Err(PayoutError::Conflict { code, .. }) if code == "rate_stale"
+        ));
+    }
+
+    #[tokio::test]
+    async fn refund_rates_are_the_fx_service_mid_while_fresh() {
+        let (fx, clock, _dir) = service(&[("USD", "1.1"), ("JPY", "165")]).await;
+        let now = fx.now();
+        assert_eq!(
+            fx.rate(cur("JPY"), cur("USD"), now)
+                .map(|r| r.value().to_string()),
+            Some("0.006666666667".into())
+        );
+        assert_eq!(fx.rate(cur("JPY"), cur("KWD"), now), None);
+        clock.advance(8 * 86_400);
+        assert_eq!(
+            fx.rate(cur("JPY"), cur("USD"), fx.now()),
+            None,
+            "stale: no rate"
+        );
+        assert!(
+            fx.rate(cur("JPY"), cur("USD"), now).is_some(),
+            "the rate in force then"
+        );
+    }
+}

@@ -238,3 +238,126 @@ pub fn reverse(payout: &PayoutRecord) -> Vec<LedgerWrite> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    fn payout(fx: Option<&str>) -> PayoutRecord {
+        PayoutRecord {
+            id: "po_1".into(),
+            merchant_id: "mer_1".into(),
+            beneficiary_id: "ben_1".into(),
+            status: "in_transit".into(),
+            amount: 100_000,
+            currency: Currency::parse("USD").unwrap(),
+            fee: 120,
+            target_amount: 696_500,
+            target_currency: Currency::parse("CNY").unwrap(),
+            fx: fx.map(str::to_string),
+            rail: "local".into(),
+            purpose_code: Some("GDDS".into()),
+            reference: None,
+            uetr: "u".into(),
+            end_to_end_id: "po_1".into(),
+            value_date: "2026-12-02".into(),
+            hold_id: Some(7),
+            batch_id: None,
+            failure_code: None,
+            accepted_at: None,
+            version: 1,
+            created_at: Timestamp::from_unix_micros(0),
+            updated_at: Timestamp::from_unix_micros(0),
+        }
+    }
+
+    /// Net of every account over the transfers (credit positive); the
+    /// posted hold counts as merchant → clearing of amount plus fee.
+    fn nets(payout: &PayoutRecord, writes: &[LedgerWrite]) -> BTreeMap<String, i64> {
+        let mut out = BTreeMap::new();
+        let mut add = |k: &AccountKey, v: i64| {
+            *out.entry(format!(
+                "{}|{}|{}",
+                k.owner.code(),
+                k.currency,
+                k.kind.code()
+            ))
+            .or_insert(0) += v;
+        };
+        for w in writes {
+            match &w.op {
+                LedgerOp::Transfer(legs) => {
+                    for l in legs {
+                        let v = l.amount.minor();
+                        add(&l.account, if l.side == Side::Credit { v } else { -v });
+                    }
+                }
+                LedgerOp::PostHold { .. } => {
+                    let total = payout.amount + payout.fee;
+                    add(
+                        &merchant_available(&payout.merchant_id, payout.currency),
+                        -total,
+                    );
+                    add(
+                        &platform(AccountKind::PlatformClearing, payout.currency),
+                        total,
+                    );
+                }
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        out
+    }
+
+    fn balanced_per_currency(nets: &BTreeMap<String, i64>) {
+        let mut per: BTreeMap<&str, i64> = BTreeMap::new();
+        for (k, v) in nets {
+            *per.entry(k.split('|').nth(1).unwrap()).or_insert(0) += v;
+        }
+        assert!(per.values().all(|v| *v == 0), "{per:?}");
+    }
+
+    #[test]
+    fn a_cross_currency_payout_books_fee_and_spread_as_the_fx_service_does() {
+        // The quote: 20 cents of FX fee inside the payout's 120; 700,000 CNY
+        // at mid of which 3,500 is the spread.
+        let p = payout(Some(
+            r#"{"quote":"quo_1","fee":20,"buy_at_mid":700000,"buy_amount":696500}"#,
+        ));
+        let n = nets(&p, &post(&p));
+        balanced_per_currency(&n);
+        let get = |k: &str| n.get(k).copied().unwrap_or(0);
+        assert_eq!(get("mer_1|USD|merchant_available"), -100_120);
+        assert_eq!(get("platform|USD|platform_clearing"), 0);
+        assert_eq!(get("platform|USD|platform_revenue"), 100, "the rail's fee");
+        assert_eq!(get("platform:mer_1|USD|platform_revenue"), 20, "FX fee");
+        assert_eq!(get("platform|USD|fx_liquidity"), 100_000);
+        assert_eq!(get("platform|CNY|fx_liquidity"), -700_000);
+        assert_eq!(get("platform:mer_1|CNY|platform_revenue"), 3_500, "spread");
+        assert_eq!(
+            get("platform|CNY|platform_clearing"),
+            696_500,
+            "to the bank"
+        );
+
+        // A return gives back the amount and both fees.
+        let mut all = post(&p);
+        all.extend(reverse(&p));
+        let n = nets(&p, &all);
+        balanced_per_currency(&n);
+        assert_eq!(n["mer_1|USD|merchant_available"], 0);
+        assert_eq!(n["platform|USD|platform_revenue"], 0);
+        assert_eq!(n["platform:mer_1|USD|platform_revenue"], 0);
+    }
+
+    #[test]
+    fn a_payout_without_fx_terms_books_the_two_amounts() {
+        let p = payout(Some(r#"{"quote":null}"#));
+        let n = nets(&p, &post(&p));
+        balanced_per_currency(&n);
+        assert_eq!(n["platform|USD|platform_revenue"], 120);
+        assert_eq!(n["platform|CNY|fx_liquidity"], -696_500);
+    }
+}
