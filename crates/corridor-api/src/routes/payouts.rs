@@ -242,6 +242,8 @@ fn preview(plan: &PayoutPlan) -> PayoutPreview {
 }
 
 /// Prices a payout without making it: fee, exchange, what arrives, when.
+/// Across currencies the exchange is an FX quote (one-minute lock) whose id
+/// `POST /v1/payouts` accepts as `quote` to pay exactly these amounts.
 #[utoipa::path(post, path = "/v1/payouts/preview", request_body = CreatePayout,
     responses((status = 200, body = PayoutPreview), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn preview_payout(
