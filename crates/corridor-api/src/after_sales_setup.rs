@@ -6,6 +6,7 @@ use std::sync::Arc;
 use corridor_core::aftersales::fx_remainder::RemainderPolicy;
 use corridor_services::after_sales::{
     spawn_after_sales_jobs, AfterSalesConfig, AfterSalesService, FixedRates, RefundConnectors,
+    SandboxOverRates,
 };
 use corridor_store::Store;
 
@@ -13,11 +14,13 @@ use corridor_store::Store;
 /// refunds: `merchant` (the default) or `platform`.
 pub const FX_REMAINDER_POLICY_VAR: &str = "CORRIDOR_REFUND_FX_REMAINDER";
 
-/// Starts the after-sales service and its sweeps. The rates table is
-/// returned so the sandbox can set rates.
+/// Starts the after-sales service and its sweeps. Cross-currency refunds
+/// take the FX service's reference rates; the returned table holds the
+/// overrides only the sandbox's test helper sets (empty otherwise).
 pub fn start(
     store: &Store,
     connectors: Arc<dyn RefundConnectors>,
+    fx: &corridor_services::fx::FxService,
 ) -> std::io::Result<(AfterSalesService, Arc<FixedRates>)> {
     let policy = match std::env::var(FX_REMAINDER_POLICY_VAR) {
         Ok(text) => RemainderPolicy::parse(&text).ok_or_else(|| {
@@ -37,7 +40,10 @@ pub fn start(
         render,
         AfterSalesConfig {
             fx_remainder_policy: policy,
-            rates: rates.clone(),
+            rates: Arc::new(SandboxOverRates {
+                overrides: rates.clone(),
+                fx: fx.clone(),
+            }),
         },
     );
     spawn_after_sales_jobs(service.clone());

@@ -80,8 +80,11 @@ pub async fn start(config: ServeConfig) -> Result<Running, ServeError> {
         config.providers_url.as_deref(),
     )
     .await?;
+    let fx = corridor_services::fx::FxService::start(store.clone())
+        .await
+        .map_err(|e| ServeError::Task(format!("FX service: {e}")))?;
     let (after_sales, rates) =
-        crate::after_sales_setup::start(&store, Arc::new(started.service.clone()))?;
+        crate::after_sales_setup::start(&store, Arc::new(started.service.clone()), &fx)?;
     let secrets = crate::connectors::secrets::SecretBox::load(&config.data_dir)?;
     let provider_clock = store.clock().clone();
     let registry = Arc::new(crate::connectors::Registry::new(
@@ -111,17 +114,14 @@ pub async fn start(config: ServeConfig) -> Result<Running, ServeError> {
         config.policy.clone(),
         ids,
         compliance,
+        fx.clone(),
     );
     // The shipped rules are in force from the state's creation; the
     // operator's stored document replaces them.
     crate::routes::compliance_rules::load(&store, state.compliance().rules())
         .await
         .map_err(|e| ServeError::Task(format!("compliance rules: {e}")))?;
-    let fx = corridor_services::fx::FxService::start(store.clone())
-        .await
-        .map_err(|e| ServeError::Task(format!("FX service: {e}")))?;
     crate::fx_jobs::spawn(&fx);
-    state.set_fx(fx);
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     tokio::spawn(crate::webhooks::dispatcher::run(

@@ -42,7 +42,8 @@ pub struct Payments {
     pub registry: Option<Arc<crate::connectors::Registry>>,
     /// Refunds, disputes and complaints over the same connectors.
     pub after_sales: corridor_services::after_sales::AfterSalesService,
-    /// The rates cross-currency refunds use.
+    /// The sandbox's rate overrides for cross-currency refunds (set by a
+    /// test helper; the FX service's rates otherwise).
     pub rates: Arc<corridor_services::after_sales::FixedRates>,
 }
 
@@ -56,6 +57,7 @@ impl AppState {
         policy: ServePolicy,
         ids: crate::ids::IdCodec,
         compliance: corridor_services::compliance::ComplianceService,
+        fx: corridor_services::fx::FxService,
     ) -> Self {
         let paying_account = policy.payout_account.clone().or_else(|| {
             test_clock
@@ -66,13 +68,16 @@ impl AppState {
         compliance
             .rules()
             .replace(crate::routes::compliance_rules::default_rules());
-        let payouts = payouts_service(&store, &compliance, paying_account)
+        compliance.rules().set_valuation(Arc::new(fx.clone()));
+        let payouts = payouts_service(&store, &compliance, paying_account, &fx)
             .with_rules(compliance.rules().clone());
         if let Some(p) = &payments {
             p.service.set_transaction_rules(compliance.rules().clone());
             p.after_sales
                 .set_transaction_rules(compliance.rules().clone());
         }
+        let fx_cell = OnceLock::new();
+        let _ = fx_cell.set(fx);
         AppState {
             inner: Arc::new(Inner {
                 store,
@@ -85,7 +90,7 @@ impl AppState {
                 policy,
                 ids,
                 card_vault: crate::card_vault::CardVault::default(),
-                fx: OnceLock::new(),
+                fx: fx_cell,
                 compliance,
             }),
         }
@@ -101,7 +106,7 @@ impl AppState {
         self.inner.payments.as_ref().map(|p| &p.after_sales)
     }
 
-    /// The rates table of cross-currency refunds.
+    /// The sandbox's rate overrides of cross-currency refunds.
     pub fn sandbox_rates(&self) -> Option<&Arc<corridor_services::after_sales::FixedRates>> {
         self.inner.payments.as_ref().map(|p| &p.rates)
     }
@@ -142,14 +147,9 @@ impl AppState {
         self.inner.payments.as_ref()?.registry.as_ref()
     }
 
-    /// The FX service, once started.
+    /// The FX service.
     pub fn fx(&self) -> Option<&corridor_services::fx::FxService> {
         self.inner.fx.get()
-    }
-
-    /// Installs the FX service (once, at start).
-    pub fn set_fx(&self, fx: corridor_services::fx::FxService) {
-        let _ = self.inner.fx.set(fx);
     }
 
     /// The compliance service.
@@ -203,20 +203,21 @@ impl AppState {
     }
 }
 
-/// Payouts with the platform's operator rate table (no FX service is
-/// wired yet), beneficiaries screened against the sanctions lists in force,
+/// Payouts exchanged through the FX service (its quotes, pricing and
+/// staleness rule), beneficiaries screened against the sanctions lists in force,
 /// default limits, the operator's paying account and the simulated bank
 /// (which only the sandbox's test helpers hand files to).
 fn payouts_service(
     store: &Store,
     compliance: &corridor_services::compliance::ComplianceService,
     paying_account: Option<corridor_services::payouts::Debtor>,
+    fx: &corridor_services::fx::FxService,
 ) -> corridor_services::payouts::PayoutService {
     use corridor_services::compliance::SanctionsScreening;
-    use corridor_services::payouts::{fx, PayoutLimits, PayoutService};
+    use corridor_services::payouts::{PayoutLimits, PayoutService};
     PayoutService::new(
         store.clone(),
-        Arc::new(fx::OperatorRates::ecb_reference(50)),
+        Arc::new(fx.clone()),
         Arc::new(SanctionsScreening::new(compliance.clone())),
         PayoutLimits::default(),
         paying_account,

@@ -149,6 +149,8 @@ pub struct BatchChange {
 /// Version conflicts (a payout or batch changed since it was read) and a
 /// bank file already applied refuse the whole write. A change whose first
 /// ledger movement is refused is skipped alone, with its refusal reported.
+/// An FX quote the write uses is checked like a payout (its version, and
+/// its deadline: `expired`) and marked used only when every change applied.
 #[derive(Debug, Clone, Default)]
 pub struct PayoutWrite {
     /// A new beneficiary.
@@ -159,4 +161,10 @@ pub struct PayoutWrite {
     pub batch: Option<BatchChange>,
     /// The bank file this write applies.
     pub bank_file: Option<BankFileRecord>,
+    /// An FX quote used by the write (as it is after: used), with the
+    /// version it was read at.
+    pub fx_quote: Option<crate::FxObjectWrite>,
+    /// Refuse the whole write (`expired`) when the batch's time is past this
+    /// (the quote's lock).
+    pub not_after: Option<Timestamp>,
 }

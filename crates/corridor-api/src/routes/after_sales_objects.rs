@@ -92,8 +92,13 @@ pub struct DisputeObject {
     pub currency: String,
     /// The dispute fee, held with the amount and taken if lost.
     pub fee: i64,
-    /// Held on the merchant's available balance while open (amount plus fee), 0 if nothing is held.
+    /// Held on the merchant's available balance while open: the amount plus
+    /// fee, or as much of it as the available balance covered when the
+    /// dispute opened; 0 if nothing is held.
     pub amount_held: i64,
+    /// What a lost dispute took beyond the merchant's balance, owed by the
+    /// merchant to the platform (booked to its receivable account); 0 otherwise.
+    pub amount_receivable: i64,
     /// RFC 3339.
     pub evidence_due_by: String,
     /// Evidence fields saved.
@@ -231,7 +236,7 @@ pub fn refund_object(r: &Refund) -> RefundObject {
 /// Dispute as JSON.
 pub fn dispute_object(d: &Dispute) -> DisputeObject {
     let held = if d.funds_held && !d.status.is_closed() {
-        d.held_amount().map_or(0, |a| a.minor())
+        d.held.minor()
     } else {
         0
     };
@@ -247,6 +252,7 @@ pub fn dispute_object(d: &Dispute) -> DisputeObject {
         currency: d.currency.code().into(),
         fee: d.fee.minor(),
         amount_held: held,
+        amount_receivable: d.receivable.minor(),
         evidence_due_by: rfc3339(d.evidence_due_by),
         evidence: d.evidence.clone(),
         evidence_submitted_at: d.evidence_submitted_at.map(rfc3339),

@@ -38,7 +38,10 @@ pub struct CreatePayout {
     pub target_amount: Option<i64>,
     /// The beneficiary's currency, if the caller wants it checked.
     pub target_currency: Option<String>,
-    /// A quote id from `POST /v1/fx/quotes`, for a cross-currency payout.
+    /// A quote id from `POST /v1/fx/quotes` (selling `currency` for the
+    /// beneficiary's), for a cross-currency payout: the payout pays exactly
+    /// its amounts (omit `amount`, or give the quote's) and uses it up.
+    /// Without it a quote is made on the fly with the shortest lock.
     pub quote: Option<String>,
     /// ISO 20022 purpose code; required for CNY and INR (`GDDS`, `SCVE`,
     /// `SUPP`, `SALA`, `TRAD`, `INTC`, `FAMI`, `OTHR`).
@@ -67,7 +70,16 @@ pub struct PayoutFx {
     pub buy_currency: String,
     /// Bought, minor units.
     pub buy_amount: i64,
-    /// Where the rate comes from (`operator`: the platform's rate table).
+    /// Mid-market rate, same units (absent on payouts made before it was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mid_rate: Option<String>,
+    /// The quote's fee (its lock's price), balance minor units, included in the payout's `fee`.
+    #[serde(default)]
+    pub fee: i64,
+    /// The spread the platform keeps, beneficiary-currency minor units.
+    #[serde(default)]
+    pub spread_amount: i64,
+    /// Where the reference rate comes from (the FX service's rate source).
     pub source: String,
 }
 
@@ -85,7 +97,7 @@ pub struct PayoutObject {
     pub amount: i64,
     /// The balance's currency.
     pub currency: String,
-    /// Fee, in `currency`.
+    /// Fee, in `currency`: the rail's, plus the FX quote's own fee when exchanged.
     pub fee: i64,
     /// Minor units the beneficiary receives.
     pub target_amount: i64,
@@ -230,6 +242,8 @@ fn preview(plan: &PayoutPlan) -> PayoutPreview {
 }
 
 /// Prices a payout without making it: fee, exchange, what arrives, when.
+/// Across currencies the exchange is an FX quote (one-minute lock) whose id
+/// `POST /v1/payouts` accepts as `quote` to pay exactly these amounts.
 #[utoipa::path(post, path = "/v1/payouts/preview", request_body = CreatePayout,
     responses((status = 200, body = PayoutPreview), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn preview_payout(
@@ -275,6 +289,7 @@ pub async fn create(
         .prepare_payout(plan, &merchant, now)
         .map_err(map_error)?;
     let record = prepared.record.clone();
+    let quote_id = prepared.plan.fx.as_ref().and_then(|q| q.id.clone());
     let mut write = prepared.write;
     add_events(&mut write, |_| true);
     let render = Box::new(move |outcome: &WriteOutcome, _at| match outcome {
@@ -292,10 +307,22 @@ pub async fn create(
             }
             other => error_response(&ApiError::internal(format!("unexpected result {other:?}"))),
         },
-        WriteOutcome::Payouts(Err(refusal)) => error_response(&ApiError::conflict(
-            refusal.code.code(),
-            refusal.message.clone(),
-        )),
+        WriteOutcome::Payouts(Err(refusal)) => {
+            let quote = quote_id.as_deref().unwrap_or("");
+            error_response(&match refusal.code {
+                RefusalCode::VersionConflict => ApiError::conflict(
+                    "quote_used",
+                    format!("quote {quote} was used by another payout or conversion"),
+                ),
+                RefusalCode::Expired => ApiError::conflict(
+                    "quote_expired",
+                    format!(
+                        "quote {quote} expired before the payout was written; ask for a new one"
+                    ),
+                ),
+                _ => ApiError::conflict(refusal.code.code(), refusal.message.clone()),
+            })
+        }
         other => error_response(&ApiError::internal(format!("unexpected outcome {other:?}"))),
     });
     submit(

@@ -21,17 +21,21 @@ pub enum AccountKind {
     PlatformClearing,
     /// The platform's liquidity in one currency, for exchange legs.
     FxLiquidity,
+    /// What a merchant owes the platform (a loss its balance could not
+    /// cover), one per merchant and currency: debited, so negative while owed.
+    PlatformReceivable,
 }
 
 impl AccountKind {
     /// Every kind, for parsing and listing.
-    pub const ALL: [AccountKind; 6] = [
+    pub const ALL: [AccountKind; 7] = [
         AccountKind::MerchantAvailable,
         AccountKind::MerchantPending,
         AccountKind::PlatformAdjustments,
         AccountKind::PlatformRevenue,
         AccountKind::PlatformClearing,
         AccountKind::FxLiquidity,
+        AccountKind::PlatformReceivable,
     ];
 
     /// The stable storage code.
@@ -43,6 +47,7 @@ impl AccountKind {
             AccountKind::PlatformRevenue => "platform_revenue",
             AccountKind::PlatformClearing => "platform_clearing",
             AccountKind::FxLiquidity => "fx_liquidity",
+            AccountKind::PlatformReceivable => "platform_receivable",
         }
     }
 

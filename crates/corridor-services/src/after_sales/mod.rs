@@ -11,6 +11,7 @@
 mod complaints;
 mod disputes;
 mod error;
+mod fx_rates;
 mod jobs;
 mod rates;
 mod reads;
@@ -35,6 +36,7 @@ pub use disputes::{
     ProviderDispute,
 };
 pub use error::AfterSalesError;
+pub use fx_rates::SandboxOverRates;
 pub use jobs::spawn_after_sales_jobs;
 pub use rates::{FixedRates, RateSource};
 pub use refunds::{FxRefund, Refund, RefundBankDetails, RefundInput};

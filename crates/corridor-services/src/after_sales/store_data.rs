@@ -61,6 +61,13 @@ pub(crate) struct DisputeData {
     pub compelling_evidence_3: Option<bool>,
     pub evidence_submitted_at: Option<i64>,
     pub funds_held: bool,
+    /// What is held (absent on disputes stored before partial holds: the
+    /// amount plus fee when `funds_held`).
+    #[serde(default)]
+    pub held: Option<i64>,
+    /// What a loss booked as owed by the merchant to the platform.
+    #[serde(default)]
+    pub receivable: i64,
     pub liability_shift: bool,
     pub closed_reason: Option<String>,
     pub closed_at: Option<i64>,

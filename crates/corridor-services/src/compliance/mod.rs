@@ -92,7 +92,6 @@ impl ComplianceService {
                 corridor: Vec::new(),
                 monitoring: Vec::new(),
             },
-            Arc::new(crate::payouts::fx::OperatorRates::ecb_reference(0)),
             Some(store.clone()),
         );
         Ok(ComplianceService {

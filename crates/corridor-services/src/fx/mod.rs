@@ -26,5 +26,6 @@ pub use error::FxServiceError;
 
 pub use history::RateHistory;
 pub use objects::{AutoConversionRule, Conversion, Forward, MarginCall, Quote};
+pub(crate) use quotes::object as quote_object;
 pub use quotes::{PreparedConversion, PreparedQuote, QuoteRequest};
 pub use service::{FxService, RatesView, FX_RATE_SOURCE_NOTE};

@@ -51,6 +51,9 @@ pub struct Quote {
     pub status: String,
     /// The conversion that used it.
     pub conversion: Option<String>,
+    /// The payout that used it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payout: Option<String>,
 }
 
 /// A conversion: a quote executed on the ledger.

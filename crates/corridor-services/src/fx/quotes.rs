@@ -288,6 +288,7 @@ impl FxService {
             created_at: now.unix_micros(),
             status: "open".into(),
             conversion: None,
+            payout: None,
         };
         let write = FxWrite {
             objects: vec![FxObjectWrite {

@@ -4,7 +4,7 @@
 
 use corridor_core::payouts::{self, ChargeBearer, PayoutStatus, Rail, Scheme, PURPOSE_CODES};
 use corridor_core::{Amount, CountryCode, Currency, Timestamp};
-use corridor_store::{BeneficiaryRecord, PayoutChange, PayoutRecord, PayoutWrite};
+use corridor_store::{BeneficiaryRecord, FxObjectWrite, PayoutChange, PayoutRecord, PayoutWrite};
 use rand::distr::{Alphanumeric, SampleString};
 
 use super::fx::{FxAmount, FxQuote};
@@ -87,18 +87,65 @@ fn positive(param: &str, v: i64) -> Result<Amount, PayoutError> {
     })
 }
 
-/// The fx JSON stored with a payout.
+/// The fx JSON stored with a payout: the quote's amounts, its fee (inside
+/// the payout's `fee`) and the spread the platform keeps, as the ledger
+/// books them when the payout is sent.
 pub fn fx_json(q: &FxQuote) -> String {
     serde_json::json!({
         "quote": q.id,
         "rate": q.rate.value().to_string(),
+        "mid_rate": q.mid_rate.value().to_string(),
         "sell_currency": q.sell_currency.code(),
         "sell_amount": q.sell_amount.minor(),
         "buy_currency": q.buy_currency.code(),
         "buy_amount": q.buy_amount.minor(),
+        "fee": q.fee.minor(),
+        "buy_at_mid": q.buy_at_mid.minor(),
+        "spread_amount": q.buy_at_mid.minor().saturating_sub(q.buy_amount.minor()),
         "source": q.source,
     })
     .to_string()
+}
+
+/// A given quote fixes both sides: an `amount` or `target_amount` given
+/// with it must be the quote's.
+fn check_quote_amounts(q: &FxQuote, fixed: Option<FxAmount>) -> Result<(), PayoutError> {
+    let (param, asked, quoted) = match fixed {
+        None => return Ok(()),
+        Some(FxAmount::Sell(a)) => ("amount", a, q.sell_amount),
+        Some(FxAmount::Buy(a)) => ("target_amount", a, q.buy_amount),
+    };
+    if asked == quoted {
+        return Ok(());
+    }
+    Err(PayoutError::invalid(
+        param,
+        "quote_mismatch",
+        format!(
+            "{param} is {} but the quote is for {} (omit it to pay the quote's amounts)",
+            asked.minor(),
+            quoted.minor()
+        ),
+    ))
+}
+
+/// The quote marked used by this payout, checked again by the writer
+/// against the version read and the lock's end.
+fn quote_use(q: &FxQuote, payout_id: &str) -> Result<Option<FxObjectWrite>, PayoutError> {
+    let Some((quote, version)) = &q.stored else {
+        return Ok(None);
+    };
+    let used = crate::fx::Quote {
+        status: "used".into(),
+        payout: Some(payout_id.to_string()),
+        ..quote.clone()
+    };
+    let object = crate::fx::quote_object(&used, None)
+        .map_err(|e| PayoutError::Store(corridor_store::StoreError::Corrupt(e.to_string())))?;
+    Ok(Some(FxObjectWrite {
+        object,
+        expected_version: Some(*version),
+    }))
 }
 
 /// US cents as dollars (`12345` is `123.45`).
@@ -175,13 +222,15 @@ impl PayoutService {
             }
         }
         let fixed = match (input.amount, input.target_amount) {
-            (Some(a), None) => FxAmount::Sell(positive("amount", a)?),
-            (None, Some(t)) => FxAmount::Buy(positive("target_amount", t)?),
+            (Some(a), None) => Some(FxAmount::Sell(positive("amount", a)?)),
+            (None, Some(t)) => Some(FxAmount::Buy(positive("target_amount", t)?)),
             (Some(_), Some(_)) => return Err(PayoutError::invalid(
                 "target_amount",
                 "parameter_conflict",
                 "give amount (what leaves the balance) or target_amount (what arrives), not both",
             )),
+            // A quote fixes both sides.
+            (None, None) if input.quote.is_some() => None,
             (None, None) => {
                 return Err(PayoutError::invalid(
                     "amount",
@@ -189,34 +238,6 @@ impl PayoutService {
                     "amount (or target_amount) is required",
                 ))
             }
-        };
-        let fx = if currency == target_currency {
-            if input.quote.is_some() {
-                return Err(PayoutError::invalid(
-                    "quote",
-                    "parameter_unexpected",
-                    "no exchange is needed: the balance and the beneficiary are in the same currency",
-                ));
-            }
-            None
-        } else {
-            let quote = match &input.quote {
-                Some(id) => self
-                    .fx
-                    .find_quote(id, currency, target_currency)
-                    .map_err(|e| PayoutError::invalid("quote", "quote_invalid", e.to_string()))?,
-                None => self
-                    .fx
-                    .quote(currency, target_currency, fixed)
-                    .map_err(|e| {
-                        PayoutError::invalid("currency", "fx_unavailable", e.to_string())
-                    })?,
-            };
-            Some(quote)
-        };
-        let (amount, target_amount) = match (&fx, fixed) {
-            (Some(q), _) => (q.sell_amount, q.buy_amount),
-            (None, FxAmount::Sell(a) | FxAmount::Buy(a)) => (a, a),
         };
         let country = CountryCode::parse(&beneficiary.country).map_err(|_| {
             PayoutError::Store(corridor_store::StoreError::Corrupt(
@@ -250,9 +271,6 @@ impl PayoutService {
                 ),
             ));
         }
-        let fee = rail.fee_terms().fee(amount, currency).map_err(|_| {
-            PayoutError::invalid("amount", "amount_invalid", "the fee is out of range")
-        })?;
         let purpose_code = match (
             &input.purpose_code,
             payouts::purpose_required(target_currency),
@@ -309,6 +327,63 @@ impl PayoutService {
             }
             None => None,
         };
+        // Priced last, so a quote is made only for an otherwise valid payout.
+        let fx = if currency == target_currency {
+            if input.quote.is_some() {
+                return Err(PayoutError::invalid(
+                    "quote",
+                    "parameter_unexpected",
+                    "no exchange is needed: the balance and the beneficiary are in the same currency",
+                ));
+            }
+            None
+        } else {
+            let quote = match (&input.quote, fixed) {
+                (Some(id), _) => {
+                    let quote = self
+                        .fx
+                        .find_quote(&input.merchant_id, id, currency, target_currency)
+                        .await?;
+                    check_quote_amounts(&quote, fixed)?;
+                    quote
+                }
+                (None, Some(fixed)) => {
+                    self.fx
+                        .quote(&input.merchant_id, currency, target_currency, fixed)
+                        .await?
+                }
+                (None, None) => {
+                    return Err(PayoutError::invalid(
+                        "amount",
+                        "parameter_missing",
+                        "amount (or target_amount) is required",
+                    ))
+                }
+            };
+            Some(quote)
+        };
+        let (amount, target_amount) = match (&fx, fixed) {
+            (Some(q), _) => (q.sell_amount, q.buy_amount),
+            (None, Some(FxAmount::Sell(a) | FxAmount::Buy(a))) => (a, a),
+            (None, None) => {
+                return Err(PayoutError::invalid(
+                    "amount",
+                    "parameter_missing",
+                    "amount (or target_amount) is required",
+                ))
+            }
+        };
+        let fee = rail
+            .fee_terms()
+            .fee(amount, currency)
+            .and_then(|rail_fee| match &fx {
+                // The exchange's own fee (its lock's price) comes on top.
+                Some(q) => rail_fee.checked_add(q.fee),
+                None => Ok(rail_fee),
+            })
+            .map_err(|_| {
+                PayoutError::invalid("amount", "amount_invalid", "the fee is out of range")
+            })?;
         let plan = PayoutPlan {
             beneficiary,
             amount,
@@ -342,15 +417,7 @@ impl PayoutService {
         merchant: &str,
         now: Timestamp,
     ) -> Result<(), PayoutError> {
-        let usd = |a: Amount| {
-            self.fx.usd_value(a, plan.currency).map_err(|e| {
-                PayoutError::invalid(
-                    "currency",
-                    "fx_unavailable",
-                    format!("limits are in USD: {e}"),
-                )
-            })
-        };
+        let usd = |a: Amount| self.fx.usd_value(a, plan.currency);
         let this = usd(plan.amount)?;
         if this.minor() > self.limits.per_payout_usd_cents {
             return Err(PayoutError::invalid(
@@ -429,6 +496,10 @@ impl PayoutService {
             created_at: now,
             updated_at: now,
         };
+        let fx_quote = match &plan.fx {
+            Some(q) => quote_use(q, &record.id)?,
+            None => None,
+        };
         let write = PayoutWrite {
             changes: vec![PayoutChange {
                 ledger: vec![ledger::hold(&record, total, now)],
@@ -436,6 +507,8 @@ impl PayoutService {
                 expected_version: None,
                 events: Vec::new(),
             }],
+            not_after: plan.fx.as_ref().map(|q| q.expires_at),
+            fx_quote,
             ..PayoutWrite::default()
         };
         Ok(PreparedPayout {

@@ -13,6 +13,7 @@ mod create;
 mod error;
 mod file;
 pub mod fx;
+pub mod fx_service;
 mod ledger;
 pub mod screening;
 pub mod value_date;

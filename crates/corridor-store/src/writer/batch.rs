@@ -272,6 +272,7 @@ fn prefetch<B: WriterBackend>(
                 writes.extend(f.ledger.iter());
             }
             WriteOp::Payouts(p) => {
+                fx_ids.extend(p.fx_quote.iter().map(|o| o.object.id.clone()));
                 payout_writes.push(p);
                 writes.extend(p.changes.iter().flat_map(|c| c.ledger.iter()));
             }

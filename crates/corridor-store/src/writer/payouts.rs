@@ -107,6 +107,21 @@ pub(super) fn apply<B: WriterBackend>(
             }));
         }
     }
+    if write.not_after.is_some_and(|deadline| now > deadline) {
+        return Ok(Err(Refusal {
+            code: RefusalCode::Expired,
+            message: "the deadline of this change (its FX quote's lock) has passed".into(),
+        }));
+    }
+    if let Some(quote) = &write.fx_quote {
+        let stored = loaded.fx_versions.get(&quote.object.id).copied();
+        if stored != quote.expected_version {
+            return Ok(Err(Refusal {
+                code: RefusalCode::VersionConflict,
+                message: format!("FX quote {} changed since it was read", quote.object.id),
+            }));
+        }
+    }
     let mut results = Vec::with_capacity(write.changes.len());
     for change in write.changes {
         let mut ledger = change.ledger.into_iter();
@@ -154,6 +169,14 @@ pub(super) fn apply<B: WriterBackend>(
             });
         }
         results.push(Ok(receipt));
+    }
+    // The quote is used only by a write whose every change applied.
+    if let Some(quote) = write.fx_quote.filter(|_| results.iter().all(Result::is_ok)) {
+        let mut object = quote.object;
+        object.version = quote.expected_version.map_or(1, |v| v + 1);
+        object.updated_at = now;
+        loaded.fx_versions.insert(object.id.clone(), object.version);
+        rows.fx_objects.push(object);
     }
     if let Some(b) = write.beneficiary {
         rows.payout_statements

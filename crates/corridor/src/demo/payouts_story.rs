@@ -118,6 +118,45 @@ pub(crate) async fn run(
         expect(status, 201, &payout)?;
         made.push(payout);
     }
+    // A quote taken first (a 15-minute lock) pays exactly its amounts, once.
+    let (status, quote) = seller
+        .post(
+            "/v1/fx/quotes",
+            json!({"sell_currency": "USD", "buy_currency": "CNY", "sell_amount": 5_000, "lock_duration": "15m"}),
+            &format!("demo-{run}-payout-quote"),
+        )
+        .await?;
+    expect(status, 201, &quote)?;
+    let body = json!({"currency": "USD", "beneficiary": ids(&home), "quote": quote["id"], "purpose_code": "GDDS", "reference": "Quoted transfer"});
+    let (status, quoted) = seller
+        .post(
+            "/v1/payouts",
+            body.clone(),
+            &format!("demo-{run}-payout-quoted"),
+        )
+        .await?;
+    expect(status, 201, &quoted)?;
+    let (status, again) = seller
+        .post(
+            "/v1/payouts",
+            body,
+            &format!("demo-{run}-payout-quoted-again"),
+        )
+        .await?;
+    expect(status, 409, &again)?;
+    println!(
+        "USD quoted home    quote {}: {} USD cents -> {} CNY fen at {} (mid {}); the payout's fee {} includes the quote's {}, the spread kept {}; the quote used again: {}",
+        quote["id"],
+        quoted["amount"],
+        quoted["target_amount"],
+        quoted["fx"]["rate"].as_str().unwrap_or("?"),
+        quoted["fx"]["mid_rate"].as_str().unwrap_or("?"),
+        quoted["fee"],
+        quoted["fx"]["fee"],
+        quoted["fx"]["spread_amount"],
+        again["error"]["code"]
+    );
+    made.push(quoted);
     let (status, refused) = seller
         .post(
             "/v1/payouts",

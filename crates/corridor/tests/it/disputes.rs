@@ -15,6 +15,7 @@ both_backends!(
     accepted_dispute_is_lost,
     fraud_dispute_after_3ds_is_barred_by_the_liability_shift,
     bad_dispute_input_answers_4xx,
+    dispute_beyond_the_balance_holds_what_it_can_and_books_the_rest_owed,
 );
 
 async fn open(s: &Server, key: &str, payment: &str, code: &str) -> Value {
@@ -400,4 +401,72 @@ async fn bad_dispute_input_answers_4xx(s: &Server) {
         .await;
     assert_eq!(ops.json["data"].as_array().unwrap().len(), 1);
     s.assert_verified().await;
+}
+
+async fn usd(s: &Server, m: &str) -> (i64, i64) {
+    reserved(&s.balances(m).await)
+}
+
+/// After a payout the balance cannot cover the amount plus fee: what it can
+/// is held, and when lost the rest comes from what settled since, then is
+/// booked as owed by the merchant to the platform; nothing is lost or 500s.
+async fn dispute_beyond_the_balance_holds_what_it_can_and_books_the_rest_owed(s: &Server) {
+    let (m, key) = s.merchant("Seller", "USD").await;
+    s.credit(&m, 4_500, "USD").await;
+    let p = card_payment(s, &key, "4242424242424242", 6_000, "USD", "US").await;
+    let us = crate::payouts::beneficiary(s, &key, crate::payouts::every_scheme()[2].clone()).await;
+    let po = crate::payouts::payout(
+        s,
+        &key,
+        json!({"amount": 4_000, "currency": "USD", "beneficiary": us}),
+    )
+    .await;
+    let payout_total = 4_000 + po["fee"].as_i64().unwrap();
+    let (left, reserved_before) = usd(s, &m).await;
+    assert_eq!(
+        (left, reserved_before),
+        (4_500 - payout_total, payout_total)
+    );
+    assert!(left > 0);
+
+    let d = open(s, &key, p["id"].as_str().unwrap(), "13.3").await;
+    let total = d["amount"].as_i64().unwrap() + d["fee"].as_i64().unwrap();
+    assert_eq!(d["amount_held"], left, "only what the balance covers");
+    assert_eq!(d["amount_receivable"], 0);
+    assert_eq!(usd(s, &m).await, (0, payout_total + left));
+
+    // The payment's net settles before the deadline.
+    let net = 6_000 - p["fee"].as_i64().unwrap();
+    advance(s, 10 * 86_400).await;
+    let mut got = usd(s, &m).await;
+    for _ in 0..100 {
+        if got.0 == net {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        got = usd(s, &m).await;
+    }
+    assert_eq!(got, (net, payout_total + left), "the net settled");
+
+    // Lost at the deadline: the hold, then the settled net, then a receivable.
+    advance(s, 11 * 86_400).await;
+    let id = d["id"].as_str().unwrap();
+    let lost = wait_for(s, &format!("/v1/disputes/{id}"), &key, |j| {
+        j["status"] == "lost"
+    })
+    .await;
+    let short = total - left;
+    assert!(short > net, "the case needs a shortfall beyond the balance");
+    assert_eq!(lost["amount_receivable"], short - net, "{lost}");
+    assert_eq!(lost["amount_held"], 0);
+    assert_eq!(
+        usd(s, &m).await,
+        (0, payout_total),
+        "the payout's hold is untouched"
+    );
+    let verify = s.assert_verified().await;
+    assert_eq!(
+        verify["currencies"]["USD"]["debits"],
+        verify["currencies"]["USD"]["credits"]
+    );
 }

@@ -32,6 +32,23 @@ pub async fn set_today_rates(s: &Server) {
     assert_eq!(r.json["source"], "operator");
 }
 
+/// The shipped snapshot's latest reference rates published as today's (the
+/// sandbox has no live feed and the snapshot ages past what quotes accept).
+pub async fn publish_latest_rates(s: &Server) {
+    let latest = s.get("/v1/fx/rates?base=EUR", OPERATOR_KEY).await;
+    assert_eq!(latest.status, 200, "{}", latest.json);
+    let r = s
+        .call(
+            Method::PUT,
+            "/v1/fx/rates",
+            Some(OPERATOR_KEY),
+            None,
+            Some(&json!({"base": "EUR", "rates": latest.json["rates"]}).to_string()),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.json);
+}
+
 async fn set_pricing(s: &Server, body: Value) -> crate::support::Reply {
     s.call(
         Method::PUT,

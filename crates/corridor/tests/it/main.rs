@@ -28,6 +28,7 @@ mod operations;
 mod payments;
 mod payout_crash;
 mod payouts;
+mod payouts_fx;
 mod refunds;
 mod sandbox_server;
 mod secrets;

@@ -57,19 +57,19 @@ pub async fn get_text(server: &Server, path: &str) -> (StatusCode, String) {
     (r.status(), r.text().await.expect("body"))
 }
 
-async fn beneficiary(server: &Server, key: &str, body: Value) -> String {
+pub async fn beneficiary(server: &Server, key: &str, body: Value) -> String {
     let r = server.post("/v1/beneficiaries", key, &body).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
     r.str("id")
 }
 
-async fn payout(server: &Server, key: &str, body: Value) -> Value {
+pub async fn payout(server: &Server, key: &str, body: Value) -> Value {
     let r = server.post("/v1/payouts", key, &body).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
     r.json
 }
 
-fn available(balances: &[(String, i64, i64, i64)], currency: &str) -> (i64, i64) {
+pub fn available(balances: &[(String, i64, i64, i64)], currency: &str) -> (i64, i64) {
     balances
         .iter()
         .find(|b| b.0 == currency)
@@ -78,7 +78,7 @@ fn available(balances: &[(String, i64, i64, i64)], currency: &str) -> (i64, i64)
 }
 
 /// One valid account per scheme.
-fn every_scheme() -> Vec<Value> {
+pub fn every_scheme() -> Vec<Value> {
     vec![
         json!({"name": "Hans Muster", "country": "DE", "currency": "EUR", "bank_account": {"iban": "DE89 3704 0044 0532 0130 00"}}),
         json!({"name": "Shenzhen Home Co", "country": "CN", "currency": "CNY", "bank_account": {"bank_code": "102100099996", "account_number": "6222021234567890123"}}),
@@ -308,6 +308,7 @@ async fn beneficiaries_are_validated_and_masked(server: &Server) {
 }
 
 async fn payouts_move_through_bank_files(server: &Server) {
+    crate::fx::set_today_rates(server).await;
     let (merchant, key) = server.merchant("Seller", "CNY").await;
     server.credit(&merchant, 1_000_000, "EUR").await;
     server.credit(&merchant, 2_000_000, "USD").await;
@@ -533,6 +534,7 @@ async fn payouts_move_through_bank_files(server: &Server) {
 }
 
 async fn every_scheme_makes_a_valid_file(server: &Server) {
+    crate::fx::publish_latest_rates(server).await;
     let (merchant, key) = server.merchant("Seller", "USD").await;
     server.credit(&merchant, 50_000_000, "USD").await;
     for body in every_scheme() {
@@ -585,6 +587,7 @@ async fn every_scheme_makes_a_valid_file(server: &Server) {
 }
 
 async fn bad_payouts_move_nothing(server: &Server) {
+    crate::fx::set_today_rates(server).await;
     let (merchant, key) = server.merchant("Seller", "USD").await;
     server.credit(&merchant, 20_000_000, "USD").await;
     let us = beneficiary(server, &key, every_scheme()[2].clone()).await;

@@ -17,6 +17,7 @@ both_backends!(
     timed_out_refund_is_looked_up_not_sent_twice,
     voucher_payments_are_refunded_by_bank_transfer,
     cross_currency_refund_books_the_fx_remainder,
+    cross_currency_refund_takes_the_fx_service_rates,
     bad_refunds_answer_4xx_and_move_nothing,
 );
 
@@ -355,6 +356,70 @@ async fn cross_currency_refund_books_the_fx_remainder(s: &Server) {
     assert_eq!(fx["merchant_debit"], 3_500);
     assert_eq!(available(&s.balances(&m).await, "USD"), before - 3_500);
     s.assert_verified().await;
+}
+
+/// The operator's reference rates for today (units per EUR).
+async fn set_rates(s: &Server, rates: Value) {
+    let r = s
+        .call(
+            reqwest::Method::PUT,
+            "/v1/fx/rates",
+            Some(OPERATOR_KEY),
+            None,
+            Some(&json!({"base": "EUR", "rates": rates}).to_string()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+}
+
+async fn cross_currency_refund_takes_the_fx_service_rates(s: &Server) {
+    let (m, key) = s.merchant("Seller", "USD").await;
+    // JPY→USD: 1.1 / 165 = 0.006666666667 (crosses to 10 significant digits).
+    set_rates(s, json!({"USD": "1.1", "JPY": "165"})).await;
+    let p = card_payment(s, &key, "4242424242424242", 10_000, "JPY", "JP").await;
+    s.credit(&m, 10_000, "USD").await;
+    advance(s, 86_400).await;
+    // The next day: 1.1 / 160 = 0.006875.
+    set_rates(s, json!({"USD": "1.1", "JPY": "160"})).await;
+    let before = available(&s.balances(&m).await, "USD");
+    let r = refund(s, &key, json!({"payment": p["id"], "amount": 5_000})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+    assert_eq!(r.json["currency"], "JPY");
+    let fx = &r.json["fx"];
+    assert_eq!(fx["funding_currency"], "USD");
+    assert_eq!(fx["original_rate"], "0.006666666667");
+    assert_eq!(fx["today_rate"], "0.006875");
+    assert_eq!(fx["amount_at_original_rate"], 3_333, "rounded down");
+    assert_eq!(fx["amount_at_today_rate"], 3_438, "rounded up");
+    assert_eq!(fx["fx_remainder"], 105);
+    assert_eq!(fx["fx_remainder_borne_by"], "merchant");
+    assert_eq!(fx["merchant_debit"], 3_438);
+    assert_eq!(available(&s.balances(&m).await, "USD"), before - 3_438);
+    // The refund's own posting on the merchant's balance, at today's rate.
+    let txns = s
+        .get(
+            &format!("/v1/balance_transactions?merchant={m}&limit=100"),
+            OPERATOR_KEY,
+        )
+        .await;
+    assert_eq!(txns.status, StatusCode::OK, "{}", txns.json);
+    let refund_id = r.str("id");
+    let posted: Vec<&Value> = txns.json["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["source_id"] == refund_id.as_str())
+        .collect();
+    assert_eq!(posted.len(), 1, "{}", txns.json);
+    assert_eq!(posted[0]["currency"], "USD");
+    assert_eq!(posted[0]["amount"], -3_438);
+    let verify = s.assert_verified().await;
+    for c in ["USD", "JPY"] {
+        assert_eq!(
+            verify["currencies"][c]["debits"],
+            verify["currencies"][c]["credits"]
+        );
+    }
 }
 
 async fn bad_refunds_answer_4xx_and_move_nothing(s: &Server) {

@@ -5,7 +5,7 @@ use corridor_core::aftersales::dispute::{
     transition, DisputeEvent, DisputeStatus, DisputeTransitionError,
 };
 use corridor_core::ledger::{AccountKind, Side, TxnMeta};
-use corridor_core::Timestamp;
+use corridor_core::{Amount, Timestamp};
 use corridor_store::{
     AccountKey, AfterSalesKind, AfterSalesWrite, LedgerOp, LedgerWrite, Owner, RefusalCode,
     TransferLeg,
@@ -39,9 +39,7 @@ fn account(owner: Owner, d: &Dispute, kind: AccountKind) -> AccountKey {
 impl Closing {
     /// Holds the amount plus the fee on the merchant's available balance.
     pub(super) fn hold(d: &Dispute, until: Timestamp) -> Result<LedgerWrite, AfterSalesError> {
-        let amount = d
-            .held_amount()
-            .ok_or_else(|| AfterSalesError::corrupt("dispute amount overflows"))?;
+        let amount = d.held;
         Ok(LedgerWrite {
             client_ref: Some(hold_ref(&d.id)),
             op: LedgerOp::CreateHold {
@@ -82,31 +80,46 @@ impl Closing {
         })
     }
 
-    /// A lost dispute without a hold: the amount and fee straight from the
-    /// merchant's available balance.
-    fn debit(d: &Dispute) -> Result<LedgerWrite, AfterSalesError> {
-        let amount = d
-            .held_amount()
-            .ok_or_else(|| AfterSalesError::corrupt("dispute amount overflows"))?;
-        Ok(LedgerWrite {
-            client_ref: Some(format!("dispute_loss:{}", d.id)),
-            op: LedgerOp::Transfer(vec![
-                TransferLeg {
-                    account: account(
-                        Owner::Merchant(d.merchant_id.clone()),
-                        d,
-                        AccountKind::MerchantAvailable,
-                    ),
-                    side: Side::Debit,
-                    amount,
-                },
-                TransferLeg {
-                    account: account(Owner::Platform, d, AccountKind::PlatformClearing),
-                    side: Side::Credit,
-                    amount,
-                },
-            ]),
-            meta: meta("dispute_loss", &d.id),
+    /// What a lost dispute takes beyond its hold: `from_balance` from the
+    /// merchant's available balance and `receivable` booked as owed by the
+    /// merchant to the platform (its receivable account goes negative).
+    fn shortfall(d: &Dispute, from_balance: i64, receivable: i64) -> Option<LedgerWrite> {
+        let mut legs = Vec::new();
+        let mut credit = 0;
+        if let Ok(amount) = Amount::positive(from_balance) {
+            legs.push(TransferLeg {
+                account: account(
+                    Owner::Merchant(d.merchant_id.clone()),
+                    d,
+                    AccountKind::MerchantAvailable,
+                ),
+                side: Side::Debit,
+                amount,
+            });
+            credit += from_balance;
+        }
+        if let Ok(amount) = Amount::positive(receivable) {
+            legs.push(TransferLeg {
+                account: account(
+                    Owner::PlatformFor(d.merchant_id.clone()),
+                    d,
+                    AccountKind::PlatformReceivable,
+                ),
+                side: Side::Debit,
+                amount,
+            });
+            credit += receivable;
+        }
+        let credit = Amount::positive(credit).ok()?;
+        legs.push(TransferLeg {
+            account: account(Owner::Platform, d, AccountKind::PlatformClearing),
+            side: Side::Credit,
+            amount: credit,
+        });
+        Some(LedgerWrite {
+            client_ref: Some(format!("dispute_shortfall:{}", d.id)),
+            op: LedgerOp::Transfer(legs),
+            meta: meta("dispute_shortfall", &d.id),
         })
     }
 }
@@ -235,7 +248,9 @@ impl AfterSalesService {
         if status.is_closed() {
             next.closed_reason = Some(reason.to_string());
             next.closed_at = Some(now);
-            ledger = self.closing_movements(&next).await?;
+            let (movements, receivable) = self.closing_movements(&next).await?;
+            ledger = movements;
+            next.receivable = receivable;
         }
         let kind = if status.is_closed() {
             "dispute.closed"
@@ -251,13 +266,37 @@ impl AfterSalesService {
             .await
     }
 
-    async fn closing_movements(&self, d: &Dispute) -> Result<Vec<LedgerWrite>, AfterSalesError> {
+    /// The ledger movements of a closing, and what the loss booked as owed
+    /// by the merchant to the platform.
+    async fn closing_movements(
+        &self,
+        d: &Dispute,
+    ) -> Result<(Vec<LedgerWrite>, Amount), AfterSalesError> {
         let hold = if d.funds_held {
             self.store.hold_of_client_ref(&hold_ref(&d.id)).await?
         } else {
             None
         };
         let mut ledger = Vec::new();
+        let mut receivable = Amount::ZERO;
+        if d.status == DisputeStatus::Lost {
+            // What the hold did not cover: from the balance as far as it
+            // goes now, the rest owed to the platform.
+            let total = d
+                .held_amount()
+                .ok_or_else(|| AfterSalesError::corrupt("dispute amount overflows"))?;
+            let held = if hold.is_some() { d.held.minor() } else { 0 };
+            let short = total.minor().saturating_sub(held);
+            if short > 0 {
+                let available = self
+                    .available(&Owner::Merchant(d.merchant_id.clone()), d.currency)
+                    .await?;
+                let from_balance = available.clamp(0, short);
+                receivable = Amount::non_negative(short - from_balance)
+                    .map_err(|_| AfterSalesError::corrupt("dispute shortfall"))?;
+                ledger.extend(Closing::shortfall(d, from_balance, receivable.minor()));
+            }
+        }
         match (d.status, hold) {
             (DisputeStatus::Won, Some(hold)) => ledger.push(LedgerWrite {
                 client_ref: Some(format!("dispute_release:{}", d.id)),
@@ -272,13 +311,10 @@ impl AfterSalesService {
                 });
                 ledger.extend(Closing::fee(d));
             }
-            (DisputeStatus::Lost, None) => {
-                ledger.push(Closing::debit(d)?);
-                ledger.extend(Closing::fee(d));
-            }
+            (DisputeStatus::Lost, None) => ledger.extend(Closing::fee(d)),
             _ => {}
         }
-        Ok(ledger)
+        Ok((ledger, receivable))
     }
 
     pub(super) async fn write_change(

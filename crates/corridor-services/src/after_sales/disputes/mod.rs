@@ -59,8 +59,14 @@ pub struct Dispute {
     pub compelling_evidence_3: Option<bool>,
     /// When the evidence was submitted.
     pub evidence_submitted_at: Option<Timestamp>,
-    /// Whether the amount and fee are held on the merchant's balance.
+    /// Whether anything is held on the merchant's balance.
     pub funds_held: bool,
+    /// What is held: the amount plus fee, or what the available balance
+    /// could cover when the dispute opened (never more).
+    pub held: Amount,
+    /// What the loss took beyond the merchant's balance, booked as owed by
+    /// the merchant to the platform.
+    pub receivable: Amount,
     /// The payment's 3-D Secure authentication shifted fraud liability to
     /// the issuer.
     pub liability_shift: bool,
@@ -91,6 +97,8 @@ impl Dispute {
             compelling_evidence_3: self.compelling_evidence_3,
             evidence_submitted_at: self.evidence_submitted_at.map(Timestamp::unix_micros),
             funds_held: self.funds_held,
+            held: Some(self.held.minor()),
+            receivable: self.receivable.minor(),
             liability_shift: self.liability_shift,
             closed_reason: self.closed_reason.clone(),
             closed_at: self.closed_at.map(Timestamp::unix_micros),
@@ -122,15 +130,24 @@ impl Dispute {
             "mastercard" => Network::Mastercard,
             _ => return Err(corrupt("network")),
         };
+        let amount = Amount::positive(r.amount).map_err(|_| corrupt("amount"))?;
+        let fee = Amount::non_negative(d.fee).map_err(|_| corrupt("fee"))?;
+        let held = match d.held {
+            Some(h) => Amount::non_negative(h).map_err(|_| corrupt("held"))?,
+            None if d.funds_held => amount.checked_add(fee).map_err(|_| corrupt("held"))?,
+            None => Amount::ZERO,
+        };
         Ok(Dispute {
             status: DisputeStatus::parse(&r.status).ok_or_else(|| corrupt("status"))?,
-            amount: Amount::positive(r.amount).map_err(|_| corrupt("amount"))?,
+            amount,
+            held,
+            receivable: Amount::non_negative(d.receivable).map_err(|_| corrupt("receivable"))?,
             currency: r.currency,
             network,
             reason_code: d.reason_code,
             category: DisputeCategory::parse(&d.reason).ok_or_else(|| corrupt("reason"))?,
             description: d.description,
-            fee: Amount::non_negative(d.fee).map_err(|_| corrupt("fee"))?,
+            fee,
             evidence_due_by: Timestamp::from_unix_micros(d.evidence_due_by),
             evidence: d.evidence,
             compelling_evidence_3: d.compelling_evidence_3,

@@ -8,7 +8,7 @@ use corridor_core::aftersales::dispute::{
 };
 use corridor_core::payments::status::PaymentStatus;
 use corridor_core::{Amount, Timestamp};
-use corridor_store::{AfterSalesKind, PaymentRecord};
+use corridor_store::{AfterSalesKind, Owner, PaymentRecord};
 
 use super::super::{AfterSalesError, AfterSalesService, Reply};
 use super::lifecycle::Closing;
@@ -147,6 +147,8 @@ impl AfterSalesService {
             compelling_evidence_3: None,
             evidence_submitted_at: None,
             funds_held: false,
+            held: Amount::ZERO,
+            receivable: Amount::ZERO,
             liability_shift,
             closed_reason: None,
             closed_at: None,
@@ -172,14 +174,32 @@ impl AfterSalesService {
         let hold_until = dispute
             .evidence_due_by
             .plus_seconds(HOLD_DAYS_PAST_DEADLINE * 86_400);
-        let hold = Closing::hold(&dispute, hold_until)?;
+        // Only the amount plus fee is held, and only what the available
+        // balance covers: the rest is settled when the dispute is lost.
+        let total = dispute
+            .held_amount()
+            .ok_or_else(|| AfterSalesError::corrupt("dispute amount overflows"))?;
+        let available = self
+            .available(
+                &Owner::Merchant(dispute.merchant_id.clone()),
+                dispute.currency,
+            )
+            .await?;
+        let covered = Amount::non_negative(available.clamp(0, total.minor()))
+            .map_err(|_| AfterSalesError::corrupt("available balance"))?;
+        if covered.is_zero() {
+            tracing::warn!(dispute = %dispute.id, "dispute opened without funds held: the merchant's available balance is empty");
+            return self.write_opened(dispute, None, reply).await;
+        }
         let held = Dispute {
             funds_held: true,
+            held: covered,
             ..dispute.clone()
         };
+        let hold = Closing::hold(&held, hold_until)?;
         match self.write_opened(held, Some(hold), reply.clone()).await {
             Err(AfterSalesError::InsufficientFunds(_)) => {
-                tracing::warn!(dispute = %dispute.id, "dispute opened without funds held: the merchant's available balance is short");
+                tracing::warn!(dispute = %dispute.id, "dispute opened without funds held: the merchant's available balance changed meanwhile");
                 self.write_opened(dispute, None, reply).await
             }
             other => other,

@@ -138,7 +138,12 @@ impl AfterSalesService {
         Ok(Funding { legs, fx: Some(fx) })
     }
 
-    async fn available(&self, owner: &Owner, currency: Currency) -> Result<i64, AfterSalesError> {
+    /// What `owner` may use now in `currency` (posted less held).
+    pub(crate) async fn available(
+        &self,
+        owner: &Owner,
+        currency: Currency,
+    ) -> Result<i64, AfterSalesError> {
         let balances = self.store.balances(owner).await?;
         Ok(balances
             .iter()

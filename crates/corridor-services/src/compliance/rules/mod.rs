@@ -17,7 +17,12 @@ use std::sync::{Arc, Mutex, RwLock};
 use corridor_core::{Amount, Currency, Timestamp};
 use corridor_store::{AlertRecord, ComplianceWrite, Store, WriteOp, WriteRequest};
 
-use crate::payouts::fx::PayoutFx;
+/// Values amounts in USD at mid-market (the rules' limits are in USD).
+pub trait UsdValuation: Send + Sync {
+    /// `amount` of `currency` in USD cents, rounded up; `None` without a
+    /// reference rate.
+    fn usd_value(&self, amount: Amount, currency: Currency) -> Option<Amount>;
+}
 
 pub use monitor::Monitor;
 pub use set::{
@@ -84,7 +89,9 @@ pub struct RulesEngine {
 struct Inner {
     rules: RwLock<Arc<RuleSet>>,
     monitor: Mutex<Monitor>,
-    fx: Arc<dyn PayoutFx>,
+    /// Set once the FX service runs; until then no amount has a USD value
+    /// and the rules that need one fail closed.
+    valuation: RwLock<Option<Arc<dyn UsdValuation>>>,
     /// Where alerts are written; none in unit tests.
     store: Option<Store>,
 }
@@ -98,17 +105,26 @@ impl std::fmt::Debug for RulesEngine {
 }
 
 impl RulesEngine {
-    /// An engine over `rules`, valuing amounts in USD with `fx`, writing
-    /// alerts to `store`.
-    pub fn new(rules: RuleSet, fx: Arc<dyn PayoutFx>, store: Option<Store>) -> RulesEngine {
+    /// An engine over `rules`, writing alerts to `store`; amounts are
+    /// valued in USD once [`set_valuation`](Self::set_valuation) is called.
+    pub fn new(rules: RuleSet, store: Option<Store>) -> RulesEngine {
         RulesEngine {
             inner: Arc::new(Inner {
                 rules: RwLock::new(Arc::new(rules)),
                 monitor: Mutex::new(Monitor::default()),
-                fx,
+                valuation: RwLock::new(None),
                 store,
             }),
         }
+    }
+
+    /// Values amounts in USD with `valuation` from now on.
+    pub fn set_valuation(&self, valuation: Arc<dyn UsdValuation>) {
+        *self
+            .inner
+            .valuation
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = Some(valuation);
     }
 
     /// The rules in force.
@@ -127,7 +143,12 @@ impl RulesEngine {
 
     /// `amount` of `currency` in USD cents, if a reference rate exists.
     pub fn usd_value(&self, amount: Amount, currency: Currency) -> Option<Amount> {
-        self.inner.fx.usd_value(amount, currency).ok()
+        self.inner
+            .valuation
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()?
+            .usd_value(amount, currency)
     }
 
     /// The corridor rules and the unapproved merchants' limit: the first

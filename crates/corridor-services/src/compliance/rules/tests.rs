@@ -3,7 +3,6 @@ use std::sync::Arc;
 use corridor_core::{Amount, Currency, Timestamp};
 
 use super::*;
-use crate::payouts::fx::OperatorRates;
 
 fn usd(cents: i64) -> Amount {
     Amount::non_negative(cents).unwrap()
@@ -114,8 +113,31 @@ fn rules() -> RuleSet {
     }
 }
 
+/// USD per unit of the currencies the tests use (the ECB reference rates
+/// of 2026-10-30 crossed through EUR).
+struct ReferenceRates;
+
+impl UsdValuation for ReferenceRates {
+    fn usd_value(&self, amount: Amount, currency: Currency) -> Option<Amount> {
+        let usd_per_unit = match currency.code() {
+            "USD" => rust_decimal::Decimal::ONE,
+            "EUR" => rust_decimal::Decimal::new(11172, 4),
+            "CNY" => rust_decimal::Decimal::new(11172, 4) / rust_decimal::Decimal::new(74326, 4),
+            "INR" => rust_decimal::Decimal::new(11172, 4) / rust_decimal::Decimal::new(106084, 3),
+            _ => return None,
+        };
+        let usd = Currency::parse("USD").ok()?;
+        corridor_core::Rate::new(usd_per_unit.round_dp(10))
+            .ok()?
+            .convert(amount, currency, usd, corridor_core::Rounding::Up)
+            .ok()
+    }
+}
+
 fn engine() -> RulesEngine {
-    RulesEngine::new(rules(), Arc::new(OperatorRates::ecb_reference(0)), None)
+    let engine = RulesEngine::new(rules(), None);
+    engine.set_valuation(Arc::new(ReferenceRates));
+    engine
 }
 
 fn tx<'a>(
