@@ -112,9 +112,16 @@ pub async fn start(config: ServeConfig) -> Result<Running, ServeError> {
         ids,
         compliance,
     );
-    let fx = corridor_services::fx::FxService::start(store.clone())
-        .await
-        .map_err(|e| ServeError::Task(format!("FX service: {e}")))?;
+    let fx = corridor_services::fx::FxService::start(
+        store.clone(),
+        if config.sandbox {
+            corridor_services::fx::RateFeed::Sandbox
+        } else {
+            corridor_services::fx::RateFeed::Recorded
+        },
+    )
+    .await
+    .map_err(|e| ServeError::Task(format!("FX service: {e}")))?;
     crate::fx_jobs::spawn(&fx);
     state.set_fx(fx);
     let listener = TcpListener::bind(config.listen).await?;
