@@ -9,12 +9,13 @@
 //! between them is finished later by [`FxService::finish_collateral_swaps`].
 
 use corridor_core::fx::mark_to_market;
-use corridor_core::ledger::{AccountKind, Side, TxnMeta};
 use corridor_core::{Amount, Rate};
-use corridor_store::{FxObjectWrite, FxWrite, LedgerOp, LedgerWrite, TransferLeg};
+use corridor_store::{FxObjectWrite, FxWrite};
 
 use super::dates::{day_of, iso, today};
-use super::forwards::{collateral_held, collateral_set, collateral_write, currencies, key, object};
+use super::forwards::{
+    collateral_held, collateral_set, collateral_write, currencies, object, result_write,
+};
 use super::objects::{Drawdown, Forward};
 use super::service::{refused, FxService};
 use super::FxServiceError;
@@ -128,7 +129,13 @@ impl FxService {
         });
         f.sell_amount = sell_left;
         f.buy_amount = buy_left;
-        let ledger = result_write(&f, number, realized)?;
+        let ledger = result_write(
+            &f,
+            format!("fx_forward_drawdown:{}:{number}", f.id),
+            "fx_forward_drawdown",
+            format!("drawdown {number}: mark-to-market {realized}"),
+            realized,
+        )?;
         let write = FxWrite {
             objects: vec![FxObjectWrite {
                 object: object(&f, None)?,
@@ -181,44 +188,4 @@ impl FxService {
             let _ = self.submit(write).await?;
         }
     }
-}
-
-/// The result of drawdown `number` between the merchant's available balance
-/// and the FX book, in the buy currency; none for a zero result.
-fn result_write(
-    f: &Forward,
-    number: u32,
-    realized: i64,
-) -> Result<Option<LedgerWrite>, FxServiceError> {
-    let (_, buy) = currencies(f)?;
-    let merchant = key(&f.merchant_id, buy, AccountKind::MerchantAvailable);
-    let book = key(&f.merchant_id, buy, AccountKind::FxLiquidity);
-    let (from, to) = if realized < 0 {
-        (merchant, book)
-    } else {
-        (book, merchant)
-    };
-    let Ok(amount) = Amount::positive(realized.saturating_abs()) else {
-        return Ok(None);
-    };
-    Ok(Some(LedgerWrite {
-        client_ref: Some(format!("fx_forward_drawdown:{}:{number}", f.id)),
-        op: LedgerOp::Transfer(vec![
-            TransferLeg {
-                account: from,
-                side: Side::Debit,
-                amount,
-            },
-            TransferLeg {
-                account: to,
-                side: Side::Credit,
-                amount,
-            },
-        ]),
-        meta: TxnMeta {
-            kind: "fx_forward_drawdown".into(),
-            source_id: Some(f.id.clone()),
-            description: Some(format!("drawdown {number}: mark-to-market {realized}")),
-        },
-    }))
 }

@@ -127,6 +127,49 @@ pub fn collateral_held(f: &Forward) -> Result<i64, FxServiceError> {
             .sum::<i64>())
 }
 
+/// A forward's mark-to-market `result` (buy minor units, the merchant's
+/// gain positive) between the merchant's available balance and the FX
+/// book; none for a zero result.
+pub(super) fn result_write(
+    f: &Forward,
+    client_ref: String,
+    kind: &str,
+    description: String,
+    result: i64,
+) -> Result<Option<LedgerWrite>, FxServiceError> {
+    let (_, buy) = currencies(f)?;
+    let merchant = key(&f.merchant_id, buy, AccountKind::MerchantAvailable);
+    let book = key(&f.merchant_id, buy, AccountKind::FxLiquidity);
+    let (from, to) = if result < 0 {
+        (merchant, book)
+    } else {
+        (book, merchant)
+    };
+    let Ok(amount) = Amount::positive(result.saturating_abs()) else {
+        return Ok(None);
+    };
+    Ok(Some(LedgerWrite {
+        client_ref: Some(client_ref),
+        op: LedgerOp::Transfer(vec![
+            TransferLeg {
+                account: from,
+                side: Side::Debit,
+                amount,
+            },
+            TransferLeg {
+                account: to,
+                side: Side::Credit,
+                amount,
+            },
+        ]),
+        meta: TxnMeta {
+            kind: kind.into(),
+            source_id: Some(f.id.clone()),
+            description: Some(description),
+        },
+    }))
+}
+
 /// The hold reserving collateral number `n` (0: initial margin, then one
 /// per met margin call). Rebuilt identically to find its hold by replay.
 pub(super) fn collateral_write(
@@ -548,36 +591,13 @@ impl FxService {
             )));
         }
         self.release_collateral(&f).await?;
-        let merchant = key(&f.merchant_id, buy, AccountKind::MerchantAvailable);
-        let book = key(&f.merchant_id, buy, AccountKind::FxLiquidity);
-        let legs = match result {
-            r if r < 0 => Some((merchant, book, -r)),
-            r if r > 0 => Some((book, merchant, r)),
-            _ => None,
-        };
-        let ledger = legs.and_then(|(from, to, amount)| {
-            let amount = Amount::positive(amount).ok()?;
-            Some(LedgerWrite {
-                client_ref: Some(format!("fx_forward_close:{}", f.id)),
-                op: LedgerOp::Transfer(vec![
-                    TransferLeg {
-                        account: from,
-                        side: Side::Debit,
-                        amount,
-                    },
-                    TransferLeg {
-                        account: to,
-                        side: Side::Credit,
-                        amount,
-                    },
-                ]),
-                meta: TxnMeta {
-                    kind: "fx_forward_close".into(),
-                    source_id: Some(f.id.clone()),
-                    description: Some(format!("mark-to-market {result}")),
-                },
-            })
-        });
+        let ledger = result_write(
+            &f,
+            format!("fx_forward_close:{}", f.id),
+            "fx_forward_close",
+            format!("mark-to-market {result}"),
+            result,
+        )?;
         f.status = status.to_string();
         f.realized = Some(result);
         f.mark_to_market = result;
