@@ -114,6 +114,10 @@ async function main() {
     assert.equal(answered.status, "under_review");
 
     await page.goto(base + "/fx");
+    // The rate chart is drawn on the server: an SVG line, no script.
+    const points = await page.getAttribute("#rate-chart svg polyline", "points");
+    assert.ok(points && points.split(" ").length > 10, `rate chart points: ${points}`);
+    assert.ok(await page.isVisible("#rate-chart figcaption"), "rate chart caption");
     await page.selectOption("#sell_currency", "USD");
     await page.selectOption("#buy_currency", "EUR");
     await page.fill("#sell_amount", "50.00");
@@ -141,8 +145,14 @@ async function main() {
     const operator = await (await browser.newContext()).newPage();
     await signIn(operator, "ops@corridor.example", "16-operator-sign-in");
     assert.ok(operator.url().endsWith("/operator/"), operator.url());
-    await operator.waitForSelector("text=Balanced");
+    // The ledger is verified on the button, not on every load.
+    await operator.waitForSelector("text=Not verified since the server started");
+    await operator.waitForSelector("#compliance-alerts, #no-alerts");
     await shot(operator, "17-operator");
+    await Promise.all([operator.waitForNavigation(), operator.click("#verify-ledger")]);
+    await operator.waitForSelector("text=Ledger verified.");
+    await operator.waitForSelector("text=/Balanced at \\d{4}-/");
+    await shot(operator, "18-operator-ledger-verified");
   } finally {
     await browser.close();
   }

@@ -97,6 +97,7 @@ use crate::routes;
         routes::fx::forwards::get,
         routes::fx::forwards::list,
         routes::fx::forwards::settle,
+        routes::fx::forwards::draw_down,
         routes::users::create,
         routes::users::list,
         routes::users::delete,

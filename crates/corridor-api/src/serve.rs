@@ -80,9 +80,16 @@ pub async fn start(config: ServeConfig) -> Result<Running, ServeError> {
         config.providers_url.as_deref(),
     )
     .await?;
-    let fx = corridor_services::fx::FxService::start(store.clone())
-        .await
-        .map_err(|e| ServeError::Task(format!("FX service: {e}")))?;
+    let fx = corridor_services::fx::FxService::start(
+        store.clone(),
+        if config.sandbox {
+            corridor_services::fx::RateFeed::Sandbox
+        } else {
+            corridor_services::fx::RateFeed::Recorded
+        },
+    )
+    .await
+    .map_err(|e| ServeError::Task(format!("FX service: {e}")))?;
     let (after_sales, rates) =
         crate::after_sales_setup::start(&store, Arc::new(started.service.clone()), &fx)?;
     let secrets = crate::connectors::secrets::SecretBox::load(&config.data_dir)?;

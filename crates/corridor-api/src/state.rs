@@ -27,6 +27,16 @@ struct Inner {
     card_vault: crate::card_vault::CardVault,
     fx: OnceLock<corridor_services::fx::FxService>,
     compliance: corridor_services::compliance::ComplianceService,
+    ledger_check: Mutex<Option<LedgerCheck>>,
+}
+
+/// The latest ledger verification the operator ran from the dashboard.
+#[derive(Debug, Clone)]
+pub struct LedgerCheck {
+    /// When it ran.
+    pub at: corridor_core::Timestamp,
+    /// What it found.
+    pub report: corridor_core::ledger::VerifyReport,
 }
 
 /// The payment service and the simulated providers behind it.
@@ -92,7 +102,24 @@ impl AppState {
                 card_vault: crate::card_vault::CardVault::default(),
                 fx: fx_cell,
                 compliance,
+                ledger_check: Mutex::new(None),
             }),
+        }
+    }
+
+    /// The latest dashboard ledger verification, if one ran.
+    pub fn last_ledger_check(&self) -> Option<LedgerCheck> {
+        self.inner
+            .ledger_check
+            .lock()
+            .map(|c| c.clone())
+            .unwrap_or(None)
+    }
+
+    /// Keeps a ledger verification as the latest.
+    pub fn set_ledger_check(&self, check: LedgerCheck) {
+        if let Ok(mut c) = self.inner.ledger_check.lock() {
+            *c = Some(check);
         }
     }
 

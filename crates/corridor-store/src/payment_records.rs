@@ -57,6 +57,8 @@ pub struct PaymentRecord {
     pub description: Option<String>,
     /// Merchant's metadata, as JSON.
     pub metadata: Option<String>,
+    /// The buyer's email from the request's `customer.email` (lower case).
+    pub customer_email: Option<String>,
     /// When the pending action or authorization expires.
     pub expires_at: Option<Timestamp>,
     /// When captured funds move from pending to available.
@@ -88,6 +90,10 @@ pub struct AttemptRecord {
     pub code: Option<String>,
     /// When it was made.
     pub created_at: Timestamp,
+    /// When its provider's answer was recorded (none while it is open, and
+    /// for attempts written before this was kept): with `created_at`, the
+    /// attempt's latency.
+    pub answered_at: Option<Timestamp>,
 }
 
 /// An event to publish (transactional outbox).

@@ -7,7 +7,7 @@ macro_rules! payment_columns {
         "p.id, p.merchant_id, p.status, p.amount, p.currency, p.country, p.method_type, p.capture_method, \
          p.card_brand, p.card_last4, p.card_fingerprint, p.connector, p.connector_ref, p.amount_captured, \
          CAST(COALESCE((SELECT SUM(r.amount) FROM after_sales_objects r WHERE r.kind = 'refund' AND r.payment_id = p.id AND r.status <> 'failed'), 0) AS BIGINT), p.fee, p.next_action, p.decline_code, p.description, p.metadata, p.expires_at, \
-         p.settle_at, p.settled, p.version, p.created_at, p.updated_at"
+         p.settle_at, p.settled, p.version, p.created_at, p.updated_at, p.customer_email"
     };
 }
 
@@ -50,14 +50,25 @@ pub const PAYMENTS_DUE_EXPIRY: &str = concat!(
      AND p.expires_at <= $1 ORDER BY p.expires_at LIMIT $2"
 );
 
+/// Migration 120: when each attempt's answer was recorded (its latency).
+pub const MIGRATION_120: &str = r#"
+ALTER TABLE payment_attempts ADD COLUMN answered_at BIGINT;
+"#;
+
+/// Migration 121: the buyer's email a payment request named (for the
+/// dashboard's filter).
+pub const MIGRATION_121: &str = r#"
+ALTER TABLE payments ADD COLUMN customer_email TEXT;
+"#;
+
 pub const PAYMENT_ATTEMPTS: &str =
-    "SELECT payment_id, seq, connector, idempotency_key, outcome, code, created_at \
+    "SELECT payment_id, seq, connector, idempotency_key, outcome, code, created_at, answered_at \
     FROM payment_attempts WHERE payment_id = $1 ORDER BY seq";
 
 /// Attempts whose outcome is not known yet (written before the provider was
 /// called, or answered with a timeout), oldest first.
 pub const OPEN_ATTEMPTS: &str =
-    "SELECT payment_id, seq, connector, idempotency_key, outcome, code, created_at \
+    "SELECT payment_id, seq, connector, idempotency_key, outcome, code, created_at, answered_at \
     FROM payment_attempts WHERE outcome IN ('started', 'unknown') ORDER BY created_at, payment_id, seq LIMIT $1";
 
 /// Payments waiting on their provider's answer (processing with a charge reference).

@@ -311,6 +311,7 @@ pub(crate) fn payment(r: &impl SqlRow) -> Result<crate::PaymentRecord, StoreErro
         version: r.int(23)?,
         created_at: Timestamp::from_unix_micros(r.int(24)?),
         updated_at: Timestamp::from_unix_micros(r.int(25)?),
+        customer_email: r.opt_text(26)?,
     })
 }
 
@@ -324,6 +325,7 @@ pub(crate) fn attempt(r: &impl SqlRow) -> Result<crate::AttemptRecord, StoreErro
         outcome: coded(r, 4, "attempt outcome", AttemptStatus::parse)?,
         code: r.opt_text(5)?,
         created_at: Timestamp::from_unix_micros(r.int(6)?),
+        answered_at: r.opt_int(7)?.map(Timestamp::from_unix_micros),
     })
 }
 

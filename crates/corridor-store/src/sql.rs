@@ -193,6 +193,8 @@ CREATE TABLE provider_orphans (
     (60, crate::compliance_sql::MIGRATION_60),
     (30, crate::fx_sql::MIGRATION_30),
     (80, crate::user_sql::MIGRATION_80),
+    (120, crate::payment_sql::MIGRATION_120),
+    (121, crate::payment_sql::MIGRATION_121),
 ];
 
 pub const GET_MERCHANT: &str = "SELECT id, legal_name, country, home_currency, email, website, marketplace_store_ids, kyb_status, created_at FROM merchants WHERE id = $1";
@@ -249,11 +251,11 @@ pub const NEXT_IDS: &str = "SELECT (SELECT COALESCE(MAX(id), 0) + 1 FROM account
 
 pub const PAYMENT_VERSION: &str = "SELECT id, version FROM payments WHERE id = $1";
 
-pub const UPSERT_PAYMENT: &str = "INSERT INTO payments (id, merchant_id, status, amount, currency, country, method_type, capture_method, card_brand, card_last4, card_fingerprint, connector, connector_ref, amount_captured, amount_refunded, fee, next_action, decline_code, description, metadata, expires_at, settle_at, settled, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26) ON CONFLICT (id) DO UPDATE SET status = excluded.status, connector = excluded.connector, connector_ref = excluded.connector_ref, amount_captured = excluded.amount_captured, amount_refunded = excluded.amount_refunded, fee = excluded.fee, next_action = excluded.next_action, decline_code = excluded.decline_code, expires_at = excluded.expires_at, settle_at = excluded.settle_at, settled = excluded.settled, version = excluded.version, updated_at = excluded.updated_at";
+pub const UPSERT_PAYMENT: &str = "INSERT INTO payments (id, merchant_id, status, amount, currency, country, method_type, capture_method, card_brand, card_last4, card_fingerprint, connector, connector_ref, amount_captured, amount_refunded, fee, next_action, decline_code, description, metadata, expires_at, settle_at, settled, version, created_at, updated_at, customer_email) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27) ON CONFLICT (id) DO UPDATE SET status = excluded.status, connector = excluded.connector, connector_ref = excluded.connector_ref, amount_captured = excluded.amount_captured, amount_refunded = excluded.amount_refunded, fee = excluded.fee, next_action = excluded.next_action, decline_code = excluded.decline_code, expires_at = excluded.expires_at, settle_at = excluded.settle_at, settled = excluded.settled, version = excluded.version, updated_at = excluded.updated_at";
 
 /// Attempts are written when started and again when their outcome is known
 /// (`created_at` is when the attempt was last sent to its provider).
-pub const UPSERT_ATTEMPT: &str = "INSERT INTO payment_attempts (payment_id, seq, connector, idempotency_key, outcome, code, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (payment_id, seq) DO UPDATE SET outcome = excluded.outcome, code = excluded.code, created_at = excluded.created_at";
+pub const UPSERT_ATTEMPT: &str = "INSERT INTO payment_attempts (payment_id, seq, connector, idempotency_key, outcome, code, created_at, answered_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (payment_id, seq) DO UPDATE SET outcome = excluded.outcome, code = excluded.code, created_at = excluded.created_at, answered_at = excluded.answered_at";
 
 pub const INSERT_STARTED_KEY: &str = "INSERT INTO idempotency_started (scope, key, request_hash, resource_id, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (scope, key) DO NOTHING";
 

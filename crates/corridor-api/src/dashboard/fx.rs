@@ -14,6 +14,7 @@ use corridor_services::fx::{FxService, Quote, QuoteRequest};
 
 use super::forms::{parse_major, Problem};
 use super::page::{render_status, see_other, DashError, Frame};
+use super::rate_chart::{rate_chart, RateChart, CHART_DAYS};
 use super::session::{seconds_until, SignedIn};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -82,6 +83,8 @@ struct FxPage {
     rates_date: String,
     rates_source: String,
     rates: Vec<(String, String)>,
+    chart: Option<RateChart>,
+    chart_days: i32,
     currencies: Vec<String>,
     quote: Option<QuoteView>,
     forwards: Vec<ForwardView>,
@@ -165,6 +168,17 @@ async fn page(
     currencies.push(view.base.code().to_string());
     currencies.sort();
     currencies.dedup();
+    // The chart shows the first foreign currency the merchant holds, else
+    // USD (EUR for a USD merchant).
+    let usd = Currency::parse("USD").map_err(internal)?;
+    let foreign = exposure
+        .currencies
+        .iter()
+        .map(|c| c.currency)
+        .find(|c| *c != home)
+        .unwrap_or(if home == usd { eur } else { usd });
+    let today = corridor_services::fx::dates::today(now);
+    let chart = fx.with_history(|h| rate_chart(h, foreign, home, today));
     let page = FxPage {
         frame: Frame::new(who, "FX", "fx"),
         base: view.base.code().to_string(),
@@ -175,6 +189,8 @@ async fn page(
             .iter()
             .map(|(c, r)| (c.code().to_string(), r.value().to_string()))
             .collect(),
+        chart,
+        chart_days: CHART_DAYS,
         currencies,
         quote: quote.map(|q| QuoteView {
             id: q.id.clone(),
@@ -227,8 +243,7 @@ pub async fn show(
     who: SignedIn,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, DashError> {
-    let notice =
-        (query.get("done").map(String::as_str) == Some("converted")).then_some("Converted.");
+    let notice = super::page::done_notice(&query, "converted", "Converted.");
     page(
         &state,
         &who,
@@ -276,58 +291,39 @@ pub async fn quote(
     who: SignedIn,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, DashError> {
-    who.check_csrf(form.get("csrf"))?;
-    let merchant = who.merchant_or_404()?.to_string();
-    who.require(Action::Convert)?;
-    let typed: HashMap<String, String> = form.into_iter().filter(|(k, _)| k != "csrf").collect();
+    let (merchant, typed) = who.merchant_form(form, Action::Convert)?;
     let (request, sell_minor) = match request(&typed) {
         Ok(r) => r,
-        Err(p) => {
-            return page(
-                &state,
-                &who,
-                None,
-                None,
-                Some(p),
-                typed,
-                StatusCode::BAD_REQUEST,
-            )
-            .await
-        }
+        Err(p) => return refused(&state, &who, p, typed, StatusCode::BAD_REQUEST).await,
     };
-    if let Err(e) = state
+    let quoted = match state
         .policy()
         .check_amount("sell_amount", sell_minor, request.sell.code())
     {
-        let status = e.status();
-        return page(
-            &state,
-            &who,
-            None,
-            None,
-            Some(Problem::of(&e)),
-            typed,
-            status,
-        )
-        .await;
-    }
-    match service(&state)?.create_quote(&merchant, request).await {
-        Ok(q) => page(&state, &who, Some(&q), None, None, typed, StatusCode::OK).await,
-        Err(e) => {
-            let api = ApiError::from(e);
-            let status = api.status();
-            page(
-                &state,
-                &who,
-                None,
-                None,
-                Some(Problem::of(&api)),
-                typed,
-                status,
-            )
+        Err(e) => Err(e),
+        Ok(()) => service(&state)?
+            .create_quote(&merchant, request)
             .await
+            .map_err(ApiError::from),
+    };
+    match quoted {
+        Ok(q) => page(&state, &who, Some(&q), None, None, typed, StatusCode::OK).await,
+        Err(api) => {
+            let status = api.status();
+            refused(&state, &who, Problem::of(&api), typed, status).await
         }
     }
+}
+
+/// The page again with a refused request's problem, next to its field.
+async fn refused(
+    state: &AppState,
+    who: &SignedIn,
+    problem: Problem,
+    typed: HashMap<String, String>,
+    status: StatusCode,
+) -> Result<Response, DashError> {
+    page(state, who, None, None, Some(problem), typed, status).await
 }
 
 /// `POST /fx/convert`: converts a quote of this merchant's.
@@ -351,16 +347,7 @@ pub async fn convert(
                 return Err(DashError::NotFound);
             }
             let status = api.status();
-            page(
-                &state,
-                &who,
-                None,
-                None,
-                Some(Problem::of(&api)),
-                HashMap::new(),
-                status,
-            )
-            .await
+            refused(&state, &who, Problem::of(&api), HashMap::new(), status).await
         }
     }
 }

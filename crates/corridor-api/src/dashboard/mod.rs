@@ -19,6 +19,7 @@ mod page;
 mod payment;
 mod payments;
 mod payouts;
+mod rate_chart;
 mod session;
 mod settings;
 mod sign_in;
@@ -43,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .route("/disputes/{id}/evidence", post(disputes::evidence))
         .route("/complaints", get(complaints::list))
         .route("/operator/", get(operator::page))
+        .route("/operator/verify_ledger", post(operator::verify_ledger))
         .route("/fx", get(fx::show))
         .route("/fx/quote", post(fx::quote))
         .route("/fx/convert", post(fx::convert))

@@ -1,18 +1,24 @@
 //! `/operator/`: the operator's staff see every merchant with its KYB
-//! status, each connector's health (attempts, approval and error rates per
-//! day over the last week) and the ledger's verification.
+//! status, the open compliance alerts, each connector's health (attempts,
+//! approval and error rates per day over the last week) and the latest
+//! ledger verification, which runs only when asked (`POST
+//! /operator/verify_ledger`): recomputing every account is too heavy for
+//! each page load.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Form, Query, State};
 use axum::response::Response;
 
 use super::data::{day_of, DAY_MICROS};
-use super::page::{render, DashError, Frame};
+use super::page::{render, see_other, DashError, Frame};
 use super::session::SignedIn;
-use crate::state::AppState;
+use crate::state::{AppState, LedgerCheck};
 use crate::time_fmt::rfc3339;
+
+/// Open compliance alerts listed.
+const MAX_ALERTS: usize = 50;
 
 /// Days of connector health shown.
 const HEALTH_DAYS: i64 = 7;
@@ -59,19 +65,69 @@ pub struct ConnectorRow {
     pub enabled: bool,
 }
 
+/// One open compliance alert.
+pub struct AlertRow {
+    /// `alr_...`.
+    pub id: String,
+    /// `screening_review`, `screening_block`, ...
+    pub kind: String,
+    /// `medium` or `high`.
+    pub severity: String,
+    /// The merchant concerned, if any.
+    pub merchant: String,
+    /// When raised.
+    pub created_at: String,
+}
+
+/// The latest ledger verification, as shown.
+pub struct LedgerView {
+    /// When it ran.
+    pub at: String,
+    /// No mismatch.
+    pub balanced: bool,
+    /// Accounts recomputed.
+    pub accounts_checked: String,
+    /// Mismatches found.
+    pub mismatches: usize,
+    /// Debit and credit totals per currency.
+    pub currencies: Vec<(String, String)>,
+}
+
+impl LedgerView {
+    fn of(check: &LedgerCheck) -> LedgerView {
+        let report = &check.report;
+        LedgerView {
+            at: rfc3339(check.at),
+            balanced: report.balanced,
+            accounts_checked: report.accounts_checked.to_string(),
+            mismatches: report.mismatches.len(),
+            currencies: report
+                .currencies
+                .iter()
+                .map(|(c, t)| {
+                    (
+                        c.clone(),
+                        format!("debits {} · credits {}", t.debits, t.credits),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "dashboard/operator.html")]
 struct OperatorPage {
     frame: Frame,
+    notice: Option<&'static str>,
     merchants: Vec<MerchantRow>,
     more_merchants: bool,
+    alerts: Vec<AlertRow>,
+    more_alerts: bool,
     live_connectors: Vec<String>,
     configured: Vec<ConnectorRow>,
     health: Vec<HealthRow>,
-    ledger_balanced: bool,
-    accounts_checked: String,
-    mismatches: usize,
-    currencies: Vec<(String, String)>,
+    ledger: Option<LedgerView>,
 }
 
 fn percent(part: i64, whole: i64) -> String {
@@ -87,11 +143,37 @@ fn date(day: i64) -> String {
     rfc3339(t).chars().take(10).collect()
 }
 
-/// `GET /operator/`.
-pub async fn page(State(state): State<AppState>, who: SignedIn) -> Result<Response, DashError> {
+/// `POST /operator/verify_ledger`: recomputes every account from its
+/// postings now and keeps the result, with its time, for the page.
+pub async fn verify_ledger(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, DashError> {
+    who.check_csrf(form.get("csrf"))?;
     if who.merchant().is_some() {
         return Err(DashError::NotFound);
     }
+    let at = state.store().clock().now();
+    let report = state.store().verify().await?;
+    state.set_ledger_check(LedgerCheck { at, report });
+    Ok(see_other("/operator/?done=verified"))
+}
+
+/// `GET /operator/`.
+pub async fn page(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, DashError> {
+    if who.merchant().is_some() {
+        return Err(DashError::NotFound);
+    }
+    let notice = super::page::done_notice(&query, "verified", "Ledger verified.");
+    let alerts = state
+        .store()
+        .compliance_alerts(Some("open"), MAX_ALERTS, None)
+        .await?;
     let merchants = state.store().merchants(MAX_MERCHANTS, None).await?;
     let now = state.store().clock().now();
     let since = now.plus_seconds(-(HEALTH_DAYS - 1) * 86_400);
@@ -109,9 +191,21 @@ pub async fn page(State(state): State<AppState>, who: SignedIn) -> Result<Respon
             Some(A::Started | A::RequiresAction | A::Pending | A::Canceled) | None => {}
         }
     }
-    let report = state.store().verify().await?;
     let page = OperatorPage {
         frame: Frame::new(&who, "Operator", "operator"),
+        notice,
+        alerts: alerts
+            .items
+            .iter()
+            .map(|a| AlertRow {
+                id: a.id.clone(),
+                kind: a.kind.clone(),
+                severity: a.severity.clone(),
+                merchant: a.merchant_id.clone().unwrap_or_default(),
+                created_at: rfc3339(a.created_at),
+            })
+            .collect(),
+        more_alerts: alerts.has_more,
         merchants: merchants
             .items
             .iter()
@@ -152,19 +246,7 @@ pub async fn page(State(state): State<AppState>, who: SignedIn) -> Result<Respon
                 },
             )
             .collect(),
-        ledger_balanced: report.balanced,
-        accounts_checked: report.accounts_checked.to_string(),
-        mismatches: report.mismatches.len(),
-        currencies: report
-            .currencies
-            .iter()
-            .map(|(c, t)| {
-                (
-                    c.clone(),
-                    format!("debits {} · credits {}", t.debits, t.credits),
-                )
-            })
-            .collect(),
+        ledger: state.last_ledger_check().as_ref().map(LedgerView::of),
     };
     Ok(render(&page))
 }

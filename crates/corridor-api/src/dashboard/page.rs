@@ -79,6 +79,16 @@ pub fn render<T: Template>(page: &T) -> Response {
     render_status(StatusCode::OK, page)
 }
 
+/// The notice a page shows after a form redirected to it with `?done=`
+/// (`text` when `done` is the value given).
+pub fn done_notice(
+    query: &std::collections::HashMap<String, String>,
+    done: &str,
+    text: &'static str,
+) -> Option<&'static str> {
+    (query.get("done").map(String::as_str) == Some(done)).then_some(text)
+}
+
 /// A 303 to another page (after a form, so a reload does not post again).
 pub fn see_other(location: &str) -> Response {
     (

@@ -32,6 +32,19 @@ pub struct Step {
     pub outcome: String,
     /// Decline or error code.
     pub code: String,
+    /// From the attempt's start to its provider's answer (`–` while open).
+    pub latency: String,
+}
+
+/// An attempt's latency in milliseconds, or `–` while no answer is recorded.
+fn latency(a: &corridor_store::AttemptRecord) -> String {
+    a.answered_at.map_or_else(
+        || "–".to_string(),
+        |at| {
+            let micros = at.unix_micros().saturating_sub(a.created_at.unix_micros());
+            format!("{} ms", micros.max(0) / 1_000)
+        },
+    )
 }
 
 /// One refund.
@@ -147,6 +160,7 @@ async fn page(
                 connector: a.connector.clone(),
                 outcome: a.outcome.code().to_string(),
                 code: a.code.clone().unwrap_or_default(),
+                latency: latency(a),
             })
             .collect(),
         refunds,

@@ -48,6 +48,8 @@ pub struct Filters {
     pub amount_max: String,
     /// Card last four digits.
     pub last4: String,
+    /// The buyer's email, as the payment request gave it.
+    pub customer_email: String,
 }
 
 impl Filters {
@@ -67,6 +69,7 @@ impl Filters {
             amount_min: get("amount_min"),
             amount_max: get("amount_max"),
             last4: get("last4"),
+            customer_email: get("customer_email"),
         }
     }
 
@@ -81,6 +84,7 @@ impl Filters {
             ("amount_min", &self.amount_min),
             ("amount_max", &self.amount_max),
             ("last4", &self.last4),
+            ("customer_email", &self.customer_email),
         ];
         pairs
             .iter()
@@ -149,6 +153,16 @@ fn check(f: &Filters) -> Checked {
             "Enter the last four digits of the card.",
         ));
     }
+    let email_ok = f.customer_email.len() <= 254
+        && f.customer_email
+            .split_once('@')
+            .is_some_and(|(l, d)| !l.is_empty() && !d.is_empty());
+    if !f.customer_email.is_empty() && !email_ok {
+        problems.push(Problem::field(
+            "customer_email",
+            "Enter an email address, like buyer@example.com.",
+        ));
+    }
     let usd = corridor_core::Currency::parse("USD").ok();
     for (field, text) in [("amount_min", &f.amount_min), ("amount_max", &f.amount_max)] {
         if let (false, Some(usd)) = (text.is_empty(), usd) {
@@ -177,6 +191,10 @@ fn matches(p: &PaymentRecord, f: &Filters, c: &Checked) -> bool {
         && amount_ok(&f.amount_min, |a, l| a >= l)
         && amount_ok(&f.amount_max, |a, l| a <= l)
         && (f.last4.is_empty() || p.card.as_ref().is_some_and(|card| card.last4 == f.last4))
+        && (f.customer_email.is_empty()
+            || p.customer_email
+                .as_deref()
+                .is_some_and(|e| e.eq_ignore_ascii_case(f.customer_email.trim())))
 }
 
 /// One row of the list.
@@ -313,7 +331,7 @@ pub async fn export(
 /// The CSV of payments: one header line, one line per payment.
 pub fn csv(payments: &[PaymentRecord]) -> String {
     let mut out = String::from(
-        "id,created_at,status,amount_minor,currency,amount,country,method,card_brand,card_last4,amount_captured_minor,amount_refunded_minor,fee_minor,decline_code,description\n",
+        "id,created_at,status,amount_minor,currency,amount,country,method,card_brand,card_last4,amount_captured_minor,amount_refunded_minor,fee_minor,decline_code,description,customer_email\n",
     );
     for p in payments {
         let fields = [
@@ -332,6 +350,7 @@ pub fn csv(payments: &[PaymentRecord]) -> String {
             p.fee.to_string(),
             p.decline_code.clone().unwrap_or_default(),
             p.description.clone().unwrap_or_default(),
+            p.customer_email.clone().unwrap_or_default(),
         ];
         let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
         out.push_str(&line.join(","));
@@ -374,6 +393,7 @@ mod tests {
             from: "2026-13-01".into(),
             last4: "12a4".into(),
             amount_min: "1.234".into(),
+            customer_email: "not-an-email".into(),
             ..Filters::default()
         };
         let fields: Vec<_> = check(&f)
@@ -381,7 +401,10 @@ mod tests {
             .iter()
             .filter_map(|p| p.field.clone())
             .collect();
-        assert_eq!(fields, vec!["from", "last4", "amount_min"]);
+        assert_eq!(
+            fields,
+            vec!["from", "last4", "customer_email", "amount_min"]
+        );
         assert_eq!(day_number("1970-01-02"), Some(1));
     }
 }

@@ -148,8 +148,7 @@ pub async fn beneficiaries(
     who: SignedIn,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, DashError> {
-    let notice =
-        (query.get("done").map(String::as_str) == Some("added")).then_some("Beneficiary added.");
+    let notice = super::page::done_notice(&query, "added", "Beneficiary added.");
     beneficiaries_page(&state, &who, &HashMap::new(), None, notice, StatusCode::OK).await
 }
 
@@ -348,8 +347,7 @@ pub async fn payouts(
     who: SignedIn,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, DashError> {
-    let notice =
-        (query.get("done").map(String::as_str) == Some("created")).then_some("Payout created.");
+    let notice = super::page::done_notice(&query, "created", "Payout created.");
     payouts_page(
         &state,
         &who,
@@ -393,10 +391,7 @@ pub async fn preview(
     who: SignedIn,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, DashError> {
-    who.check_csrf(form.get("csrf"))?;
-    let merchant = who.merchant_or_404()?.to_string();
-    who.require(Action::PayOut)?;
-    let typed: HashMap<String, String> = form.into_iter().filter(|(k, _)| k != "csrf").collect();
+    let (merchant, typed) = who.merchant_form(form, Action::PayOut)?;
     let result = match payout_body(&typed) {
         Ok(body) => {
             api_payouts::preview_payout(State(state.clone()), caller(&merchant), ApiJson(body))
@@ -421,20 +416,27 @@ pub async fn preview(
             };
             payouts_page(&state, &who, typed, Some(view), None, None, StatusCode::OK).await
         }
-        Err(e) => {
-            let status = e.status();
-            payouts_page(
-                &state,
-                &who,
-                typed,
-                None,
-                Some(Problem::of(&e)),
-                None,
-                status,
-            )
-            .await
-        }
+        Err(e) => refused(&state, &who, typed, &e).await,
     }
+}
+
+/// The payouts page again with a refused request's problem, next to its field.
+async fn refused(
+    state: &AppState,
+    who: &SignedIn,
+    typed: HashMap<String, String>,
+    e: &ApiError,
+) -> Result<Response, DashError> {
+    payouts_page(
+        state,
+        who,
+        typed,
+        None,
+        Some(Problem::of(e)),
+        None,
+        e.status(),
+    )
+    .await
 }
 
 /// `POST /payouts`: creates the previewed payout.
@@ -443,10 +445,7 @@ pub async fn create(
     who: SignedIn,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, DashError> {
-    who.check_csrf(form.get("csrf"))?;
-    let merchant = who.merchant_or_404()?.to_string();
-    who.require(Action::PayOut)?;
-    let typed: HashMap<String, String> = form.into_iter().filter(|(k, _)| k != "csrf").collect();
+    let (merchant, typed) = who.merchant_form(form, Action::PayOut)?;
     let result = match payout_body(&typed) {
         Ok(body) => {
             api_payouts::create(State(state.clone()), caller(&merchant), None, ApiJson(body)).await
@@ -471,18 +470,6 @@ pub async fn create(
             };
             payouts_page(&state, &who, typed, None, Some(problem), None, status).await
         }
-        Err(e) => {
-            let status = e.status();
-            payouts_page(
-                &state,
-                &who,
-                typed,
-                None,
-                Some(Problem::of(&e)),
-                None,
-                status,
-            )
-            .await
-        }
+        Err(e) => refused(&state, &who, typed, &e).await,
     }
 }

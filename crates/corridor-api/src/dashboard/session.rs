@@ -1,6 +1,8 @@
 //! Dashboard sessions: the cookie, the signed-in user behind it, and the
 //! per-session token every form carries (CSRF).
 
+use std::collections::HashMap;
+
 use axum::http::header::{COOKIE, HOST, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue};
 use corridor_core::Timestamp;
@@ -61,6 +63,20 @@ impl SignedIn {
             Some(t) if constant_time_eq(t.as_bytes(), self.csrf.as_bytes()) => Ok(()),
             _ => Err(DashError::Csrf),
         }
+    }
+
+    /// A merchant's form that `action` needs: the token checked, the role
+    /// allowed, the merchant, and the fields as typed (without the token).
+    pub fn merchant_form(
+        &self,
+        form: HashMap<String, String>,
+        action: Action,
+    ) -> Result<(String, HashMap<String, String>), DashError> {
+        self.check_csrf(form.get("csrf"))?;
+        let merchant = self.merchant_or_404()?.to_string();
+        self.require(action)?;
+        let typed = form.into_iter().filter(|(k, _)| k != "csrf").collect();
+        Ok((merchant, typed))
     }
 
     /// Refuses what this user's role may not do.

@@ -97,7 +97,7 @@ pub async fn show(
     who: SignedIn,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, DashError> {
-    let notice = (query.get("done").map(String::as_str) == Some("added")).then_some("User added.");
+    let notice = super::page::done_notice(&query, "added", "User added.");
     page(&state, &who, String::new(), None, notice, StatusCode::OK).await
 }
 

@@ -466,6 +466,7 @@ fn input(merchant: String, body: &CreatePayment) -> ApiResult<PaymentInput> {
             .metadata
             .as_ref()
             .map(|m| serde_json::Value::Object(m.clone()).to_string()),
+        customer_email: body.customer.as_ref().and_then(|c| c.email.clone()),
     })
 }
 

@@ -97,6 +97,7 @@ fn payment(store: &Store, merchant: &str, kind: &str) -> WriteOp {
         decline_code: None,
         description: None,
         metadata: None,
+        customer_email: None,
         expires_at: None,
         settle_at: None,
         settled: false,

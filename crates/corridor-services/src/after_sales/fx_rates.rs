@@ -24,7 +24,7 @@ impl RateSource for FxService {
             if rate_age_business_days(set.day, day) > max_age {
                 return None;
             }
-            cross_rate(set, from, to).ok()
+            cross_rate(&set, from, to).ok()
         })
     }
 }

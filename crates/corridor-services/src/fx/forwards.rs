@@ -51,12 +51,12 @@ pub struct PreparedForward {
     pub write: FxWrite,
 }
 
-fn currencies(f: &Forward) -> Result<(Currency, Currency), FxServiceError> {
+pub(super) fn currencies(f: &Forward) -> Result<(Currency, Currency), FxServiceError> {
     let c = |code: &str| Currency::parse(code).map_err(|e| FxServiceError::Corrupt(e.to_string()));
     Ok((c(&f.sell_currency)?, c(&f.buy_currency)?))
 }
 
-fn key(merchant: &str, currency: Currency, kind: AccountKind) -> AccountKey {
+pub(super) fn key(merchant: &str, currency: Currency, kind: AccountKind) -> AccountKey {
     let owner = match kind {
         AccountKind::MerchantAvailable | AccountKind::MerchantPending => {
             Owner::Merchant(merchant.to_string())
@@ -72,9 +72,107 @@ fn key(merchant: &str, currency: Currency, kind: AccountKind) -> AccountKey {
     }
 }
 
+/// The collateral holds in force after the drawdowns in `drawdowns`, with
+/// the met margin calls before call index `calls_end`: the initial margin
+/// (or the single hold of the latest drawdown whose swap completed) and each
+/// met call after it. Each with its amount.
+pub(super) fn collateral_set(
+    f: &Forward,
+    drawdowns: &[super::objects::Drawdown],
+    calls_end: usize,
+) -> Result<Vec<(LedgerWrite, i64)>, FxServiceError> {
+    let mut writes = Vec::new();
+    let first_call = match drawdowns.iter().rev().find(|d| d.collateral_swapped) {
+        Some(d) => {
+            if d.collateral_held_after > 0 {
+                writes.push((
+                    collateral_write(
+                        f,
+                        0,
+                        d.collateral_held_after,
+                        &format!("drawdown{}", d.number),
+                    )?,
+                    d.collateral_held_after,
+                ));
+            }
+            d.calls_before
+        }
+        None => {
+            writes.push((collateral_write(f, 0, f.collateral, "")?, f.collateral));
+            0
+        }
+    };
+    for (i, call) in f.margin_calls.iter().enumerate().take(calls_end) {
+        if let (true, true, Some(day)) = (i >= first_call, call.status == "met", &call.held_on) {
+            writes.push((collateral_write(f, i + 1, call.amount, day)?, call.amount));
+        }
+    }
+    Ok(writes)
+}
+
+/// The collateral held for the forward, sell minor units: after a
+/// drawdown what it left held (even while its holds are being swapped),
+/// with the calls met since.
+pub fn collateral_held(f: &Forward) -> Result<i64, FxServiceError> {
+    let (base, first_call) = match f.drawdowns.last() {
+        Some(d) => (d.collateral_held_after, d.calls_before),
+        None => (f.collateral, 0),
+    };
+    Ok(base
+        + f.margin_calls
+            .iter()
+            .skip(first_call)
+            .filter(|c| c.status == "met")
+            .map(|c| c.amount)
+            .sum::<i64>())
+}
+
+/// A forward's mark-to-market `result` (buy minor units, the merchant's
+/// gain positive) between the merchant's available balance and the FX
+/// book; none for a zero result.
+pub(super) fn result_write(
+    f: &Forward,
+    client_ref: String,
+    kind: &str,
+    description: String,
+    result: i64,
+) -> Result<Option<LedgerWrite>, FxServiceError> {
+    let (_, buy) = currencies(f)?;
+    let merchant = key(&f.merchant_id, buy, AccountKind::MerchantAvailable);
+    let book = key(&f.merchant_id, buy, AccountKind::FxLiquidity);
+    let (from, to) = if result < 0 {
+        (merchant, book)
+    } else {
+        (book, merchant)
+    };
+    let Ok(amount) = Amount::positive(result.saturating_abs()) else {
+        return Ok(None);
+    };
+    Ok(Some(LedgerWrite {
+        client_ref: Some(client_ref),
+        op: LedgerOp::Transfer(vec![
+            TransferLeg {
+                account: from,
+                side: Side::Debit,
+                amount,
+            },
+            TransferLeg {
+                account: to,
+                side: Side::Credit,
+                amount,
+            },
+        ]),
+        meta: TxnMeta {
+            kind: kind.into(),
+            source_id: Some(f.id.clone()),
+            description: Some(description),
+        },
+    }))
+}
+
 /// The hold reserving collateral number `n` (0: initial margin, then one
 /// per met margin call). Rebuilt identically to find its hold by replay.
-fn collateral_write(
+pub(super) fn collateral_write(
     f: &Forward,
     n: usize,
     amount: i64,
@@ -98,7 +196,10 @@ fn collateral_write(
     })
 }
 
-fn object(f: &Forward, due_at: Option<Timestamp>) -> Result<FxObjectRecord, FxServiceError> {
+pub(super) fn object(
+    f: &Forward,
+    due_at: Option<Timestamp>,
+) -> Result<FxObjectRecord, FxServiceError> {
     Ok(FxObjectRecord {
         id: f.id.clone(),
         kind: "forward".into(),
@@ -122,7 +223,7 @@ fn amount_param(a: QuoteAmount) -> &'static str {
 impl FxService {
     /// The forward rate (mid, before spread) for `days` from `day`, with the
     /// policy rates used. `None` where the table has no rate: none is invented.
-    fn cip(
+    pub(super) fn cip(
         &self,
         sell: Currency,
         buy: Currency,
@@ -271,6 +372,7 @@ impl FxService {
             status: "open".into(),
             realized: None,
             created_at: now.unix_micros(),
+            drawdowns: Vec::new(),
         };
         let write = FxWrite {
             objects: vec![FxObjectWrite {
@@ -307,15 +409,19 @@ impl FxService {
         Ok((f, record.version))
     }
 
-    /// The ids of the holds reserving a forward's collateral, found by
+    /// The ids of the holds reserving a forward's collateral now, found by
     /// replaying the writes that created them (same reference, same content).
     async fn collateral_holds(&self, f: &Forward) -> Result<Vec<HoldId>, FxServiceError> {
-        let mut writes = vec![collateral_write(f, 0, f.collateral, "")?];
-        for (i, call) in f.margin_calls.iter().enumerate() {
-            if let (true, Some(day)) = (call.status == "met", &call.held_on) {
-                writes.push(collateral_write(f, i + 1, call.amount, day)?);
-            }
-        }
+        let writes = collateral_set(f, &f.drawdowns, f.margin_calls.len())?;
+        self.replay_holds(writes.into_iter().map(|(w, _)| w).collect())
+            .await
+    }
+
+    /// Replays hold writes; returns the holds.
+    pub(super) async fn replay_holds(
+        &self,
+        writes: Vec<LedgerWrite>,
+    ) -> Result<Vec<HoldId>, FxServiceError> {
         let mut holds = Vec::new();
         for w in writes {
             let receipt = self
@@ -333,7 +439,17 @@ impl FxService {
     }
 
     async fn release_collateral(&self, f: &Forward) -> Result<(), FxServiceError> {
-        for hold in self.collateral_holds(f).await? {
+        let holds = self.collateral_holds(f).await?;
+        self.void_holds(f, holds).await
+    }
+
+    /// Releases holds of a forward's collateral (each once).
+    pub(super) async fn void_holds(
+        &self,
+        f: &Forward,
+        holds: Vec<HoldId>,
+    ) -> Result<(), FxServiceError> {
+        for hold in holds {
             let write = LedgerWrite {
                 client_ref: Some(format!("fx_forward_release:{}:{}", f.id, hold.0)),
                 op: LedgerOp::VoidHold(hold),
@@ -369,7 +485,11 @@ impl FxService {
         Ok(())
     }
 
-    async fn available(&self, merchant: &str, currency: Currency) -> Result<i64, FxServiceError> {
+    pub(super) async fn available(
+        &self,
+        merchant: &str,
+        currency: Currency,
+    ) -> Result<i64, FxServiceError> {
         let balances = self
             .store()
             .balances(&Owner::Merchant(merchant.to_string()))
@@ -388,6 +508,9 @@ impl FxService {
         merchant: &str,
         id: &str,
     ) -> Result<Forward, FxServiceError> {
+        self.forward(Some(merchant), id).await?;
+        // A drawdown's collateral is settled first: the holds are then known.
+        self.finish_collateral_swaps(id).await?;
         let (f, version) = self.forward(Some(merchant), id).await?;
         if f.status != "open" {
             return Err(FxServiceError::Conflict {
@@ -407,12 +530,7 @@ impl FxService {
 
     async fn deliver(&self, mut f: Forward, version: i64) -> Result<Forward, FxServiceError> {
         let (sell, buy) = currencies(&f)?;
-        let held: i64 = f.collateral
-            + f.margin_calls
-                .iter()
-                .filter(|c| c.status == "met")
-                .map(|c| c.amount)
-                .sum::<i64>();
+        let held = collateral_held(&f)?;
         if self.available(&f.merchant_id, sell).await? + held < f.sell_amount {
             return Err(FxServiceError::InsufficientFunds(format!(
                 "delivering {} {sell} needs that much available (collateral included)",
@@ -449,7 +567,7 @@ impl FxService {
         Ok(f)
     }
 
-    async fn close_early(
+    pub(super) async fn close_early(
         &self,
         mut f: Forward,
         version: i64,
@@ -473,36 +591,13 @@ impl FxService {
             )));
         }
         self.release_collateral(&f).await?;
-        let merchant = key(&f.merchant_id, buy, AccountKind::MerchantAvailable);
-        let book = key(&f.merchant_id, buy, AccountKind::FxLiquidity);
-        let legs = match result {
-            r if r < 0 => Some((merchant, book, -r)),
-            r if r > 0 => Some((book, merchant, r)),
-            _ => None,
-        };
-        let ledger = legs.and_then(|(from, to, amount)| {
-            let amount = Amount::positive(amount).ok()?;
-            Some(LedgerWrite {
-                client_ref: Some(format!("fx_forward_close:{}", f.id)),
-                op: LedgerOp::Transfer(vec![
-                    TransferLeg {
-                        account: from,
-                        side: Side::Debit,
-                        amount,
-                    },
-                    TransferLeg {
-                        account: to,
-                        side: Side::Credit,
-                        amount,
-                    },
-                ]),
-                meta: TxnMeta {
-                    kind: "fx_forward_close".into(),
-                    source_id: Some(f.id.clone()),
-                    description: Some(format!("mark-to-market {result}")),
-                },
-            })
-        });
+        let ledger = result_write(
+            &f,
+            format!("fx_forward_close:{}", f.id),
+            "fx_forward_close",
+            format!("mark-to-market {result}"),
+            result,
+        )?;
         f.status = status.to_string();
         f.realized = Some(result);
         f.mark_to_market = result;
@@ -511,7 +606,7 @@ impl FxService {
         Ok(f)
     }
 
-    async fn finish(
+    pub(super) async fn finish(
         &self,
         f: &Forward,
         version: i64,
@@ -550,6 +645,13 @@ impl FxService {
         for record in records {
             let mut f: Forward = serde_json::from_str(&record.body)
                 .map_err(|e| FxServiceError::Corrupt(e.to_string()))?;
+            if f.drawdowns.iter().any(|d| !d.collateral_swapped) {
+                // A drawdown interrupted between its steps: finished first.
+                if self.finish_collateral_swaps(&f.id).await.is_ok() {
+                    changed += 1;
+                }
+                continue;
+            }
             let maturity = super::dates::day_of(&f.maturity_date)
                 .ok_or_else(|| FxServiceError::Corrupt("maturity".into()))?;
             if day >= maturity {

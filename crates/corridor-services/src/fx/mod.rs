@@ -8,12 +8,14 @@
 
 mod auto;
 pub mod dates;
+mod drawdowns;
 pub mod ecb;
 mod error;
 pub mod exposure;
 pub use exposure::{CurrencyExposure, Exposure, VarFigures};
 pub mod forwards;
-pub use forwards::{ForwardRequest, PreparedForward};
+pub use drawdowns::PreparedDrawdown;
+pub use forwards::{collateral_held, ForwardRequest, PreparedForward};
 pub mod history;
 pub mod objects;
 pub mod policy_seed;
@@ -24,8 +26,8 @@ mod service;
 
 pub use error::FxServiceError;
 
-pub use history::RateHistory;
-pub use objects::{AutoConversionRule, Conversion, Forward, MarginCall, Quote};
+pub use history::{RateFeed, RateHistory, SANDBOX_SOURCE};
+pub use objects::{AutoConversionRule, Conversion, Drawdown, Forward, MarginCall, Quote};
 pub(crate) use quotes::object as quote_object;
 pub use quotes::{PreparedConversion, PreparedQuote, QuoteRequest};
 pub use service::{FxService, RatesView, FX_RATE_SOURCE_NOTE};

@@ -106,6 +106,32 @@ pub struct MarginCall {
     pub held_on: Option<String>,
 }
 
+/// A part of a forward drawn down before maturity: that part is closed at
+/// its mark-to-market result and its share of the collateral released.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Drawdown {
+    /// 1, 2, ...
+    pub number: u32,
+    /// Notional drawn, sell minor units.
+    pub sell_amount: i64,
+    /// Its share of the buy notional, buy minor units.
+    pub buy_amount: i64,
+    /// Mark-to-market result booked, buy minor units (the merchant's gain positive).
+    pub realized: i64,
+    /// Collateral released, sell minor units.
+    pub collateral_released: i64,
+    /// Collateral held for the rest (initial margin and met calls so far), sell minor units.
+    pub collateral_held_after: i64,
+    /// Margin calls made before it: their collateral is part of `collateral_held_after`.
+    pub calls_before: usize,
+    /// Whether the old collateral holds were replaced by one of `collateral_held_after`.
+    pub collateral_swapped: bool,
+    /// Day drawn, YYYY-MM-DD.
+    pub drawn_on: String,
+    /// When (µs).
+    pub created_at: i64,
+}
+
 /// A forward contract: the merchant sells `sell_amount` at `forward_rate` on `maturity_date`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Forward {
@@ -159,6 +185,9 @@ pub struct Forward {
     pub realized: Option<i64>,
     /// When (µs).
     pub created_at: i64,
+    /// Parts drawn down before maturity, oldest first.
+    #[serde(default)]
+    pub drawdowns: Vec<Drawdown>,
 }
 
 /// A merchant's auto-conversion rule.

@@ -205,7 +205,7 @@ impl FxService {
                 }
             }
             let mid =
-                corridor_core::fx::cross_rate(set, request.sell, request.buy).map_err(|e| {
+                corridor_core::fx::cross_rate(&set, request.sell, request.buy).map_err(|e| {
                     FxServiceError::invalid("buy_currency", "currency_unsupported", e.to_string())
                 })?;
             Ok((set.day, mid, set.source.clone()))

@@ -13,7 +13,7 @@ use corridor_store::{
 
 use super::dates::today;
 use super::ecb::embedded_snapshot;
-use super::history::RateHistory;
+use super::history::{RateFeed, RateHistory, SANDBOX_SOURCE};
 use super::policy_seed::seed_policy_rates;
 use super::pricing_doc::StoredPricing;
 use super::FxServiceError;
@@ -36,6 +36,9 @@ pub struct RatesView {
     pub source: String,
     /// Units of each currency per one base.
     pub rates: BTreeMap<Currency, Rate>,
+    /// For the sandbox feed's days: the recorded rates re-dated (their
+    /// source and day).
+    pub derived_from: Option<(String, Day)>,
 }
 
 /// The FX service. Cheap to clone.
@@ -72,8 +75,9 @@ fn group_rows(rows: Vec<FxRateRow>) -> Vec<EurRates> {
 impl FxService {
     /// Loads the shipped snapshot, the rates stored in the database over
     /// it, and the pricing in force (the default one if none was set).
-    pub async fn start(store: Store) -> Result<Self, FxServiceError> {
-        let mut history = RateHistory::from_days(embedded_snapshot());
+    /// `feed` is [`RateFeed::Sandbox`] only in sandbox mode.
+    pub async fn start(store: Store, feed: RateFeed) -> Result<Self, FxServiceError> {
+        let mut history = RateHistory::from_days(embedded_snapshot()).with_feed(feed);
         history.merge(group_rows(store.fx_rates().await?));
         let pricing = match store.latest_fx_object("pricing").await? {
             Some(record) => (record.version_number(), parse_pricing(&record)?),
@@ -156,13 +160,18 @@ impl FxService {
                 .currencies()
                 .into_iter()
                 .filter(|c| *c != base)
-                .filter_map(|c| cross_rate(set, base, c).ok().map(|r| (c, r)))
+                .filter_map(|c| cross_rate(&set, base, c).ok().map(|r| (c, r)))
                 .collect();
+            let derived_from = (set.source == SANDBOX_SOURCE)
+                .then(|| h.recorded_on_or_before(day))
+                .flatten()
+                .map(|r| (r.source.clone(), r.day));
             Ok(RatesView {
                 base,
                 as_of: set.day,
                 source: set.source.clone(),
                 rates,
+                derived_from,
             })
         })
     }

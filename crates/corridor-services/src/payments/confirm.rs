@@ -113,6 +113,7 @@ impl PaymentService {
                 snapshot.attempts[i].outcome = AttemptStatus::Started;
                 snapshot.attempts[i].code = None;
                 snapshot.attempts[i].created_at = now;
+                snapshot.attempts[i].answered_at = None;
                 snapshot = self.write_intent(snapshot, None).await?;
                 (connector, i)
             }
@@ -142,6 +143,7 @@ impl PaymentService {
                             &mut snapshot.attempts[i],
                             AttemptStatus::Declined,
                             Some(d.code.code()),
+                            self.now(),
                         );
                     }
                     _ => {
@@ -152,7 +154,12 @@ impl PaymentService {
                 },
                 Call::NotCharged(code) => {
                     last_code = code.to_string();
-                    close(&mut snapshot.attempts[i], AttemptStatus::Error, Some(code));
+                    close(
+                        &mut snapshot.attempts[i],
+                        AttemptStatus::Error,
+                        Some(code),
+                        self.now(),
+                    );
                 }
                 Call::Unknown => return self.finish_unknown(snapshot, i).await,
             }
@@ -186,6 +193,7 @@ impl PaymentService {
             outcome: AttemptStatus::Started,
             code: None,
             created_at: now,
+            answered_at: None,
         });
         self.write_intent(snapshot, started_key).await
     }
@@ -298,6 +306,7 @@ impl PaymentService {
             &mut snapshot.attempts[attempt],
             response.outcome.attempt_status(),
             code,
+            self.now(),
         );
         let event = Some(status_event(applied.payment.status));
         snapshot.payment = applied.payment;
@@ -324,6 +333,7 @@ impl PaymentService {
             &mut snapshot.attempts[attempt],
             AttemptStatus::Unknown,
             Some("timeout"),
+            self.now(),
         );
         let id = snapshot.payment.id.clone();
         let change = Change {
@@ -382,10 +392,11 @@ impl PaymentService {
     }
 }
 
-/// Records an attempt's outcome.
-fn close(a: &mut AttemptRecord, outcome: AttemptStatus, code: Option<&str>) {
+/// Records an attempt's outcome and when it came.
+fn close(a: &mut AttemptRecord, outcome: AttemptStatus, code: Option<&str>, now: Timestamp) {
     a.outcome = outcome;
     a.code = code.map(str::to_string);
+    a.answered_at = Some(now);
 }
 
 fn in_progress() -> PaymentError {

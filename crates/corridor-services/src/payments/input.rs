@@ -93,6 +93,8 @@ pub struct PaymentInput {
     pub description: Option<String>,
     /// Merchant's metadata, as JSON text.
     pub metadata: Option<String>,
+    /// The buyer's email (`customer.email`), as given.
+    pub customer_email: Option<String>,
 }
 
 /// A payment the market allows.
@@ -120,6 +122,8 @@ pub struct NewPayment {
     pub description: Option<String>,
     /// Metadata JSON.
     pub metadata: Option<String>,
+    /// The buyer's email, checked and in lower case.
+    pub customer_email: Option<String>,
 }
 
 /// Days until funds settle when the knowledge base has no figure.
@@ -222,7 +226,36 @@ pub(crate) fn validate(input: PaymentInput, now: Timestamp) -> Result<NewPayment
         confirm: input.confirm,
         description: input.description,
         metadata: input.metadata,
+        customer_email: customer_email(input.customer_email.as_deref())?,
     })
+}
+
+/// The longest email address accepted (RFC 5321's path limit).
+const MAX_EMAIL_CHARS: usize = 254;
+
+/// A buyer's email, trimmed and in lower case: one `@` with text on both
+/// sides and a dot in the domain, no spaces, at most 254 characters.
+fn customer_email(email: Option<&str>) -> Result<Option<String>, PaymentError> {
+    let Some(email) = email.map(str::trim) else {
+        return Ok(None);
+    };
+    let valid = email.len() <= MAX_EMAIL_CHARS
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        });
+    if !valid {
+        return Err(PaymentError::invalid(
+            "customer.email",
+            "parameter_invalid",
+            "customer.email must be an email address like buyer@example.com",
+        ));
+    }
+    Ok(Some(email.to_lowercase()))
 }
 
 fn limit_message(

@@ -336,6 +336,7 @@ impl PaymentService {
             {
                 a.outcome = response.outcome.attempt_status();
                 a.code = None;
+                a.answered_at = Some(self.now());
                 attempts_changed = true;
             }
             let change = Change {
@@ -456,6 +457,7 @@ impl PaymentService {
             decline_code: None,
             description: new.description.clone(),
             metadata: new.metadata.clone(),
+            customer_email: new.customer_email.clone(),
             expires_at: None,
             settle_at: None,
             settled: false,

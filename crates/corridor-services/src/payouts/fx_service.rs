@@ -164,7 +164,7 @@ impl PayoutFx for FxService {
             let set = h
                 .on_or_before(today)
                 .ok_or_else(|| unavailable("no reference rates loaded".into()))?;
-            cross_rate(set, currency, usd).map_err(|e| unavailable(e.to_string()))
+            cross_rate(&set, currency, usd).map_err(|e| unavailable(e.to_string()))
         })?;
         mid.convert(amount, currency, usd, Rounding::Up)
             .map_err(|e| unavailable(e.to_string()))
@@ -202,7 +202,9 @@ mod tests {
         )
         .await
         .unwrap();
-        let fx = FxService::start(store).await.unwrap();
+        let fx = FxService::start(store, crate::fx::RateFeed::Recorded)
+            .await
+            .unwrap();
         let day = crate::fx::dates::today(fx.now());
         let table: BTreeMap<String, String> = rates
             .iter()

@@ -39,6 +39,7 @@ pub(crate) async fn write(tx: &Transaction<'_>, b: &BatchRows) -> Result<(), Sto
                 &p.version,
                 &p.created_at.unix_micros(),
                 &p.updated_at.unix_micros(),
+                &p.customer_email,
             ],
         )
         .await?;
@@ -54,6 +55,7 @@ pub(crate) async fn write(tx: &Transaction<'_>, b: &BatchRows) -> Result<(), Sto
                 &a.outcome.code(),
                 &a.code,
                 &a.created_at.unix_micros(),
+                &a.answered_at.map(|t| t.unix_micros()),
             ],
         )
         .await?;

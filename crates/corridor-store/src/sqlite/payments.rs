@@ -37,7 +37,8 @@ pub(crate) fn write(tx: &Transaction<'_>, b: &BatchRows) -> Result<(), StoreErro
             i64::from(p.settled),
             p.version,
             p.created_at.unix_micros(),
-            p.updated_at.unix_micros()
+            p.updated_at.unix_micros(),
+            p.customer_email
         ])?;
     }
     let mut s = tx.prepare_cached(sql::UPSERT_ATTEMPT)?;
@@ -49,7 +50,8 @@ pub(crate) fn write(tx: &Transaction<'_>, b: &BatchRows) -> Result<(), StoreErro
             a.idempotency_key,
             a.outcome.code(),
             a.code,
-            a.created_at.unix_micros()
+            a.created_at.unix_micros(),
+            a.answered_at.map(|t| t.unix_micros())
         ])?;
     }
     let mut s = tx.prepare_cached(sql::INSERT_STARTED_KEY)?;

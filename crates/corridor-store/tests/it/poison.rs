@@ -35,6 +35,7 @@ fn payment(id: &str, description: &str) -> WriteRequest {
         decline_code: None,
         description: Some(description.to_string()),
         metadata: None,
+        customer_email: None,
         expires_at: None,
         settle_at: None,
         settled: false,

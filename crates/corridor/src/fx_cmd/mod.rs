@@ -78,5 +78,8 @@ pub(crate) async fn open_fx(
     let clock = std::sync::Arc::new(corridor_store::SystemClock);
     let store =
         corridor_store::Store::open(&crate::store_config(db), clock, Default::default()).await?;
-    Ok(corridor_services::fx::FxService::start(store).await?)
+    Ok(
+        corridor_services::fx::FxService::start(store, corridor_services::fx::RateFeed::Recorded)
+            .await?,
+    )
 }

@@ -42,7 +42,7 @@ pub async fn show(
         let set = h
             .on_or_before(day)
             .ok_or_else(|| anyhow::anyhow!("no reference rates on or before {}", iso(day)))?;
-        let rate = cross_rate(set, base, quote)?;
+        let rate = cross_rate(&set, base, quote)?;
         println!("{base}/{quote} {} ({} {})", rate.value(), iso(set.day), set.source);
         if base.code() != "EUR" && quote.code() != "EUR" {
             println!(

@@ -173,14 +173,69 @@ async fn sign_in_see_and_refund_a_payment(s: &Server) {
     assert!(list.html.contains("USD 123.45"));
     let filtered = b.get("/payments?status=failed").await;
     assert!(!filtered.html.contains(id), "filters apply");
+    // The customer's email from the payment request filters the list.
+    let card = json!({"type": "card", "number": "4242424242424242", "exp_month": 12, "exp_year": 2030, "cvc": "123"});
+    let bad = s
+        .post(
+            "/v1/payments",
+            &key,
+            &json!({"amount": 1_000, "currency": "USD", "country": "US", "payment_method": card, "customer": {"email": "not an email"}}),
+        )
+        .await;
+    bad.assert_error(
+        400,
+        "invalid_request_error",
+        "parameter_invalid",
+        Some("customer.email"),
+    );
+    let bought = s
+        .post(
+            "/v1/payments",
+            &key,
+            &json!({"amount": 1_000, "currency": "USD", "country": "US", "payment_method": card, "confirm": true, "customer": {"name": "Bo", "email": "Bo.Buyer@Example.com"}}),
+        )
+        .await;
+    assert_eq!(bought.status, StatusCode::CREATED, "{}", bought.json);
+    let by_email = b
+        .get("/payments?customer_email=bo.buyer%40example.com")
+        .await;
+    assert_eq!(by_email.status, StatusCode::OK);
+    assert!(
+        by_email.html.contains(&bought.str("id")) && !by_email.html.contains(id),
+        "{}",
+        by_email.html
+    );
+    let bad_email = b.get("/payments?customer_email=nobody").await;
+    assert_eq!(bad_email.status, StatusCode::BAD_REQUEST);
+    assert!(bad_email.html.contains("id=\"customer_email-error\""));
+    let csv = b
+        .get("/payments/export.csv?customer_email=BO.BUYER%40example.com")
+        .await;
+    assert!(
+        csv.html.contains(&bought.str("id")) && csv.html.contains(",bo.buyer@example.com\n"),
+        "{}",
+        csv.html
+    );
     let csv = b.get("/payments/export.csv?last4=4242").await;
     assert_eq!(csv.status, StatusCode::OK);
     assert!(csv.html.starts_with("id,created_at,status"));
     assert!(csv.html.contains(&format!("{id},")), "{}", csv.html);
     let detail = b.get(&format!("/payments/{id}")).await;
     assert!(
-        detail.html.contains("captured</li>"),
+        detail.html.contains("— captured, "),
         "the attempt timeline: {}",
+        detail.html
+    );
+    // Each answered attempt shows its latency, in whole milliseconds.
+    let latency = detail
+        .html
+        .split("<span class=\"latency\">latency ")
+        .nth(1)
+        .and_then(|rest| rest.split(" ms</span>").next())
+        .unwrap_or_default();
+    assert!(
+        !latency.is_empty() && latency.chars().all(|c| c.is_ascii_digit()),
+        "attempt latency: {}",
         detail.html
     );
     let csrf = hidden(&detail.html, "csrf");

@@ -274,10 +274,40 @@ async fn operator_sees_merchants_connectors_and_the_ledger(s: &Server) {
         page.html.contains(&m) && page.html.contains("approved"),
         "merchants with their KYB status"
     );
-    assert!(page.html.contains("Balanced"), "ledger verification");
+    assert!(
+        page.html.contains("Not verified since the server started"),
+        "the ledger is verified only when asked"
+    );
     assert!(
         page.html.contains("id=\"connector-health\""),
         "connector health"
+    );
+    // A screening that needs review raises an alert the page lists.
+    let screened = s
+        .post(
+            "/v1/screenings",
+            OPERATOR_KEY,
+            &json!({"name": "Muammar Gaddafi", "type": "person", "country": "LY"}),
+        )
+        .await;
+    assert_eq!(screened.status, StatusCode::CREATED, "{}", screened.json);
+    let alert = screened.str("alert");
+    let page = b.get("/operator/").await;
+    assert!(
+        page.html.contains("id=\"compliance-alerts\"") && page.html.contains(&alert),
+        "open compliance alerts"
+    );
+    // Verifying runs on the button, with the form token, and is shown with its time.
+    let csrf = hidden(&page.html, "csrf");
+    let refused = b.post("/operator/verify_ledger", &[]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.html);
+    let verified = b.post("/operator/verify_ledger", &[("csrf", &csrf)]).await;
+    assert_eq!(verified.status, StatusCode::SEE_OTHER, "{}", verified.html);
+    let page = b.get("/operator/?done=verified").await;
+    assert!(
+        page.html.contains("Ledger verified.") && page.html.contains("Balanced at "),
+        "{}",
+        page.html
     );
     assert_eq!(
         b.get("/payments").await.status,

@@ -18,6 +18,8 @@ mod disputes;
 mod exactly_once;
 mod fx;
 mod fx_cli;
+mod fx_feed;
+mod fx_forwards;
 mod idempotency;
 mod ledger_api;
 mod limits;

@@ -8,7 +8,7 @@ use axum::response::Response;
 use axum::{Extension, Json};
 use corridor_core::fx::QuoteAmount;
 use corridor_core::{Amount, Timestamp};
-use corridor_services::fx::{Forward, ForwardRequest};
+use corridor_services::fx::{collateral_held, Forward, ForwardRequest};
 use corridor_store::{RefusalCode, WriteOp, WriteOutcome};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -89,8 +89,11 @@ pub struct ForwardObject {
     pub trade_date: String,
     /// Delivery date.
     pub maturity_date: String,
-    /// Initial margin held from the balance, sell minor units.
+    /// Initial margin held from the balance at inception, sell minor units.
     pub collateral: i64,
+    /// Collateral held now (initial margin and met calls, less what
+    /// drawdowns released), sell minor units.
+    pub collateral_held: i64,
     /// Initial margin, bps.
     pub initial_margin_bps: u32,
     /// Margin calls.
@@ -106,6 +109,25 @@ pub struct ForwardObject {
     pub realized: Option<i64>,
     /// Creation time.
     pub created_at: String,
+    /// Parts drawn down before maturity, oldest first.
+    pub drawdowns: Vec<DrawdownObject>,
+}
+
+/// A part of a forward drawn down before maturity.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DrawdownObject {
+    /// 1, 2, ...
+    pub number: u32,
+    /// Notional drawn, sell minor units.
+    pub sell_amount: i64,
+    /// Its share of the buy notional, buy minor units.
+    pub buy_amount: i64,
+    /// Mark-to-market result booked to the buy balance, buy minor units (gain positive).
+    pub realized: i64,
+    /// Collateral released, sell minor units.
+    pub collateral_released: i64,
+    /// YYYY-MM-DD.
+    pub drawn_on: String,
 }
 
 /// Renders a forward.
@@ -127,6 +149,11 @@ pub fn render(f: &Forward) -> ForwardObject {
         trade_date: f.trade_date.clone(),
         maturity_date: f.maturity_date.clone(),
         collateral: f.collateral,
+        collateral_held: if f.status == "open" {
+            collateral_held(f).unwrap_or(f.collateral)
+        } else {
+            0
+        },
         initial_margin_bps: f.initial_margin_bps,
         margin_calls: f
             .margin_calls
@@ -143,6 +170,18 @@ pub fn render(f: &Forward) -> ForwardObject {
         status: f.status.clone(),
         realized: f.realized,
         created_at: rfc3339(Timestamp::from_unix_micros(f.created_at)),
+        drawdowns: f
+            .drawdowns
+            .iter()
+            .map(|d| DrawdownObject {
+                number: d.number,
+                sell_amount: d.sell_amount,
+                buy_amount: d.buy_amount,
+                realized: d.realized,
+                collateral_released: d.collateral_released,
+                drawn_on: d.drawn_on.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -261,6 +300,71 @@ pub async fn settle(
     Ok(Json(render(
         &service.settle_forward(&f.merchant_id, &id).await?,
     )))
+}
+
+/// `POST /v1/fx/forwards/{id}/drawdowns` body.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateDrawdown {
+    /// Notional to draw down, sell minor units: below the notional left.
+    #[schema(minimum = 1)]
+    pub sell_amount: i64,
+}
+
+/// Draws down part of an open forward before maturity: that part is closed
+/// at its mark-to-market result (booked to the buy balance), the notional
+/// shrinks, and the part's share of the collateral is released.
+#[utoipa::path(post, path = "/v1/fx/forwards/{id}/drawdowns", params(("id" = String, Path)),
+    request_body = CreateDrawdown,
+    responses((status = 200, body = ForwardObject), (status = 400, body = crate::error::ErrorBody),
+        (status = 401, body = crate::error::ErrorBody), (status = 402, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+pub async fn draw_down(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    idem: Option<Extension<IdempotencyContext>>,
+    ApiJson(body): ApiJson<CreateDrawdown>,
+) -> ApiResult<Response> {
+    let service = fx(&state)?;
+    let (f, _) = service.forward(None, &id).await?;
+    if !caller.can_see(&f.merchant_id) {
+        return Err(ApiError::not_found("forward", &id));
+    }
+    let prepared = service
+        .prepare_drawdown(&f.merchant_id, &id, body.sell_amount)
+        .await?;
+    let forward = prepared.forward;
+    let render_fn = Box::new(move |outcome: &WriteOutcome, _at| match outcome {
+        WriteOutcome::Fx(Ok(_)) => json_response(StatusCode::OK, &render(&forward)),
+        WriteOutcome::Fx(Err(r)) if r.code == RefusalCode::VersionConflict => {
+            error_response(&ApiError::conflict(
+                "forward_changed",
+                "the forward changed meanwhile; read it again",
+            ))
+        }
+        WriteOutcome::Fx(Err(r)) if r.code == RefusalCode::INSUFFICIENT_FUNDS => {
+            error_response(&ApiError::insufficient_funds(format!(
+                "the available {} balance cannot take the loss booked",
+                forward.buy_currency
+            )))
+        }
+        other => error_response(&ApiError::internal(format!("unexpected outcome {other:?}"))),
+    });
+    let response = submit(
+        &state,
+        idem.map(|e| e.0),
+        WriteOp::Fx(Box::new(prepared.write)),
+        render_fn,
+    )
+    .await?;
+    // The part's collateral is released now; if this fails, the FX job and
+    // the next settle finish it (each step is found again by its reference).
+    if let Err(e) = service.finish_collateral_swaps(&id).await {
+        tracing::warn!(error = %e, forward = %id, "drawdown collateral swap unfinished; retried by the FX job");
+    }
+    Ok(response)
 }
 
 /// A forward.

@@ -100,4 +100,5 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/fx/forwards", post(forwards::create).get(forwards::list))
         .route("/fx/forwards/{id}", get(forwards::get))
         .route("/fx/forwards/{id}/settle", post(forwards::settle))
+        .route("/fx/forwards/{id}/drawdowns", post(forwards::draw_down))
 }

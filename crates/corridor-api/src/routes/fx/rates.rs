@@ -19,13 +19,50 @@ pub struct RatesResponse {
     pub base: String,
     /// The reference date (YYYY-MM-DD): the latest on or before `as_of` asked.
     pub as_of: String,
-    /// Where the day's rates come from (`ecb`, `operator`, a provider).
+    /// Where the day's rates come from (`ecb`, `operator`, a provider, or
+    /// `sandbox`: in sandbox mode only, the latest recorded rates re-dated
+    /// to the latest TARGET business day, see `derived_from`).
     pub source: String,
+    /// For `sandbox` rates: the recorded rates they copy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub derived_from: Option<DerivedFrom>,
     /// How the figures were derived: `ecb_reference` (EUR base: the file's
     /// own figures, unrounded) or `cross_via_eur_half_even_10_significant_digits`.
     pub rounding: &'static str,
     /// Mid-market rates as decimal strings.
     pub rates: BTreeMap<String, String>,
+}
+
+/// The recorded rates a sandbox day copies.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DerivedFrom {
+    /// Their source (`ecb`, `operator`, a provider).
+    pub source: String,
+    /// Their reference date (YYYY-MM-DD).
+    pub as_of: String,
+}
+
+/// The response for a rates view.
+fn response(view: corridor_services::fx::RatesView) -> RatesResponse {
+    RatesResponse {
+        base: view.base.code().to_string(),
+        as_of: corridor_services::fx::dates::iso(view.as_of),
+        source: view.source,
+        derived_from: view.derived_from.map(|(source, day)| DerivedFrom {
+            source,
+            as_of: corridor_services::fx::dates::iso(day),
+        }),
+        rounding: if view.base.code() == "EUR" {
+            "ecb_reference"
+        } else {
+            "cross_via_eur_half_even_10_significant_digits"
+        },
+        rates: view
+            .rates
+            .into_iter()
+            .map(|(c, r)| (c.code().to_string(), r.value().to_string()))
+            .collect(),
+    }
 }
 
 /// Reference rates (any key).
@@ -66,22 +103,7 @@ pub async fn get(
         Some(b) => b,
         None => currency("base", "EUR")?,
     };
-    let view = fx(&state)?.rates(base, as_of)?;
-    Ok(Json(RatesResponse {
-        base: view.base.code().to_string(),
-        as_of: corridor_services::fx::dates::iso(view.as_of),
-        source: view.source,
-        rounding: if base.code() == "EUR" {
-            "ecb_reference"
-        } else {
-            "cross_via_eur_half_even_10_significant_digits"
-        },
-        rates: view
-            .rates
-            .into_iter()
-            .map(|(c, r)| (c.code().to_string(), r.value().to_string()))
-            .collect(),
-    }))
+    Ok(Json(response(fx(&state)?.rates(base, as_of)?)))
 }
 
 /// `PUT /v1/fx/rates` body: rates set by the operator for one day.
@@ -126,19 +148,5 @@ pub async fn put(
     service.import(vec![set]).await?;
     let base = currency("base", &body.base)?;
     let view = service.rates(base, Some(day))?;
-    Ok(Json(RatesResponse {
-        base: view.base.code().to_string(),
-        as_of: corridor_services::fx::dates::iso(view.as_of),
-        source: view.source,
-        rounding: if base.code() == "EUR" {
-            "ecb_reference"
-        } else {
-            "cross_via_eur_half_even_10_significant_digits"
-        },
-        rates: view
-            .rates
-            .into_iter()
-            .map(|(c, r)| (c.code().to_string(), r.value().to_string()))
-            .collect(),
-    }))
+    Ok(Json(response(view)))
 }

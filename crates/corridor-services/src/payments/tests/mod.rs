@@ -312,6 +312,7 @@ impl Harness {
             confirm,
             description: None,
             metadata: None,
+            customer_email: None,
         }
     }
 
