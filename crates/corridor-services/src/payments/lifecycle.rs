@@ -49,7 +49,12 @@ impl PaymentService {
             // The same format as a derived id: 24 hex digits.
             None => format!("pay_{}", hex::encode(rand::random::<[u8; 12]>())),
         };
-        if let Some(existing) = self.store.payment(&id).await? {
+        // A key nothing was stored under has no payment yet.
+        let existing = match &reply {
+            Some(r) if r.unused => None,
+            _ => self.store.payment(&id).await?,
+        };
+        if let Some(existing) = existing {
             // A retry of a request that created this payment (the key and the
             // request digest were checked before): resume its confirmation if
             // one is open or may start, else answer where it stands.
@@ -380,11 +385,7 @@ impl PaymentService {
         p: &PaymentRecord,
         now: Timestamp,
     ) -> Result<Context, PaymentError> {
-        let merchant = self
-            .store
-            .merchant(&p.merchant_id)
-            .await?
-            .ok_or_else(|| PaymentError::NotFound(p.merchant_id.clone()))?;
+        let merchant_country = self.merchant_country(&p.merchant_id).await?;
         let settlement_days = corridor_core::CountryCode::parse(&p.country)
             .ok()
             .zip(corridor_markets::MethodType::parse(p.method_type.code()).ok())
@@ -399,11 +400,32 @@ impl PaymentService {
             Err(_) => super::fees::schedule(p.method_type, p.currency),
         };
         Ok(Context {
-            merchant_country: merchant.country,
+            merchant_country,
             settlement_days,
             now,
             fee_schedule,
         })
+    }
+
+    /// A merchant's country, from memory after its first read.
+    async fn merchant_country(&self, merchant_id: &str) -> Result<String, PaymentError> {
+        if let Some(country) = self
+            .merchant_countries
+            .read()
+            .ok()
+            .and_then(|m| m.get(merchant_id).cloned())
+        {
+            return Ok(country);
+        }
+        let merchant = self
+            .store
+            .merchant(merchant_id)
+            .await?
+            .ok_or_else(|| PaymentError::NotFound(merchant_id.to_string()))?;
+        if let Ok(mut m) = self.merchant_countries.write() {
+            m.insert(merchant.id, merchant.country.clone());
+        }
+        Ok(merchant.country)
     }
 
     fn row(&self, id: &str, new: &NewPayment, now: Timestamp) -> PaymentRecord {

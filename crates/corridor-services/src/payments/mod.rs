@@ -17,6 +17,7 @@ mod recovery;
 #[cfg(test)]
 mod tests;
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
 use corridor_core::payments::fee_table::FeeTable;
@@ -55,6 +56,11 @@ pub struct Reply {
     pub request_hash: String,
     /// How the response is rendered.
     pub render: RenderFn,
+    /// Nothing was stored under the key when the request was admitted (no
+    /// response, no started effect) and no other request with it runs
+    /// meanwhile: no payment exists under the id derived from it, and the
+    /// key need not be read again before the provider is called.
+    pub unused: bool,
 }
 
 impl std::fmt::Debug for Reply {
@@ -76,6 +82,9 @@ pub struct PaymentService {
     router: Arc<Mutex<AdaptiveRouter>>,
     fingerprint_key: Arc<[u8]>,
     render: RenderFn,
+    /// Each merchant's country, read once: it is set when the merchant is
+    /// created and never changed (merchants are never deleted either).
+    merchant_countries: Arc<RwLock<HashMap<String, String>>>,
 }
 
 impl std::fmt::Debug for PaymentService {
@@ -109,6 +118,7 @@ impl PaymentService {
             router: Arc::new(Mutex::new(router)),
             fingerprint_key: Arc::from(fingerprint_key),
             render,
+            merchant_countries: Arc::new(RwLock::new(HashMap::new())),
         })
     }
 
