@@ -15,7 +15,6 @@ both_backends!(
     settlement_moves_pending_to_available,
     idempotent_create_charges_once,
     async_local_methods_complete_when_the_buyer_acts,
-    list_shows_each_payments_own_attempts,
 );
 
 fn card(number: &str) -> Value {
@@ -334,65 +333,4 @@ async fn async_local_methods_complete_when_the_buyer_acts(s: &Server) {
         "one pending balance per currency"
     );
     s.assert_verified().await;
-}
-
-/// A page of `GET /v1/payments` reads its attempts in one query: each
-/// payment there must still show exactly its own attempts, as its own
-/// `GET /v1/payments/{id}` does, page after page.
-async fn list_shows_each_payments_own_attempts(s: &Server) {
-    let (_, key) = s.merchant("Seller", "CNY").await;
-    let (_, other_key) = s.merchant("Other", "CNY").await;
-    let mut ids = Vec::new();
-    for (number, confirm, idem) in [
-        ("4242424242424242", true, Some("list-1")),
-        ("4000000000000119", true, None),
-        ("4000000000000002", true, Some("list-3")),
-        ("4242424242424242", false, None),
-        ("4000000000000119", true, Some("list-5")),
-    ] {
-        let body = json!({"amount": 2_500, "currency": "USD", "country": "US", "payment_method": card(number), "confirm": confirm}).to_string();
-        let r = s
-            .call(Method::POST, "/v1/payments", Some(&key), idem, Some(&body))
-            .await;
-        let id = r.json["id"]
-            .as_str()
-            .or_else(|| r.json["error"]["payment"].as_str())
-            .unwrap_or_else(|| panic!("a payment id in {}", r.json))
-            .to_string();
-        ids.push(id);
-    }
-    let other = pay(s, &other_key, json!({"amount": 900, "currency": "USD", "country": "US", "payment_method": card("4000000000000119"), "confirm": true})).await;
-    assert_eq!(other.status, StatusCode::CREATED, "{}", other.json);
-    let mut listed = Vec::new();
-    let mut counts = Vec::new();
-    let mut after: Option<String> = None;
-    loop {
-        let path = match &after {
-            Some(a) => format!("/v1/payments?limit=2&starting_after={a}"),
-            None => "/v1/payments?limit=2".to_string(),
-        };
-        let page = s.get(&path, &key).await;
-        assert_eq!(page.status, StatusCode::OK, "{}", page.json);
-        let data = page.json["data"].as_array().unwrap().clone();
-        for item in &data {
-            let id = item["id"].as_str().unwrap();
-            let single = s.get(&format!("/v1/payments/{id}"), &key).await;
-            assert_eq!(item, &single.json, "listed as it is read alone");
-            counts.push(item["attempts"].as_array().unwrap().len());
-            listed.push(id.to_string());
-        }
-        if page.json["has_more"] != true {
-            break;
-        }
-        after = listed.last().cloned();
-    }
-    listed.sort();
-    ids.sort();
-    assert_eq!(listed, ids, "every payment of the merchant, and only those");
-    counts.sort_unstable();
-    assert_eq!(
-        counts,
-        vec![0, 1, 1, 2, 2],
-        "one unconfirmed, two charged at once, two retried on another provider"
-    );
 }
