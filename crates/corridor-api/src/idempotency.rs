@@ -34,6 +34,9 @@ pub struct IdempotencyContext {
     scope: String,
     key: String,
     request_hash: String,
+    /// Nothing was stored under the key when the request was admitted (no
+    /// response, no started effect), and the request holds it in flight.
+    unused: bool,
 }
 
 impl IdempotencyContext {
@@ -47,6 +50,7 @@ impl IdempotencyContext {
             key: self.key.clone(),
             request_hash: self.request_hash.clone(),
             render,
+            unused: self.unused,
         }
     }
 }
@@ -118,14 +122,15 @@ async fn prepare(state: &AppState, request: Request) -> ApiResult<Prepared> {
         scope: scope.clone(),
         key: key.clone(),
     };
-    if let Some(done) = state.store().idempotency(&scope, &key).await? {
+    let stored = state.store().key_state(&scope, &key).await?;
+    if let Some(done) = stored.completed {
         return replay_or_refuse(&done.request_hash, &request_hash, done.response)
             .map(Prepared::Answer);
     }
     // A request that started an effect (a payment created and being
     // confirmed) and never answered: only the same request may resume it.
-    if let Some((started_hash, _)) = state.store().started_key(&scope, &key).await? {
-        if started_hash != request_hash {
+    if let Some((started_hash, _)) = &stored.started {
+        if *started_hash != request_hash {
             return Err(ApiError::idempotency_reused());
         }
     }
@@ -133,6 +138,7 @@ async fn prepare(state: &AppState, request: Request) -> ApiResult<Prepared> {
         scope,
         key,
         request_hash,
+        unused: stored.started.is_none(),
     });
     Ok(Prepared::Run(
         Request::from_parts(parts, Body::from(bytes)),

@@ -3,7 +3,7 @@
 //! networks, and the account payouts leave from.
 
 use corridor_core::{format_minor, AmountLimits, Currency};
-use corridor_store::{AccountBalance, Owner, Store};
+use corridor_store::{AccountBalance, Store};
 
 use crate::error::{ApiError, ApiResult};
 
@@ -59,14 +59,7 @@ pub async fn check_headroom(
     let Ok(currency) = Currency::parse(currency) else {
         return Ok(());
     };
-    let mut accounts = store
-        .balances(&Owner::Merchant(merchant.to_string()))
-        .await?;
-    accounts.extend(
-        store
-            .balances(&Owner::PlatformFor(merchant.to_string()))
-            .await?,
-    );
+    let accounts = store.merchant_balances(merchant).await?;
     let fits = |a: &AccountBalance| {
         a.currency != currency
             || (a.posted.checked_add(minor).is_some() && a.posted.checked_sub(minor).is_some())

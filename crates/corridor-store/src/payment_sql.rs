@@ -65,6 +65,21 @@ pub const PAYMENT_ATTEMPTS: &str =
     "SELECT payment_id, seq, connector, idempotency_key, outcome, code, created_at, answered_at \
     FROM payment_attempts WHERE payment_id = $1 ORDER BY seq";
 
+/// The attempts of several payments, as a PostgreSQL array parameter.
+pub const ATTEMPTS_OF_PAYMENTS_POSTGRES: &str =
+    "SELECT payment_id, seq, connector, idempotency_key, outcome, code, created_at, answered_at \
+    FROM payment_attempts WHERE payment_id = ANY($1) ORDER BY payment_id, seq";
+
+/// The attempts of `n` payments on SQLite, one placeholder each.
+pub fn attempts_of_payments_sqlite(n: usize) -> String {
+    let placeholders: Vec<String> = (1..=n).map(|i| format!("?{i}")).collect();
+    format!(
+        "SELECT payment_id, seq, connector, idempotency_key, outcome, code, created_at, answered_at \
+        FROM payment_attempts WHERE payment_id IN ({}) ORDER BY payment_id, seq",
+        placeholders.join(", ")
+    )
+}
+
 /// Attempts whose outcome is not known yet (written before the provider was
 /// called, or answered with a timeout), oldest first.
 pub const OPEN_ATTEMPTS: &str =

@@ -1,5 +1,7 @@
 //! Payment reads on either backend.
 
+use std::collections::HashMap;
+
 use corridor_core::Timestamp;
 use rusqlite::params;
 
@@ -144,6 +146,41 @@ impl Store {
             }
             Backend::Postgres(s) => s.select(q::PAYMENT_ATTEMPTS, &[&id], rows::attempt).await,
         }
+    }
+
+    /// Every attempt of each of `payment_ids` (one query for a page of
+    /// payments), in order; a payment without attempts has none in the map.
+    pub async fn attempts_of_payments(
+        &self,
+        payment_ids: &[String],
+    ) -> Result<HashMap<String, Vec<AttemptRecord>>, StoreError> {
+        if payment_ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let ids = payment_ids.to_vec();
+        let found = match self.backend() {
+            Backend::Sqlite(s) => {
+                s.read(move |c| {
+                    let mut stmt = c.prepare_cached(&q::attempts_of_payments_sqlite(ids.len()))?;
+                    let mut rows_ = stmt.query(rusqlite::params_from_iter(ids.iter()))?;
+                    let mut out = Vec::new();
+                    while let Some(r) = rows_.next()? {
+                        out.push(rows::attempt(r)?);
+                    }
+                    Ok(out)
+                })
+                .await?
+            }
+            Backend::Postgres(s) => {
+                s.select(q::ATTEMPTS_OF_PAYMENTS_POSTGRES, &[&ids], rows::attempt)
+                    .await?
+            }
+        };
+        let mut by_payment: HashMap<String, Vec<AttemptRecord>> = HashMap::new();
+        for a in found {
+            by_payment.entry(a.payment_id.clone()).or_default().push(a);
+        }
+        Ok(by_payment)
     }
 }
 

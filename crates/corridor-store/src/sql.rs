@@ -286,10 +286,6 @@ pub const LOAD_HOLD: &str =
 pub const LOAD_CLIENT_REFS_SQLITE: &str =
     "SELECT id, content_hash, failure_code, hold_id, client_ref FROM ledger_txns WHERE client_ref IN rarray($1)";
 
-/// Client references of a batch, as a PostgreSQL array parameter.
-pub const LOAD_CLIENT_REFS_POSTGRES: &str =
-    "SELECT id, content_hash, failure_code, hold_id, client_ref FROM ledger_txns WHERE client_ref = ANY($1)";
-
 pub const LOAD_ACCOUNT_BY_ID: &str =
     "SELECT id, forbids_negative, posted, held_out, held_in, owner, currency, kind FROM accounts WHERE id = $1";
 

@@ -555,11 +555,17 @@ pub async fn list(
         .store()
         .payments(&merchant, params.limit, params.starting_after.as_deref())
         .await?;
-    let mut data = Vec::with_capacity(page.items.len());
-    for payment in page.items {
-        let attempts = state.store().payment_attempts(&payment.id).await?;
-        data.push(object(&PaymentSnapshot { payment, attempts }));
-    }
+    // The page's attempts in one query, not one per payment.
+    let ids: Vec<String> = page.items.iter().map(|p| p.id.clone()).collect();
+    let mut attempts = state.store().attempts_of_payments(&ids).await?;
+    let data = page
+        .items
+        .into_iter()
+        .map(|payment| {
+            let attempts = attempts.remove(&payment.id).unwrap_or_default();
+            object(&PaymentSnapshot { payment, attempts })
+        })
+        .collect();
     Ok(Json(ListResponse {
         data,
         has_more: page.has_more,

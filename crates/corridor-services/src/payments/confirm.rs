@@ -78,8 +78,9 @@ impl PaymentService {
         reply: Option<Reply>,
         mut started_key: Option<StartedKey>,
     ) -> Result<Answer, PaymentError> {
-        // A key completed already answers before anyone is called.
-        if let Some(r) = &reply {
+        // A key completed already answers before anyone is called (one
+        // found unused when its request was admitted is not read again).
+        if let Some(r) = reply.as_ref().filter(|r| !r.unused) {
             if let Some(done) = self.store.idempotency(&r.scope, &r.key).await? {
                 return if done.request_hash == r.request_hash {
                     Ok(Answer::Replayed(done.response))

@@ -49,7 +49,12 @@ impl PaymentService {
             // The same format as a derived id: 24 hex digits.
             None => format!("pay_{}", hex::encode(rand::random::<[u8; 12]>())),
         };
-        if let Some(existing) = self.store.payment(&id).await? {
+        // A key nothing was stored under has no payment yet.
+        let existing = match &reply {
+            Some(r) if r.unused => None,
+            _ => self.store.payment(&id).await?,
+        };
+        if let Some(existing) = existing {
             // A retry of a request that created this payment (the key and the
             // request digest were checked before): resume its confirmation if
             // one is open or may start, else answer where it stands.
@@ -402,6 +407,7 @@ impl PaymentService {
         p: &PaymentRecord,
         now: Timestamp,
     ) -> Result<Context, PaymentError> {
+        // Read each time: the KYB decision changes what may be accepted.
         let merchant = self
             .store
             .merchant(&p.merchant_id)
@@ -429,6 +435,7 @@ impl PaymentService {
         })
     }
 
+    /// A merchant's country, from memory after its first read.
     fn row(&self, id: &str, new: &NewPayment, now: Timestamp) -> PaymentRecord {
         let card = match &new.method {
             PaymentMethod::Card(c) => Some(CardRecord {

@@ -57,6 +57,11 @@ pub struct Reply {
     pub request_hash: String,
     /// How the response is rendered.
     pub render: RenderFn,
+    /// Nothing was stored under the key when the request was admitted (no
+    /// response, no started effect) and no other request with it runs
+    /// meanwhile: no payment exists under the id derived from it, and the
+    /// key need not be read again before the provider is called.
+    pub unused: bool,
 }
 
 impl std::fmt::Debug for Reply {

@@ -8,6 +8,8 @@ mod reads;
 mod settings;
 mod webhook_reads;
 mod writer;
+mod writer_rows;
+mod writer_sql;
 
 use std::str::FromStr;
 

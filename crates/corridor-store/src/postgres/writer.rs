@@ -1,12 +1,16 @@
 //! The PostgreSQL side of the ledger writer: its own connection, driven by a
-//! single-threaded runtime on the writer's thread; bulk rows go in as arrays
-//! through `UNNEST`, one statement per table per batch.
+//! single-threaded runtime on the writer's thread, with its statements
+//! prepared once per connection (`writer_sql.rs`). Every lookup takes a
+//! whole batch's keys as arrays; the rows are written by `writer_rows.rs`.
+
+use std::collections::HashMap;
 
 use corridor_core::ledger::{AccountId, AccountState, HoldId, HoldState, Recorded};
-use tokio_postgres::{Client, NoTls};
+use tokio_postgres::{Client, NoTls, Statement};
 
+use super::writer_sql as q;
 use crate::records::{AccountKey, IdempotencyRecord};
-use crate::rows::{self, posted_amount, principal_columns};
+use crate::rows;
 use crate::sql;
 use crate::writer::{BatchRows, NextIds, WriterBackend};
 use crate::StoreError;
@@ -15,7 +19,65 @@ use crate::StoreError;
 pub(crate) struct PostgresWriter {
     config: tokio_postgres::Config,
     runtime: Option<tokio::runtime::Runtime>,
-    client: Option<Client>,
+    session: Option<Session>,
+}
+
+/// One connection of the writer and what it prepared.
+pub(super) struct Session {
+    pub(super) client: Client,
+    pub(super) statements: Statements,
+    /// Statements of other modules (payouts, settings, versions), prepared
+    /// the first time each is run.
+    pub(super) other: HashMap<String, Statement>,
+}
+
+/// The writer's own statements.
+pub(super) struct Statements {
+    load_accounts: Statement,
+    load_accounts_by_id: Statement,
+    load_holds: Statement,
+    load_client_refs: Statement,
+    load_idempotency: Statement,
+    load_payment_versions: Statement,
+    pub(super) insert_accounts: Statement,
+    pub(super) copy_txns: Statement,
+    pub(super) copy_postings: Statement,
+    pub(super) insert_holds: Statement,
+    pub(super) resolve_holds: Statement,
+    pub(super) update_balances: Statement,
+    pub(super) insert_merchants: Statement,
+    pub(super) insert_api_keys: Statement,
+    pub(super) insert_idempotency: Statement,
+    pub(super) upsert_payments: Statement,
+    pub(super) upsert_attempts: Statement,
+    pub(super) insert_started_keys: Statement,
+    pub(super) insert_events: Statement,
+}
+
+impl Statements {
+    async fn prepare(c: &Client) -> Result<Self, StoreError> {
+        Ok(Statements {
+            load_accounts: c.prepare(q::LOAD_ACCOUNTS).await?,
+            load_accounts_by_id: c.prepare(q::LOAD_ACCOUNTS_BY_ID).await?,
+            load_holds: c.prepare(q::LOAD_HOLDS).await?,
+            load_client_refs: c.prepare(q::LOAD_CLIENT_REFS).await?,
+            load_idempotency: c.prepare(q::LOAD_IDEMPOTENCY).await?,
+            load_payment_versions: c.prepare(q::LOAD_PAYMENT_VERSIONS).await?,
+            insert_accounts: c.prepare(q::INSERT_ACCOUNTS).await?,
+            copy_txns: c.prepare(q::COPY_TXNS).await?,
+            copy_postings: c.prepare(q::COPY_POSTINGS).await?,
+            insert_holds: c.prepare(q::INSERT_HOLDS).await?,
+            resolve_holds: c.prepare(q::RESOLVE_HOLDS).await?,
+            update_balances: c.prepare(q::UPDATE_BALANCES).await?,
+            insert_merchants: c.prepare(q::INSERT_MERCHANTS).await?,
+            insert_api_keys: c.prepare(q::INSERT_API_KEYS).await?,
+            insert_idempotency: c.prepare(q::INSERT_IDEMPOTENCY).await?,
+            upsert_payments: c.prepare(q::UPSERT_PAYMENTS).await?,
+            upsert_attempts: c.prepare(q::UPSERT_ATTEMPTS).await?,
+            insert_started_keys: c.prepare(q::INSERT_STARTED_KEYS).await?,
+            insert_events: c.prepare(q::INSERT_EVENTS).await?,
+        })
+    }
 }
 
 /// Session advisory lock held by the one writer of a database ("writer01").
@@ -26,14 +88,14 @@ impl PostgresWriter {
         PostgresWriter {
             config,
             runtime: None,
-            client: None,
+            session: None,
         }
     }
 
-    /// Runs `f` against the connection, connecting first if needed.
+    /// Runs `f` against the session, connecting first if needed.
     fn with<T>(
         &mut self,
-        f: impl AsyncFnOnce(&mut Client) -> Result<T, StoreError>,
+        f: impl AsyncFnOnce(&mut Session) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         if self.runtime.is_none() {
             let rt = tokio::runtime::Builder::new_current_thread()
@@ -43,7 +105,8 @@ impl PostgresWriter {
             self.runtime = Some(rt);
         }
         let rt = self.runtime.as_ref().ok_or(StoreError::WriterStopped)?;
-        if self.client.as_ref().is_none_or(Client::is_closed) {
+        if self.session.as_ref().is_none_or(|s| s.client.is_closed()) {
+            self.session = None;
             let (client, connection) = rt.block_on(self.config.connect(NoTls))?;
             rt.spawn(async move {
                 if let Err(e) = connection.await {
@@ -76,17 +139,34 @@ impl PostgresWriter {
                         .into(),
                 ));
             }
-            self.client = Some(client);
+            let statements = rt.block_on(Statements::prepare(&client))?;
+            self.session = Some(Session {
+                client,
+                statements,
+                other: HashMap::new(),
+            });
         }
-        let client = self.client.as_mut().ok_or(StoreError::WriterStopped)?;
-        rt.block_on(f(client))
+        let session = self.session.as_mut().ok_or(StoreError::WriterStopped)?;
+        rt.block_on(f(session))
+    }
+}
+
+impl Session {
+    /// A statement of another module, prepared on first use.
+    pub(super) async fn prepared(&mut self, sql: &str) -> Result<Statement, StoreError> {
+        if let Some(s) = self.other.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.client.prepare(sql).await?;
+        self.other.insert(sql.to_string(), s.clone());
+        Ok(s)
     }
 }
 
 impl WriterBackend for PostgresWriter {
     fn next_ids(&mut self) -> Result<NextIds, StoreError> {
-        self.with(async |c: &mut Client| {
-            let r = c.query_one(sql::NEXT_IDS, &[]).await?;
+        self.with(async |s: &mut Session| {
+            let r = s.client.query_one(sql::NEXT_IDS, &[]).await?;
             Ok(NextIds {
                 account: r.try_get(0)?,
                 txn: r.try_get(1)?,
@@ -100,22 +180,16 @@ impl WriterBackend for PostgresWriter {
         &mut self,
         keys: &[AccountKey],
     ) -> Result<Vec<(AccountKey, AccountId, AccountState)>, StoreError> {
-        self.with(async |c: &mut Client| {
-            let stmt = c.prepare(sql::LOAD_ACCOUNT).await?;
-            let mut out = Vec::with_capacity(keys.len());
-            for key in keys {
-                if let Some(r) = c
-                    .query_opt(
-                        &stmt,
-                        &[&key.owner.code(), &key.currency.code(), &key.kind.code()],
-                    )
-                    .await?
-                {
-                    let (id, state) = rows::account_state(&r, key.currency)?;
-                    out.push((key.clone(), id, state));
-                }
-            }
-            Ok(out)
+        let owners: Vec<String> = keys.iter().map(|k| k.owner.code()).collect();
+        let currencies: Vec<&str> = keys.iter().map(|k| k.currency.code()).collect();
+        let kinds: Vec<&str> = keys.iter().map(|k| k.kind.code()).collect();
+        self.with(async |s: &mut Session| {
+            s.client
+                .query(&s.statements.load_accounts, &[&owners, &currencies, &kinds])
+                .await?
+                .iter()
+                .map(rows::account_with_key)
+                .collect()
         })
     }
 
@@ -124,9 +198,9 @@ impl WriterBackend for PostgresWriter {
         ids: &[AccountId],
     ) -> Result<Vec<(AccountKey, AccountId, AccountState)>, StoreError> {
         let ids: Vec<i64> = ids.iter().map(|a| a.0).collect();
-        self.with(async |c: &mut Client| {
-            let sql = sql::LOAD_ACCOUNT_BY_ID.replace("WHERE id = $1", "WHERE id = ANY($1)");
-            c.query(&sql, &[&ids])
+        self.with(async |s: &mut Session| {
+            s.client
+                .query(&s.statements.load_accounts_by_id, &[&ids])
                 .await?
                 .iter()
                 .map(rows::account_with_key)
@@ -136,9 +210,9 @@ impl WriterBackend for PostgresWriter {
 
     fn load_holds(&mut self, ids: &[HoldId]) -> Result<Vec<HoldState>, StoreError> {
         let ids: Vec<i64> = ids.iter().map(|h| h.0).collect();
-        self.with(async |c: &mut Client| {
-            let sql = sql::LOAD_HOLD.replace("WHERE id = $1", "WHERE id = ANY($1)");
-            c.query(&sql, &[&ids])
+        self.with(async |s: &mut Session| {
+            s.client
+                .query(&s.statements.load_holds, &[&ids])
                 .await?
                 .iter()
                 .map(rows::hold)
@@ -147,8 +221,9 @@ impl WriterBackend for PostgresWriter {
     }
 
     fn load_client_refs(&mut self, refs: &[String]) -> Result<Vec<(String, Recorded)>, StoreError> {
-        self.with(async |c: &mut Client| {
-            c.query(sql::LOAD_CLIENT_REFS_POSTGRES, &[&refs])
+        self.with(async |s: &mut Session| {
+            s.client
+                .query(&s.statements.load_client_refs, &[&refs])
                 .await?
                 .iter()
                 .map(|r| Ok((r.try_get::<_, String>(4)?, rows::recorded(r)?)))
@@ -162,17 +237,20 @@ impl WriterBackend for PostgresWriter {
     ) -> Result<Vec<IdempotencyRecord>, StoreError> {
         let (scopes, names): (Vec<&str>, Vec<&str>) =
             keys.iter().map(|(s, k)| (s.as_str(), k.as_str())).unzip();
-        self.with(async |c: &mut Client| {
-            let sql = "SELECT i.scope, i.key, i.request_hash, i.status_code, i.body, i.created_at FROM idempotency_keys i \
-                       JOIN UNNEST($1::text[], $2::text[]) AS k(scope, key) ON i.scope = k.scope AND i.key = k.key";
-            c.query(sql, &[&scopes, &names]).await?.iter().map(rows::idempotency).collect()
+        self.with(async |s: &mut Session| {
+            s.client
+                .query(&s.statements.load_idempotency, &[&scopes, &names])
+                .await?
+                .iter()
+                .map(rows::idempotency)
+                .collect()
         })
     }
 
     fn load_payment_versions(&mut self, ids: &[String]) -> Result<Vec<(String, i64)>, StoreError> {
-        self.with(async |c: &mut Client| {
-            let sql = sql::PAYMENT_VERSION.replace("WHERE id = $1", "WHERE id = ANY($1)");
-            c.query(&sql, &[&ids])
+        self.with(async |s: &mut Session| {
+            s.client
+                .query(&s.statements.load_payment_versions, &[&ids])
                 .await?
                 .iter()
                 .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
@@ -184,14 +262,16 @@ impl WriterBackend for PostgresWriter {
         &mut self,
         ids: &[String],
     ) -> Result<Vec<(String, i64)>, StoreError> {
-        self.with(async |c: &mut Client| super::after_sales::versions(c, ids).await)
+        self.with(async |s: &mut Session| super::after_sales::versions(&s.client, ids).await)
     }
 
     fn load_refund_basis(
         &mut self,
         payment_ids: &[String],
     ) -> Result<Vec<(String, i64, i64)>, StoreError> {
-        self.with(async |c: &mut Client| super::after_sales::refund_basis(c, payment_ids).await)
+        self.with(async |s: &mut Session| {
+            super::after_sales::refund_basis(&s.client, payment_ids).await
+        })
     }
 
     fn load_fx_versions(&mut self, ids: &[String]) -> Result<Vec<(String, i64)>, StoreError> {
@@ -203,9 +283,13 @@ impl WriterBackend for PostgresWriter {
         sql: &str,
         ids: &[String],
     ) -> Result<Vec<(String, i64)>, StoreError> {
-        self.with(async |c: &mut Client| {
+        self.with(async |s: &mut Session| {
+            // The other modules' lookups are written for one id; here they
+            // take the whole batch's ids at once.
             let sql = sql.replace("WHERE id = $1", "WHERE id = ANY($1)");
-            c.query(&sql, &[&ids])
+            let stmt = s.prepared(&sql).await?;
+            s.client
+                .query(&stmt, &[&ids])
                 .await?
                 .iter()
                 .map(|r| Ok((r.try_get(0)?, r.try_get::<_, i64>(1)?)))
@@ -214,131 +298,6 @@ impl WriterBackend for PostgresWriter {
     }
 
     fn commit(&mut self, b: &BatchRows) -> Result<(), StoreError> {
-        self.with(async |c: &mut Client| commit(c, b).await)
+        self.with(async |s: &mut Session| super::writer_rows::commit(s, b).await)
     }
-}
-
-async fn commit(c: &mut Client, b: &BatchRows) -> Result<(), StoreError> {
-    let tx = c.transaction().await?;
-    for (id, key, forbids) in &b.accounts_new {
-        tx.execute(
-            "INSERT INTO accounts (id, owner, currency, kind, forbids_negative, posted, held_out, held_in) VALUES ($1, $2, $3, $4, $5, 0, 0, 0)",
-            &[&id.0, &key.owner.code(), &key.currency.code(), &key.kind.code(), &i64::from(*forbids)],
-        )
-        .await?;
-    }
-    if !b.txns.is_empty() {
-        let ids: Vec<i64> = b.txns.iter().map(|t| t.id.0).collect();
-        let refs: Vec<Option<&str>> = b.txns.iter().map(|t| t.client_ref.as_deref()).collect();
-        let hashes: Vec<Option<Vec<u8>>> = b
-            .txns
-            .iter()
-            .map(|t| t.content_hash.map(|h| h.0.to_vec()))
-            .collect();
-        let failures: Vec<Option<&str>> = b
-            .txns
-            .iter()
-            .map(|t| t.failure.as_ref().map(|f| f.code.code()))
-            .collect();
-        let kinds: Vec<&str> = b.txns.iter().map(|t| t.meta.kind.as_str()).collect();
-        let sources: Vec<Option<&str>> =
-            b.txns.iter().map(|t| t.meta.source_id.as_deref()).collect();
-        let descriptions: Vec<Option<&str>> = b
-            .txns
-            .iter()
-            .map(|t| t.meta.description.as_deref())
-            .collect();
-        let holds: Vec<Option<i64>> = b.txns.iter().map(|t| t.hold.map(|h| h.0)).collect();
-        let times: Vec<i64> = b.txns.iter().map(|t| t.created_at.unix_micros()).collect();
-        tx.execute(
-            "INSERT INTO ledger_txns (id, client_ref, content_hash, failure_code, kind, source_id, description, hold_id, created_at) \
-             SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::bytea[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[])",
-            &[&ids, &refs, &hashes, &failures, &kinds, &sources, &descriptions, &holds, &times],
-        )
-        .await?;
-    }
-    if !b.postings.is_empty() {
-        let txns: Vec<i64> = b.postings.iter().map(|p| p.txn.0).collect();
-        let legs: Vec<i64> = b.postings.iter().map(|p| i64::from(p.leg)).collect();
-        let accounts: Vec<i64> = b.postings.iter().map(|p| p.account.0).collect();
-        let amounts: Vec<i64> = b.postings.iter().map(|p| p.amount).collect();
-        let after: Vec<i64> = b.postings.iter().map(|p| p.balance_after).collect();
-        tx.execute(
-            "INSERT INTO postings (txn_id, leg, account_id, amount, balance_after) \
-             SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[])",
-            &[&txns, &legs, &accounts, &amounts, &after],
-        )
-        .await?;
-    }
-    for (h, at) in &b.holds_new {
-        tx.execute(
-            "INSERT INTO holds (id, debit_account, credit_account, amount, currency, expires_at, status, posted_amount, created_at, resolved_at) VALUES ($1, $2, $3, $4, $5, $6, 'pending', NULL, $7, NULL)",
-            &[&h.id.0, &h.debit.0, &h.credit.0, &h.amount.minor(), &h.currency.code(), &h.expires_at.unix_micros(), &at.unix_micros()],
-        )
-        .await?;
-    }
-    for (h, at) in &b.holds_resolved {
-        let changed = tx
-            .execute(
-                "UPDATE holds SET status = $1, posted_amount = $2, resolved_at = $3 WHERE id = $4 AND status = 'pending'",
-                &[&h.status.code(), &posted_amount(h), &at.unix_micros(), &h.id.0],
-            )
-            .await?;
-        if changed != 1 {
-            return Err(StoreError::Corrupt(format!(
-                "hold {:?} was not pending",
-                h.id
-            )));
-        }
-    }
-    if !b.balances.is_empty() {
-        let ids: Vec<i64> = b.balances.iter().map(|x| x.0 .0).collect();
-        let posted: Vec<i64> = b.balances.iter().map(|x| x.1).collect();
-        let held_out: Vec<i64> = b.balances.iter().map(|x| x.2).collect();
-        let held_in: Vec<i64> = b.balances.iter().map(|x| x.3).collect();
-        tx.execute(
-            "UPDATE accounts a SET posted = u.posted, held_out = u.held_out, held_in = u.held_in \
-             FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[]) AS u(id, posted, held_out, held_in) WHERE a.id = u.id",
-            &[&ids, &posted, &held_out, &held_in],
-        )
-        .await?;
-    }
-    for m in &b.merchants {
-        tx.execute(
-            "INSERT INTO merchants (id, legal_name, country, home_currency, email, website, marketplace_store_ids, kyb_status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            &[&m.id, &m.legal_name, &m.country, &m.home_currency.code(), &m.email, &m.website, &m.marketplace_store_ids.join("\n"), &m.kyb_status, &m.created_at.unix_micros()],
-        )
-        .await?;
-    }
-    for k in &b.api_keys {
-        let (kind, merchant) = principal_columns(&k.principal);
-        tx.execute(
-            "INSERT INTO api_keys (key_hash, kind, merchant_id) VALUES ($1, $2, $3) ON CONFLICT (key_hash) DO NOTHING",
-            &[&k.key_hash, &kind, &merchant],
-        )
-        .await?;
-    }
-    for r in &b.idempotency {
-        tx.execute(
-            "INSERT INTO idempotency_keys (scope, key, request_hash, status_code, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-            &[&r.scope, &r.key, &r.request_hash, &i64::from(r.response.status), &r.response.body, &r.created_at.unix_micros()],
-        )
-        .await?;
-    }
-    super::payments::write(&tx, b).await?;
-    super::fx::write(&tx, b).await?;
-    super::after_sales::write(&tx, b).await?;
-    for (sql, values) in b.payout_statements.iter().chain(&b.compliance_statements) {
-        let boxed = crate::payout_rows::pg_params(values);
-        let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = boxed
-            .iter()
-            .map(|v| v.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync))
-            .collect();
-        tx.execute(*sql, &refs).await?;
-    }
-    super::settings::write(&tx, b).await?;
-    tx.commit()
-        .await
-        .map_err(|e| StoreError::CommitUnknown(e.to_string()))?;
-    Ok(())
 }

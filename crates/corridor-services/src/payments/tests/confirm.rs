@@ -19,6 +19,7 @@ fn reply(key: &str) -> Reply {
             status: 201,
             body: s.payment.status.code().to_string(),
         }),
+        unused: false,
     }
 }
 
