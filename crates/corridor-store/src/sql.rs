@@ -193,6 +193,7 @@ CREATE TABLE provider_orphans (
     (60, crate::compliance_sql::MIGRATION_60),
     (30, crate::fx_sql::MIGRATION_30),
     (80, crate::user_sql::MIGRATION_80),
+    (90, crate::log_sql::MIGRATION_90),
 ];
 
 pub const GET_MERCHANT: &str = "SELECT id, legal_name, country, home_currency, email, website, marketplace_store_ids, kyb_status, created_at FROM merchants WHERE id = $1";
