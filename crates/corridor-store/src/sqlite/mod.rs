@@ -67,7 +67,7 @@ pub(crate) fn open(path: &Path) -> Result<(SqliteStore, LogBackend), StoreError>
     let mut conn = Connection::open(path)?;
     configure(&conn)?;
     migrate(&mut conn)?;
-    let mut db = SqliteWriter::new(conn, lock)?;
+    let mut db = SqliteWriter::new(conn, Some(lock))?;
     let had_log = log_path.exists();
     let mut log = log::recover(&mut db, &log_path)?;
     if existed && !had_log {
@@ -75,6 +75,11 @@ pub(crate) fn open(path: &Path) -> Result<(SqliteStore, LogBackend), StoreError>
         log.mark_direct_rows()?;
     }
     let progress = std::sync::Arc::new(Progress::new(log.end()));
+    // The writer's prefetch reads on a connection of its own, so it never
+    // waits for the projection's transaction to end.
+    let prefetch = Connection::open(path)?;
+    configure(&prefetch)?;
+    let prefetch = SqliteWriter::new(prefetch, None)?;
     let manager = SqliteConnectionManager::file(path).with_init(|c: &mut Connection| configure(c));
     let pool = r2d2::Pool::builder()
         .max_size(MAX_READ_CONNECTIONS)
@@ -87,7 +92,7 @@ pub(crate) fn open(path: &Path) -> Result<(SqliteStore, LogBackend), StoreError>
             progress: progress.clone(),
             _alive: alive,
         },
-        LogBackend::start(log, db, progress)?,
+        LogBackend::start(log, db, prefetch, progress)?,
     ))
 }
 

@@ -13,8 +13,9 @@ use crate::StoreError;
 /// The writer's own connection.
 pub(crate) struct SqliteWriter {
     conn: Connection,
-    /// The database's writer lock, held while this writer lives.
-    _lock: std::fs::File,
+    /// The database's writer lock, held while this writer lives (absent on
+    /// the writer's read connection).
+    _lock: Option<std::fs::File>,
 }
 
 /// Page cache of the writer's connection: a batch of 8,000 transfers dirties
@@ -26,7 +27,7 @@ impl SqliteWriter {
     /// left to the background checkpointer instead of the commit path, and
     /// commits not synced (`synchronous = NORMAL`: the log is the durable
     /// record; the batches it does not carry commit with `FULL`).
-    pub(crate) fn new(conn: Connection, lock: std::fs::File) -> Result<Self, StoreError> {
+    pub(crate) fn new(conn: Connection, lock: Option<std::fs::File>) -> Result<Self, StoreError> {
         rusqlite::vtab::array::load_module(&conn)?;
         conn.pragma_update(None, "cache_size", -WRITER_CACHE_KIB)?;
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;

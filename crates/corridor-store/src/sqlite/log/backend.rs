@@ -1,27 +1,33 @@
 //! The writer's backend on the embedded store: batches go to the log, reads
 //! for the writer's prefetch go to SQLite once it has caught up.
 
-use std::sync::mpsc::SyncSender;
+use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use corridor_core::ledger::{AccountId, AccountState, HoldId, HoldState, Recorded};
 
 use super::file::{LogFile, RECORD_HEADER_LEN};
+use super::pending_refs::PendingRefs;
 use super::{codec, projection, Progress};
 use crate::records::{AccountKey, IdempotencyRecord};
 use crate::sqlite::SqliteWriter;
 use crate::writer::{BatchRows, NextIds, WriterBackend};
 use crate::StoreError;
 
-/// Records the projection may lag behind the log before the writer waits.
-const PROJECTION_QUEUE: usize = 256;
+/// Bytes of log the projection may lag behind before the writer waits: a
+/// read waits at most this much projection work for read-your-writes.
+const MAX_PROJECTION_LAG: u64 = 8 << 20;
 
 /// The log, and the database it is projected into.
 pub(crate) struct LogBackend {
     log: LogFile,
+    /// The projection's connection: direct commits, after catching up.
     db: Arc<Mutex<SqliteWriter>>,
+    /// The writer's own read connection, for its prefetch.
+    prefetch: SqliteWriter,
     progress: Arc<Progress>,
-    projection: SyncSender<(u64, Vec<u8>)>,
+    pending: Arc<PendingRefs>,
+    projection: Sender<(u64, Vec<u8>)>,
     /// The record being built, reused from batch to batch.
     record: Vec<u8>,
 }
@@ -31,22 +37,32 @@ impl LogBackend {
     pub(crate) fn start(
         log: LogFile,
         db: SqliteWriter,
+        prefetch: SqliteWriter,
         progress: Arc<Progress>,
     ) -> Result<Self, StoreError> {
         let db = Arc::new(Mutex::new(db));
-        let (projection, records) = std::sync::mpsc::sync_channel(PROJECTION_QUEUE);
-        projection::spawn(db.clone(), progress.clone(), records)?;
+        let pending = Arc::new(PendingRefs::default());
+        let (projection, records) = std::sync::mpsc::channel();
+        projection::spawn(db.clone(), progress.clone(), pending.clone(), records)?;
         Ok(LogBackend {
             log,
             db,
+            prefetch,
             progress,
+            pending,
             projection,
             record: Vec::new(),
         })
     }
 
-    /// The database, once it holds every durable record.
-    fn caught_up(&mut self) -> Result<MutexGuard<'_, SqliteWriter>, StoreError> {
+    /// The prefetch connection, once the database holds every durable record.
+    fn caught_up(&mut self) -> Result<&mut SqliteWriter, StoreError> {
+        self.progress.wait_for_logged()?;
+        Ok(&mut self.prefetch)
+    }
+
+    /// The projection's connection, once it holds every durable record.
+    fn projection_caught_up(&self) -> Result<MutexGuard<'_, SqliteWriter>, StoreError> {
         self.progress.wait_for_logged()?;
         Ok(self.db.lock().unwrap_or_else(|e| e.into_inner()))
     }
@@ -76,7 +92,11 @@ impl WriterBackend for LogBackend {
     }
 
     fn load_client_refs(&mut self, refs: &[String]) -> Result<Vec<(String, Recorded)>, StoreError> {
-        self.caught_up()?.load_client_refs(refs)
+        let (mut found, missing) = self.pending.find(refs);
+        if !missing.is_empty() {
+            found.extend(self.prefetch.load_client_refs(&missing)?);
+        }
+        Ok(found)
     }
 
     fn load_idempotency(
@@ -122,12 +142,14 @@ impl WriterBackend for LogBackend {
     fn commit(&mut self, rows: &BatchRows) -> Result<(), StoreError> {
         if !codec::loggable(rows) {
             self.log.mark_direct_rows()?;
-            return self.caught_up()?.commit(rows);
+            return self.projection_caught_up()?.commit(rows);
         }
+        self.progress.wait_for_room(MAX_PROJECTION_LAG)?;
         self.record.clear();
         self.record.resize(RECORD_HEADER_LEN, 0);
         codec::encode(rows, &mut self.record);
         let end = self.log.append(&mut self.record)?;
+        self.pending.logged(rows);
         self.progress.logged(end);
         let next = Vec::with_capacity(self.record.len());
         let record = std::mem::replace(&mut self.record, next);

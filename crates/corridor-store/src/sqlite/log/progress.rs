@@ -56,6 +56,22 @@ impl Progress {
         self.changed.notify_all();
     }
 
+    /// Waits until the projection is at most `max_lag` bytes of log behind.
+    pub(crate) fn wait_for_room(&self, max_lag: u64) -> Result<(), StoreError> {
+        let mut state = self.lock();
+        loop {
+            if state.logged.saturating_sub(state.applied) <= max_lag {
+                return Ok(());
+            }
+            if let Some(why) = &state.failed {
+                return Err(StoreError::Task(format!(
+                    "the database stopped following the log: {why}"
+                )));
+            }
+            state = self.changed.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
     /// Waits until SQLite holds every record durable when this was called:
     /// every write acknowledged before it is then visible to reads.
     pub(crate) fn wait_for_logged(&self) -> Result<(), StoreError> {

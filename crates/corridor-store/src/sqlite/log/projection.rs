@@ -5,6 +5,7 @@ use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex};
 
 use super::file::{LogFile, RECORD_HEADER_LEN};
+use super::pending_refs::PendingRefs;
 use super::{codec, Progress};
 use crate::sqlite::SqliteWriter;
 use crate::writer::BatchRows;
@@ -66,16 +67,22 @@ pub(crate) fn recover(db: &mut SqliteWriter, log_path: &Path) -> Result<LogFile,
 pub(crate) fn spawn(
     db: Arc<Mutex<SqliteWriter>>,
     progress: Arc<Progress>,
+    pending: Arc<PendingRefs>,
     records: Receiver<(u64, Vec<u8>)>,
 ) -> Result<(), StoreError> {
     std::thread::Builder::new()
         .name("sqlite-projection".into())
-        .spawn(move || run(&db, &progress, &records))
+        .spawn(move || run(&db, &progress, &pending, &records))
         .map(|_| ())
         .map_err(|e| StoreError::Task(e.to_string()))
 }
 
-fn run(db: &Mutex<SqliteWriter>, progress: &Progress, records: &Receiver<(u64, Vec<u8>)>) {
+fn run(
+    db: &Mutex<SqliteWriter>,
+    progress: &Progress,
+    pending: &PendingRefs,
+    records: &Receiver<(u64, Vec<u8>)>,
+) {
     let mut taken: Vec<(u64, Vec<u8>)> = Vec::with_capacity(RECORDS_PER_TRANSACTION);
     while let Ok(first) = records.recv() {
         taken.push(first);
@@ -93,7 +100,9 @@ fn run(db: &Mutex<SqliteWriter>, progress: &Progress, records: &Receiver<(u64, V
             .and_then(|batches| {
                 db.lock()
                     .unwrap_or_else(|e| e.into_inner())
-                    .apply_records(&batches, end)
+                    .apply_records(&batches, end)?;
+                pending.projected(&batches);
+                Ok(())
             });
         taken.clear();
         match result {
