@@ -1,6 +1,8 @@
 //! The SQLite side of the ledger writer: the connection that applies logged
 //! batches, commits the others and serves the writer's prefetch.
 
+use std::collections::HashMap;
+
 use corridor_core::ledger::{AccountId, AccountState, HoldId, HoldState, Recorded};
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -188,6 +190,7 @@ impl WriterBackend for SqliteWriter {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         write_rows(&tx, b)?;
+        write_balances(&tx, &b.balances)?;
         let committed = tx
             .commit()
             .map_err(|e| StoreError::CommitUnknown(e.to_string()));
@@ -222,9 +225,19 @@ impl SqliteWriter {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Each account's balance is written once: as the last batch left it.
+        let mut last: HashMap<AccountId, (i64, i64, i64)> = HashMap::new();
         for b in batches {
             write_rows(&tx, b)?;
+            for (id, posted, held_out, held_in) in &b.balances {
+                last.insert(*id, (*posted, *held_out, *held_in));
+            }
         }
+        let balances: Vec<_> = last
+            .into_iter()
+            .map(|(id, (posted, held_out, held_in))| (id, posted, held_out, held_in))
+            .collect();
+        write_balances(&tx, &balances)?;
         let end = i64::try_from(end).map_err(|_| StoreError::Corrupt("log position".into()))?;
         tx.prepare_cached(SET_LOG_POSITION)?.execute([end])?;
         tx.commit()?;
@@ -232,7 +245,21 @@ impl SqliteWriter {
     }
 }
 
-/// Writes one batch's rows inside `tx`.
+/// Sets the balances of accounts.
+fn write_balances(
+    tx: &rusqlite::Transaction<'_>,
+    balances: &[(AccountId, i64, i64, i64)],
+) -> Result<(), StoreError> {
+    let mut s = tx.prepare_cached(
+        "UPDATE accounts SET posted = $1, held_out = $2, held_in = $3 WHERE id = $4",
+    )?;
+    for (id, posted, held_out, held_in) in balances {
+        s.execute(params![posted, held_out, held_in, id.0])?;
+    }
+    Ok(())
+}
+
+/// Writes one batch's rows, all but the balances, inside `tx`.
 fn write_rows(tx: &rusqlite::Transaction<'_>, b: &BatchRows) -> Result<(), StoreError> {
     {
         let mut s = tx.prepare_cached(
@@ -305,12 +332,6 @@ fn write_rows(tx: &rusqlite::Transaction<'_>, b: &BatchRows) -> Result<(), Store
                     h.id
                 )));
             }
-        }
-        let mut s = tx.prepare_cached(
-            "UPDATE accounts SET posted = $1, held_out = $2, held_in = $3 WHERE id = $4",
-        )?;
-        for (id, posted, held_out, held_in) in &b.balances {
-            s.execute(params![posted, held_out, held_in, id.0])?;
         }
         let mut s = tx.prepare_cached(
                 "INSERT INTO merchants (id, legal_name, country, home_currency, email, website, marketplace_store_ids, kyb_status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
