@@ -12,6 +12,7 @@ mod naive_sqlite;
 mod physical;
 mod plan;
 mod report;
+mod restart;
 mod stats;
 mod workload;
 
@@ -76,6 +77,11 @@ pub struct LedgerBenchArgs {
     /// Print one JSON object per line and configuration on stdout instead of the tables.
     #[arg(long)]
     pub json: bool,
+    /// Also write this many transfers into a fresh embedded store and time
+    /// its restart to the first answered read, and its rebuild from the log
+    /// with the database deleted (0: skip).
+    #[arg(long, default_value_t = 0)]
+    pub restart_transfers: u64,
 }
 
 /// Runs the benchmark and prints its tables.
@@ -100,14 +106,35 @@ pub async fn run(args: LedgerBenchArgs) -> anyhow::Result<()> {
             results.push(r);
         }
     }
+    let restart = if args.restart_transfers > 0 && !args.postgres_only {
+        eprintln!("SQLite restart after {} transfers:", args.restart_transfers);
+        let workload = Arc::new(Workload::new(Scenario::Spread, plan.accounts)?);
+        Some(
+            restart::measure(
+                dir.path(),
+                &workload,
+                args.restart_transfers,
+                plan.client_refs,
+            )
+            .await?,
+        )
+    } else {
+        None
+    };
     if args.json {
         json::print(&results);
+        if let Some(t) = &restart {
+            restart::print_json(t);
+        }
         return Ok(());
     }
     report::print_table(&results);
     report::print_baselines(&results);
     report::print_physical(&physical);
     report::print_targets(&results);
+    if let Some(t) = &restart {
+        restart::print(t);
+    }
     Ok(())
 }
 

@@ -21,6 +21,10 @@ fn sqlite_has_schema(path: &std::path::Path) -> Result<(), StoreError> {
         ))
     };
     if !path.is_file() {
+        // A database lost while its log survives is rebuilt from the log.
+        if crate::sqlite::log_path(path).is_file() {
+            return Ok(());
+        }
         return Err(missing());
     }
     let flags =

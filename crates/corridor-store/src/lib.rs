@@ -21,6 +21,7 @@ mod existing;
 mod fx_records;
 mod fx_sql;
 mod fx_store;
+mod log_sql;
 mod payment_records;
 mod payment_sql;
 mod payment_store;

@@ -70,17 +70,17 @@ fn coded<T>(
     parse(&code).ok_or_else(|| StoreError::Corrupt(format!("unknown stored {what} {code}")))
 }
 
-fn currency(code: &str) -> Result<Currency, StoreError> {
+pub(crate) fn currency(code: &str) -> Result<Currency, StoreError> {
     Currency::parse(code)
         .map_err(|_| StoreError::Corrupt(format!("unknown stored currency {code}")))
 }
 
-fn kind(code: &str) -> Result<AccountKind, StoreError> {
+pub(crate) fn kind(code: &str) -> Result<AccountKind, StoreError> {
     AccountKind::parse(code)
         .ok_or_else(|| StoreError::Corrupt(format!("unknown account kind {code}")))
 }
 
-fn amount(minor: i64) -> Result<Amount, StoreError> {
+pub(crate) fn amount(minor: i64) -> Result<Amount, StoreError> {
     Amount::non_negative(minor)
         .map_err(|_| StoreError::Corrupt(format!("negative stored amount {minor}")))
 }

@@ -193,6 +193,7 @@ CREATE TABLE provider_orphans (
     (60, crate::compliance_sql::MIGRATION_60),
     (30, crate::fx_sql::MIGRATION_30),
     (80, crate::user_sql::MIGRATION_80),
+    (90, crate::log_sql::MIGRATION_90),
     (120, crate::payment_sql::MIGRATION_120),
     (121, crate::payment_sql::MIGRATION_121),
 ];

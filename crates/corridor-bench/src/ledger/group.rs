@@ -42,7 +42,7 @@ struct RunSpec {
 }
 
 /// Opens the store at writer batch size `batch`.
-async fn open(config: &StoreConfig, batch: usize) -> anyhow::Result<Store> {
+pub async fn open(config: &StoreConfig, batch: usize) -> anyhow::Result<Store> {
     let clock = Arc::new(SystemClock);
     Ok(Store::open(config, clock, WriterConfig { max_batch: batch }).await?)
 }
@@ -65,6 +65,25 @@ pub async fn fund(config: &StoreConfig, workloads: &[Arc<Workload>]) -> anyhow::
         }
     }
     Ok(())
+}
+
+/// Writes `transfers` transfers at the largest batch size, with no time cap.
+pub async fn load(
+    config: &StoreConfig,
+    workload: &Arc<Workload>,
+    transfers: u64,
+    client_refs: bool,
+) -> anyhow::Result<Summary> {
+    let batch = corridor_store::MAX_BATCH_REQUESTS;
+    let store = open(config, batch).await?;
+    let spec = RunSpec {
+        tag: "restart".into(),
+        transfers,
+        time_cap: Duration::from_secs(86_400),
+        submitters: batch * 2,
+        client_refs,
+    };
+    run_once(store.writer(), workload, &spec).await
 }
 
 fn is_applied(result: &WriteResult) -> bool {

@@ -1,8 +1,10 @@
-//! The embedded backend: one SQLite file in WAL mode, durable at commit
-//! (`synchronous = FULL`), a pool of read connections and one writer connection.
+//! The embedded backend: an append-only log (the durable record, see `log/`)
+//! projected into one SQLite file in WAL mode, a pool of read connections
+//! and one writer connection.
 
 mod after_sales;
 mod fx;
+pub(crate) mod log;
 mod payments;
 pub(crate) mod reads;
 mod settings;
@@ -16,6 +18,8 @@ use rusqlite::Connection;
 
 pub(crate) use writer::SqliteWriter;
 
+use self::log::{LogBackend, Progress};
+
 use crate::sql::MIGRATIONS;
 use crate::StoreError;
 
@@ -26,6 +30,8 @@ const MAX_READ_CONNECTIONS: u32 = 8;
 #[derive(Clone, Debug)]
 pub(crate) struct SqliteStore {
     pool: r2d2::Pool<SqliteConnectionManager>,
+    /// How far the projection has come: reads wait for acknowledged writes.
+    progress: std::sync::Arc<Progress>,
     /// Keeps the background checkpointer running while any handle lives.
     _alive: std::sync::Arc<()>,
 }
@@ -38,12 +44,42 @@ fn configure(conn: &Connection) -> Result<(), rusqlite::Error> {
     Ok(())
 }
 
-/// Opens (creating if needed) the database file and runs migrations.
-pub(crate) fn open(path: &Path) -> Result<(SqliteStore, SqliteWriter), StoreError> {
+/// The log beside the database at `path`: `<database>.log`.
+pub(crate) fn log_path(path: &Path) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".log");
+    std::path::PathBuf::from(name)
+}
+
+/// Opens (creating if needed) the database and its log, runs migrations and
+/// applies the log records the database does not hold yet.
+pub(crate) fn open(path: &Path) -> Result<(SqliteStore, LogBackend), StoreError> {
     let lock = writer_lock(path)?;
+    let log_path = log_path(path);
+    let existed = path.exists();
+    if !existed && log::needs_database(&log_path)? {
+        return Err(StoreError::Config(format!(
+            "the database {} is missing, and the log {} cannot rebuild it alone (the database held payments, merchants or settings the log does not): restore the database from a backup",
+            path.display(),
+            log_path.display()
+        )));
+    }
     let mut conn = Connection::open(path)?;
     configure(&conn)?;
     migrate(&mut conn)?;
+    let mut db = SqliteWriter::new(conn, Some(lock))?;
+    let had_log = log_path.exists();
+    let mut log = log::recover(&mut db, &log_path)?;
+    if existed && !had_log {
+        // A database from before the log: its rows are not in the log.
+        log.mark_direct_rows()?;
+    }
+    let progress = std::sync::Arc::new(Progress::new(log.end()));
+    // The writer's prefetch reads on a connection of its own, so it never
+    // waits for the projection's transaction to end.
+    let prefetch = Connection::open(path)?;
+    configure(&prefetch)?;
+    let prefetch = SqliteWriter::new(prefetch, None)?;
     let manager = SqliteConnectionManager::file(path).with_init(|c: &mut Connection| configure(c));
     let pool = r2d2::Pool::builder()
         .max_size(MAX_READ_CONNECTIONS)
@@ -53,9 +89,10 @@ pub(crate) fn open(path: &Path) -> Result<(SqliteStore, SqliteWriter), StoreErro
     Ok((
         SqliteStore {
             pool,
+            progress: progress.clone(),
             _alive: alive,
         },
-        SqliteWriter::new(conn, lock)?,
+        LogBackend::start(log, db, prefetch, progress)?,
     ))
 }
 

@@ -19,7 +19,11 @@ impl SqliteStore {
         F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
     {
         let pool = self.pool.clone();
+        let progress = self.progress.clone();
         tokio::task::spawn_blocking(move || {
+            // Read-your-writes: every write acknowledged before this read
+            // began is in the database before the read runs.
+            progress.wait_for_logged()?;
             let conn = pool.get()?;
             f(&conn)
         })

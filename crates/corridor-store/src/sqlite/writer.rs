@@ -1,4 +1,7 @@
-//! The SQLite side of the ledger writer: one connection, one transaction per batch.
+//! The SQLite side of the ledger writer: the connection that applies logged
+//! batches, commits the others and serves the writer's prefetch.
+
+use std::collections::HashMap;
 
 use corridor_core::ledger::{AccountId, AccountState, HoldId, HoldState, Recorded};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -12,8 +15,9 @@ use crate::StoreError;
 /// The writer's own connection.
 pub(crate) struct SqliteWriter {
     conn: Connection,
-    /// The database's writer lock, held while this writer lives.
-    _lock: std::fs::File,
+    /// The database's writer lock, held while this writer lives (absent on
+    /// the writer's read connection).
+    _lock: Option<std::fs::File>,
 }
 
 /// Page cache of the writer's connection: a batch of 8,000 transfers dirties
@@ -21,12 +25,15 @@ pub(crate) struct SqliteWriter {
 const WRITER_CACHE_KIB: i64 = 256 * 1024;
 
 impl SqliteWriter {
-    /// Tunes the writer's connection: a large page cache, and WAL checkpoints
-    /// left to the background checkpointer instead of the commit path.
-    pub(crate) fn new(conn: Connection, lock: std::fs::File) -> Result<Self, StoreError> {
+    /// Tunes the writer's connection: a large page cache, WAL checkpoints
+    /// left to the background checkpointer instead of the commit path, and
+    /// commits not synced (`synchronous = NORMAL`: the log is the durable
+    /// record; the batches it does not carry commit with `FULL`).
+    pub(crate) fn new(conn: Connection, lock: Option<std::fs::File>) -> Result<Self, StoreError> {
         rusqlite::vtab::array::load_module(&conn)?;
         conn.pragma_update(None, "cache_size", -WRITER_CACHE_KIB)?;
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
         Ok(SqliteWriter { conn, _lock: lock })
     }
 }
@@ -175,135 +182,201 @@ impl WriterBackend for SqliteWriter {
         Ok(out)
     }
 
+    /// Commits one batch durably (`synchronous = FULL` for this commit):
+    /// the batches the log does not carry.
     fn commit(&mut self, b: &BatchRows) -> Result<(), StoreError> {
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        {
-            let mut s = tx.prepare_cached(
-                "INSERT INTO accounts (id, owner, currency, kind, forbids_negative, posted, held_out, held_in) VALUES ($1, $2, $3, $4, $5, 0, 0, 0)",
-            )?;
-            for (id, key, forbids) in &b.accounts_new {
-                s.execute(params![
-                    id.0,
-                    key.owner.code(),
-                    key.currency.code(),
-                    key.kind.code(),
-                    i64::from(*forbids)
-                ])?;
-            }
-            let mut s = tx.prepare_cached(
-                "INSERT INTO ledger_txns (id, client_ref, content_hash, failure_code, kind, source_id, description, hold_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )?;
-            for t in &b.txns {
-                s.execute(params![
-                    t.id.0,
-                    t.client_ref,
-                    t.content_hash.map(|h| h.0.to_vec()),
-                    t.failure.as_ref().map(|f| f.code.code()),
-                    t.meta.kind,
-                    t.meta.source_id,
-                    t.meta.description,
-                    t.hold.map(|h| h.0),
-                    t.created_at.unix_micros()
-                ])?;
-            }
-            let mut s = tx.prepare_cached(
-                "INSERT INTO postings (txn_id, leg, account_id, amount, balance_after) VALUES ($1, $2, $3, $4, $5)",
-            )?;
-            for p in &b.postings {
-                s.execute(params![
-                    p.txn.0,
-                    p.leg,
-                    p.account.0,
-                    p.amount,
-                    p.balance_after
-                ])?;
-            }
-            let mut s = tx.prepare_cached(
-                "INSERT INTO holds (id, debit_account, credit_account, amount, currency, expires_at, status, posted_amount, created_at, resolved_at) VALUES ($1, $2, $3, $4, $5, $6, 'pending', NULL, $7, NULL)",
-            )?;
-            for (h, at) in &b.holds_new {
-                s.execute(params![
-                    h.id.0,
-                    h.debit.0,
-                    h.credit.0,
-                    h.amount.minor(),
-                    h.currency.code(),
-                    h.expires_at.unix_micros(),
-                    at.unix_micros()
-                ])?;
-            }
-            let mut s = tx.prepare_cached(
-                "UPDATE holds SET status = $1, posted_amount = $2, resolved_at = $3 WHERE id = $4 AND status = 'pending'",
-            )?;
-            for (h, at) in &b.holds_resolved {
-                let changed = s.execute(params![
-                    h.status.code(),
-                    posted_amount(h),
-                    at.unix_micros(),
-                    h.id.0
-                ])?;
-                if changed != 1 {
-                    return Err(StoreError::Corrupt(format!(
-                        "hold {:?} was not pending",
-                        h.id
-                    )));
-                }
-            }
-            let mut s = tx.prepare_cached(
-                "UPDATE accounts SET posted = $1, held_out = $2, held_in = $3 WHERE id = $4",
-            )?;
+        write_rows(&tx, b)?;
+        write_balances(&tx, &b.balances)?;
+        let committed = tx
+            .commit()
+            .map_err(|e| StoreError::CommitUnknown(e.to_string()));
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        committed
+    }
+}
+
+/// The position in the log the database holds everything up to.
+const LOG_POSITION: &str = "SELECT log_position FROM log_projection WHERE id = 1";
+const SET_LOG_POSITION: &str = "INSERT INTO log_projection (id, log_position) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET log_position = excluded.log_position";
+
+impl SqliteWriter {
+    /// The end of the last log record the database holds (0: none).
+    pub(crate) fn log_position(&self) -> Result<u64, StoreError> {
+        let position: Option<i64> = self
+            .conn
+            .query_row(LOG_POSITION, [], |r| r.get(0))
+            .optional()?;
+        u64::try_from(position.unwrap_or(0))
+            .map_err(|_| StoreError::Corrupt("negative log position".into()))
+    }
+
+    /// Applies logged batches in one transaction that also stores `end`,
+    /// the log position they reach. Not synced: the log is the durable
+    /// record, and a lost transaction is applied again at the next start.
+    pub(crate) fn apply_records(
+        &mut self,
+        batches: &[BatchRows],
+        end: u64,
+    ) -> Result<(), StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Each account's balance is written once: as the last batch left it.
+        let mut last: HashMap<AccountId, (i64, i64, i64)> = HashMap::new();
+        for b in batches {
+            write_rows(&tx, b)?;
             for (id, posted, held_out, held_in) in &b.balances {
-                s.execute(params![posted, held_out, held_in, id.0])?;
-            }
-            let mut s = tx.prepare_cached(
-                "INSERT INTO merchants (id, legal_name, country, home_currency, email, website, marketplace_store_ids, kyb_status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )?;
-            for m in &b.merchants {
-                s.execute(params![
-                    m.id,
-                    m.legal_name,
-                    m.country,
-                    m.home_currency.code(),
-                    m.email,
-                    m.website,
-                    m.marketplace_store_ids.join("\n"),
-                    m.kyb_status,
-                    m.created_at.unix_micros()
-                ])?;
-            }
-            let mut s = tx.prepare_cached(
-                "INSERT INTO api_keys (key_hash, kind, merchant_id) VALUES ($1, $2, $3) ON CONFLICT (key_hash) DO NOTHING",
-            )?;
-            for k in &b.api_keys {
-                let (kind, merchant) = principal_columns(&k.principal);
-                s.execute(params![k.key_hash, kind, merchant])?;
-            }
-            let mut s = tx.prepare_cached(
-                "INSERT INTO idempotency_keys (scope, key, request_hash, status_code, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-            )?;
-            for r in &b.idempotency {
-                s.execute(params![
-                    r.scope,
-                    r.key,
-                    r.request_hash,
-                    r.response.status,
-                    r.response.body,
-                    r.created_at.unix_micros()
-                ])?;
+                last.insert(*id, (*posted, *held_out, *held_in));
             }
         }
-        super::payments::write(&tx, b)?;
-        super::fx::write(&tx, b)?;
-        super::after_sales::write(&tx, b)?;
-        for (sql, values) in b.payout_statements.iter().chain(&b.compliance_statements) {
-            tx.prepare_cached(sql)?
-                .execute(rusqlite::params_from_iter(values.iter()))?;
-        }
-        super::settings::write(&tx, b)?;
-        tx.commit()
-            .map_err(|e| StoreError::CommitUnknown(e.to_string()))?;
+        let balances: Vec<_> = last
+            .into_iter()
+            .map(|(id, (posted, held_out, held_in))| (id, posted, held_out, held_in))
+            .collect();
+        write_balances(&tx, &balances)?;
+        let end = i64::try_from(end).map_err(|_| StoreError::Corrupt("log position".into()))?;
+        tx.prepare_cached(SET_LOG_POSITION)?.execute([end])?;
+        tx.commit()?;
         Ok(())
     }
+}
+
+/// Sets the balances of accounts.
+fn write_balances(
+    tx: &rusqlite::Transaction<'_>,
+    balances: &[(AccountId, i64, i64, i64)],
+) -> Result<(), StoreError> {
+    let mut s = tx.prepare_cached(
+        "UPDATE accounts SET posted = $1, held_out = $2, held_in = $3 WHERE id = $4",
+    )?;
+    for (id, posted, held_out, held_in) in balances {
+        s.execute(params![posted, held_out, held_in, id.0])?;
+    }
+    Ok(())
+}
+
+/// Writes one batch's rows, all but the balances, inside `tx`.
+fn write_rows(tx: &rusqlite::Transaction<'_>, b: &BatchRows) -> Result<(), StoreError> {
+    {
+        let mut s = tx.prepare_cached(
+                "INSERT INTO accounts (id, owner, currency, kind, forbids_negative, posted, held_out, held_in) VALUES ($1, $2, $3, $4, $5, 0, 0, 0)",
+            )?;
+        for (id, key, forbids) in &b.accounts_new {
+            s.execute(params![
+                id.0,
+                key.owner.code(),
+                key.currency.code(),
+                key.kind.code(),
+                i64::from(*forbids)
+            ])?;
+        }
+        let mut s = tx.prepare_cached(
+                "INSERT INTO ledger_txns (id, client_ref, content_hash, failure_code, kind, source_id, description, hold_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )?;
+        for t in &b.txns {
+            s.execute(params![
+                t.id.0,
+                t.client_ref,
+                t.content_hash.map(|h| h.0.to_vec()),
+                t.failure.as_ref().map(|f| f.code.code()),
+                t.meta.kind,
+                t.meta.source_id,
+                t.meta.description,
+                t.hold.map(|h| h.0),
+                t.created_at.unix_micros()
+            ])?;
+        }
+        let mut s = tx.prepare_cached(
+                "INSERT INTO postings (txn_id, leg, account_id, amount, balance_after) VALUES ($1, $2, $3, $4, $5)",
+            )?;
+        for p in &b.postings {
+            s.execute(params![
+                p.txn.0,
+                p.leg,
+                p.account.0,
+                p.amount,
+                p.balance_after
+            ])?;
+        }
+        let mut s = tx.prepare_cached(
+                "INSERT INTO holds (id, debit_account, credit_account, amount, currency, expires_at, status, posted_amount, created_at, resolved_at) VALUES ($1, $2, $3, $4, $5, $6, 'pending', NULL, $7, NULL)",
+            )?;
+        for (h, at) in &b.holds_new {
+            s.execute(params![
+                h.id.0,
+                h.debit.0,
+                h.credit.0,
+                h.amount.minor(),
+                h.currency.code(),
+                h.expires_at.unix_micros(),
+                at.unix_micros()
+            ])?;
+        }
+        let mut s = tx.prepare_cached(
+                "UPDATE holds SET status = $1, posted_amount = $2, resolved_at = $3 WHERE id = $4 AND status = 'pending'",
+            )?;
+        for (h, at) in &b.holds_resolved {
+            let changed = s.execute(params![
+                h.status.code(),
+                posted_amount(h),
+                at.unix_micros(),
+                h.id.0
+            ])?;
+            if changed != 1 {
+                return Err(StoreError::Corrupt(format!(
+                    "hold {:?} was not pending",
+                    h.id
+                )));
+            }
+        }
+        let mut s = tx.prepare_cached(
+                "INSERT INTO merchants (id, legal_name, country, home_currency, email, website, marketplace_store_ids, kyb_status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )?;
+        for m in &b.merchants {
+            s.execute(params![
+                m.id,
+                m.legal_name,
+                m.country,
+                m.home_currency.code(),
+                m.email,
+                m.website,
+                m.marketplace_store_ids.join("\n"),
+                m.kyb_status,
+                m.created_at.unix_micros()
+            ])?;
+        }
+        let mut s = tx.prepare_cached(
+                "INSERT INTO api_keys (key_hash, kind, merchant_id) VALUES ($1, $2, $3) ON CONFLICT (key_hash) DO NOTHING",
+            )?;
+        for k in &b.api_keys {
+            let (kind, merchant) = principal_columns(&k.principal);
+            s.execute(params![k.key_hash, kind, merchant])?;
+        }
+        let mut s = tx.prepare_cached(
+                "INSERT INTO idempotency_keys (scope, key, request_hash, status_code, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            )?;
+        for r in &b.idempotency {
+            s.execute(params![
+                r.scope,
+                r.key,
+                r.request_hash,
+                r.response.status,
+                r.response.body,
+                r.created_at.unix_micros()
+            ])?;
+        }
+    }
+    super::payments::write(tx, b)?;
+    super::fx::write(tx, b)?;
+    super::after_sales::write(tx, b)?;
+    for (sql, values) in b.payout_statements.iter().chain(&b.compliance_statements) {
+        tx.prepare_cached(sql)?
+            .execute(rusqlite::params_from_iter(values.iter()))?;
+    }
+    super::settings::write(tx, b)?;
+    Ok(())
 }

@@ -239,6 +239,10 @@ async fn a_commit_whose_reply_is_lost_does_not_poison_later_writes() {
             "{done:?}"
         );
     }
+    // The database is the log's projection: reopening waits until the
+    // stopped writer's projection has applied everything.
+    drop(h.writer);
+    drop(crate::sqlite::open(&h.path).unwrap());
     let (postings, wrong) = audit(&h.path);
     assert_eq!(postings, 8, "four transfers of two legs each are stored");
     assert_eq!(wrong, 0, "every stored balance is the sum of its postings");

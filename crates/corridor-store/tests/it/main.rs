@@ -32,6 +32,7 @@ mod concurrency;
 mod durability;
 mod holds;
 mod idempotency;
+mod log;
 mod poison;
 mod randomized;
 mod records;
