@@ -25,6 +25,7 @@ mod payments_setup;
 pub mod policy;
 pub mod routes;
 pub mod serve;
+mod settings_documents;
 pub mod state;
 mod time_fmt;
 pub mod users;

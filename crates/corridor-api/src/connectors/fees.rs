@@ -2,18 +2,15 @@
 //! per method and country, replacing the built-in schedule without a restart.
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use corridor_core::payments::fee_table::{FeeEntry, FeeTable};
 use corridor_core::{CountryCode, Currency};
-use corridor_store::{SettingsVersionRecord, SettingsWrite, WriteOp, WriteOutcome};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
-use crate::idempotency::{error_response, json_response, submit};
 use crate::json::ApiJson;
 use crate::state::AppState;
 use crate::time_fmt::rfc3339;
@@ -151,12 +148,7 @@ pub async fn put(
         .ok_or_else(|| ApiError::unavailable("payments are not configured on this server"))?;
     let table = to_table(&body)?;
     let _guard = registry.write_lock.lock().await;
-    let version = state
-        .store()
-        .latest_settings(KIND)
-        .await?
-        .map_or(0, |v| v.version)
-        + 1;
+    let version = crate::settings_documents::next_version(&state, KIND).await?;
     let now = state.store().clock().now();
     let shown = FeeSchedulesObject {
         object: "fee_schedules",
@@ -164,21 +156,8 @@ pub async fn put(
         schedules: body.schedules.clone(),
         created_at: Some(rfc3339(now)),
     };
-    let record = SettingsVersionRecord {
-        kind: KIND.into(),
-        version,
-        body: serde_json::to_string(&body).map_err(ApiError::internal)?,
-        created_at: now,
-    };
-    let render = Box::new(move |outcome: &WriteOutcome, _at| match outcome {
-        WriteOutcome::Settings => json_response(StatusCode::OK, &shown),
-        other => error_response(&ApiError::internal(format!("unexpected outcome {other:?}"))),
-    });
-    let write = SettingsWrite {
-        versions: vec![record],
-        ..SettingsWrite::default()
-    };
-    let response = submit(&state, None, WriteOp::Settings(write), render).await?;
+    let response =
+        crate::settings_documents::store(&state, KIND, version, now, &body, shown).await?;
     if let Some(service) = state.payments() {
         service.set_fee_table(table);
     }
@@ -194,7 +173,8 @@ pub async fn get(
     caller: Caller,
 ) -> ApiResult<Json<FeeSchedulesObject>> {
     caller.require_operator()?;
-    Ok(Json(match state.store().latest_settings(KIND).await? {
+    let stored = crate::settings_documents::latest::<FeeSchedulesBody>(&state, KIND).await?;
+    Ok(Json(match stored {
         None => FeeSchedulesObject {
             object: "fee_schedules",
             version: 0,
@@ -204,10 +184,8 @@ pub async fn get(
         Some(v) => FeeSchedulesObject {
             object: "fee_schedules",
             version: v.version,
-            schedules: serde_json::from_str::<FeeSchedulesBody>(&v.body)
-                .map_err(ApiError::internal)?
-                .schedules,
-            created_at: Some(rfc3339(v.created_at)),
+            schedules: v.body.schedules,
+            created_at: Some(v.created_at),
         },
     }))
 }

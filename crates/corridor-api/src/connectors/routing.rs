@@ -2,18 +2,15 @@
 //! rules, validated, versioned and put in force without a restart.
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use corridor_core::payments::routing::{Conditions, OperatorRule, OperatorRules};
 use corridor_core::{Amount, CountryCode, Currency};
-use corridor_store::{SettingsVersionRecord, SettingsWrite, WriteOp, WriteOutcome};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
-use crate::idempotency::{error_response, json_response, submit};
 use crate::json::ApiJson;
 use crate::state::AppState;
 use crate::time_fmt::rfc3339;
@@ -207,12 +204,7 @@ pub async fn put(
     let rules = to_rules(&body)?;
     let _guard = registry.write_lock.lock().await;
     check_references(&state, &body).await?;
-    let version = state
-        .store()
-        .latest_settings(KIND)
-        .await?
-        .map_or(0, |v| v.version)
-        + 1;
+    let version = crate::settings_documents::next_version(&state, KIND).await?;
     let now = state.store().clock().now();
     let shown = RoutingRulesObject {
         object: "routing_rules",
@@ -220,21 +212,8 @@ pub async fn put(
         rules: body.rules.clone(),
         created_at: Some(rfc3339(now)),
     };
-    let record = SettingsVersionRecord {
-        kind: KIND.into(),
-        version,
-        body: serde_json::to_string(&body).map_err(ApiError::internal)?,
-        created_at: now,
-    };
-    let render = Box::new(move |outcome: &WriteOutcome, _at| match outcome {
-        WriteOutcome::Settings => json_response(StatusCode::OK, &shown),
-        other => error_response(&ApiError::internal(format!("unexpected outcome {other:?}"))),
-    });
-    let write = SettingsWrite {
-        versions: vec![record],
-        ..SettingsWrite::default()
-    };
-    let response = submit(&state, None, WriteOp::Settings(write), render).await?;
+    let response =
+        crate::settings_documents::store(&state, KIND, version, now, &body, shown).await?;
     if let Some(service) = state.payments() {
         service.set_operator_rules(rules);
     }
@@ -250,7 +229,8 @@ pub async fn get(
     caller: Caller,
 ) -> ApiResult<Json<RoutingRulesObject>> {
     caller.require_operator()?;
-    Ok(Json(match state.store().latest_settings(KIND).await? {
+    let stored = crate::settings_documents::latest::<RoutingRulesBody>(&state, KIND).await?;
+    Ok(Json(match stored {
         None => RoutingRulesObject {
             object: "routing_rules",
             version: 0,
@@ -260,10 +240,8 @@ pub async fn get(
         Some(v) => RoutingRulesObject {
             object: "routing_rules",
             version: v.version,
-            rules: serde_json::from_str::<RoutingRulesBody>(&v.body)
-                .map_err(ApiError::internal)?
-                .rules,
-            created_at: Some(rfc3339(v.created_at)),
+            rules: v.body.rules,
+            created_at: Some(v.created_at),
         },
     }))
 }

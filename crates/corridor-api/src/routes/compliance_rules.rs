@@ -12,13 +12,12 @@ use corridor_services::compliance::rules::{
     CorridorCheck, CorridorRule, Flow, MonitoringCheck, MonitoringRule, RuleSet, Scope, Severity,
     Subject,
 };
-use corridor_store::{SettingsVersionRecord, SettingsWrite, Store, WriteOp, WriteOutcome};
+use corridor_store::Store;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
-use crate::idempotency::{error_response, json_response, submit};
 use crate::json::ApiJson;
 use crate::state::AppState;
 use crate::time_fmt::rfc3339;
@@ -486,12 +485,7 @@ pub async fn put(
     to_rule_set(&body, 0)?;
     let engine = state.compliance().rules().clone();
     let _guard = state.compliance().rules_lock().lock().await;
-    let version = state
-        .store()
-        .latest_settings(KIND)
-        .await?
-        .map_or(0, |v| v.version)
-        + 1;
+    let version = crate::settings_documents::next_version(&state, KIND).await?;
     let set = to_rule_set(&body, version)?;
     let now = state.store().clock().now();
     let shown = ComplianceRulesObject {
@@ -500,21 +494,8 @@ pub async fn put(
         rules: body.clone(),
         created_at: Some(rfc3339(now)),
     };
-    let record = SettingsVersionRecord {
-        kind: KIND.into(),
-        version,
-        body: serde_json::to_string(&body).map_err(ApiError::internal)?,
-        created_at: now,
-    };
-    let render = Box::new(move |outcome: &WriteOutcome, _at| match outcome {
-        WriteOutcome::Settings => json_response(StatusCode::OK, &shown),
-        other => error_response(&ApiError::internal(format!("unexpected outcome {other:?}"))),
-    });
-    let write = SettingsWrite {
-        versions: vec![record],
-        ..SettingsWrite::default()
-    };
-    let response = submit(&state, None, WriteOp::Settings(write), render).await?;
+    let response =
+        crate::settings_documents::store(&state, KIND, version, now, &body, shown).await?;
     if response.status() == StatusCode::OK {
         engine.replace(set);
     }
@@ -530,7 +511,8 @@ pub async fn get(
     caller: Caller,
 ) -> ApiResult<Json<ComplianceRulesObject>> {
     caller.require_operator()?;
-    Ok(Json(match state.store().latest_settings(KIND).await? {
+    let stored = crate::settings_documents::latest::<ComplianceRulesBody>(&state, KIND).await?;
+    Ok(Json(match stored {
         None => ComplianceRulesObject {
             object: "compliance_rules",
             version: 0,
@@ -540,8 +522,8 @@ pub async fn get(
         Some(v) => ComplianceRulesObject {
             object: "compliance_rules",
             version: v.version,
-            rules: serde_json::from_str(&v.body).map_err(ApiError::internal)?,
-            created_at: Some(rfc3339(v.created_at)),
+            rules: v.body,
+            created_at: Some(v.created_at),
         },
     }))
 }

@@ -63,20 +63,6 @@ pub(crate) async fn write(
         )
         .await?;
     }
-    for e in &b.events {
-        tx.execute(
-            sql::INSERT_EVENT,
-            &[
-                &e.seq,
-                &e.id,
-                &e.merchant_id,
-                &e.kind,
-                &e.object,
-                &e.created_at.unix_micros(),
-            ],
-        )
-        .await?;
-    }
     for w in &b.webhooks {
         for e in &w.endpoints_new {
             tx.execute(
