@@ -85,6 +85,16 @@ impl ApiError {
         )
     }
 
+    /// 413: the body is over the limit of the route it was sent to.
+    pub fn body_over_route_limit() -> Self {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "invalid_request_error",
+            "body_too_large",
+            "the request body is larger than this operation accepts",
+        )
+    }
+
     /// 401.
     pub fn unauthenticated(message: &str) -> Self {
         ApiError::new(

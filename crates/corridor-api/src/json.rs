@@ -25,6 +25,23 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// A request body as bytes, for routes that parse it themselves (an
+/// optional body, a text file): a body over the route's limit answers 413
+/// in the API's error shape, like [`ApiJson`].
+#[derive(Debug)]
+pub struct RawBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        Bytes::from_request(req, state)
+            .await
+            .map(RawBody)
+            .map_err(|_| ApiError::body_over_route_limit())
+    }
+}
+
 /// Parses a JSON document, naming the failing field in the error.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if bytes.is_empty() {

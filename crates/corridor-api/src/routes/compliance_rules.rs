@@ -159,11 +159,30 @@ pub struct ComplianceRulesObject {
     pub object: &'static str,
     /// 1, 2, ...; 0 for the shipped default.
     pub version: i64,
-    /// The document.
-    #[serde(flatten)]
-    pub rules: ComplianceRulesBody,
+    /// As in the document.
+    pub unapproved_merchant_limit_usd: String,
+    /// As in the document.
+    pub corridor_rules: Vec<CorridorRuleBody>,
+    /// As in the document.
+    pub monitoring_rules: Vec<MonitoringRuleBody>,
     /// When this version was put in force; null for the default.
     pub created_at: Option<String>,
+}
+
+impl ComplianceRulesObject {
+    /// Version `version` of the document `rules`, put in force at
+    /// `created_at` (none for the shipped default). The document's fields
+    /// are the object's own, so its schema stays closed.
+    fn new(version: i64, rules: ComplianceRulesBody, created_at: Option<String>) -> Self {
+        ComplianceRulesObject {
+            object: "compliance_rules",
+            version,
+            unapproved_merchant_limit_usd: rules.unapproved_merchant_limit_usd,
+            corridor_rules: rules.corridor_rules,
+            monitoring_rules: rules.monitoring_rules,
+            created_at,
+        }
+    }
 }
 
 fn bad(field: &str, message: impl Into<String>) -> ApiError {
@@ -488,12 +507,7 @@ pub async fn put(
     let version = crate::settings_documents::next_version(&state, KIND).await?;
     let set = to_rule_set(&body, version)?;
     let now = state.store().clock().now();
-    let shown = ComplianceRulesObject {
-        object: "compliance_rules",
-        version,
-        rules: body.clone(),
-        created_at: Some(rfc3339(now)),
-    };
+    let shown = ComplianceRulesObject::new(version, body.clone(), Some(rfc3339(now)));
     let response =
         crate::settings_documents::store(&state, KIND, version, now, &body, shown).await?;
     if response.status() == StatusCode::OK {
@@ -513,18 +527,8 @@ pub async fn get(
     caller.require_operator()?;
     let stored = crate::settings_documents::latest::<ComplianceRulesBody>(&state, KIND).await?;
     Ok(Json(match stored {
-        None => ComplianceRulesObject {
-            object: "compliance_rules",
-            version: 0,
-            rules: default_document(),
-            created_at: None,
-        },
-        Some(v) => ComplianceRulesObject {
-            object: "compliance_rules",
-            version: v.version,
-            rules: v.body,
-            created_at: Some(v.created_at),
-        },
+        None => ComplianceRulesObject::new(0, default_document(), None),
+        Some(v) => ComplianceRulesObject::new(v.version, v.body, Some(v.created_at)),
     }))
 }
 

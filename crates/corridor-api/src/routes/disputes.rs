@@ -195,7 +195,7 @@ pub async fn evidence(
     caller: Caller,
     Path(id): Path<String>,
     idem: Option<Extension<IdempotencyContext>>,
-    body: axum::body::Bytes,
+    crate::json::RawBody(body): crate::json::RawBody,
 ) -> ApiResult<Json<DisputeObject>> {
     let body: EvidenceBody = crate::json::parse(&body)?;
     let submit = body.submit.unwrap_or(false);

@@ -579,7 +579,7 @@ pub async fn confirm(
     caller: Caller,
     Path(id): Path<String>,
     idem: Option<Extension<IdempotencyContext>>,
-    body: axum::body::Bytes,
+    crate::json::RawBody(body): crate::json::RawBody,
 ) -> ApiResult<Response> {
     let merchant = merchant_of(&caller)?;
     let service = service(&state)?;
@@ -663,7 +663,7 @@ pub async fn capture(
     caller: Caller,
     Path(id): Path<String>,
     idem: Option<Extension<IdempotencyContext>>,
-    body: axum::body::Bytes,
+    crate::json::RawBody(body): crate::json::RawBody,
 ) -> ApiResult<Response> {
     let merchant = merchant_of(&caller)?;
     let render = http_render(StatusCode::OK);

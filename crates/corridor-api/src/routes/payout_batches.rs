@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -85,7 +84,7 @@ pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
     idem: Option<Extension<IdempotencyContext>>,
-    body: Bytes,
+    crate::json::RawBody(body): crate::json::RawBody,
 ) -> ApiResult<Response> {
     caller.require_operator()?;
     // No body, or `null`, batches every pending payout.
@@ -211,7 +210,7 @@ pub async fn bank_file(
     State(state): State<AppState>,
     caller: Caller,
     idem: Option<Extension<IdempotencyContext>>,
-    body: Bytes,
+    crate::json::RawBody(body): crate::json::RawBody,
 ) -> ApiResult<Response> {
     caller.require_operator()?;
     let text = std::str::from_utf8(&body)

@@ -2,7 +2,6 @@
 //! official format (`POST`, operator). A list that does not parse is
 //! refused with the part at fault named, and the lists in force stay.
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -132,7 +131,7 @@ pub async fn load(
     State(state): State<AppState>,
     caller: Caller,
     idem: Option<Extension<IdempotencyContext>>,
-    body: Bytes,
+    crate::json::RawBody(body): crate::json::RawBody,
 ) -> ApiResult<Response> {
     caller.require_operator()?;
     let body: LoadList = crate::json::parse_text_files(&body)?;
