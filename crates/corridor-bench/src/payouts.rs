@@ -162,8 +162,10 @@ pub async fn run(args: PayoutsBenchArgs) -> anyhow::Result<()> {
                 json!({"name": format!("Supplier {i} Inc"), "country": "US", "currency": "USD", "bank_account": {"routing_number": "021000021", "account_number": "123456789", "account_type": "checking"}}),
             )
         };
+        // EUR/USD 500,000 each: far more than its share of the payouts and
+        // their fees, and under the server's limit per request.
         let (s, t) = c
-            .post(&format!("/v1/merchants/{id}/adjustments"), &operator, &json!({"amount": 1_000_000_000_i64, "currency": currency, "direction": "credit", "reason": "bench funding"}), None)
+            .post(&format!("/v1/merchants/{id}/adjustments"), &operator, &json!({"amount": 50_000_000_i64, "currency": currency, "direction": "credit", "reason": "bench funding"}), None)
             .await?;
         ok(s, 201, &t, "funding")?;
         let (s, b) = c.post("/v1/beneficiaries", &key, &account, None).await?;
