@@ -1,5 +1,6 @@
 //! Benchmarks, run from the CLI on a release build.
 
+mod figures;
 pub mod fx;
 mod latency;
 pub mod ledger;

@@ -4,6 +4,7 @@ use super::group::GroupRow;
 use super::physical::{PhysicalLimits, APPEND_BATCH_ENTRIES, APPEND_ENTRY_BYTES};
 use super::stats::Summary;
 use super::workload::Scenario;
+pub use crate::figures::thousands;
 
 /// Everything measured on one backend.
 #[derive(Debug)]
@@ -37,25 +38,6 @@ impl BackendResults {
             .find(|(s, _)| *s == scenario)
             .map(|(_, s)| s)
     }
-}
-
-/// `1234567.8` as `1,234,568`.
-pub fn thousands(value: f64) -> String {
-    if !value.is_finite() {
-        return "-".into();
-    }
-    let digits = format!("{:.0}", value.abs());
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if value < 0.0 {
-        out.insert(0, '-');
-    }
-    out
 }
 
 /// The group-commit table.

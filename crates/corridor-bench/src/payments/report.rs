@@ -2,30 +2,12 @@
 
 use super::load::Endpoint;
 use super::measure::{CpuUse, Row};
+pub use crate::figures::thousands;
 
 /// Confirmed payments per second the target asks for.
 const TARGET_PER_S: f64 = 10_000.0;
 /// Highest p99 latency the target allows, in milliseconds.
 const TARGET_P99_MS: f64 = 25.0;
-
-/// `1234567.8` as `1,234,568`.
-pub fn thousands(value: f64) -> String {
-    if !value.is_finite() {
-        return "-".into();
-    }
-    let digits = format!("{:.0}", value.abs());
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if value < 0.0 {
-        out.insert(0, '-');
-    }
-    out
-}
 
 fn cpu_label(cpu: CpuUse) -> String {
     match cpu {

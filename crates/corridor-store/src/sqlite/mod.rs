@@ -4,6 +4,7 @@
 
 mod after_sales;
 mod fx;
+mod layout_sql;
 pub(crate) mod log;
 mod payments;
 pub(crate) mod reads;
@@ -20,6 +21,7 @@ pub(crate) use writer::SqliteWriter;
 
 use self::log::{LogBackend, Progress};
 
+use self::layout_sql::SQLITE_LAYOUT_MIGRATIONS;
 use crate::sql::MIGRATIONS;
 use crate::StoreError;
 
@@ -175,7 +177,7 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)",
     )?;
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    for (version, sql) in MIGRATIONS {
+    for (version, sql) in MIGRATIONS.iter().chain(SQLITE_LAYOUT_MIGRATIONS) {
         let done: bool = tx.query_row(
             "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)",
             [version],

@@ -1,7 +1,7 @@
 //! The SQLite side of the ledger writer: the connection that applies logged
 //! batches, commits the others and serves the writer's prefetch.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use corridor_core::ledger::{AccountId, AccountState, HoldId, HoldState, Recorded};
 use rusqlite::{params, Connection, OptionalExtension};

@@ -5,7 +5,7 @@
 //! every refund that did not fail (as stored, plus those of this batch), so
 //! concurrent refunds of one payment can never exceed what was captured.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 use corridor_core::ledger::{AccountId, Receipt};
 use corridor_core::Timestamp;

@@ -1,6 +1,6 @@
 //! Turning a queue of requests into the rows of one transaction.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use corridor_core::ledger::{
     AccountId, AccountState, ContentHash, HoldChange, HoldId, HoldState, HoldStatus, LedgerCommand,

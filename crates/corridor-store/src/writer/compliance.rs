@@ -1,7 +1,7 @@
 //! Applying a compliance write inside a batch: alert versions checked, the
 //! audit records numbered and chained to the log's head.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use corridor_core::Timestamp;
 

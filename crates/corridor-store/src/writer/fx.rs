@@ -1,6 +1,6 @@
 //! Applying an FX change inside the writer: versions, expiry, money, rows.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use corridor_core::ledger::{AccountId, Receipt};
 use corridor_core::Timestamp;

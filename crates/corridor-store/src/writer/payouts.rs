@@ -1,7 +1,7 @@
 //! Applying a payout-side write inside a batch: version checks, the bank
 //! file's digest, each change's money movement, then the rows.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 use corridor_core::ledger::{AccountId, Receipt};
 use corridor_core::Timestamp;

@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use foldhash::fast::FixedState;
+
 use super::{
     AccountId, AccountState, HoldId, HoldState, HoldStatus, LedgerCommand, LedgerError, Posting,
     Side, MAX_POSTINGS_PER_TRANSACTION,
@@ -42,8 +44,10 @@ pub struct Applied {
 /// `apply` is all-or-nothing: on error nothing in the book has changed.
 #[derive(Debug, Clone, Default)]
 pub struct Book {
-    accounts: HashMap<AccountId, AccountState>,
-    holds: HashMap<HoldId, HoldState>,
+    // A fixed-seed hasher: fast on integer ids, and the core stays free of
+    // randomness (std's default hasher is randomly seeded).
+    accounts: HashMap<AccountId, AccountState, FixedState>,
+    holds: HashMap<HoldId, HoldState, FixedState>,
 }
 
 impl Book {

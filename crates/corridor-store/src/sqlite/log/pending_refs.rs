@@ -5,7 +5,7 @@
 //! holding it committed, so a reference is always in one of the two, and
 //! ledger batches with client references never wait for the projection.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
 use corridor_core::ledger::{Receipt, Recorded};

@@ -1,0 +1,83 @@
+//! Changes to the embedded store's table layout that PostgreSQL does not
+//! share: recorded in `schema_migrations` with versions of their own, after
+//! every shared migration.
+
+/// SQLite-only migrations, in order. Their versions start at 1,000,000 so
+/// that they never meet a shared one.
+pub(crate) const SQLITE_LAYOUT_MIGRATIONS: &[(i64, &str)] = &[(1_000_001, POSTINGS_CLUSTERED)];
+
+/// Postings kept in the order of their primary key (`WITHOUT ROWID`): one
+/// B-tree per row instead of a rowid table plus a primary-key index, which
+/// is most of the projection's work per transfer. The by-account index
+/// points at the primary key.
+const POSTINGS_CLUSTERED: &str = r#"
+CREATE TABLE postings_clustered (
+    txn_id INTEGER NOT NULL,
+    leg INTEGER NOT NULL,
+    account_id INTEGER NOT NULL,
+    amount INTEGER NOT NULL,
+    balance_after INTEGER NOT NULL,
+    PRIMARY KEY (txn_id, leg)
+) WITHOUT ROWID;
+INSERT INTO postings_clustered (txn_id, leg, account_id, amount, balance_after)
+    SELECT txn_id, leg, account_id, amount, balance_after FROM postings ORDER BY txn_id, leg;
+DROP TABLE postings;
+ALTER TABLE postings_clustered RENAME TO postings;
+CREATE INDEX postings_by_account ON postings (account_id, txn_id);
+"#;
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::Connection;
+
+    use super::SQLITE_LAYOUT_MIGRATIONS;
+    use crate::sql::MIGRATIONS;
+
+    fn postings(conn: &Connection) -> Vec<(i64, i64, i64, i64, i64)> {
+        let mut s = conn
+            .prepare("SELECT txn_id, leg, account_id, amount, balance_after FROM postings ORDER BY txn_id, leg")
+            .unwrap();
+        s.query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+    }
+
+    #[test]
+    fn postings_keep_their_rows_and_lose_the_rowid() {
+        let conn = Connection::open_in_memory().unwrap();
+        for (_, sql) in MIGRATIONS {
+            conn.execute_batch(&sql.replace("BIGINT PRIMARY KEY", "INTEGER PRIMARY KEY"))
+                .unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO postings VALUES (2, 0, 7, -500, 1000), (1, 1, 8, 300, 300), (1, 0, 7, -300, 1500), (2, 1, 9, 500, 500)",
+        )
+        .unwrap();
+        let before = postings(&conn);
+        for (_, sql) in SQLITE_LAYOUT_MIGRATIONS {
+            conn.execute_batch(sql).unwrap();
+        }
+        assert_eq!(postings(&conn), before);
+        let table: String = conn
+            .query_row(
+                "SELECT sql FROM sqlite_master WHERE name = 'postings'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(table.contains("WITHOUT ROWID"), "{table}");
+        let by_account: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'postings_by_account'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(by_account, 1);
+        let duplicate = conn.execute("INSERT INTO postings VALUES (1, 0, 9, 1, 1)", []);
+        assert!(duplicate.is_err(), "the primary key still holds");
+    }
+}
