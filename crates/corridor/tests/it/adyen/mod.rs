@@ -7,3 +7,4 @@ mod end_to_end;
 mod flows;
 mod prism;
 mod replay;
+mod restart_replay;
