@@ -307,6 +307,7 @@ impl Harness {
             }),
             encrypted_card: Default::default(),
             iban: None,
+            owner_name: None,
             vpa: None,
             capture_method: capture.map(str::to_string),
             confirm,

@@ -8,3 +8,4 @@ mod flows;
 mod prism;
 mod replay;
 mod restart_replay;
+mod sepa;
