@@ -2,6 +2,7 @@
 //! test says what the provider answers (timeouts, unknown outcomes, late
 //! notifications) and checks what Corridor records and never repeats.
 
+mod capture_failed;
 mod confirm;
 mod jobs;
 mod recovery;

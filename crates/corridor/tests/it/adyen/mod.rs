@@ -2,6 +2,7 @@
 //! its notifications, and Adyen connectors configured through the API.
 
 mod api;
+mod capture_failed;
 mod disputes;
 mod end_to_end;
 mod flows;
