@@ -71,10 +71,13 @@ impl SavedCharge {
     }
 }
 
+/// Saved requests by connector and key, and the order they came in.
+type Kept = (HashMap<String, Vec<u8>>, VecDeque<String>);
+
 /// Requests kept in this process only (lost by a restart).
 #[derive(Debug, Default)]
 pub struct MemoryReplays {
-    sent: Mutex<(HashMap<String, Vec<u8>>, VecDeque<String>)>,
+    sent: Mutex<Kept>,
 }
 
 impl ReplayStore for MemoryReplays {

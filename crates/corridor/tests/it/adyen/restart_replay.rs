@@ -257,15 +257,16 @@ async fn a_charge_lost_in_a_crash_is_replayed_after_restart_and_charged_once(bac
     }
     assert_eq!(done["status"], "succeeded", "{done}");
     assert_eq!(done["amount_captured"], 12_500, "{done}");
-    let adyen = standin.adyen.lock().unwrap();
-    assert_eq!(adyen.charges.len(), 1, "charged once");
-    assert_eq!(adyen.requests.len(), 2, "the charge, then its replay");
-    assert!(adyen.requests[0].0.is_some(), "an Idempotency-Key");
-    assert_eq!(
-        adyen.requests[0], adyen.requests[1],
-        "the same request under the same key"
-    );
-    drop(adyen);
+    {
+        let adyen = standin.adyen.lock().unwrap();
+        assert_eq!(adyen.charges.len(), 1, "charged once");
+        assert_eq!(adyen.requests.len(), 2, "the charge, then its replay");
+        assert!(adyen.requests[0].0.is_some(), "an Idempotency-Key");
+        assert_eq!(
+            adyen.requests[0], adyen.requests[1],
+            "the same request under the same key"
+        );
+    }
 
     // The attempt is closed: its saved request is gone.
     assert!(saved_requests(dir.path(), database_url).await.is_empty());
