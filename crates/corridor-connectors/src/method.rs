@@ -105,6 +105,9 @@ pub enum PaymentMethod {
     SepaDebit {
         /// The debtor's IBAN; `Debug` shows only its country and last four.
         iban: String,
+        /// The account holder's name, as the mandate names the debtor
+        /// (never shown by `Debug`).
+        owner_name: String,
     },
     /// Pix by QR code.
     Pix,
@@ -170,7 +173,7 @@ impl std::fmt::Debug for PaymentMethod {
         match self {
             PaymentMethod::Card(card) => card.fmt(f),
             PaymentMethod::EncryptedCard(card) => card.fmt(f),
-            PaymentMethod::SepaDebit { iban } => {
+            PaymentMethod::SepaDebit { iban, .. } => {
                 let country = iban.get(..2).unwrap_or("");
                 let last4 = iban
                     .len()
@@ -215,6 +218,7 @@ mod tests {
         );
         let sepa = PaymentMethod::SepaDebit {
             iban: "DE89370400440532013000".into(),
+            owner_name: "A. Schneider".into(),
         };
         assert_eq!(format!("{sepa:?}"), "SepaDebit(DE****3000)");
     }

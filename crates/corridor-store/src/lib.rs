@@ -32,6 +32,8 @@ mod payout_store;
 mod postgres;
 mod records;
 mod recovery_store;
+mod replay_sql;
+mod replay_store;
 mod request_store;
 mod rows;
 mod settings_records;

@@ -74,6 +74,31 @@ pub struct ConnectorNotificationRecord {
     pub received_at: Timestamp,
 }
 
+/// A provider request saved before it was sent, so it can be sent again
+/// under the same key after a lost answer (even after a restart).
+#[derive(Clone, PartialEq, Eq)]
+pub struct ProviderReplayRecord {
+    /// The connector's name (as attempts record it).
+    pub connector: String,
+    /// The attempt's idempotency key.
+    pub idempotency_key: String,
+    /// The request, sealed with the server's secret key (it may hold card
+    /// data): never in clear.
+    pub sealed_request: String,
+    /// When it was saved.
+    pub created_at: Timestamp,
+}
+
+impl std::fmt::Debug for ProviderReplayRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProviderReplayRecord")
+            .field("connector", &self.connector)
+            .field("idempotency_key", &self.idempotency_key)
+            .field("created_at", &self.created_at)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Operator settings written through the writer.
 #[derive(Debug, Clone, Default)]
 pub struct SettingsWrite {
@@ -83,4 +108,7 @@ pub struct SettingsWrite {
     pub versions: Vec<SettingsVersionRecord>,
     /// Notifications recorded (ignored if the same item is already recorded).
     pub notifications: Vec<ConnectorNotificationRecord>,
+    /// Provider requests saved for replay (a key already saved keeps its
+    /// first request).
+    pub replays: Vec<ProviderReplayRecord>,
 }

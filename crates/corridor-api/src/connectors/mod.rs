@@ -9,6 +9,7 @@ mod notification_disputes;
 pub mod notifications;
 pub mod offered;
 mod registry;
+pub mod replays;
 pub mod routing;
 pub mod secrets;
 

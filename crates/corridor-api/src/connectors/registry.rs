@@ -168,7 +168,7 @@ impl Registry {
                 tracing::error!(connector = %record.name, "credentials do not open with this secret key; connector left out");
                 continue;
             };
-            let (connector, adyen) = self.build(&record, &credentials).await;
+            let (connector, adyen) = self.build(store, &record, &credentials).await;
             if let Some(c) = &connector {
                 all.push(Arc::clone(c));
                 if !record.enabled {
@@ -196,6 +196,7 @@ impl Registry {
 
     async fn build(
         &self,
+        store: &Store,
         record: &ConnectorRecord,
         credentials: &Credentials,
     ) -> (Option<Arc<dyn Connector>>, Option<Arc<AdyenConnector>>) {
@@ -211,7 +212,14 @@ impl Registry {
                     timeout: PROVIDER_TIMEOUT,
                     extra_headers: Vec::new(),
                 };
-                match AdyenConnector::new(config, self.clock.clone()) {
+                // The requests it may replay are kept durably (sealed), so
+                // a restart still resolves a lost answer by replaying it.
+                let replays = Arc::new(super::replays::StoredReplays::new(
+                    store.clone(),
+                    self.secrets.clone(),
+                    record.id.clone(),
+                ));
+                match AdyenConnector::with_replays(config, self.clock.clone(), replays) {
                     Ok(adyen) => {
                         let adyen = Arc::new(adyen);
                         let dynamic: Arc<dyn Connector> = adyen.clone();

@@ -60,6 +60,10 @@ pub struct PaymentMethodBody {
     pub encrypted_security_code: Option<String>,
     /// IBAN (SEPA debit).
     pub iban: Option<String>,
+    /// The bank account holder's name (SEPA debit; the mandate names the
+    /// debtor). Defaults to `customer.name`.
+    #[schema(max_length = 70)]
+    pub owner_name: Option<String>,
     /// UPI address.
     pub vpa: Option<String>,
 }
@@ -74,6 +78,7 @@ impl std::fmt::Debug for PaymentMethodBody {
             .field("exp_year", &self.exp_year)
             .field("cvc", &redacted(&self.cvc))
             .field("iban", &redacted(&self.iban))
+            .field("owner_name", &redacted(&self.owner_name))
             .field("vpa", &self.vpa)
             .finish()
     }
@@ -458,6 +463,7 @@ fn input(merchant: String, body: &CreatePayment) -> ApiResult<PaymentInput> {
         card,
         encrypted_card,
         iban: m.iban.clone(),
+        owner_name: owner_name(body),
         vpa: m.vpa.clone(),
         capture_method: body.capture_method.clone(),
         confirm: body.confirm.unwrap_or(false),
@@ -500,9 +506,13 @@ pub async fn create(
     let result = service.create(payment_input, reply).await;
     if let Ok(Answer::Payment(created)) = &result {
         if created.payment.status == PaymentStatus::RequiresPaymentMethod {
+            // Kept with the holder's name it was given, so a bare confirm
+            // names the same debtor.
+            let mut method = body.payment_method.clone();
+            method.owner_name = owner_name(&body);
             state
                 .card_vault()
-                .keep(&merchant, &created.payment.id, body.payment_method.clone());
+                .keep(&merchant, &created.payment.id, method);
         }
     }
     answer(result, &render)
@@ -652,8 +662,17 @@ fn stored_method(
         encrypted_expiry_year: None,
         encrypted_security_code: None,
         iban: None,
+        owner_name: None,
         vpa: None,
     })
+}
+
+/// The SEPA account holder's name: the method's own, else the buyer's.
+fn owner_name(body: &CreatePayment) -> Option<String> {
+    body.payment_method
+        .owner_name
+        .clone()
+        .or_else(|| body.customer.as_ref().and_then(|c| c.name.clone()))
 }
 
 /// Captures an authorized payment.

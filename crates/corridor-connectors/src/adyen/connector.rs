@@ -2,8 +2,7 @@
 //! the calls the trait does not cover (the buyer's return, refunds, the
 //! merchant account's methods).
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use std::sync::Arc;
 
 use corridor_core::{Amount, CountryCode, Currency};
 use serde_json::{json, Map, Value};
@@ -11,6 +10,7 @@ use serde_json::{json, Map, Value};
 use super::client::{AdyenClient, Effect};
 use super::idempotency::adyen_key;
 use super::payment_method::{coverage, payment_method_json};
+use super::replay::{MemoryReplays, ReplayStore, SavedCharge};
 use super::result::{next_action, outcome};
 use super::wire::{ModificationWire, PaymentMethodsWire, PaymentResponseWire};
 use super::AdyenConfig;
@@ -19,9 +19,6 @@ use crate::{
     CancelRequest, CaptureMode, CaptureRequest, ChargeOutcome, ChargeRequest, ChargeResponse,
     Clock, Connector, ConnectorError, Coverage, IdempotencyKey, PaymentMethod,
 };
-
-/// Charges remembered for replay after a timeout, at most this many.
-const REPLAYS_MAX: usize = 10_000;
 
 /// The fields of Adyen's `PaymentCompletionDetails` a buyer's return may
 /// carry (`redirectResult` after a redirect, `threeDSResult` after a native
@@ -87,7 +84,7 @@ pub struct OfferedMethod {
     pub name: String,
 }
 
-/// What a charge needs to be replayed and read again.
+/// What a charge needs to be read (and replayed).
 #[derive(Debug, Clone)]
 struct Sent {
     body: Value,
@@ -104,17 +101,53 @@ pub struct AdyenConnector {
     client: AdyenClient,
     coverage: Coverage,
     clock: Clock,
-    sent: Mutex<(HashMap<String, Sent>, VecDeque<String>)>,
+    replays: Arc<dyn ReplayStore>,
+}
+
+impl Sent {
+    fn saved(&self) -> SavedCharge {
+        SavedCharge {
+            body: self.body.clone(),
+            captured: self.captured,
+            vpa: self.vpa.clone(),
+            amount: self.amount.minor(),
+            currency: self.currency.code().to_string(),
+            payment_id: self.payment_id.clone(),
+        }
+    }
+
+    fn from_saved(saved: SavedCharge) -> Option<Sent> {
+        let (amount, currency) = saved.money()?;
+        Some(Sent {
+            body: saved.body,
+            captured: saved.captured,
+            vpa: saved.vpa,
+            amount,
+            currency,
+            payment_id: saved.payment_id,
+        })
+    }
 }
 
 impl AdyenConnector {
-    /// A connector with `config`, dating actions with `clock`.
+    /// A connector with `config`, dating actions with `clock`, keeping the
+    /// requests it may replay in memory only.
     pub fn new(config: AdyenConfig, clock: Clock) -> ConnectorResult<Self> {
+        Self::with_replays(config, clock, Arc::new(MemoryReplays::default()))
+    }
+
+    /// A connector keeping the requests it may replay in `replays` (a
+    /// durable store lets a restarted server replay them).
+    pub fn with_replays(
+        config: AdyenConfig,
+        clock: Clock,
+        replays: Arc<dyn ReplayStore>,
+    ) -> ConnectorResult<Self> {
         Ok(AdyenConnector {
             client: AdyenClient::new(config)?,
             coverage: coverage(),
             clock,
-            sent: Mutex::new((HashMap::new(), VecDeque::new())),
+            replays,
         })
     }
 
@@ -123,22 +156,40 @@ impl AdyenConnector {
         self.client.config()
     }
 
-    fn remember(&self, key: &IdempotencyKey, sent: Sent) {
-        let mut guard = self.sent.lock().unwrap_or_else(|e| e.into_inner());
-        let (map, order) = &mut *guard;
-        if map.insert(key.as_str().to_string(), sent).is_none() {
-            order.push_back(key.as_str().to_string());
-        }
-        while order.len() > REPLAYS_MAX {
-            if let Some(old) = order.pop_front() {
-                map.remove(&old);
-            }
-        }
+    /// Saves the request before it is sent: a timeout is resolved by
+    /// replaying exactly this request under the same key, even after a
+    /// restart. Nothing is sent when it cannot be saved.
+    async fn remember(&self, key: &IdempotencyKey, sent: &Sent) -> ConnectorResult<()> {
+        let bytes = serde_json::to_vec(&sent.saved())
+            .map_err(|e| ConnectorError::Protocol(format!("replay request: {e}")))?;
+        self.replays
+            .save(self.name(), key, bytes)
+            .await
+            .map_err(|e| {
+                tracing::error!(connector = %self.name(), key = %key, error = %e, "the request could not be saved for replay; not sent");
+                ConnectorError::Unavailable
+            })
     }
 
-    fn recalled(&self, key: &IdempotencyKey) -> Option<Sent> {
-        let guard = self.sent.lock().unwrap_or_else(|e| e.into_inner());
-        guard.0.get(key.as_str()).cloned()
+    /// The request saved for `key`: `Ok(None)` when it was never sent.
+    async fn recalled(&self, key: &IdempotencyKey) -> ConnectorResult<Option<Sent>> {
+        let unknown = |why: String| {
+            ConnectorError::Protocol(format!(
+                "no request with key `{key}` to replay ({why}); Adyen's notification will tell"
+            ))
+        };
+        let saved = self.replays.load(self.name(), key).await.map_err(unknown)?;
+        match saved {
+            Some(bytes) => {
+                let saved: SavedCharge = serde_json::from_slice(&bytes)
+                    .map_err(|e| unknown(format!("unreadable: {e}")))?;
+                Sent::from_saved(saved)
+                    .map(Some)
+                    .ok_or_else(|| unknown("an unreadable amount".into()))
+            }
+            None if self.replays.durable() => Ok(None),
+            None => Err(unknown("not sent by this process".into())),
+        }
     }
 
     /// The `/payments` request body of a charge.
@@ -409,28 +460,26 @@ impl Connector for AdyenConnector {
                 currency: request.currency,
                 payment_id: request.payment_id.clone(),
             };
-            // Remembered before the call: a timeout is resolved by replaying
-            // exactly this request under the same key.
-            self.remember(&request.idempotency_key, sent.clone());
+            self.remember(&request.idempotency_key, &sent).await?;
             self.send_payment(&request.idempotency_key, &sent).await
         })
     }
 
     /// Adyen has no lookup by key: the charge is replayed with the same
     /// `Idempotency-Key`, and Adyen answers the first call's result without
-    /// charging again. A charge this process never sent (after a restart) is
-    /// an error, never `None`: its result arrives by notification.
+    /// charging again. With a durable replay store, a key never saved was
+    /// never sent (`None`); with memory only, a charge this process did not
+    /// send (after a restart) is an error, never `None`: its result arrives
+    /// by notification.
     fn lookup<'a>(
         &'a self,
         key: &'a IdempotencyKey,
     ) -> BoxFuture<'a, ConnectorResult<Option<ChargeResponse>>> {
         Box::pin(async move {
-            let sent = self.recalled(key).ok_or_else(|| {
-                ConnectorError::Protocol(format!(
-                    "no request with key `{key}` to replay; Adyen's notification will tell"
-                ))
-            })?;
-            self.send_payment(key, &sent).await.map(Some)
+            match self.recalled(key).await? {
+                Some(sent) => self.send_payment(key, &sent).await.map(Some),
+                None => Ok(None),
+            }
         })
     }
 

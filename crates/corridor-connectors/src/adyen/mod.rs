@@ -23,6 +23,7 @@ mod connector;
 pub mod idempotency;
 pub mod notification;
 pub mod payment_method;
+pub mod replay;
 pub mod result;
 mod wire;
 
@@ -30,3 +31,4 @@ pub use config::AdyenConfig;
 pub use connector::{
     AdyenConnector, DetailsRequest, OfferedMethod, RefundReceipt, RefundRequest, DETAILS_FIELDS,
 };
+pub use replay::{MemoryReplays, ReplayStore, SavedCharge};

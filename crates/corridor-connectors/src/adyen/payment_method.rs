@@ -97,9 +97,7 @@ pub fn adyen_type(method: &PaymentMethod, country: CountryCode) -> Option<&'stat
         PaymentMethod::Voucher(Voucher::Oxxo) => "oxxo",
         PaymentMethod::Voucher(Voucher::Boleto) => "boletobancario",
         PaymentMethod::Bnpl(Bnpl::Klarna) => "klarna",
-        // Adyen requires the account holder's name with the IBAN, which a
-        // Corridor charge does not carry.
-        PaymentMethod::SepaDebit { .. } => return None,
+        PaymentMethod::SepaDebit { .. } => "sepadirectdebit",
     })
 }
 
@@ -148,6 +146,16 @@ pub fn payment_method_json(
             body
         }
         PaymentMethod::Upi { vpa } => json!({"type": kind, "virtualPaymentAddress": vpa}),
+        // `SepaDirectDebitDetails` requires both: the mandate names the
+        // debtor.
+        PaymentMethod::SepaDebit { iban, owner_name } => {
+            if owner_name.trim().is_empty() {
+                return Err(ConnectorError::InvalidRequest(
+                    "Adyen needs the account holder's name with the IBAN".into(),
+                ));
+            }
+            json!({"type": kind, "iban": iban, "ownerName": owner_name})
+        }
         _ => json!({ "type": kind }),
     })
 }
@@ -172,6 +180,11 @@ pub fn coverage() -> Coverage {
         limits: Vec::new(),
         manual_capture,
     };
+    let euro_only = |mut m: MethodCoverage| {
+        m.currencies = CurrencySet::Only(vec![corridor_core::Currency::parse("EUR")
+            .unwrap_or_else(|_| unreachable!("EUR is a settling currency"))]);
+        m
+    };
     Coverage {
         methods: vec![
             local(MethodType::Card, &[], true),
@@ -189,6 +202,8 @@ pub fn coverage() -> Coverage {
             local(MethodType::Oxxo, &["MX"], false),
             local(MethodType::Boleto, &["BR"], false),
             local(MethodType::Klarna, &[], true),
+            // SEPA debits are in euros; the markets say where they are used.
+            euro_only(local(MethodType::SepaDebit, &[], false)),
         ],
     }
 }

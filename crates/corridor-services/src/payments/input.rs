@@ -83,6 +83,9 @@ pub struct PaymentInput {
     pub encrypted_card: EncryptedCardInput,
     /// IBAN, for SEPA debits.
     pub iban: Option<String>,
+    /// The account holder's name, for SEPA debits
+    /// (`payment_method.owner_name`, else `customer.name`).
+    pub owner_name: Option<String>,
     /// UPI virtual payment address, for UPI.
     pub vpa: Option<String>,
     /// `automatic` (default) or `manual`.
@@ -295,10 +298,7 @@ fn details(
         }
         MethodType::Card => card(input.card.as_ref(), now),
         MethodType::SepaDebit => {
-            let iban = required(input.iban.as_deref(), "payment_method.iban")?;
-            Ok(PaymentMethod::SepaDebit {
-                iban: iban.to_string(),
-            })
+            super::sepa_input::sepa_debit(input.iban.as_deref(), input.owner_name.as_deref())
         }
         MethodType::Upi => {
             let vpa = required(input.vpa.as_deref(), "payment_method.vpa")?;

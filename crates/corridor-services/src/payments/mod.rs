@@ -15,6 +15,7 @@ mod outcome;
 mod persist;
 mod provider_results;
 mod recovery;
+mod sepa_input;
 #[cfg(test)]
 mod tests;
 

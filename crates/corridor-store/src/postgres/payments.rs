@@ -19,6 +19,12 @@ pub(crate) async fn write(
 ) -> Result<(), StoreError> {
     payments(tx, st, &b.payments).await?;
     attempts(tx, st, &b.attempts).await?;
+    let (connectors, keys): (Vec<&str>, Vec<&str>) =
+        crate::replay_store::closed(&b.attempts).unzip();
+    if !keys.is_empty() {
+        tx.execute(&st.delete_replays, &[&connectors, &keys])
+            .await?;
+    }
     if !b.started_keys.is_empty() {
         let at = b.payments.first().map_or(0, |p| p.updated_at.unix_micros());
         let k = &b.started_keys;

@@ -144,6 +144,18 @@ pub(crate) async fn write(tx: &Transaction<'_>, b: &BatchRows) -> Result<(), Sto
             )
             .await?;
         }
+        for r in &w.replays {
+            tx.execute(
+                crate::replay_sql::INSERT_REPLAY,
+                &[
+                    &r.connector,
+                    &r.idempotency_key,
+                    &r.sealed_request,
+                    &r.created_at.unix_micros(),
+                ],
+            )
+            .await?;
+        }
     }
     Ok(())
 }

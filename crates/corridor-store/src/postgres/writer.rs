@@ -52,6 +52,7 @@ pub(super) struct Statements {
     pub(super) upsert_attempts: Statement,
     pub(super) insert_started_keys: Statement,
     pub(super) insert_events: Statement,
+    pub(super) delete_replays: Statement,
 }
 
 impl Statements {
@@ -76,6 +77,9 @@ impl Statements {
             upsert_attempts: c.prepare(q::UPSERT_ATTEMPTS).await?,
             insert_started_keys: c.prepare(q::INSERT_STARTED_KEYS).await?,
             insert_events: c.prepare(q::INSERT_EVENTS).await?,
+            delete_replays: c
+                .prepare(crate::replay_sql::DELETE_REPLAYS_POSTGRES)
+                .await?,
         })
     }
 }

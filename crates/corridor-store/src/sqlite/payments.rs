@@ -54,6 +54,10 @@ pub(crate) fn write(tx: &Transaction<'_>, b: &BatchRows) -> Result<(), StoreErro
             a.answered_at.map(|t| t.unix_micros())
         ])?;
     }
+    let mut s = tx.prepare_cached(crate::replay_sql::DELETE_REPLAY)?;
+    for (connector, key) in crate::replay_store::closed(&b.attempts) {
+        s.execute(params![connector, key])?;
+    }
     let mut s = tx.prepare_cached(sql::INSERT_STARTED_KEY)?;
     for k in &b.started_keys {
         s.execute(params![

@@ -117,6 +117,15 @@ pub(crate) fn write(tx: &Transaction<'_>, b: &BatchRows) -> Result<(), StoreErro
                 n.received_at.unix_micros()
             ])?;
         }
+        let mut s = tx.prepare_cached(crate::replay_sql::INSERT_REPLAY)?;
+        for r in &w.replays {
+            s.execute(params![
+                r.connector,
+                r.idempotency_key,
+                r.sealed_request,
+                r.created_at.unix_micros()
+            ])?;
+        }
     }
     Ok(())
 }

@@ -231,7 +231,7 @@ fn fingerprint(request: &ChargeRequest) -> u64 {
             card.expiry.year,
             card.cvc
         ),
-        PaymentMethod::SepaDebit { iban } => iban.clone(),
+        PaymentMethod::SepaDebit { iban, .. } => iban.clone(),
         PaymentMethod::Upi { vpa } => vpa.clone(),
         _ => String::new(),
     };

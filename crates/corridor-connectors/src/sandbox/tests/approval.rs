@@ -156,6 +156,7 @@ fn sepa_debits_settle_at_the_configured_rate() {
     for i in 0..DRAWS {
         let method = PaymentMethod::SepaDebit {
             iban: "DE89370400440532013000".into(),
+            owner_name: "A. Schneider".into(),
         };
         let response = charge(
             &psp,

@@ -2,6 +2,7 @@
 //! test says what the provider answers (timeouts, unknown outcomes, late
 //! notifications) and checks what Corridor records and never repeats.
 
+mod capture_failed;
 mod confirm;
 mod jobs;
 mod recovery;
@@ -307,6 +308,7 @@ impl Harness {
             }),
             encrypted_card: Default::default(),
             iban: None,
+            owner_name: None,
             vpa: None,
             capture_method: capture.map(str::to_string),
             confirm,

@@ -13,7 +13,7 @@ both_backends!(adyen_chargebacks_and_failed_captures_apply_once);
 
 /// A signed dispute item: `additional` goes into `additionalData` (which
 /// Adyen's signature does not cover).
-fn dispute_item(
+pub(super) fn dispute_item(
     psp_reference: &str,
     payment: (&str, &str),
     event_code: &str,
@@ -42,7 +42,7 @@ fn dispute_item(
 }
 
 /// `(available, pending, reserved)` in EUR.
-async fn eur(s: &Server, merchant: &str) -> (i64, i64, i64) {
+pub(super) async fn eur(s: &Server, merchant: &str) -> (i64, i64, i64) {
     let b = s.balances(merchant).await;
     let e = b.iter().find(|b| b.0 == "EUR").expect("an EUR balance");
     (e.1, e.2, e.3)
@@ -62,7 +62,7 @@ async fn disputes(s: &Server, key: &str, payment: &str) -> Vec<Value> {
     found
 }
 
-async fn send_twice(s: &Server, connector: &str, items: &[Value]) {
+pub(super) async fn send_twice(s: &Server, connector: &str, items: &[Value]) {
     for _ in 0..2 {
         let r = notify(s, connector, &request(items)).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.json);

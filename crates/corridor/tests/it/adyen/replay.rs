@@ -8,10 +8,10 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::routing::post;
 use axum::{Json, Router};
-use corridor_connectors::adyen::{AdyenConfig, AdyenConnector};
+use corridor_connectors::adyen::{AdyenConfig, AdyenConnector, ReplayStore};
 use corridor_connectors::{
-    CaptureMode, ChargeOutcome, ChargeRequest, Clock, Connector, ConnectorError, IdempotencyKey,
-    PaymentMethod, Wallet,
+    BoxFuture, CaptureMode, ChargeOutcome, ChargeRequest, Clock, Connector, ConnectorError,
+    IdempotencyKey, PaymentMethod, Wallet,
 };
 use corridor_core::{Amount, CountryCode, Currency};
 use serde_json::{json, Value};
@@ -99,4 +99,91 @@ async fn a_timeout_is_resolved_by_replaying_under_the_same_key() {
     // A key this connector never sent is not "not charged": it is unknown.
     let unknown = IdempotencyKey::parse("pay_other-a1").unwrap();
     assert!(connector.lookup(&unknown).await.is_err());
+}
+
+/// A durable store that holds nothing and, when `broken`, cannot save.
+#[derive(Debug)]
+struct Durable {
+    broken: bool,
+}
+
+impl ReplayStore for Durable {
+    fn save<'a>(
+        &'a self,
+        _connector: &'a str,
+        _key: &'a IdempotencyKey,
+        _request: Vec<u8>,
+    ) -> BoxFuture<'a, Result<(), String>> {
+        Box::pin(async move {
+            if self.broken {
+                Err("the database is away".into())
+            } else {
+                Ok(())
+            }
+        })
+    }
+
+    fn load<'a>(
+        &'a self,
+        _connector: &'a str,
+        _key: &'a IdempotencyKey,
+    ) -> BoxFuture<'a, Result<Option<Vec<u8>>, String>> {
+        Box::pin(async move { Ok(None) })
+    }
+
+    fn durable(&self) -> bool {
+        true
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_that_cannot_be_saved_is_never_sent_and_one_never_saved_was_never_sent() {
+    let seen: Seen = Arc::default();
+    let app = Router::new()
+        .route("/v71/payments", post(payments))
+        .with_state(Arc::clone(&seen));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let config = AdyenConfig {
+        name: "adyen_durable".into(),
+        base_url: format!("http://{addr}/v71"),
+        api_key: "AQE_key".into(),
+        merchant_account: "CorridorECOM".into(),
+        raw_card_data: false,
+        return_url: "https://corridor.test/return".into(),
+        timeout: Duration::from_secs(5),
+        extra_headers: Vec::new(),
+    };
+    let broken = AdyenConnector::with_replays(
+        config.clone(),
+        Clock::system(),
+        Arc::new(Durable { broken: true }),
+    )
+    .unwrap();
+    let key = IdempotencyKey::parse("pay_durable-a1").unwrap();
+    let request = ChargeRequest {
+        payment_id: "pay_durable".into(),
+        idempotency_key: key.clone(),
+        amount: Amount::positive(8_800).unwrap(),
+        currency: Currency::parse("CNY").unwrap(),
+        country: CountryCode::parse("CN").unwrap(),
+        capture: CaptureMode::Automatic,
+        sca_required: false,
+        method: PaymentMethod::Wallet(Wallet::Alipay),
+    };
+    let refused = broken.charge(request).await;
+    assert!(
+        matches!(refused, Err(ConnectorError::Unavailable)),
+        "{refused:?}"
+    );
+    assert!(seen.lock().unwrap().is_empty(), "nothing sent unsaved");
+    let empty =
+        AdyenConnector::with_replays(config, Clock::system(), Arc::new(Durable { broken: false }))
+            .unwrap();
+    assert!(
+        empty.lookup(&key).await.expect("an answer").is_none(),
+        "never saved: never sent"
+    );
+    assert!(seen.lock().unwrap().is_empty());
 }

@@ -43,6 +43,8 @@ pub(crate) enum MethodBody {
     Bancontact,
     SepaDebit {
         iban: String,
+        #[serde(default)]
+        owner_name: String,
     },
     Pix,
     #[serde(rename = "promptpay")]
@@ -122,7 +124,10 @@ impl MethodBody {
             PaymentMethod::PromptPay => MethodBody::PromptPay,
             PaymentMethod::BankRedirect(BankRedirect::Ideal) => MethodBody::Ideal,
             PaymentMethod::BankRedirect(BankRedirect::Bancontact) => MethodBody::Bancontact,
-            PaymentMethod::SepaDebit { iban } => MethodBody::SepaDebit { iban: iban.clone() },
+            PaymentMethod::SepaDebit { iban, owner_name } => MethodBody::SepaDebit {
+                iban: iban.clone(),
+                owner_name: owner_name.clone(),
+            },
             PaymentMethod::Pix => MethodBody::Pix,
             PaymentMethod::Upi { vpa } => MethodBody::Upi { vpa: vpa.clone() },
             PaymentMethod::Voucher(Voucher::Konbini) => MethodBody::Konbini,
@@ -163,7 +168,9 @@ impl MethodBody {
             MethodBody::PromptPay => PaymentMethod::PromptPay,
             MethodBody::Ideal => PaymentMethod::BankRedirect(BankRedirect::Ideal),
             MethodBody::Bancontact => PaymentMethod::BankRedirect(BankRedirect::Bancontact),
-            MethodBody::SepaDebit { iban } => PaymentMethod::SepaDebit { iban },
+            MethodBody::SepaDebit { iban, owner_name } => {
+                PaymentMethod::SepaDebit { iban, owner_name }
+            }
             MethodBody::Pix => PaymentMethod::Pix,
             MethodBody::Upi { vpa } => PaymentMethod::Upi { vpa },
             MethodBody::Konbini => PaymentMethod::Voucher(Voucher::Konbini),
