@@ -16,6 +16,7 @@ mod dashboard_pages;
 mod demo;
 mod disputes;
 mod exactly_once;
+mod fraud_reports;
 mod fx;
 mod fx_cli;
 mod fx_feed;
