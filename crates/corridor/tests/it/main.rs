@@ -13,6 +13,7 @@ mod crash;
 mod crash_payments;
 mod dashboard;
 mod dashboard_pages;
+mod dashboard_team;
 mod demo;
 mod disputes;
 mod exactly_once;
