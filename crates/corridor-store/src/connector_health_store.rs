@@ -63,15 +63,18 @@ macro_rules! latency_ms {
 /// by its grouping: connectors × buckets × outcomes, or × latency steps).
 const SERIES_ROWS_MAX: i64 = 200_000;
 
-/// Attempts since `$1` per connector, bucket of `$2` micro-seconds and outcome.
-const ATTEMPT_BUCKETS: &str = "SELECT connector, created_at / $2, outcome, COUNT(*) \
-    FROM payment_attempts WHERE created_at >= $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 LIMIT $3";
+// SQLite numbers `$n` parameters in the order they first appear: each
+// statement names them in ascending order.
 
-/// Answered attempts since `$1` per connector, bucket and latency step.
+/// Attempts since `$2` per connector, bucket of `$1` micro-seconds and outcome.
+const ATTEMPT_BUCKETS: &str = "SELECT connector, created_at / $1, outcome, COUNT(*) \
+    FROM payment_attempts WHERE created_at >= $2 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 LIMIT $3";
+
+/// Answered attempts since `$2` per connector, bucket of `$1` and latency step.
 const LATENCY_BUCKETS: &str = concat!(
-    "SELECT connector, created_at / $2, ",
+    "SELECT connector, created_at / $1, ",
     latency_ms!(),
-    ", COUNT(*) FROM payment_attempts WHERE created_at >= $1 AND answered_at IS NOT NULL \
+    ", COUNT(*) FROM payment_attempts WHERE created_at >= $2 AND answered_at IS NOT NULL \
      AND answered_at >= created_at GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 LIMIT $3"
 );
 
@@ -151,8 +154,8 @@ impl Store {
 
 fn series_args(since: Timestamp, bucket_micros: i64) -> Vec<SqlValue> {
     vec![
-        SqlValue::Int(since.unix_micros()),
         SqlValue::Int(bucket_micros.max(1)),
+        SqlValue::Int(since.unix_micros()),
         SqlValue::Int(SERIES_ROWS_MAX),
     ]
 }

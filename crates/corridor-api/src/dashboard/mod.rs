@@ -9,6 +9,7 @@
 mod assets;
 mod chart;
 mod complaints;
+mod connector_health;
 mod data;
 mod disputes;
 mod forms;
