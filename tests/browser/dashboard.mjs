@@ -164,6 +164,15 @@ async function main() {
     // The ledger is verified on the button, not on every load.
     await operator.waitForSelector("text=Not verified since the server started");
     await operator.waitForSelector("#compliance-alerts, #no-alerts");
+    // Connector health over time: drawn on the server, with its table.
+    for (const window of ["hourly", "daily"]) {
+      const figure = `#health-${payment.connector}-${window}`;
+      const success = await operator.getAttribute(`${figure} svg.success-chart polyline`, "points");
+      assert.ok(success && success.length > 0, `${figure} success line: ${success}`);
+      assert.ok(await operator.isVisible(`${figure} figcaption`), `${figure} caption`);
+      await operator.click(`summary:has-text("${payment.connector}, ${window === "hourly" ? "last 24 hours" : "last 14 days"}")`);
+      assert.ok(await operator.isVisible(`${figure}-table >> text=100.0%`), `${figure} table`);
+    }
     await shot(operator, "17-operator");
     await Promise.all([operator.waitForNavigation(), operator.click("#verify-ledger")]);
     await operator.waitForSelector("text=Ledger verified.");
