@@ -105,10 +105,16 @@ pub struct Series {
     pub points: Vec<Point>,
     /// The success rate line, 0% at the bottom, 100% at the top.
     pub success_line: String,
+    /// Its points (a bucket alone between empty ones draws no line).
+    pub success_dots: Vec<(i64, i64)>,
     /// The median latency line, 0 at the bottom, `latency_max_ms` at the top.
     pub p50_line: String,
+    /// Its points.
+    pub p50_dots: Vec<(i64, i64)>,
     /// The 95th percentile line.
     pub p95_line: String,
+    /// Its points.
+    pub p95_dots: Vec<(i64, i64)>,
     /// The latency at the top of the latency drawing.
     pub latency_max_ms: i64,
     /// Drawing width.
@@ -216,13 +222,19 @@ fn draw(connector: &str, window: Window, first: i64, mut buckets: BTreeMap<i64, 
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();
+    let success_dots = coordinates(&points, |p| p.success_bps, 10_000);
+    let p50_dots = coordinates(&points, |p| p.p50_ms, latency_max_ms);
+    let p95_dots = coordinates(&points, |p| p.p95_ms, latency_max_ms);
     Series {
         connector: connector.to_string(),
         window,
         id: format!("health-{id}-{}", window.key),
-        success_line: line(&points, |p| p.success_bps, 10_000),
-        p50_line: line(&points, |p| p.p50_ms, latency_max_ms),
-        p95_line: line(&points, |p| p.p95_ms, latency_max_ms),
+        success_line: line(&success_dots),
+        p50_line: line(&p50_dots),
+        p95_line: line(&p95_dots),
+        success_dots,
+        p50_dots,
+        p95_dots,
         latency_max_ms,
         width: WIDTH,
         height: HEIGHT,
@@ -248,9 +260,9 @@ fn percentile(histogram: &[(i64, i64)], pct: i64) -> Option<i64> {
     histogram.last().map(|(v, _)| *v)
 }
 
-/// The polyline through the points that have a value (a bucket without
-/// one is skipped, the line joining its neighbours), `max` at the top.
-fn line(points: &[Point], value: fn(&Point) -> Option<i64>, max: i64) -> String {
+/// Where the points that have a value are drawn (a bucket without one is
+/// skipped, the line joining its neighbours), `max` at the top.
+fn coordinates(points: &[Point], value: fn(&Point) -> Option<i64>, max: i64) -> Vec<(i64, i64)> {
     let steps = i64::try_from(points.len().saturating_sub(1))
         .unwrap_or(1)
         .max(1);
@@ -261,8 +273,16 @@ fn line(points: &[Point], value: fn(&Point) -> Option<i64>, max: i64) -> String 
             let v = value(p)?;
             let x = i64::try_from(i).unwrap_or(0) * WIDTH / steps;
             let y = HEIGHT - v.clamp(0, max) * HEIGHT / max.max(1);
-            Some(format!("{x},{y}"))
+            Some((x, y))
         })
+        .collect()
+}
+
+/// A polyline's `points` attribute.
+fn line(coordinates: &[(i64, i64)]) -> String {
+    coordinates
+        .iter()
+        .map(|(x, y)| format!("{x},{y}"))
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -351,5 +371,6 @@ mod tests {
         let wal = &s[1];
         assert_eq!(wal.points[1].success(), "100.0%");
         assert_eq!(wal.success_line, "300,0");
+        assert_eq!(wal.success_dots, [(300, 0)]);
     }
 }
