@@ -348,7 +348,8 @@ mod tests {
         assert_eq!(s.len(), 2);
         let acq = &s[0];
         assert_eq!(acq.id, "health-acq-hourly");
-        let figures: Vec<(i64, Option<i64>, Option<i64>, Option<i64>)> = acq
+        type Figures = (i64, Option<i64>, Option<i64>, Option<i64>);
+        let figures: Vec<Figures> = acq
             .points
             .iter()
             .map(|p| (p.attempts, p.success_bps, p.p50_ms, p.p95_ms))
