@@ -29,8 +29,12 @@ pub struct FraudReportObject {
     pub payment: String,
     /// `visa` (TC40) or `mastercard` (SAFE).
     pub network: String,
-    /// `lost`, `stolen`, `not_received_as_issued`, `fraudulent_application`,
-    /// `counterfeit`, `account_takeover` or `card_not_present`.
+    /// The network's name of the fraud type: Visa `lost`, `stolen`,
+    /// `not_received_as_issued`, `fraudulent_application`,
+    /// `issuer_reported_counterfeit`, `miscellaneous`,
+    /// `fraudulent_use_of_account_number`; Mastercard `lost`, `stolen`,
+    /// `never_received_issue`, `fraudulent_application`, `counterfeit_card`,
+    /// `account_takeover`, `card_not_present`.
     pub fraud_type: String,
     /// The network's code of the fraud type: Visa `0`-`6`, Mastercard `00`-`06`.
     pub fraud_type_code: String,
@@ -56,7 +60,7 @@ pub fn fraud_report_object(r: &FraudReport) -> FraudReportObject {
         id: r.id.clone(),
         payment: r.payment_id.clone(),
         network: r.network.code().into(),
-        fraud_type: r.fraud_type.name().into(),
+        fraud_type: r.fraud_type.name(r.network).into(),
         fraud_type_code: r.fraud_type.code(r.network),
         fraud_type_description: r.fraud_type.description(r.network).into(),
         network_report_id: r.network_report_id.clone(),
@@ -74,8 +78,9 @@ pub fn fraud_report_object(r: &FraudReport) -> FraudReportObject {
 pub struct ReportFraud {
     /// `visa` or `mastercard`; the card's brand when absent (and it must match).
     pub network: Option<String>,
-    /// A fraud type name (`card_not_present`, ...) or the network's code
-    /// (Visa TC40 `0`-`6`, Mastercard SAFE `00`-`06`).
+    /// The network's fraud type name (Visa `fraudulent_use_of_account_number`,
+    /// Mastercard `card_not_present`, ...) or code (Visa TC40 `0`-`6`,
+    /// Mastercard SAFE `00`-`06`).
     pub fraud_type: String,
     /// The network's reference of the report (1-64 printable ASCII
     /// characters); one is made when absent. The same reference on the

@@ -24,8 +24,8 @@ pub enum FraudType {
     /// Visa 4, Mastercard 04: an altered or reproduced card
     /// (issuer-reported counterfeit).
     Counterfeit,
-    /// Visa 5 (miscellaneous, account takeover), Mastercard 05 (account
-    /// takeover).
+    /// Visa 5 (miscellaneous: any other fraud, account takeover among
+    /// them), Mastercard 05 (account takeover).
     AccountTakeover,
     /// Visa 6 (fraudulent use of account number), Mastercard 06 (card not
     /// present): the card's details used without the card.
@@ -44,16 +44,21 @@ impl FraudType {
         FraudType::CardNotPresent,
     ];
 
-    /// Stable name.
-    pub fn name(self) -> &'static str {
-        match self {
-            FraudType::Lost => "lost",
-            FraudType::Stolen => "stolen",
-            FraudType::NotReceivedAsIssued => "not_received_as_issued",
-            FraudType::FraudulentApplication => "fraudulent_application",
-            FraudType::Counterfeit => "counterfeit",
-            FraudType::AccountTakeover => "account_takeover",
-            FraudType::CardNotPresent => "card_not_present",
+    /// The network's name for the type, in snake case: Visa's TC40 and
+    /// Mastercard's SAFE names differ for some types.
+    pub fn name(self, network: Network) -> &'static str {
+        match (self, network) {
+            (FraudType::Lost, _) => "lost",
+            (FraudType::Stolen, _) => "stolen",
+            (FraudType::NotReceivedAsIssued, Network::Visa) => "not_received_as_issued",
+            (FraudType::NotReceivedAsIssued, Network::Mastercard) => "never_received_issue",
+            (FraudType::FraudulentApplication, _) => "fraudulent_application",
+            (FraudType::Counterfeit, Network::Visa) => "issuer_reported_counterfeit",
+            (FraudType::Counterfeit, Network::Mastercard) => "counterfeit_card",
+            (FraudType::AccountTakeover, Network::Visa) => "miscellaneous",
+            (FraudType::AccountTakeover, Network::Mastercard) => "account_takeover",
+            (FraudType::CardNotPresent, Network::Visa) => "fraudulent_use_of_account_number",
+            (FraudType::CardNotPresent, Network::Mastercard) => "card_not_present",
         }
     }
 
@@ -69,13 +74,13 @@ impl FraudType {
         }
     }
 
-    /// Reads a name (`card_not_present`) or a network's code (`6` for Visa,
-    /// `06` for Mastercard).
+    /// Reads the network's name (`fraudulent_use_of_account_number` for
+    /// Visa, `card_not_present` for Mastercard) or code (`6`, `06`).
     pub fn parse(text: &str, network: Network) -> Option<Self> {
         let text = text.trim();
         Self::ALL
             .into_iter()
-            .find(|t| t.name() == text || t.code(network) == text)
+            .find(|t| t.name(network) == text || t.code(network) == text)
     }
 
     /// The network's own description.
@@ -105,7 +110,7 @@ mod tests {
         for t in FraudType::ALL {
             for n in [Network::Visa, Network::Mastercard] {
                 assert_eq!(FraudType::parse(&t.code(n), n), Some(t));
-                assert_eq!(FraudType::parse(t.name(), n), Some(t));
+                assert_eq!(FraudType::parse(t.name(n), n), Some(t));
             }
         }
         assert_eq!(FraudType::CardNotPresent.code(Network::Visa), "6");
@@ -114,5 +119,15 @@ mod tests {
         assert_eq!(FraudType::parse("7", Network::Visa), None);
         assert_eq!(FraudType::parse("A", Network::Visa), None);
         assert_eq!(FraudType::parse("51", Network::Mastercard), None);
+        // Each network's own names only.
+        assert_eq!(
+            FraudType::parse("card_not_present", Network::Mastercard),
+            Some(FraudType::CardNotPresent)
+        );
+        assert_eq!(FraudType::parse("card_not_present", Network::Visa), None);
+        assert_eq!(
+            FraudType::parse("miscellaneous", Network::Visa),
+            Some(FraudType::AccountTakeover)
+        );
     }
 }

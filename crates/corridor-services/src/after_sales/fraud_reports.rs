@@ -53,7 +53,7 @@ pub struct FraudReportInput {
     pub payment_id: String,
     /// The network; `None` takes the card's brand.
     pub network: Option<String>,
-    /// A fraud type name or the network's code.
+    /// The network's fraud type name or code.
     pub fraud_type: String,
     /// The network's report id; `None` makes one (from the caller's
     /// idempotency key when there is one).
@@ -77,7 +77,7 @@ impl FraudReport {
     pub(crate) fn to_record(&self) -> AfterSalesRecord {
         let data = FraudReportData {
             network: self.network.code().to_string(),
-            fraud_type: self.fraud_type.name().to_string(),
+            fraud_type: self.fraud_type.name(self.network).to_string(),
             network_report_id: self.network_report_id.clone(),
             source: self.source.clone(),
             reported_at: self.reported_at.unix_micros(),
@@ -141,7 +141,7 @@ impl AfterSalesService {
                     "`{}` is not a {} fraud type: one of {} or their codes {}",
                     input.fraud_type,
                     network.code(),
-                    FraudType::ALL.map(FraudType::name).join(", "),
+                    FraudType::ALL.map(|t| t.name(network)).join(", "),
                     FraudType::ALL.map(|t| t.code(network)).join(", "),
                 ),
             )

@@ -96,7 +96,7 @@ async fn fraud_reports_push_vamp_past_the_early_warning(s: &Server) {
     .await;
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.json);
     assert_eq!(first.json["network"], "visa");
-    assert_eq!(first.json["fraud_type"], "card_not_present");
+    assert_eq!(first.json["fraud_type"], "fraudulent_use_of_account_number");
     assert_eq!(first.json["fraud_type_code"], "6");
     assert_eq!(first.json["amount"], 1_000);
     assert_eq!(first.json["payment"], payments[0].as_str());
@@ -133,7 +133,7 @@ async fn fraud_reports_push_vamp_past_the_early_warning(s: &Server) {
         s,
         &key,
         &payments[0],
-        json!({"network": "visa", "fraud_type": "card_not_present", "network_report_id": "TC40-0001"}),
+        json!({"network": "visa", "fraud_type": "fraudulent_use_of_account_number", "network_report_id": "TC40-0001"}),
     )
     .await;
     assert_eq!(again.status, StatusCode::OK, "{}", again.json);
@@ -186,6 +186,15 @@ async fn bad_fraud_reports_answer_4xx_and_record_nothing(s: &Server) {
     let visa = paid(s, &key, "4242424242424242").await;
     let mastercard = paid(s, &key, "5555555555554444").await;
     report(s, &key, &visa, json!({"fraud_type": "7"}))
+        .await
+        .assert_error(
+            400,
+            "invalid_request_error",
+            "parameter_invalid",
+            Some("fraud_type"),
+        );
+    // Mastercard's name for type 6 is not Visa's.
+    report(s, &key, &visa, json!({"fraud_type": "card_not_present"}))
         .await
         .assert_error(
             400,
@@ -280,7 +289,7 @@ async fn bad_fraud_reports_answer_4xx_and_record_nothing(s: &Server) {
             mc.json["fraud_type"].as_str(),
             mc.json["fraud_type_code"].as_str()
         ),
-        (Some("mastercard"), Some("counterfeit"), Some("04"))
+        (Some("mastercard"), Some("counterfeit_card"), Some("04"))
     );
     // Another merchant cannot read it; the operator can.
     let id = mc.str("id");

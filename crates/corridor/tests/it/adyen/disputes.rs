@@ -260,7 +260,7 @@ async fn adyen_chargebacks_and_failed_captures_apply_once(s: &Server) {
     assert_eq!(reports.status, StatusCode::OK, "{}", reports.json);
     let reports = reports.json["data"].as_array().unwrap().clone();
     assert_eq!(reports.len(), 1, "{reports:?}");
-    assert_eq!(reports[0]["fraud_type"], "card_not_present");
+    assert_eq!(reports[0]["fraud_type"], "fraudulent_use_of_account_number");
     assert_eq!(reports[0]["network_report_id"], "PSPCB0000000NOF1");
     assert_eq!(reports[0]["source"], format!("connector:{connector}"));
     assert_eq!(reports[0]["reported_at"], "2026-12-01T00:00:00Z");
