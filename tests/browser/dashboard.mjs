@@ -1,6 +1,7 @@
 // The dashboard in real headless Chromium, driven by Playwright: sign in,
 // take a payment in the sandbox, see it in the list, refund it, answer a
-// dispute, convert currency; a screenshot of every page goes to the
+// dispute, convert currency, remove a team member, see the connectors'
+// health over time; a screenshot of every page goes to the
 // artifacts directory. Run by scripts/browser-test against a fresh
 // `corridor serve --sandbox`.
 //
@@ -57,6 +58,9 @@ async function main() {
   });
   await api("POST", "/v1/users", operatorKey, {
     email: "ana@shop.example", password: PASSWORD, merchant: merchant.id, role: "admin",
+  });
+  await api("POST", "/v1/users", operatorKey, {
+    email: "vic@shop.example", password: PASSWORD, merchant: merchant.id, role: "viewer",
   });
   await api("POST", "/v1/users", operatorKey, {
     email: "ops@corridor.example", password: PASSWORD, role: "admin",
@@ -130,7 +134,19 @@ async function main() {
     const balances = await api("GET", "/v1/balances", merchant.api_key);
     assert.ok(balances.balances.some((b) => b.currency === "EUR" && b.available > 0), JSON.stringify(balances));
 
-    for (const [route, name] of [["/payouts", "10-payouts"], ["/beneficiaries", "11-beneficiaries"], ["/complaints", "12-complaints"], ["/settings", "13-settings"], ["/", "14-home-after"]]) {
+    // The admin removes a team member (not themself): the team without them.
+    await page.goto(base + "/settings");
+    assert.ok(await page.isVisible("#team >> text=vic@shop.example"), "the viewer is listed");
+    assert.equal(await page.locator("button[aria-label='Remove ana@shop.example']").count(), 0, "no remove button for yourself");
+    await shot(page, "13-settings");
+    await Promise.all([page.waitForNavigation(), page.click("button[aria-label='Remove vic@shop.example']")]);
+    await page.waitForSelector("text=User removed.");
+    assert.equal(await page.locator("#team >> text=vic@shop.example").count(), 0, "the viewer is gone");
+    await shot(page, "13b-settings-removed");
+    const team = await api("GET", "/v1/users", merchant.api_key);
+    assert.deepEqual(team.data.map((u) => u.email), ["ana@shop.example"]);
+
+    for (const [route, name] of [["/payouts", "10-payouts"], ["/beneficiaries", "11-beneficiaries"], ["/complaints", "12-complaints"], ["/", "14-home-after"]]) {
       await page.goto(base + route);
       await shot(page, name);
     }
@@ -148,6 +164,15 @@ async function main() {
     // The ledger is verified on the button, not on every load.
     await operator.waitForSelector("text=Not verified since the server started");
     await operator.waitForSelector("#compliance-alerts, #no-alerts");
+    // Connector health over time: drawn on the server, with its table.
+    for (const window of ["hourly", "daily"]) {
+      const figure = `#health-${payment.connector}-${window}`;
+      const success = await operator.getAttribute(`${figure} svg.success-chart polyline`, "points");
+      assert.ok(success && success.length > 0, `${figure} success line: ${success}`);
+      assert.ok(await operator.isVisible(`${figure} figcaption`), `${figure} caption`);
+      await operator.click(`summary:has-text("${payment.connector}, ${window === "hourly" ? "last 24 hours" : "last 14 days"}")`);
+      assert.ok(await operator.isVisible(`${figure}-table >> text=100.0%`), `${figure} table`);
+    }
     await shot(operator, "17-operator");
     await Promise.all([operator.waitForNavigation(), operator.click("#verify-ledger")]);
     await operator.waitForSelector("text=Ledger verified.");

@@ -8,8 +8,9 @@ use axum::Router;
 use crate::error::ApiError;
 use crate::json::MAX_BODY_BYTES;
 use crate::routes::{
-    adjustments, after_sales_helpers, balances, beneficiaries, complaints, disputes, health,
-    ledger, markets, merchants, payments, payout_batches, payouts, refunds, test_helpers, users,
+    adjustments, after_sales_helpers, balances, beneficiaries, complaints, disputes, fraud_reports,
+    health, ledger, markets, merchants, payments, payout_batches, payouts, refunds, test_helpers,
+    users,
 };
 use crate::state::AppState;
 use crate::webhooks::{deliveries, endpoints};
@@ -74,6 +75,8 @@ pub fn router(state: AppState) -> Router {
         .route("/refunds", post(refunds::create).get(refunds::list))
         .route("/refunds/{id}", get(refunds::get))
         .route("/disputes", get(disputes::list))
+        .route("/fraud_reports", get(fraud_reports::list))
+        .route("/fraud_reports/{id}", get(fraud_reports::get))
         .route("/disputes/monitoring", get(disputes::monitoring))
         .route("/disputes/{id}", get(disputes::get))
         .route("/disputes/{id}/evidence", post(disputes::evidence))
@@ -160,6 +163,10 @@ pub fn router(state: AppState) -> Router {
             .route(
                 "/test_helpers/payments/{id}/dispute",
                 post(after_sales_helpers::open_dispute),
+            )
+            .route(
+                "/test_helpers/payments/{id}/fraud_report",
+                post(fraud_reports::report),
             )
             .route(
                 "/test_helpers/disputes/{id}/close",

@@ -1,4 +1,4 @@
-//! Rows of refunds, disputes and complaints: one table of after-sales
+//! Rows of refunds, disputes, complaints and fraud reports: one table of after-sales
 //! objects, with the columns that are queried (kind, owner, payment,
 //! status, amount, deadline) and the rest of each object as JSON that the
 //! after-sales services own.
@@ -16,6 +16,8 @@ pub enum AfterSalesKind {
     Dispute,
     /// A complaint (`cmp_...`).
     Complaint,
+    /// An issuer's fraud report (`fr_...`): Visa TC40, Mastercard SAFE.
+    FraudReport,
 }
 
 impl AfterSalesKind {
@@ -25,6 +27,7 @@ impl AfterSalesKind {
             AfterSalesKind::Refund => "refund",
             AfterSalesKind::Dispute => "dispute",
             AfterSalesKind::Complaint => "complaint",
+            AfterSalesKind::FraudReport => "fraud_report",
         }
     }
 
@@ -34,6 +37,7 @@ impl AfterSalesKind {
             "refund" => Some(AfterSalesKind::Refund),
             "dispute" => Some(AfterSalesKind::Dispute),
             "complaint" => Some(AfterSalesKind::Complaint),
+            "fraud_report" => Some(AfterSalesKind::FraudReport),
             _ => None,
         }
     }

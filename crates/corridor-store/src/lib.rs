@@ -51,7 +51,7 @@ pub mod writer;
 pub use after_sales_records::*;
 pub use clock::{Clock, SystemClock, TestClock};
 pub use compliance_records::*;
-pub use connector_health_store::AttemptTally;
+pub use connector_health_store::{AttemptBucket, AttemptTally, LatencyBucket};
 pub use error::StoreError;
 pub use existing::require_existing;
 pub use fx_records::*;

@@ -61,6 +61,12 @@ pub const MIGRATION_121: &str = r#"
 ALTER TABLE payments ADD COLUMN customer_email TEXT;
 "#;
 
+/// Migration 160: attempts by creation time, for the connector health
+/// series over the last hours and days.
+pub const MIGRATION_160: &str = r#"
+CREATE INDEX payment_attempts_by_created ON payment_attempts (created_at, connector);
+"#;
+
 pub const PAYMENT_ATTEMPTS: &str =
     "SELECT payment_id, seq, connector, idempotency_key, outcome, code, created_at, answered_at \
     FROM payment_attempts WHERE payment_id = $1 ORDER BY seq";

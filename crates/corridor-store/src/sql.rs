@@ -197,6 +197,7 @@ CREATE TABLE provider_orphans (
     (120, crate::payment_sql::MIGRATION_120),
     (121, crate::payment_sql::MIGRATION_121),
     (150, crate::replay_sql::MIGRATION_150),
+    (160, crate::payment_sql::MIGRATION_160),
 ];
 
 pub const GET_MERCHANT: &str = "SELECT id, legal_name, country, home_currency, email, website, marketplace_store_ids, kyb_status, created_at FROM merchants WHERE id = $1";

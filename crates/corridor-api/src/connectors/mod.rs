@@ -6,6 +6,7 @@ pub mod api;
 pub mod buyer_return;
 pub mod fees;
 mod notification_disputes;
+mod notification_fraud;
 pub mod notifications;
 pub mod offered;
 mod registry;

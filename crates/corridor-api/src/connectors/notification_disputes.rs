@@ -159,7 +159,7 @@ pub(super) async fn apply_capture_failure(
 }
 
 /// An ISO 8601 time with its offset (`2020-12-18T10:15:30+01:00`).
-fn parse_time(text: &str) -> Option<Timestamp> {
+pub(super) fn parse_time(text: &str) -> Option<Timestamp> {
     let at =
         time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()?;
     i64::try_from(at.unix_timestamp_nanos() / 1_000)

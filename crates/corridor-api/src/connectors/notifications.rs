@@ -225,6 +225,9 @@ async fn apply(
             return super::notification_disputes::apply_capture_failure(state, live, item, payment)
                 .await
         }
+        (EventKind::FraudReport, true) => {
+            return super::notification_fraud::apply_fraud_report(state, live, item, payment).await
+        }
         (EventKind::Dispute(event), _) => {
             return super::notification_disputes::apply_dispute(state, live, item, payment, event)
                 .await

@@ -9,6 +9,7 @@
 mod assets;
 mod chart;
 mod complaints;
+mod connector_health;
 mod data;
 mod disputes;
 mod forms;
@@ -56,6 +57,7 @@ pub fn routes() -> Router<AppState> {
         .route("/payouts/preview", post(payouts::preview))
         .route("/settings", get(settings::show))
         .route("/settings/users", post(settings::add_user))
+        .route("/settings/users/{id}/remove", post(settings::remove_user))
         .route("/assets/app.css", get(assets::css))
         .route("/assets/app.js", get(assets::app_js))
         .route("/assets/htmx.min.js", get(assets::htmx))

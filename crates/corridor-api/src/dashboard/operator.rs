@@ -1,6 +1,8 @@
 //! `/operator/`: the operator's staff see every merchant with its KYB
 //! status, the open compliance alerts, each connector's health (attempts,
-//! approval and error rates per day over the last week) and the latest
+//! approval and error rates per day over the last week; success rate and
+//! median and p95 latency per hour over 24 hours and per day over 14 days,
+//! drawn by [`super::connector_health`]) and the latest
 //! ledger verification, which runs only when asked (`POST
 //! /operator/verify_ledger`): recomputing every account is too heavy for
 //! each page load.
@@ -127,6 +129,7 @@ struct OperatorPage {
     live_connectors: Vec<String>,
     configured: Vec<ConnectorRow>,
     health: Vec<HealthRow>,
+    health_series: Vec<super::connector_health::Series>,
     ledger: Option<LedgerView>,
 }
 
@@ -179,6 +182,7 @@ pub async fn page(
     let since = now.plus_seconds(-(HEALTH_DAYS - 1) * 86_400);
     let since = corridor_core::Timestamp::from_unix_micros(day_of(since) * DAY_MICROS);
     let tallies = state.store().attempt_tallies(since).await?;
+    let health_series = super::connector_health::read(state.store(), now).await?;
     let mut per: BTreeMap<(String, i64), (i64, i64, i64, i64)> = BTreeMap::new();
     for t in &tallies {
         let e = per.entry((t.connector.clone(), t.day)).or_default();
@@ -246,6 +250,7 @@ pub async fn page(
                 },
             )
             .collect(),
+        health_series,
         ledger: state.last_ledger_check().as_ref().map(LedgerView::of),
     };
     Ok(render(&page))

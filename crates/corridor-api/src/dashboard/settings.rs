@@ -1,11 +1,13 @@
 //! `/settings`: the signed-in user's account and their team; an admin adds
 //! team members (through the API's own `POST /v1/users` handler, so the same
-//! checks apply and each refused field is shown next to it).
+//! checks apply and each refused field is shown next to it) and removes
+//! them (through `DELETE /v1/users/{id}`, which ends their sessions; never
+//! themselves, never another team's user).
 
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Form, Query, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use corridor_store::Principal;
@@ -24,6 +26,10 @@ const MAX_TEAM: usize = 100;
 
 /// One team member.
 pub struct MemberRow {
+    /// `usr_...`.
+    pub id: String,
+    /// The signed-in user themself (who cannot remove themself).
+    pub is_you: bool,
     /// Email.
     pub email: String,
     /// Role.
@@ -79,6 +85,8 @@ async fn page(
             .iter()
             .filter(|u| u.merchant_id.as_deref() == who.merchant())
             .map(|u| MemberRow {
+                id: u.id.clone(),
+                is_you: u.id == who.user.id,
                 email: u.email.clone(),
                 role: u.role.clone(),
             })
@@ -97,7 +105,8 @@ pub async fn show(
     who: SignedIn,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, DashError> {
-    let notice = super::page::done_notice(&query, "added", "User added.");
+    let notice = super::page::done_notice(&query, "added", "User added.")
+        .or_else(|| super::page::done_notice(&query, "removed", "User removed."));
     page(&state, &who, String::new(), None, notice, StatusCode::OK).await
 }
 
@@ -111,15 +120,10 @@ pub async fn add_user(
     who.require(Action::ManageTeam)?;
     let text = |k: &str| form.get(k).cloned().unwrap_or_default();
     let body = json!({"email": text("email"), "password": text("password"), "role": text("role")});
-    let caller = Caller {
-        principal: match who.merchant() {
-            Some(m) => Principal::Merchant(m.to_string()),
-            None => Principal::Operator,
-        },
-    };
     let result = match crate::json::parse(body.to_string().as_bytes()) {
         Ok(parsed) => {
-            crate::routes::users::create(State(state.clone()), caller, None, ApiJson(parsed)).await
+            crate::routes::users::create(State(state.clone()), caller(&who), None, ApiJson(parsed))
+                .await
         }
         Err(e) => Err(e),
     };
@@ -135,6 +139,68 @@ pub async fn add_user(
                 &state,
                 &who,
                 text("email"),
+                Some(Problem::of(&e)),
+                None,
+                status,
+            )
+            .await
+        }
+    }
+}
+
+/// The API caller a dashboard user acts as: their merchant, or the operator
+/// for the operator's staff.
+fn caller(who: &SignedIn) -> Caller {
+    Caller {
+        principal: match who.merchant() {
+            Some(m) => Principal::Merchant(m.to_string()),
+            None => Principal::Operator,
+        },
+    }
+}
+
+/// `POST /settings/users/{id}/remove`: an admin removes a member of their
+/// own team (not themself); the page then lists the team without them.
+pub async fn remove_user(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, DashError> {
+    who.check_csrf(form.get("csrf"))?;
+    who.require(Action::ManageTeam)?;
+    let refused = |status: StatusCode, message: &str| (status, Problem::field("user", message));
+    let refusal = if id == who.user.id {
+        Some(refused(
+            StatusCode::BAD_REQUEST,
+            "You cannot remove yourself: another admin of the team can.",
+        ))
+    } else {
+        match state.store().user(&id).await? {
+            // The operator's staff are users without a merchant: an operator
+            // admin removes only those here, a merchant's admin only theirs.
+            Some(u) if u.merchant_id.as_deref() == who.merchant() => None,
+            _ => Some(refused(
+                StatusCode::NOT_FOUND,
+                "No such member of your team: they may have been removed already.",
+            )),
+        }
+    };
+    if let Some((status, problem)) = refusal {
+        return page(&state, &who, String::new(), Some(problem), None, status).await;
+    }
+    match crate::routes::users::delete(State(state.clone()), caller(&who), Path(id)).await {
+        Ok(r) if r.status().is_success() => Ok(see_other("/settings?done=removed")),
+        Ok(r) => Err(DashError::Internal(format!(
+            "user removal answered {}",
+            r.status()
+        ))),
+        Err(e) => {
+            let status = e.status();
+            page(
+                &state,
+                &who,
+                String::new(),
                 Some(Problem::of(&e)),
                 None,
                 status,

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use corridor_services::after_sales::{
-    AfterSalesError, AfterSalesRender, Complaint, Dispute, NetworkMonitoring, Refund,
+    AfterSalesError, AfterSalesRender, Complaint, Dispute, FraudReport, NetworkMonitoring, Refund,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -187,8 +187,13 @@ pub struct MonitoringObject {
     pub network: String,
     /// `vamp` or `ecm`.
     pub program: String,
-    /// Fraud reports plus disputes (VAMP), or chargebacks (ECM), this month.
+    /// Fraud reports plus disputes (VAMP, a transaction with both a fraud
+    /// report and a fraud dispute counted once), or chargebacks (ECM), this month.
     pub count: i64,
+    /// Of `count`: transactions with a Visa fraud report (TC40) this month; 0 for ECM.
+    pub fraud_reports: i64,
+    /// Of `count`: disputes this month, less fraud disputes on transactions with a fraud report.
+    pub disputes: i64,
     /// Settled card-absent transactions this month (VAMP), or last month's transactions (ECM).
     pub base: i64,
     /// `count / base` in basis points; null without a base.
@@ -303,6 +308,8 @@ pub fn monitoring_object(merchant: &str, m: &NetworkMonitoring) -> MonitoringObj
         network: m.network.code().into(),
         program: m.program.into(),
         count: m.ratio.count,
+        fraud_reports: m.fraud_reports,
+        disputes: m.disputes,
         base: m.ratio.base,
         ratio_bps: m.ratio.ratio_bps,
         level: m.ratio.level.code().into(),
@@ -332,6 +339,10 @@ impl AfterSalesRender for JsonRender {
 
     fn complaint(&self, complaint: &Complaint) -> String {
         json(&complaint_object(complaint, self.clock.now()))
+    }
+
+    fn fraud_report(&self, report: &FraudReport) -> String {
+        json(&super::fraud_reports::fraud_report_object(report))
     }
 
     fn monitoring(&self, merchant: &str, ratio: &NetworkMonitoring) -> String {

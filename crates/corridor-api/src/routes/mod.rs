@@ -10,6 +10,7 @@ pub mod compliance_alerts;
 pub mod compliance_errors;
 pub mod compliance_rules;
 pub mod disputes;
+pub mod fraud_reports;
 pub mod fx;
 pub mod health;
 pub mod ledger;

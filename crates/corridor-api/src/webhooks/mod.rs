@@ -39,6 +39,7 @@ pub const EVENT_TYPES: &[&str] = &[
     "dispute.submitted",
     "dispute.closed",
     "merchant.monitoring_alert",
+    "fraud_report.created",
     "complaint.created",
     "complaint.updated",
     "complaint.resolved",

@@ -168,6 +168,9 @@ pub enum EventKind {
     /// A dispute event (`NOTIFICATION_OF_CHARGEBACK`, `CHARGEBACK`,
     /// `CHARGEBACK_REVERSED`, `PREARBITRATION_*`, `SECOND_CHARGEBACK`).
     Dispute(DisputeEvent),
+    /// `NOTIFICATION_OF_FRAUD`: the issuer reported the payment as fraud
+    /// (Visa TC40, Mastercard SAFE; `nofReasonCode`, `nofSchemeCode`).
+    FraudReport,
     /// Any other event code: acknowledged and recorded only.
     Other,
 }
@@ -201,6 +204,7 @@ impl EventKind {
             "SECOND_CHARGEBACK" => {
                 EventKind::Dispute(DisputeEvent::Decided(DisputeStage::SecondChargeback, false))
             }
+            "NOTIFICATION_OF_FRAUD" => EventKind::FraudReport,
             _ => EventKind::Other,
         }
     }
@@ -335,6 +339,11 @@ mod tests {
             assert_eq!(EventKind::of(code), EventKind::Dispute(event), "{code}");
         }
         assert_eq!(EventKind::of("ISSUER_COMMENTS"), EventKind::Other);
+        assert!(spec.contains("\"NOTIFICATION_OF_FRAUD\""));
+        assert_eq!(
+            EventKind::of("NOTIFICATION_OF_FRAUD"),
+            EventKind::FraudReport
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 pub mod complaint;
 pub mod dispute;
 pub mod evidence;
+pub mod fraud_report;
 pub mod fx_remainder;
 pub mod monitoring;
 pub mod refund;

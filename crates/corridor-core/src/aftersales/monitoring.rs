@@ -3,7 +3,12 @@
 //!
 //! - Visa Acquirer Monitoring Program (VAMP): (card-absent fraud reports +
 //!   disputes) / settled card-absent transactions of the month; a merchant
-//!   is excessive at 1.5% (150 bps).
+//!   is excessive at 1.5% (150 bps). The numerator follows Visa's VAMP fact
+//!   sheet (program revised April 2025): TC40 fraud reports plus TC15
+//!   disputes of every condition, de-duplicated so that a transaction with
+//!   both a fraud report and a fraud dispute (condition 10) counts once;
+//!   a non-fraud dispute on a reported transaction still counts on its own
+//!   ([`vamp_counts`]). Several reports of one transaction count once.
 //! - Mastercard Excessive Chargeback Merchant (ECM): chargebacks this month
 //!   / card transactions last month; excessive at 1.5% *and* at least 100
 //!   chargebacks.
@@ -85,6 +90,58 @@ pub fn vamp(fraud_reports: i64, disputes: i64, settled_card_absent: i64) -> Rati
     }
 }
 
+/// What happened to one transaction, as VAMP counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VampEvent<'a> {
+    /// An issuer's fraud report (TC40) on the transaction.
+    FraudReport(&'a str),
+    /// A dispute (TC15) on the transaction; `fraud` for a fraud dispute
+    /// (Visa condition 10).
+    Dispute {
+        /// The transaction.
+        transaction: &'a str,
+        /// Whether it is a fraud dispute.
+        fraud: bool,
+    },
+}
+
+/// VAMP's numerator split in its two parts after de-duplication: the
+/// transactions with a fraud report, and the disputes that do not repeat a
+/// reported transaction's fraud.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct VampCounts {
+    /// Transactions with at least one fraud report.
+    pub fraud_reports: i64,
+    /// Disputes, less fraud disputes on transactions with a fraud report.
+    pub disputes: i64,
+}
+
+/// Counts a month's fraud reports and disputes as VAMP does: a transaction
+/// with both a TC40 and a fraud dispute counts once (as the fraud report);
+/// repeated reports of one transaction count once.
+pub fn vamp_counts(events: &[VampEvent<'_>]) -> VampCounts {
+    let reported: std::collections::BTreeSet<&str> = events
+        .iter()
+        .filter_map(|e| match e {
+            VampEvent::FraudReport(t) => Some(*t),
+            VampEvent::Dispute { .. } => None,
+        })
+        .collect();
+    let disputes = events
+        .iter()
+        .filter(|e| match e {
+            VampEvent::FraudReport(_) => false,
+            VampEvent::Dispute { transaction, fraud } => {
+                !(*fraud && reported.contains(transaction))
+            }
+        })
+        .count();
+    VampCounts {
+        fraud_reports: i64::try_from(reported.len()).unwrap_or(i64::MAX),
+        disputes: i64::try_from(disputes).unwrap_or(i64::MAX),
+    }
+}
+
 /// Mastercard ECM: `chargebacks` this month over `transactions_last_month`.
 pub fn ecm(chargebacks: i64, transactions_last_month: i64) -> Ratio {
     let ratio_bps = bps(chargebacks, transactions_last_month);
@@ -127,6 +184,66 @@ mod tests {
                 "{fraud} {disputes} {settled}"
             );
         }
+    }
+
+    #[test]
+    fn vamp_counts_a_reported_fraud_dispute_once() {
+        use VampEvent::{Dispute, FraudReport};
+        let d = |transaction, fraud| Dispute { transaction, fraud };
+        let cases: [(&[VampEvent<'_>], (i64, i64)); 7] = [
+            (&[], (0, 0)),
+            (&[FraudReport("a"), FraudReport("b")], (2, 0)),
+            // The same transaction reported twice is one fraudulent transaction.
+            (&[FraudReport("a"), FraudReport("a")], (1, 0)),
+            // A fraud dispute on a reported transaction counts once.
+            (&[FraudReport("a"), d("a", true)], (1, 0)),
+            (&[d("a", true), FraudReport("a")], (1, 0)),
+            // A non-fraud dispute on it counts on its own.
+            (&[FraudReport("a"), d("a", false)], (1, 1)),
+            // Disputes on other transactions all count.
+            (&[FraudReport("a"), d("b", true), d("c", false)], (1, 2)),
+        ];
+        for (events, (fraud, disputes)) in cases {
+            let counts = vamp_counts(events);
+            assert_eq!(
+                (counts.fraud_reports, counts.disputes),
+                (fraud, disputes),
+                "{events:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn fraud_reports_push_vamp_past_the_early_warning() {
+        // 150 settled: one dispute is 66 bps, a fraud report on another
+        // transaction makes 133 bps, a fraud dispute on that reported
+        // transaction changes nothing, a third transaction is excessive.
+        let events = [VampEvent::Dispute {
+            transaction: "a",
+            fraud: false,
+        }];
+        let level = |events: &[VampEvent<'_>]| {
+            let c = vamp_counts(events);
+            vamp(c.fraud_reports, c.disputes, 150)
+        };
+        assert_eq!(level(&events).level, Ok);
+        let events = [events[0], VampEvent::FraudReport("b")];
+        assert_eq!(level(&events).ratio_bps, Some(133));
+        assert_eq!(level(&events).level, EarlyWarning);
+        let events = [
+            events[0],
+            events[1],
+            VampEvent::Dispute {
+                transaction: "b",
+                fraud: true,
+            },
+        ];
+        assert_eq!(level(&events).count, 2);
+        let events = [events[0], events[1], events[2], VampEvent::FraudReport("c")];
+        assert_eq!(
+            (level(&events).ratio_bps, level(&events).level),
+            (Some(200), Excessive)
+        );
     }
 
     #[test]

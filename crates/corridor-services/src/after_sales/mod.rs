@@ -1,4 +1,4 @@
-//! After-sales: refunds, disputes and complaints.
+//! After-sales: refunds, disputes, complaints and issuers' fraud reports.
 //!
 //! Each object is a row of the store's after-sales table whose details are
 //! this module's JSON ([`store_data`]); every change is one
@@ -11,6 +11,7 @@
 mod complaints;
 mod disputes;
 mod error;
+mod fraud_reports;
 mod fx_rates;
 mod jobs;
 mod rates;
@@ -36,6 +37,9 @@ pub use disputes::{
     ProviderDispute,
 };
 pub use error::AfterSalesError;
+pub use fraud_reports::{
+    fraud_report_id, FraudReport, FraudReportInput, NETWORK_REPORT_ID_CHARS_MAX,
+};
 pub use fx_rates::SandboxOverRates;
 pub use jobs::spawn_after_sales_jobs;
 pub use rates::{FixedRates, RateSource};
@@ -64,6 +68,8 @@ pub trait AfterSalesRender: Send + Sync {
     fn dispute(&self, dispute: &Dispute) -> String;
     /// A complaint.
     fn complaint(&self, complaint: &Complaint) -> String;
+    /// An issuer's fraud report.
+    fn fraud_report(&self, report: &FraudReport) -> String;
     /// A merchant's standing in a network's monitoring program.
     fn monitoring(&self, merchant: &str, ratio: &NetworkMonitoring) -> String;
 }

@@ -101,6 +101,15 @@ pub(crate) struct ComplaintData {
     pub overdue_alerted: bool,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct FraudReportData {
+    pub network: String,
+    pub fraud_type: String,
+    pub network_report_id: String,
+    pub source: String,
+    pub reported_at: i64,
+}
+
 pub(crate) fn encode<T: Serialize>(value: &T) -> String {
     // Plain structs of strings and integers always serialize.
     serde_json::to_string(value).unwrap_or_default()

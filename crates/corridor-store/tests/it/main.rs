@@ -29,6 +29,7 @@ mod db;
 mod ledger;
 
 mod concurrency;
+mod connector_health;
 mod durability;
 mod holds;
 mod idempotency;

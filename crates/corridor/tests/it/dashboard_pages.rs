@@ -263,7 +263,8 @@ async fn add_a_beneficiary_and_pay_out(s: &Server) {
 async fn operator_sees_merchants_connectors_and_the_ledger(s: &Server) {
     let (m, key) = s.merchant("Shop", "USD").await;
     s.credit(&m, 50_000, "USD").await;
-    card_payment(s, &key, "4242424242424242", 5_000, "USD", "US").await;
+    let paid = card_payment(s, &key, "4242424242424242", 5_000, "USD", "US").await;
+    let connector = paid["connector"].as_str().unwrap().to_string();
     user(s, None, "ops@corridor.example", "admin").await;
     let mut b = Browser::new(s);
     let signed = b.sign_in("ops@corridor.example", PASSWORD).await;
@@ -282,6 +283,21 @@ async fn operator_sees_merchants_connectors_and_the_ledger(s: &Server) {
         page.html.contains("id=\"connector-health\""),
         "connector health"
     );
+    // Over time: the connector's success rate and latency, per hour and per
+    // day, drawn and in a table; the payment's attempt succeeded.
+    for window in ["hourly", "daily"] {
+        let id = format!("health-{connector}-{window}");
+        let start = page
+            .html
+            .find(&format!("id=\"{id}\""))
+            .unwrap_or_else(|| panic!("no {id}: {}", page.html));
+        let figure = &page.html[start..];
+        assert!(figure.contains("class=\"success\""), "{figure}");
+        let table = &page.html[page.html.find(&format!("id=\"{id}-table\"")).unwrap()..];
+        let table = &table[..table.find("</table>").unwrap()];
+        assert!(table.contains("100.0%"), "{table}");
+        assert!(table.contains("<td class=\"num\">1</td>"), "{table}");
+    }
     // A screening that needs review raises an alert the page lists.
     let screened = s
         .post(

@@ -20,6 +20,7 @@ use super::store_data::{self, DisputeData};
 use super::{AfterSalesError, AfterSalesService};
 
 pub use evidence::EvidenceInput;
+pub(crate) use monitoring::Pending;
 pub use monitoring::{DisputeMonitoring, NetworkMonitoring};
 pub use provider::{provider_dispute_id, ProviderDispute};
 

@@ -1,15 +1,22 @@
 //! Each merchant's standing in the networks' monitoring programs (Visa
 //! VAMP, Mastercard ECM), this calendar month, and the alerts raised when a
-//! new dispute moves it past the early warning or the threshold.
+//! new dispute or Visa fraud report moves it past the early warning or the
+//! threshold. VAMP counts the month's TC40 fraud reports and disputes with
+//! Visa's de-duplication (a transaction with both a fraud report and a
+//! fraud dispute counts once: see
+//! [`corridor_core::aftersales::monitoring::vamp_counts`]); every card
+//! payment here is card-absent (online), so all of them are in its base.
 
-use corridor_core::aftersales::dispute::Network;
+use corridor_core::aftersales::dispute::{DisputeCategory, Network};
 use corridor_core::aftersales::monitoring::{
-    ecm, vamp, MonitoringLevel, Ratio, EARLY_WARNING_BPS, ECM_EXCESSIVE_BPS, VAMP_EXCESSIVE_BPS,
+    ecm, vamp, vamp_counts, MonitoringLevel, Ratio, VampEvent, EARLY_WARNING_BPS,
+    ECM_EXCESSIVE_BPS, VAMP_EXCESSIVE_BPS,
 };
 use corridor_core::Timestamp;
 use corridor_store::{AfterSalesKind, NewEvent};
 use time::{Date, Month, OffsetDateTime, Time};
 
+use super::super::fraud_reports::FraudReport;
 use super::super::{AfterSalesError, AfterSalesService};
 use super::Dispute;
 
@@ -22,6 +29,12 @@ pub struct NetworkMonitoring {
     pub program: &'static str,
     /// The ratio and level.
     pub ratio: Ratio,
+    /// Of the ratio's count: transactions with a fraud report (VAMP; 0 for
+    /// ECM).
+    pub fraud_reports: i64,
+    /// Of the ratio's count: disputes, less fraud disputes on reported
+    /// transactions (VAMP), or chargebacks (ECM).
+    pub disputes: i64,
     /// The program's threshold, in basis points.
     pub threshold_bps: i64,
     /// The early warning, in basis points.
@@ -39,22 +52,75 @@ pub struct DisputeMonitoring {
     pub mastercard: NetworkMonitoring,
 }
 
+/// A change about to be written, counted as if it were.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Pending<'a> {
+    /// Nothing: the figures as stored.
+    Nothing,
+    /// A new dispute.
+    Dispute(&'a Dispute),
+    /// A new fraud report on this payment.
+    FraudReport(&'a str),
+}
+
 impl AfterSalesService {
     /// The merchant's monitoring ratios for the current month.
     pub async fn dispute_monitoring(
         &self,
         merchant: &str,
     ) -> Result<DisputeMonitoring, AfterSalesError> {
-        let (start, end, last_month) = month_bounds(self.now());
+        let bounds = month_bounds(self.now());
         Ok(DisputeMonitoring {
-            month_start: start,
+            month_start: bounds.0,
             visa: self
-                .network_ratio(merchant, Network::Visa, (start, end, last_month), 0)
+                .network_ratio(merchant, Network::Visa, bounds, Pending::Nothing)
                 .await?,
             mastercard: self
-                .network_ratio(merchant, Network::Mastercard, (start, end, last_month), 0)
+                .network_ratio(merchant, Network::Mastercard, bounds, Pending::Nothing)
                 .await?,
         })
+    }
+
+    /// The month's disputes of `network` as (payment, is a fraud dispute).
+    async fn month_disputes(
+        &self,
+        merchant: &str,
+        network: Network,
+        (start, end): (Timestamp, Timestamp),
+    ) -> Result<Vec<(String, bool)>, AfterSalesError> {
+        let mut disputes = Vec::new();
+        for record in self
+            .store
+            .after_sales_created_between(AfterSalesKind::Dispute, merchant, start, end)
+            .await?
+        {
+            let dispute = Dispute::from_record(record)?;
+            if dispute.network == network {
+                let fraud = dispute.category == DisputeCategory::Fraudulent;
+                disputes.push((dispute.payment_id, fraud));
+            }
+        }
+        Ok(disputes)
+    }
+
+    /// The payments of the month's Visa fraud reports (TC40).
+    async fn month_visa_fraud_reports(
+        &self,
+        merchant: &str,
+        (start, end): (Timestamp, Timestamp),
+    ) -> Result<Vec<String>, AfterSalesError> {
+        let mut reported = Vec::new();
+        for record in self
+            .store
+            .after_sales_created_between(AfterSalesKind::FraudReport, merchant, start, end)
+            .await?
+        {
+            let report = FraudReport::from_record(record)?;
+            if report.network == Network::Visa {
+                reported.push(report.payment_id);
+            }
+        }
+        Ok(reported)
     }
 
     async fn network_ratio(
@@ -62,37 +128,51 @@ impl AfterSalesService {
         merchant: &str,
         network: Network,
         (start, end, last_month): (Timestamp, Timestamp, Timestamp),
-        extra_disputes: i64,
+        pending: Pending<'_>,
     ) -> Result<NetworkMonitoring, AfterSalesError> {
-        let mut disputes = 0_usize;
-        for record in self
-            .store
-            .after_sales_created_between(AfterSalesKind::Dispute, merchant, start, end)
-            .await?
-        {
-            if Dispute::from_record(record)?.network == network {
-                disputes += 1;
+        let mut disputes = self.month_disputes(merchant, network, (start, end)).await?;
+        if let Pending::Dispute(d) = pending {
+            if d.network == network {
+                disputes.push((
+                    d.payment_id.clone(),
+                    d.category == DisputeCategory::Fraudulent,
+                ));
             }
         }
-        let disputes = i64::try_from(disputes)
-            .unwrap_or(i64::MAX)
-            .saturating_add(extra_disputes);
         Ok(match network {
             Network::Visa => {
+                let mut reported = self
+                    .month_visa_fraud_reports(merchant, (start, end))
+                    .await?;
+                if let Pending::FraudReport(payment) = pending {
+                    reported.push(payment.to_string());
+                }
+                let events: Vec<VampEvent<'_>> = reported
+                    .iter()
+                    .map(|p| VampEvent::FraudReport(p))
+                    .chain(disputes.iter().map(|(p, fraud)| VampEvent::Dispute {
+                        transaction: p,
+                        fraud: *fraud,
+                    }))
+                    .collect();
+                let counts = vamp_counts(&events);
                 let settled = self
                     .store
                     .card_payments_between(merchant, "visa", start, end)
                     .await?;
-                // Fraud reports (TC40) are not received here: disputes only.
                 NetworkMonitoring {
                     network,
                     program: "vamp",
-                    ratio: vamp(0, disputes, settled),
+                    ratio: vamp(counts.fraud_reports, counts.disputes, settled),
+                    fraud_reports: counts.fraud_reports,
+                    disputes: counts.disputes,
                     threshold_bps: VAMP_EXCESSIVE_BPS,
                     early_warning_bps: EARLY_WARNING_BPS,
                 }
             }
             Network::Mastercard => {
+                // ECM counts chargebacks only: SAFE reports are not in it.
+                let chargebacks = i64::try_from(disputes.len()).unwrap_or(i64::MAX);
                 let previous = self
                     .store
                     .card_payments_between(merchant, "mastercard", last_month, start)
@@ -100,7 +180,9 @@ impl AfterSalesService {
                 NetworkMonitoring {
                     network,
                     program: "ecm",
-                    ratio: ecm(disputes, previous),
+                    ratio: ecm(chargebacks, previous),
+                    fraud_reports: 0,
+                    disputes: chargebacks,
                     threshold_bps: ECM_EXCESSIVE_BPS,
                     early_warning_bps: EARLY_WARNING_BPS,
                 }
@@ -114,13 +196,31 @@ impl AfterSalesService {
         &self,
         dispute: &Dispute,
     ) -> Result<Vec<NewEvent>, AfterSalesError> {
-        let bounds = month_bounds(dispute.created_at);
-        let merchant = &dispute.merchant_id;
+        self.alert_on(
+            &dispute.merchant_id,
+            dispute.network,
+            dispute.created_at,
+            Pending::Dispute(dispute),
+        )
+        .await
+    }
+
+    /// The alert `pending` raises when written at `at`, if it moves the
+    /// merchant's standing in `network`'s program past the early warning or
+    /// the threshold.
+    pub(crate) async fn alert_on(
+        &self,
+        merchant: &str,
+        network: Network,
+        at: Timestamp,
+        pending: Pending<'_>,
+    ) -> Result<Vec<NewEvent>, AfterSalesError> {
+        let bounds = month_bounds(at);
         let before = self
-            .network_ratio(merchant, dispute.network, bounds, 0)
+            .network_ratio(merchant, network, bounds, Pending::Nothing)
             .await?;
         let after = self
-            .network_ratio(merchant, dispute.network, bounds, 1)
+            .network_ratio(merchant, network, bounds, pending)
             .await?;
         if after.ratio.level <= before.ratio.level || after.ratio.level == MonitoringLevel::Ok {
             return Ok(Vec::new());

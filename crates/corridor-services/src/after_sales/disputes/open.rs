@@ -71,7 +71,7 @@ impl AfterSalesService {
     }
 
     /// The payment to dispute, if the merchant (when given) owns it.
-    pub(super) async fn disputed_payment(
+    pub(crate) async fn disputed_payment(
         &self,
         payment_id: &str,
         merchant: Option<&str>,

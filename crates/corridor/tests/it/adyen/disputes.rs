@@ -1,5 +1,6 @@
 //! Adyen's chargeback notifications open, advance and close disputes
-//! through after-sales, and a failed capture reverses its capture: each
+//! through after-sales, a fraud notification records the issuer's fraud
+//! report, and a failed capture reverses its capture: each
 //! applied once however often Adyen repeats it, on both backends.
 
 use reqwest::{Method, StatusCode};
@@ -242,6 +243,34 @@ async fn adyen_chargebacks_and_failed_captures_apply_once(s: &Server) {
     assert_eq!(after.json["amount_captured"], 0, "{}", after.json);
     assert_eq!(eur(s, &merchant).await, (available, pending_before, 0));
 
+    // The issuer's fraud report (Visa TC40, as Adyen's example): recorded
+    // once, with its fraud type, counted in VAMP.
+    let fraud = dispute_item(
+        "PSPCB0000000NOF1",
+        (&pay, "PSPCB0000000PAY1"),
+        "NOTIFICATION_OF_FRAUD",
+        10_000,
+        "Fraudulent Use of Account Number",
+        json!({"nofReasonCode": "6", "nofSchemeCode": "visa"}),
+    );
+    send_twice(s, &connector, &[fraud]).await;
+    let reports = s
+        .get(&format!("/v1/fraud_reports?payment={pay}"), &key)
+        .await;
+    assert_eq!(reports.status, StatusCode::OK, "{}", reports.json);
+    let reports = reports.json["data"].as_array().unwrap().clone();
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    assert_eq!(reports[0]["fraud_type"], "fraudulent_use_of_account_number");
+    assert_eq!(reports[0]["network_report_id"], "PSPCB0000000NOF1");
+    assert_eq!(reports[0]["source"], format!("connector:{connector}"));
+    assert_eq!(reports[0]["reported_at"], "2026-12-01T00:00:00Z");
+    let monitoring = s.get("/v1/disputes/monitoring", &key).await;
+    assert_eq!(
+        monitoring.json["programs"][0]["fraud_reports"], 1,
+        "{}",
+        monitoring.json
+    );
+
     let log = s
         .get(
             &format!("/v1/connectors/{connector}/notifications?limit=100"),
@@ -262,6 +291,7 @@ async fn adyen_chargebacks_and_failed_captures_apply_once(s: &Server) {
         "CHARGEBACK_REVERSED",
         "SECOND_CHARGEBACK",
         "CAPTURE_FAILED",
+        "NOTIFICATION_OF_FRAUD",
     ] {
         assert_eq!(outcome(code), ["applied"], "{code}: {}", log.json);
     }
