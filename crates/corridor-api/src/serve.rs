@@ -128,6 +128,9 @@ pub async fn start(config: ServeConfig) -> Result<Running, ServeError> {
     crate::routes::compliance_rules::load(&store, state.compliance().rules())
         .await
         .map_err(|e| ServeError::Task(format!("compliance rules: {e}")))?;
+    crate::routes::screening_thresholds::load(&store, state.compliance())
+        .await
+        .map_err(|e| ServeError::Task(format!("screening thresholds: {e}")))?;
     crate::fx_jobs::spawn(&fx);
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;

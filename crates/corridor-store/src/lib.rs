@@ -63,6 +63,6 @@ pub use store::{Store, StoreConfig};
 pub use user_records::*;
 pub use webhook_store::{DeliveryLogEntry, DueDelivery};
 pub use writer::{
-    IdempotencyCapture, LedgerWriter, Refusal, RefusalCode, WriteOp, WriteOutcome, WriteRequest,
-    WriteResult, WriterConfig, MAX_BATCH_REQUESTS,
+    AuditedWrite, IdempotencyCapture, LedgerWriter, Refusal, RefusalCode, WriteOp, WriteOutcome,
+    WriteRequest, WriteResult, WriterConfig, MAX_BATCH_REQUESTS,
 };

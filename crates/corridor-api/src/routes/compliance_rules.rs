@@ -509,7 +509,7 @@ pub async fn put(
     let now = state.store().clock().now();
     let shown = ComplianceRulesObject::new(version, body.clone(), Some(rfc3339(now)));
     let response =
-        crate::settings_documents::store(&state, KIND, version, now, &body, shown).await?;
+        crate::settings_documents::store(&state, &caller, KIND, version, now, &body, shown).await?;
     if response.status() == StatusCode::OK {
         engine.replace(set);
     }
