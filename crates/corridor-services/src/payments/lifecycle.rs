@@ -93,12 +93,13 @@ impl PaymentService {
                 beneficiary: None,
                 purpose_code: None,
             };
-            rules
-                .evaluate(&tx, now)
-                .map_err(|r| PaymentError::Blocked {
-                    code: r.code,
-                    message: r.message,
-                })?;
+            let blocked = |r: crate::compliance::rules::RuleRefusal| PaymentError::Blocked {
+                code: r.code,
+                message: r.message,
+            };
+            rules.check(&tx).map_err(blocked)?;
+            rules.check_quotas(&tx, now).await.map_err(blocked)?;
+            rules.observe(&tx, now);
         }
         let snapshot = PaymentSnapshot {
             payment,

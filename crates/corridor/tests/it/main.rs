@@ -4,6 +4,7 @@
 mod support;
 
 mod adyen;
+mod annual_quota;
 mod bad_input;
 mod complaints;
 mod compliance;
@@ -26,6 +27,7 @@ mod limits;
 mod markets;
 mod merchants;
 mod modes;
+mod monitoring_restart;
 mod operations;
 mod operator_audit;
 mod payments;

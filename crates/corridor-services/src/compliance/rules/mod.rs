@@ -8,6 +8,8 @@
 //! payment path never waits for it.
 
 mod monitor;
+mod quota;
+mod replay;
 mod set;
 #[cfg(test)]
 mod tests;
@@ -25,6 +27,7 @@ pub trait UsdValuation: Send + Sync {
 }
 
 pub use monitor::Monitor;
+pub use replay::{lookback_seconds, MAX_REPLAYED};
 pub use set::{
     CorridorCheck, CorridorRule, Flow, MonitoringCheck, MonitoringRule, RuleSet, Scope, Severity,
     Subject, UNAPPROVED_LIMIT_RULE,
@@ -273,6 +276,8 @@ pub fn check(rules: &RuleSet, tx: &Transaction<'_>) -> Result<(), RuleRefusal> {
                 .purpose_code
                 .is_none_or(|p| p.trim().is_empty())
                 .then(|| "a purpose code is required".to_string()),
+            // Needs the store: see `RulesEngine::check_quotas`.
+            CorridorCheck::AnnualQuotaUsd { .. } => None,
         };
         if let Some(why) = why {
             return Err(RuleRefusal {

@@ -95,6 +95,15 @@ pub enum CorridorCheck {
     MaxAmountUsd(Amount),
     /// A transaction without a purpose code.
     PurposeCodeRequired,
+    /// A transaction that takes its subject's total of the calendar year
+    /// (UTC), in the transaction's flow, above this many USD cents; the
+    /// total is read from the store's durable records.
+    AnnualQuotaUsd {
+        /// Whose total.
+        per: Subject,
+        /// The most per calendar year.
+        quota: Amount,
+    },
 }
 
 /// A corridor or country rule: a transaction in scope that fails the check
