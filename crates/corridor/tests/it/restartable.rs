@@ -15,7 +15,6 @@ pub struct Restartable {
     pub http: reqwest::Client,
     pub dir: tempfile::TempDir,
     pub pg: Option<PgDatabase>,
-    pub backend: Backend,
     child: Option<Child>,
 }
 
@@ -31,7 +30,6 @@ impl Restartable {
             http: reqwest::Client::new(),
             dir: tempfile::tempdir().expect("temp dir"),
             pg,
-            backend,
             child: None,
         };
         s.restart().await;
