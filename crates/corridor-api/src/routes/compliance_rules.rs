@@ -52,7 +52,8 @@ pub struct CorridorRuleBody {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schema(max_items = 250)]
     pub currencies: Vec<String>,
-    /// `closed`, `max_amount`, `purpose_code_required` or `annual_quota`.
+    /// `closed`, `max_amount`, `purpose_code_required`, `annual_quota` or
+    /// `sca_required`.
     pub check: String,
     /// For `max_amount`: the most per transaction, USD as a decimal string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -66,6 +67,11 @@ pub struct CorridorRuleBody {
     /// of the rule's one flow.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annual_quota_usd: Option<String>,
+    /// For `sca_required`: card payments above this, USD as a decimal
+    /// string, must be authenticated with 3-D Secure unless an exemption
+    /// (the market's low-value one) spares them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold_usd: Option<String>,
 }
 
 /// A monitoring rule: a transaction that trips it raises an alert with the
@@ -291,12 +297,22 @@ pub fn to_rule_set(body: &ComplianceRulesBody, version: i64) -> ApiResult<RuleSe
             }
             "purpose_code_required" => CorridorCheck::PurposeCodeRequired,
             "annual_quota" => annual_quota(&at, r)?,
-            _ => {
-                return Err(bad(
-                    &at("check"),
-                    "check is closed, max_amount, purpose_code_required or annual_quota",
-                ))
+            "sca_required" => {
+                if r.flows.iter().any(|f| f != "payment") {
+                    return Err(bad(
+                        &at("flows"),
+                        "an sca_required check looks at payments only",
+                    ));
+                }
+                CorridorCheck::ScaRequiredAboveUsd(usd(
+                    &at("threshold_usd"),
+                    r.threshold_usd.as_ref(),
+                )?)
             }
+            _ => return Err(bad(
+                &at("check"),
+                "check is closed, max_amount, purpose_code_required, annual_quota or sca_required",
+            )),
         };
         if r.check != "max_amount" && r.max_amount_usd.is_some() {
             return Err(bad(
@@ -304,14 +320,19 @@ pub fn to_rule_set(body: &ComplianceRulesBody, version: i64) -> ApiResult<RuleSe
                 "max_amount_usd belongs to a max_amount check",
             ));
         }
-        for (field, given) in [
-            ("per", r.per.is_some()),
-            ("annual_quota_usd", r.annual_quota_usd.is_some()),
+        for (field, given, check) in [
+            ("per", r.per.is_some(), "annual_quota"),
+            (
+                "annual_quota_usd",
+                r.annual_quota_usd.is_some(),
+                "annual_quota",
+            ),
+            ("threshold_usd", r.threshold_usd.is_some(), "sca_required"),
         ] {
-            if given && r.check != "annual_quota" {
+            if given && r.check != check {
                 return Err(bad(
                     &at(field),
-                    format!("{field} belongs to an annual_quota check"),
+                    format!("{field} belongs to an {check} check"),
                 ));
             }
         }
@@ -628,6 +649,36 @@ mod tests {
                 per: Subject::Card,
                 quota: Amount::positive(5_000_000).unwrap()
             }
+        );
+    }
+
+    #[test]
+    fn the_shipped_sca_rule_covers_the_eea_and_the_uk() {
+        let set = default_rules();
+        let sca = set
+            .corridor
+            .iter()
+            .find(|r| r.name == "psd2_sca_eea_uk")
+            .expect("the SCA rule");
+        assert_eq!(
+            sca.check,
+            CorridorCheck::ScaRequiredAboveUsd(Amount::positive(5_000).unwrap())
+        );
+        assert_eq!(sca.scope.countries.len(), 31);
+        let mut body = default_document();
+        body.corridor_rules[4].flows = vec!["payout".into()];
+        assert_eq!(param(&body), Some("corridor_rules[4].flows".to_string()));
+        let mut body = default_document();
+        body.corridor_rules[4].threshold_usd = None;
+        assert_eq!(
+            param(&body),
+            Some("corridor_rules[4].threshold_usd".to_string())
+        );
+        let mut body = default_document();
+        body.corridor_rules[0].threshold_usd = Some("1.00".into());
+        assert_eq!(
+            param(&body),
+            Some("corridor_rules[0].threshold_usd".to_string())
         );
     }
 

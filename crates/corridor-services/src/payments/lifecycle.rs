@@ -90,6 +90,7 @@ impl PaymentService {
                 amount: new.amount,
                 amount_usd: rules.usd_value(new.amount, payment.currency),
                 card: payment.card.as_ref().map(|c| c.fingerprint.as_str()),
+                card_sca: payment.card.as_ref().map(|_| new.sca_required),
                 beneficiary: None,
                 purpose_code: None,
             };

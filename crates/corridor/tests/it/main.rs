@@ -37,6 +37,7 @@ mod payouts_fx;
 mod refunds;
 mod restartable;
 mod sandbox_server;
+mod sca_rule;
 mod secrets;
 mod users;
 mod webhooks;

@@ -96,6 +96,8 @@ impl RulesEngine {
             amount,
             amount_usd,
             card: r.card.as_deref(),
+            // Authentication does not change what monitoring counts.
+            card_sca: None,
             beneficiary: r.beneficiary.as_deref(),
             purpose_code: None,
         })

@@ -104,6 +104,10 @@ pub enum CorridorCheck {
         /// The most per calendar year.
         quota: Amount,
     },
+    /// A card payment above this many USD cents that is not strongly
+    /// authenticated (3-D Secure): PSD2's rule for EEA and UK cards, where
+    /// only a named exemption (the market's low-value one) spares SCA.
+    ScaRequiredAboveUsd(Amount),
 }
 
 /// A corridor or country rule: a transaction in scope that fails the check
