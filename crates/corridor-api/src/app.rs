@@ -123,6 +123,12 @@ pub fn router(state: AppState) -> Router {
             "/compliance/rules",
             put(crate::routes::compliance_rules::put).get(crate::routes::compliance_rules::get),
         )
+        .route("/audit_log", get(crate::routes::audit_log::list))
+        .route(
+            "/compliance/screening_thresholds",
+            put(crate::routes::screening_thresholds::put)
+                .get(crate::routes::screening_thresholds::get),
+        )
         .route(
             "/compliance/alerts/{id}/resolve",
             post(crate::routes::compliance_alerts::resolve),

@@ -8,6 +8,7 @@
 
 mod after_sales_setup;
 mod app;
+pub mod audit;
 pub mod auth;
 mod card_vault;
 pub mod connectors;

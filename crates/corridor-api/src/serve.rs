@@ -128,6 +128,17 @@ pub async fn start(config: ServeConfig) -> Result<Running, ServeError> {
     crate::routes::compliance_rules::load(&store, state.compliance().rules())
         .await
         .map_err(|e| ServeError::Task(format!("compliance rules: {e}")))?;
+    crate::routes::screening_thresholds::load(&store, state.compliance())
+        .await
+        .map_err(|e| ServeError::Task(format!("screening thresholds: {e}")))?;
+    // Monitoring's windows and baselines, counted again from the store.
+    let counted = state
+        .compliance()
+        .rules()
+        .rebuild_monitor(store.clock().now())
+        .await
+        .map_err(|e| ServeError::Task(format!("transaction monitoring: {e}")))?;
+    tracing::info!(counted, "transaction monitoring rebuilt from the store");
     crate::fx_jobs::spawn(&fx);
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;

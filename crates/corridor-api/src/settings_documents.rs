@@ -9,6 +9,7 @@ use corridor_store::{SettingsVersionRecord, SettingsWrite, WriteOp, WriteOutcome
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::idempotency::{error_response, json_response, submit};
 use crate::state::AppState;
@@ -55,10 +56,13 @@ pub async fn next_version(state: &AppState, kind: &str) -> ApiResult<i64> {
         + 1)
 }
 
-/// Stores `body` as `version` of `kind`, put at `now`, answering 200 with
-/// `shown` once it is durable.
+/// Stores `body` as `version` of `kind`, put at `now` by `caller`, with
+/// its audit record (`<kind>.updated`, the document as detail: operator
+/// documents hold no secret) in the same write, answering 200 with `shown`
+/// once it is durable.
 pub async fn store<S>(
     state: &AppState,
+    caller: &Caller,
     kind: &str,
     version: i64,
     now: Timestamp,
@@ -68,10 +72,17 @@ pub async fn store<S>(
 where
     S: Serialize + Send + Sync + 'static,
 {
+    let document = serde_json::to_value(body).map_err(ApiError::internal)?;
+    let audit = crate::audit::entry(
+        caller,
+        &format!("{kind}.updated"),
+        &format!("{kind}:{version}"),
+        serde_json::json!({"version": version, "document": document}),
+    );
     let record = SettingsVersionRecord {
         kind: kind.into(),
         version,
-        body: serde_json::to_string(body).map_err(ApiError::internal)?,
+        body: document.to_string(),
         created_at: now,
     };
     let render = Box::new(move |outcome: &WriteOutcome, _at| match outcome {
@@ -82,5 +93,11 @@ where
         versions: vec![record],
         ..SettingsWrite::default()
     };
-    submit(state, None, WriteOp::Settings(write), render).await
+    submit(
+        state,
+        None,
+        WriteOp::Settings(write).audited(vec![audit]),
+        render,
+    )
+    .await
 }

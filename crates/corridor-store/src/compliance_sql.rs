@@ -116,6 +116,11 @@ pub const UPSERT_AUDIT_HEAD: &str =
 pub const AUDIT_HEAD: &str = "SELECT hash, seq FROM compliance_audit_head WHERE id = $1";
 /// The single row of `compliance_audit_head`.
 pub const AUDIT_HEAD_ID: &str = "head";
+/// A page of the audit log, newest first: records numbered below `$1`,
+/// at most `$2`.
+pub const AUDIT_PAGE: &str =
+    "SELECT seq, at, actor, action, object_id, detail, prev_hash, hash FROM compliance_audit \
+     WHERE seq < $1 ORDER BY seq DESC LIMIT $2";
 /// The audit log in order.
 pub const AUDIT_LOG: &str =
     "SELECT seq, at, actor, action, object_id, detail, prev_hash, hash FROM compliance_audit ORDER BY seq";

@@ -118,6 +118,26 @@ impl Store {
             .await
     }
 
+    /// Audit records newest first, numbered below `before` (all when
+    /// `None`), at most `limit`.
+    pub async fn audit_page(
+        &self,
+        before: Option<i64>,
+        limit: usize,
+    ) -> Result<Page<AuditRecord>, StoreError> {
+        let fetch = i64::try_from(limit).unwrap_or(i64::MAX).saturating_add(1);
+        let values = vec![
+            SqlValue::Int(before.unwrap_or(i64::MAX)),
+            SqlValue::Int(fetch),
+        ];
+        let mut items = self
+            .payout_rows(q::AUDIT_PAGE.to_owned(), values, audit)
+            .await?;
+        let has_more = items.len() > limit;
+        items.truncate(limit);
+        Ok(Page { items, has_more })
+    }
+
     /// The audit chain's recorded head: last hash and sequence number.
     pub async fn audit_head(&self) -> Result<Option<(String, i64)>, StoreError> {
         let rows = self

@@ -22,6 +22,7 @@ mod fx_records;
 mod fx_sql;
 mod fx_store;
 mod log_sql;
+mod monitor_store;
 mod payment_records;
 mod payment_sql;
 mod payment_store;
@@ -30,6 +31,8 @@ mod payout_rows;
 mod payout_sql;
 mod payout_store;
 mod postgres;
+mod quota_sql;
+mod quota_store;
 mod records;
 mod recovery_store;
 mod replay_sql;
@@ -55,9 +58,11 @@ pub use connector_health_store::{AttemptBucket, AttemptTally, LatencyBucket};
 pub use error::StoreError;
 pub use existing::require_existing;
 pub use fx_records::*;
+pub use monitor_store::MonitoredRecord;
 pub use payment_records::*;
 pub use payout_records::*;
 pub use payout_rows::SqlValue;
+pub use quota_store::TotalsOf;
 pub use records::*;
 pub use request_store::KeyState;
 pub use settings_records::*;
@@ -65,6 +70,6 @@ pub use store::{Store, StoreConfig};
 pub use user_records::*;
 pub use webhook_store::{DeliveryLogEntry, DueDelivery};
 pub use writer::{
-    IdempotencyCapture, LedgerWriter, Refusal, RefusalCode, WriteOp, WriteOutcome, WriteRequest,
-    WriteResult, WriterConfig, MAX_BATCH_REQUESTS,
+    AuditedWrite, IdempotencyCapture, LedgerWriter, Refusal, RefusalCode, WriteOp, WriteOutcome,
+    WriteRequest, WriteResult, WriterConfig, MAX_BATCH_REQUESTS,
 };

@@ -159,6 +159,10 @@ pub async fn run_sanctions(command: SanctionsCommand) -> anyhow::Result<()> {
 pub async fn screen(args: ScreenArgs) -> anyhow::Result<()> {
     let store = open(&args.db).await?;
     let service = ComplianceService::start(store.clone()).await?;
+    // The operator's thresholds, as the server screens with them.
+    corridor_api::routes::screening_thresholds::load(&store, &service)
+        .await
+        .map_err(anyhow::Error::msg)?;
     let input = ScreeningInput {
         name: args.name,
         kind: args.kind,

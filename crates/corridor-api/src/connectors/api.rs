@@ -349,6 +349,7 @@ async fn write_and_reload(
     record: ConnectorRecord,
     shown: ConnectorObject,
     status: StatusCode,
+    audit: corridor_store::AuditEntry,
 ) -> ApiResult<Response> {
     let render = Box::new(move |outcome: &WriteOutcome, _at| match outcome {
         WriteOutcome::Settings => json_response(status, &shown),
@@ -358,7 +359,8 @@ async fn write_and_reload(
         connectors: vec![record],
         ..SettingsWrite::default()
     };
-    let response = submit(state, idem, WriteOp::Settings(write), render).await?;
+    let op = WriteOp::Settings(write).audited(vec![audit]);
+    let response = submit(state, idem, op, render).await?;
     reload(state).await?;
     Ok(response)
 }
@@ -447,12 +449,19 @@ pub async fn create(
     }
     check_reachable(&record).await?;
     let shown = ConnectorObject::from_record(&record, &credentials);
+    let audit = crate::audit::entry(
+        &caller,
+        "connector.created",
+        &record.id,
+        audit_detail(&record, true),
+    );
     write_and_reload(
         &state,
         idem.map(|e| e.0),
         record,
         shown,
         StatusCode::CREATED,
+        audit,
     )
     .await
 }
@@ -530,6 +539,7 @@ pub async fn update(
             "the connector's credentials do not open with this server's secret key",
         )
     })?;
+    let credentials_changed = body.credentials.is_some();
     if let Some(input) = body.credentials {
         let previous = credentials.hmac_key.clone();
         credentials = credentials_for(&r.kind, Some(input))?;
@@ -558,7 +568,24 @@ pub async fn update(
     r.version += 1;
     r.updated_at = state.store().clock().now();
     let shown = ConnectorObject::from_record(&r, &credentials);
-    write_and_reload(&state, None, r, shown, StatusCode::OK).await
+    let audit = crate::audit::entry(
+        &caller,
+        "connector.updated",
+        &r.id,
+        audit_detail(&r, credentials_changed),
+    );
+    write_and_reload(&state, None, r, shown, StatusCode::OK, audit).await
+}
+
+/// What the audit log keeps of a connector change: its settings, and
+/// whether credentials were set, never the credentials themselves.
+fn audit_detail(r: &ConnectorRecord, credentials_changed: bool) -> serde_json::Value {
+    serde_json::json!({
+        "type": r.kind, "name": r.name, "base_url": r.base_url,
+        "merchant_account": r.merchant_account, "return_url": r.return_url,
+        "raw_card_data": r.raw_card_data, "enabled": r.enabled,
+        "credentials_changed": credentials_changed, "version": r.version,
+    })
 }
 
 /// Disables a connector: it takes no new payments; its payments can still be
@@ -581,5 +608,11 @@ pub async fn delete(
     r.version += 1;
     r.updated_at = state.store().clock().now();
     let shown = ConnectorObject::from_record(&r, &credentials);
-    write_and_reload(&state, None, r, shown, StatusCode::OK).await
+    let audit = crate::audit::entry(
+        &caller,
+        "connector.disabled",
+        &r.id,
+        audit_detail(&r, false),
+    );
+    write_and_reload(&state, None, r, shown, StatusCode::OK, audit).await
 }

@@ -213,7 +213,7 @@ pub async fn put(
         created_at: Some(rfc3339(now)),
     };
     let response =
-        crate::settings_documents::store(&state, KIND, version, now, &body, shown).await?;
+        crate::settings_documents::store(&state, &caller, KIND, version, now, &body, shown).await?;
     if let Some(service) = state.payments() {
         service.set_operator_rules(rules);
     }

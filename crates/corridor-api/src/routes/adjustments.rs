@@ -174,6 +174,15 @@ pub async fn create(
         },
     };
     let direction = body.direction;
+    let audit = crate::audit::entry(
+        &caller,
+        "merchant.adjusted",
+        &merchant,
+        serde_json::json!({
+            "direction": direction, "amount": valid.amount.minor(),
+            "currency": valid.currency.code(), "reason": valid.reason,
+        }),
+    );
     let render = Box::new(move |outcome: &WriteOutcome, at| {
         match outcome {
         WriteOutcome::Ledger(Ok(receipt)) => json_response(
@@ -209,5 +218,6 @@ pub async fn create(
         other => error_response(&ApiError::internal(format!("unexpected outcome {other:?}"))),
     }
     });
-    submit(&state, idem.map(|e| e.0), WriteOp::Ledger(write), render).await
+    let op = WriteOp::Ledger(write).audited(vec![audit]);
+    submit(&state, idem.map(|e| e.0), op, render).await
 }

@@ -1,9 +1,7 @@
 //! Compliance errors as HTTP errors, and the caller as an audit actor.
 
 use corridor_services::compliance::ComplianceError;
-use corridor_store::Principal;
 
-use crate::auth::Caller;
 use crate::error::ApiError;
 
 /// Maps a compliance error to the API's.
@@ -21,10 +19,4 @@ pub fn map_error(e: ComplianceError) -> ApiError {
     }
 }
 
-/// Who acts, as the audit log names it.
-pub fn actor(caller: &Caller) -> String {
-    match &caller.principal {
-        Principal::Operator => "operator".into(),
-        Principal::Merchant(id) => format!("merchant:{id}"),
-    }
-}
+pub use crate::audit::actor;

@@ -52,11 +52,26 @@ pub struct CorridorRuleBody {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schema(max_items = 250)]
     pub currencies: Vec<String>,
-    /// `closed`, `max_amount` or `purpose_code_required`.
+    /// `closed`, `max_amount`, `purpose_code_required`, `annual_quota` or
+    /// `sca_required`.
     pub check: String,
     /// For `max_amount`: the most per transaction, USD as a decimal string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_amount_usd: Option<String>,
+    /// For `annual_quota`: whose yearly total, `card` (payments),
+    /// `beneficiary` (payouts) or `merchant`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per: Option<String>,
+    /// For `annual_quota`: the most per subject and calendar year (UTC),
+    /// USD as a decimal string, counted over the stored payments or payouts
+    /// of the rule's one flow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annual_quota_usd: Option<String>,
+    /// For `sca_required`: card payments above this, USD as a decimal
+    /// string, must be authenticated with 3-D Secure unless an exemption
+    /// (the market's low-value one) spares them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold_usd: Option<String>,
 }
 
 /// A monitoring rule: a transaction that trips it raises an alert with the
@@ -281,18 +296,45 @@ pub fn to_rule_set(body: &ComplianceRulesBody, version: i64) -> ApiResult<RuleSe
                 CorridorCheck::MaxAmountUsd(usd(&at("max_amount_usd"), r.max_amount_usd.as_ref())?)
             }
             "purpose_code_required" => CorridorCheck::PurposeCodeRequired,
-            _ => {
-                return Err(bad(
-                    &at("check"),
-                    "check is closed, max_amount or purpose_code_required",
-                ))
+            "annual_quota" => annual_quota(&at, r)?,
+            "sca_required" => {
+                if r.flows.iter().any(|f| f != "payment") {
+                    return Err(bad(
+                        &at("flows"),
+                        "an sca_required check looks at payments only",
+                    ));
+                }
+                CorridorCheck::ScaRequiredAboveUsd(usd(
+                    &at("threshold_usd"),
+                    r.threshold_usd.as_ref(),
+                )?)
             }
+            _ => return Err(bad(
+                &at("check"),
+                "check is closed, max_amount, purpose_code_required, annual_quota or sca_required",
+            )),
         };
         if r.check != "max_amount" && r.max_amount_usd.is_some() {
             return Err(bad(
                 &at("max_amount_usd"),
                 "max_amount_usd belongs to a max_amount check",
             ));
+        }
+        for (field, given, check) in [
+            ("per", r.per.is_some(), "annual_quota"),
+            (
+                "annual_quota_usd",
+                r.annual_quota_usd.is_some(),
+                "annual_quota",
+            ),
+            ("threshold_usd", r.threshold_usd.is_some(), "sca_required"),
+        ] {
+            if given && r.check != check {
+                return Err(bad(
+                    &at(field),
+                    format!("{field} belongs to an {check} check"),
+                ));
+            }
         }
         corridor.push(CorridorRule {
             name: r.name.clone(),
@@ -407,6 +449,43 @@ pub fn to_rule_set(body: &ComplianceRulesBody, version: i64) -> ApiResult<RuleSe
     Ok(set)
 }
 
+/// An annual quota: one flow (payments or payouts), a subject that flow
+/// has, a positive quota.
+fn annual_quota(at: &dyn Fn(&str) -> String, r: &CorridorRuleBody) -> ApiResult<CorridorCheck> {
+    let flow = match r.flows.as_slice() {
+        [one] if one == "payment" || one == "payout" => one.as_str(),
+        _ => {
+            return Err(bad(
+                &at("flows"),
+                "an annual_quota counts one flow: [\"payment\"] or [\"payout\"]",
+            ))
+        }
+    };
+    let per = r
+        .per
+        .as_deref()
+        .ok_or_else(|| ApiError::invalid(&at("per"), "parameter_missing", "per is required"))?;
+    let per = match (flow, per) {
+        ("payment", "card") => Subject::Card,
+        ("payout", "beneficiary") => Subject::Beneficiary,
+        (_, "merchant") => Subject::Merchant,
+        _ => {
+            return Err(bad(
+                &at("per"),
+                "per is card or merchant for payments, beneficiary or merchant for payouts",
+            ))
+        }
+    };
+    let quota = usd(&at("annual_quota_usd"), r.annual_quota_usd.as_ref())?;
+    if quota.is_zero() {
+        return Err(bad(
+            &at("annual_quota_usd"),
+            "annual_quota_usd must be positive",
+        ));
+    }
+    Ok(CorridorCheck::AnnualQuotaUsd { per, quota })
+}
+
 fn name(field: &str, name: &str) -> ApiResult<()> {
     let ok = !name.is_empty()
         && name.len() <= 100
@@ -509,7 +588,7 @@ pub async fn put(
     let now = state.store().clock().now();
     let shown = ComplianceRulesObject::new(version, body.clone(), Some(rfc3339(now)));
     let response =
-        crate::settings_documents::store(&state, KIND, version, now, &body, shown).await?;
+        crate::settings_documents::store(&state, &caller, KIND, version, now, &body, shown).await?;
     if response.status() == StatusCode::OK {
         engine.replace(set);
     }
@@ -559,6 +638,84 @@ mod tests {
             CorridorCheck::MaxAmountUsd(Amount::positive(5_000_000).unwrap())
         );
         assert_eq!(set.monitoring.len(), 8);
+        let quota = set
+            .corridor
+            .iter()
+            .find(|r| r.name == "cn_individual_annual_fx_quota")
+            .expect("China's annual quota");
+        assert_eq!(
+            quota.check,
+            CorridorCheck::AnnualQuotaUsd {
+                per: Subject::Card,
+                quota: Amount::positive(5_000_000).unwrap()
+            }
+        );
+    }
+
+    #[test]
+    fn the_shipped_sca_rule_covers_the_eea_and_the_uk() {
+        let set = default_rules();
+        let sca = set
+            .corridor
+            .iter()
+            .find(|r| r.name == "psd2_sca_eea_uk")
+            .expect("the SCA rule");
+        assert_eq!(
+            sca.check,
+            CorridorCheck::ScaRequiredAboveUsd(Amount::positive(5_000).unwrap())
+        );
+        assert_eq!(sca.scope.countries.len(), 31);
+        let mut body = default_document();
+        body.corridor_rules[4].flows = vec!["payout".into()];
+        assert_eq!(param(&body), Some("corridor_rules[4].flows".to_string()));
+        let mut body = default_document();
+        body.corridor_rules[4].threshold_usd = None;
+        assert_eq!(
+            param(&body),
+            Some("corridor_rules[4].threshold_usd".to_string())
+        );
+        let mut body = default_document();
+        body.corridor_rules[0].threshold_usd = Some("1.00".into());
+        assert_eq!(
+            param(&body),
+            Some("corridor_rules[0].threshold_usd".to_string())
+        );
+    }
+
+    #[test]
+    fn an_annual_quota_counts_one_flow_of_a_subject_it_has() {
+        let quota = |flows: &[&str], per: Option<&str>, usd: Option<&str>| {
+            let mut body = default_document();
+            body.corridor_rules[3].flows = flows.iter().map(|f| f.to_string()).collect();
+            body.corridor_rules[3].per = per.map(str::to_string);
+            body.corridor_rules[3].annual_quota_usd = usd.map(str::to_string);
+            param(&body)
+        };
+        assert_eq!(quota(&["payment"], Some("card"), Some("100.00")), None);
+        assert_eq!(quota(&["payout"], Some("merchant"), Some("100.00")), None);
+        let at = |f: &str| Some(format!("corridor_rules[3].{f}"));
+        assert_eq!(quota(&[], Some("card"), Some("1.00")), at("flows"));
+        assert_eq!(
+            quota(&["payment", "payout"], Some("card"), Some("1.00")),
+            at("flows")
+        );
+        assert_eq!(
+            quota(&["refund"], Some("merchant"), Some("1.00")),
+            at("flows")
+        );
+        assert_eq!(quota(&["payout"], Some("card"), Some("1.00")), at("per"));
+        assert_eq!(quota(&["payment"], None, Some("1.00")), at("per"));
+        assert_eq!(
+            quota(&["payment"], Some("card"), None),
+            at("annual_quota_usd")
+        );
+        assert_eq!(
+            quota(&["payment"], Some("card"), Some("0")),
+            at("annual_quota_usd")
+        );
+        let mut body = default_document();
+        body.corridor_rules[1].per = Some("card".into());
+        assert_eq!(param(&body), Some("corridor_rules[1].per".to_string()));
     }
 
     #[test]

@@ -173,6 +173,16 @@ pub async fn create(
         key_hash: hash_key(&api_key),
         principal: Principal::Merchant(merchant.id.clone()),
     };
+    // The detail names the merchant, never its API key.
+    let audit = crate::audit::entry(
+        &caller,
+        "merchant.created",
+        &merchant.id,
+        serde_json::json!({
+            "legal_name": merchant.legal_name, "country": merchant.country,
+            "home_currency": merchant.home_currency.code(),
+        }),
+    );
     let shown = merchant.clone();
     let render = Box::new(move |outcome: &WriteOutcome, _at| match outcome {
         WriteOutcome::MerchantCreated => json_response(
@@ -187,7 +197,8 @@ pub async fn create(
         WriteOp::CreateMerchant {
             merchant,
             api_key: key_record,
-        },
+        }
+        .audited(vec![audit]),
         render,
     )
     .await

@@ -3,6 +3,7 @@
 pub mod adjustments;
 pub mod after_sales_helpers;
 pub mod after_sales_objects;
+pub mod audit_log;
 pub mod balances;
 pub mod beneficiaries;
 pub mod complaints;
@@ -23,6 +24,7 @@ pub mod payouts;
 pub mod provider_charges;
 pub mod refunds;
 pub mod sanctions_lists;
+pub mod screening_thresholds;
 pub mod screenings;
 pub mod test_helpers;
 pub mod users;

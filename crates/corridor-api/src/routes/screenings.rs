@@ -67,8 +67,35 @@ pub struct ScreeningObject {
     /// The alert raised for a `review` or `block`.
     #[schema(nullable)]
     pub alert: Option<String>,
+    /// The thresholds the decision was made with.
+    #[schema(nullable)]
+    pub thresholds: Option<ThresholdsUsed>,
     /// Creation time.
     pub created_at: String,
+}
+
+/// The thresholds a screening was decided with.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ThresholdsUsed {
+    /// The version of `/v1/compliance/screening_thresholds` (0: the
+    /// calibrated default).
+    pub version: i64,
+    /// From this score up: `review`, as a decimal string.
+    pub review: String,
+    /// From this score up: `block`, as a decimal string.
+    pub block: String,
+}
+
+fn thresholds_used(body: &serde_json::Value) -> Option<ThresholdsUsed> {
+    let t = body.get("thresholds")?;
+    Some(ThresholdsUsed {
+        version: t
+            .get("version")
+            .and_then(serde_json::Value::as_i64)
+            .unwrap_or(0),
+        review: t.get("review")?.as_f64()?.to_string(),
+        block: t.get("block")?.as_f64()?.to_string(),
+    })
 }
 
 /// The screening's JSON object.
@@ -87,6 +114,7 @@ pub fn object(r: &ScreeningRecord, alert: Option<String>) -> ScreeningObject {
         matches,
         lists_version: r.lists_version.clone(),
         alert,
+        thresholds: thresholds_used(&body),
         created_at: rfc3339(r.created_at),
     }
 }

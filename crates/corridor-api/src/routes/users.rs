@@ -147,10 +147,18 @@ pub async fn create(
         WriteOutcome::Users => json_response(StatusCode::CREATED, &shown),
         other => error_response(&ApiError::internal(format!("unexpected outcome {other:?}"))),
     });
+    // The detail names the user, never the password or its hash.
+    let audit = crate::audit::entry(
+        &caller,
+        "user.created",
+        &user.id,
+        serde_json::json!({"email": user.email, "merchant": user.merchant_id, "role": user.role}),
+    );
     let write = UsersWrite {
         changes: vec![UserChange::Insert(user)],
     };
-    let response = submit(&state, idem.map(|e| e.0), WriteOp::Users(write), render).await?;
+    let op = WriteOp::Users(write).audited(vec![audit]);
+    let response = submit(&state, idem.map(|e| e.0), op, render).await?;
     // Another request may have taken the email in between: the insert then did nothing.
     if response.status() == StatusCode::CREATED && state.store().user(&id).await?.is_none() {
         return Err(email_taken());
@@ -221,6 +229,12 @@ pub async fn delete(
             Principal::Merchant(own) => u.merchant_id.as_deref() == Some(own),
         })
         .ok_or_else(|| ApiError::not_found("user", &id))?;
+    let audit = crate::audit::entry(
+        &caller,
+        "user.deleted",
+        &user.id,
+        serde_json::json!({"email": user.email, "merchant": user.merchant_id, "role": user.role}),
+    );
     let write = UsersWrite {
         changes: vec![UserChange::Delete {
             id: user.id.clone(),
@@ -230,7 +244,7 @@ pub async fn delete(
         .store()
         .writer()
         .submit(corridor_store::WriteRequest {
-            op: WriteOp::Users(write),
+            op: WriteOp::Users(write).audited(vec![audit]),
             idempotency: None,
         })
         .await?;

@@ -196,6 +196,15 @@ pub async fn create(
         created_at: state.store().clock().now(),
     };
     let shown = WebhookEndpointObject::from_record(&endpoint, true);
+    // The detail keeps the URL without its query (which may carry a
+    // token), never the signing secret.
+    let url = endpoint.url.split(['?', '#']).next().unwrap_or_default();
+    let audit = crate::audit::entry(
+        &caller,
+        "webhook_endpoint.created",
+        &endpoint.id,
+        serde_json::json!({"merchant": endpoint.merchant_id, "url": url, "events": endpoint.events}),
+    );
     let render = Box::new(move |outcome: &WriteOutcome, _at| match outcome {
         WriteOutcome::Webhooks => json_response(StatusCode::CREATED, &shown),
         other => error_response(&ApiError::internal(format!("unexpected outcome {other:?}"))),
@@ -204,7 +213,8 @@ pub async fn create(
         endpoints_new: vec![endpoint],
         ..WebhookWrite::default()
     };
-    submit(&state, idem.map(|e| e.0), WriteOp::Webhooks(write), render).await
+    let op = WriteOp::Webhooks(write).audited(vec![audit]);
+    submit(&state, idem.map(|e| e.0), op, render).await
 }
 
 /// The endpoint with this id, if the caller may see it (404 otherwise).

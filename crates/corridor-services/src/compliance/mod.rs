@@ -11,6 +11,7 @@ mod lists;
 pub mod rules;
 mod screen;
 
+pub use corridor_sanctions::Thresholds;
 pub use error::ComplianceError;
 pub use hook::SanctionsScreening;
 pub use kyb::{KybDecision, KybOutcome};
@@ -19,7 +20,7 @@ pub use screen::{ScreeningInput, ScreeningOutcome, Subject};
 
 use std::sync::{Arc, Mutex, RwLock};
 
-use corridor_sanctions::{SanctionsList, Screener, Thresholds};
+use corridor_sanctions::{SanctionsList, Screener};
 use corridor_store::{SanctionsListRecord, Store, StoreError};
 
 /// The compliance service. Cheap to clone.
@@ -44,7 +45,9 @@ struct Inner {
     state: RwLock<Option<Arc<Loaded>>>,
     /// Serializes list loads so none is lost between read and install.
     loading: Arc<tokio::sync::Mutex<()>>,
-    thresholds: RwLock<Thresholds>,
+    /// The screening thresholds in force and their version (0: the
+    /// calibrated default).
+    thresholds: RwLock<(i64, Thresholds)>,
     with_snapshot: bool,
     rules: rules::RulesEngine,
     /// Serializes rule document versions.
@@ -100,7 +103,7 @@ impl ComplianceService {
                 stored: Mutex::new(Some(stored)),
                 state: RwLock::new(None),
                 loading: Arc::new(tokio::sync::Mutex::new(())),
-                thresholds: RwLock::new(Thresholds::DEFAULT),
+                thresholds: RwLock::new((0, Thresholds::DEFAULT)),
                 with_snapshot,
                 rules,
                 rules_lock: tokio::sync::Mutex::new(()),
@@ -119,18 +122,27 @@ impl ComplianceService {
 
     /// The thresholds in force.
     pub fn thresholds(&self) -> Thresholds {
-        self.inner
-            .thresholds
-            .read()
-            .map(|t| *t)
-            .unwrap_or(Thresholds::DEFAULT)
+        self.thresholds_in_force().1
     }
 
-    /// Sets the thresholds (validated by [`Thresholds::new`]).
-    pub fn set_thresholds(&self, thresholds: Thresholds) {
-        if let Ok(mut t) = self.inner.thresholds.write() {
-            *t = thresholds;
-        }
+    /// The thresholds in force with their version (0: the calibrated
+    /// default, until the operator puts a version).
+    pub fn thresholds_in_force(&self) -> (i64, Thresholds) {
+        *self
+            .inner
+            .thresholds
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Puts `version` of the thresholds (validated by [`Thresholds::new`])
+    /// in force for the next screening.
+    pub fn set_thresholds(&self, version: i64, thresholds: Thresholds) {
+        *self
+            .inner
+            .thresholds
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = (version, thresholds);
     }
 
     /// The lists in force, building them on first use.

@@ -134,23 +134,29 @@ impl ComplianceService {
             country: input.country.as_deref(),
             date_of_birth,
         };
-        let screening =
-            loaded
-                .screener
-                .screen(&query, &self.thresholds())
-                .map_err(|e| match e {
-                    QueryError::NoLetters => ComplianceError::invalid(
-                        "name",
-                        "parameter_invalid",
-                        "name holds no letter or digit",
-                    ),
-                    QueryError::UnknownCountry => ComplianceError::invalid(
-                        "country",
-                        "parameter_invalid",
-                        "country must be an ISO 3166-1 alpha-2 code",
-                    ),
-                })?;
-        Ok(self.outcome(input, subject, actor, screening))
+        let (thresholds_version, thresholds) = self.thresholds_in_force();
+        let screening = loaded
+            .screener
+            .screen(&query, &thresholds)
+            .map_err(|e| match e {
+                QueryError::NoLetters => ComplianceError::invalid(
+                    "name",
+                    "parameter_invalid",
+                    "name holds no letter or digit",
+                ),
+                QueryError::UnknownCountry => ComplianceError::invalid(
+                    "country",
+                    "parameter_invalid",
+                    "country must be an ISO 3166-1 alpha-2 code",
+                ),
+            })?;
+        Ok(self.outcome(
+            input,
+            subject,
+            actor,
+            screening,
+            (thresholds_version, thresholds),
+        ))
     }
 
     fn outcome(
@@ -159,6 +165,7 @@ impl ComplianceService {
         subject: &Subject,
         actor: &str,
         screening: Screening,
+        (thresholds_version, thresholds): (i64, corridor_sanctions::Thresholds),
     ) -> ScreeningOutcome {
         let now = self.store().clock().now();
         let matches: Vec<serde_json::Value> = screening
@@ -166,7 +173,6 @@ impl ComplianceService {
             .iter()
             .map(|m| serde_json::json!({"list": m.list, "entry_id": m.entry_id, "name": m.name, "score": m.score, "kind": m.kind.as_str()}))
             .collect();
-        let thresholds = self.thresholds();
         let record = ScreeningRecord {
             id: new_id("scr"),
             merchant_id: subject.merchant_id.clone(),
@@ -176,7 +182,7 @@ impl ComplianceService {
             lists_version: screening.lists_version.clone(),
             body: serde_json::json!({
                 "type": input.kind, "country": input.country, "date_of_birth": input.date_of_birth,
-                "matches": matches, "thresholds": {"review": thresholds.review, "block": thresholds.block},
+                "matches": matches, "thresholds": {"review": thresholds.review, "block": thresholds.block, "version": thresholds_version},
             })
             .to_string(),
             created_at: now,

@@ -90,15 +90,17 @@ impl PaymentService {
                 amount: new.amount,
                 amount_usd: rules.usd_value(new.amount, payment.currency),
                 card: payment.card.as_ref().map(|c| c.fingerprint.as_str()),
+                card_sca: payment.card.as_ref().map(|_| new.sca_required),
                 beneficiary: None,
                 purpose_code: None,
             };
-            rules
-                .evaluate(&tx, now)
-                .map_err(|r| PaymentError::Blocked {
-                    code: r.code,
-                    message: r.message,
-                })?;
+            let blocked = |r: crate::compliance::rules::RuleRefusal| PaymentError::Blocked {
+                code: r.code,
+                message: r.message,
+            };
+            rules.check(&tx).map_err(blocked)?;
+            rules.check_quotas(&tx, now).await.map_err(blocked)?;
+            rules.observe(&tx, now);
         }
         let snapshot = PaymentSnapshot {
             payment,

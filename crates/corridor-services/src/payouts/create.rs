@@ -401,10 +401,12 @@ impl PayoutService {
             &self.rules,
             self.rule_transaction(&plan, &input.merchant_id),
         ) {
-            rules.check(&tx).map_err(|r| PayoutError::Blocked {
+            let blocked = |r: crate::compliance::rules::RuleRefusal| PayoutError::Blocked {
                 code: r.code.into(),
                 message: r.message,
-            })?;
+            };
+            rules.check(&tx).map_err(blocked)?;
+            rules.check_quotas(&tx, now).await.map_err(blocked)?;
         }
         Ok(plan)
     }

@@ -117,6 +117,7 @@ impl PayoutService {
             amount: plan.target_amount,
             amount_usd: rules.usd_value(plan.amount, plan.currency),
             card: None,
+            card_sca: None,
             beneficiary: Some(&plan.beneficiary.id),
             purpose_code: plan.purpose_code.as_deref(),
         })

@@ -131,81 +131,14 @@ pub(super) fn build<B: WriterBackend>(
                 continue;
             }
         }
-        let outcome = match request.op.clone() {
-            WriteOp::Ledger(write) => WriteOutcome::Ledger(apply_ledger(
-                w,
-                &mut loaded,
-                &mut rows,
-                &mut touched,
-                write,
-                now,
-            )),
-            WriteOp::CreateMerchant { merchant, api_key } => {
-                rows.merchants.push(merchant);
-                rows.api_keys.push(api_key);
-                WriteOutcome::MerchantCreated
-            }
-            WriteOp::RegisterApiKey(key) => {
-                rows.api_keys.push(key);
-                WriteOutcome::ApiKeyRegistered
-            }
-            WriteOp::Payment(write) => WriteOutcome::Payment(apply_payment(
-                w,
-                &mut loaded,
-                &mut rows,
-                &mut touched,
-                *write,
-                now,
-            )),
-            WriteOp::Webhooks(write) => {
-                rows.webhooks.push(write);
-                WriteOutcome::Webhooks
-            }
-            WriteOp::Fx(write) => WriteOutcome::Fx(super::fx::apply(
-                w,
-                &mut loaded,
-                &mut rows,
-                &mut touched,
-                *write,
-                now,
-            )),
-            WriteOp::Payouts(write) => WriteOutcome::Payouts(super::payouts::apply(
-                w,
-                &mut loaded,
-                &mut rows,
-                &mut touched,
-                *write,
-                now,
-            )?),
-            WriteOp::ProviderOrphan(orphan) => {
-                rows.orphans.push(orphan);
-                WriteOutcome::OrphanRecorded
-            }
-            WriteOp::Settings(write) => {
-                rows.settings.push(write);
-                WriteOutcome::Settings
-            }
-            WriteOp::Users(write) => {
-                rows.payout_statements
-                    .extend(crate::user_store::statements(write, now));
-                WriteOutcome::Users
-            }
-            WriteOp::Compliance(write) => WriteOutcome::Compliance(super::compliance::apply(
-                w,
-                &mut loaded.compliance,
-                &mut rows,
-                *write,
-                now,
-            )?),
-            WriteOp::AfterSales(write) => WriteOutcome::AfterSales(super::after_sales::apply(
-                w,
-                &mut loaded,
-                &mut rows,
-                &mut touched,
-                *write,
-                now,
-            )?),
-        };
+        let outcome = apply_op(
+            w,
+            &mut loaded,
+            &mut rows,
+            &mut touched,
+            request.op.clone(),
+            now,
+        )?;
         let response = request.idempotency.as_ref().and_then(|cap| {
             let response = (cap.respond)(&outcome, now)?;
             let record = IdempotencyRecord {
@@ -237,6 +170,75 @@ pub(super) fn build<B: WriterBackend>(
     Ok((rows, results))
 }
 
+/// Applies one write to the batch and answers its outcome.
+fn apply_op<B: WriterBackend>(
+    w: &mut WriterState<B>,
+    loaded: &mut Loaded,
+    rows: &mut BatchRows,
+    touched: &mut HashSet<AccountId>,
+    op: WriteOp,
+    now: Timestamp,
+) -> Result<WriteOutcome, StoreError> {
+    Ok(match op {
+        WriteOp::Ledger(write) => {
+            WriteOutcome::Ledger(apply_ledger(w, loaded, rows, touched, write, now))
+        }
+        WriteOp::CreateMerchant { merchant, api_key } => {
+            rows.merchants.push(merchant);
+            rows.api_keys.push(api_key);
+            WriteOutcome::MerchantCreated
+        }
+        WriteOp::RegisterApiKey(key) => {
+            rows.api_keys.push(key);
+            WriteOutcome::ApiKeyRegistered
+        }
+        WriteOp::Payment(write) => {
+            WriteOutcome::Payment(apply_payment(w, loaded, rows, touched, *write, now))
+        }
+        WriteOp::Webhooks(write) => {
+            rows.webhooks.push(write);
+            WriteOutcome::Webhooks
+        }
+        WriteOp::Fx(write) => {
+            WriteOutcome::Fx(super::fx::apply(w, loaded, rows, touched, *write, now))
+        }
+        WriteOp::Payouts(write) => WriteOutcome::Payouts(super::payouts::apply(
+            w, loaded, rows, touched, *write, now,
+        )?),
+        WriteOp::ProviderOrphan(orphan) => {
+            rows.orphans.push(orphan);
+            WriteOutcome::OrphanRecorded
+        }
+        WriteOp::Settings(write) => {
+            rows.settings.push(write);
+            WriteOutcome::Settings
+        }
+        WriteOp::Users(write) => {
+            rows.payout_statements
+                .extend(crate::user_store::statements(write, now));
+            WriteOutcome::Users
+        }
+        WriteOp::Compliance(write) => WriteOutcome::Compliance(super::compliance::apply(
+            w,
+            &mut loaded.compliance,
+            rows,
+            *write,
+            now,
+        )?),
+        WriteOp::Audited(audited) => {
+            let super::AuditedWrite { op, audit } = *audited;
+            let outcome = apply_op(w, loaded, rows, touched, op, now)?;
+            if !outcome.is_refused() {
+                super::compliance::append_audit(w, &mut loaded.compliance, rows, audit, now)?;
+            }
+            outcome
+        }
+        WriteOp::AfterSales(write) => WriteOutcome::AfterSales(super::after_sales::apply(
+            w, loaded, rows, touched, *write, now,
+        )?),
+    })
+}
+
 /// Loads, in one round per kind, the accounts, holds, client references
 /// and idempotency keys the batch needs and the writer does not hold yet.
 fn prefetch<B: WriterBackend>(
@@ -257,7 +259,7 @@ fn prefetch<B: WriterBackend>(
         if let Some(cap) = &r.idempotency {
             idem.push((cap.scope.clone(), cap.key.clone()));
         }
-        match &r.op {
+        match r.op.base() {
             WriteOp::Ledger(write) => writes.push(write),
             WriteOp::Payment(p) => {
                 payments.push(p.payment.id.clone());
@@ -282,7 +284,8 @@ fn prefetch<B: WriterBackend>(
             | WriteOp::ProviderOrphan(_)
             | WriteOp::Settings(_)
             | WriteOp::Users(_)
-            | WriteOp::Compliance(_) => {}
+            | WriteOp::Compliance(_)
+            | WriteOp::Audited(_) => {}
         }
     }
     for write in writes {

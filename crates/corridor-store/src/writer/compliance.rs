@@ -74,8 +74,21 @@ pub(super) fn apply<B: WriterBackend>(
             .insert(alert.id.clone(), Some(alert.version));
         statements.push((q::UPSERT_ALERT, alert_values(&alert)));
     }
-    if write.audit.is_empty() {
-        return Ok(Ok(()));
+    append_audit(w, loaded, rows, write.audit, now)?;
+    Ok(Ok(()))
+}
+
+/// Appends `audit` to the chain: each record numbered after the batch's
+/// head so far and hashed over the previous record's hash.
+pub(super) fn append_audit<B: WriterBackend>(
+    w: &mut WriterState<B>,
+    loaded: &mut ComplianceLoaded,
+    rows: &mut super::BatchRows,
+    audit: Vec<crate::AuditEntry>,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    if audit.is_empty() {
+        return Ok(());
     }
     let (mut prev_hash, mut seq) = match loaded.head.take() {
         Some(head) => head,
@@ -86,7 +99,8 @@ pub(super) fn apply<B: WriterBackend>(
             .next()
             .unwrap_or_else(|| (AUDIT_GENESIS.to_owned(), 0)),
     };
-    for entry in write.audit {
+    let statements = &mut rows.compliance_statements;
+    for entry in audit {
         seq += 1;
         let mut record = AuditRecord {
             seq,
@@ -111,5 +125,5 @@ pub(super) fn apply<B: WriterBackend>(
         ],
     ));
     loaded.head = Some((prev_hash, seq));
-    Ok(Ok(()))
+    Ok(())
 }

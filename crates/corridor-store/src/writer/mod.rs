@@ -87,6 +87,34 @@ pub enum WriteOp {
     Users(crate::UsersWrite),
     /// Sanctions lists, screenings, alerts and audit records.
     Compliance(Box<crate::ComplianceWrite>),
+    /// Another write with the audit records of the operator action it is:
+    /// appended to the audit chain in the same transaction, and only when
+    /// the write is not refused.
+    Audited(Box<AuditedWrite>),
+}
+
+/// A write and the audit records of what it does.
+#[derive(Debug, Clone)]
+pub struct AuditedWrite {
+    /// The write.
+    pub op: WriteOp,
+    /// Appended to the audit chain when the write succeeds.
+    pub audit: Vec<crate::AuditEntry>,
+}
+
+impl WriteOp {
+    /// This write with `audit` recorded in the same transaction.
+    pub fn audited(self, audit: Vec<crate::AuditEntry>) -> WriteOp {
+        WriteOp::Audited(Box::new(AuditedWrite { op: self, audit }))
+    }
+
+    /// The write itself, under any audit wrapper.
+    pub fn base(&self) -> &WriteOp {
+        match self {
+            WriteOp::Audited(a) => a.op.base(),
+            other => other,
+        }
+    }
 }
 
 /// Why the writer refused a request, as data that survives a replay.
@@ -176,6 +204,26 @@ pub enum WriteOutcome {
     Users,
     /// The compliance write was applied, or refused (`version_conflict`).
     Compliance(Result<(), Refusal>),
+}
+
+impl WriteOutcome {
+    /// Whether the writer refused the write as a whole (nothing of it was
+    /// written). A payout write with some changes refused is not.
+    pub fn is_refused(&self) -> bool {
+        match self {
+            WriteOutcome::Ledger(r) => r.is_err(),
+            WriteOutcome::Payment(r) | WriteOutcome::Fx(r) => r.is_err(),
+            WriteOutcome::AfterSales(r) => r.is_err(),
+            WriteOutcome::Compliance(r) => r.is_err(),
+            WriteOutcome::Payouts(p) => p.is_err(),
+            WriteOutcome::MerchantCreated
+            | WriteOutcome::ApiKeyRegistered
+            | WriteOutcome::Webhooks
+            | WriteOutcome::OrphanRecorded
+            | WriteOutcome::Settings
+            | WriteOutcome::Users => false,
+        }
+    }
 }
 
 /// Builds the HTTP response stored under an idempotency key from the outcome,

@@ -301,3 +301,97 @@ async fn a_second_writer_on_the_same_file_is_refused() {
         Ok(_) => panic!("a second writer opened the same database"),
     }
 }
+
+fn audited(request: WriteRequest, action: &str) -> WriteRequest {
+    let entry = crate::AuditEntry {
+        actor: "operator".into(),
+        action: action.into(),
+        object_id: "obj".into(),
+        detail: "{}".into(),
+    };
+    WriteRequest {
+        op: request.op.audited(vec![entry]),
+        idempotency: None,
+    }
+}
+
+/// A debit of the merchant's pending balance the ledger refuses.
+fn overdraw() -> WriteRequest {
+    let mut request = transfer(1_000_000);
+    if let WriteOp::Ledger(LedgerWrite {
+        op: LedgerOp::Transfer(legs),
+        ..
+    }) = &mut request.op
+    {
+        for leg in legs.iter_mut() {
+            leg.side = match leg.side {
+                Side::Debit => Side::Credit,
+                Side::Credit => Side::Debit,
+            };
+        }
+    }
+    request
+}
+
+#[tokio::test]
+async fn an_audited_write_records_its_action_only_when_it_is_applied() {
+    let h = harness(false);
+    let done = h
+        .writer
+        .submit(audited(merchant("audited"), "merchant.created"))
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            done,
+            WriteResult::Done {
+                outcome: WriteOutcome::MerchantCreated,
+                ..
+            }
+        ),
+        "{done:?}"
+    );
+    h.writer
+        .submit(audited(transfer(500), "merchant.adjusted"))
+        .await
+        .unwrap();
+    let refused = h
+        .writer
+        .submit(audited(overdraw(), "merchant.overdrawn"))
+        .await
+        .unwrap();
+    assert!(
+        matches!(&refused, WriteResult::Done { outcome, .. } if outcome.is_refused()),
+        "{refused:?}"
+    );
+    drop(h.writer);
+    drop(crate::sqlite::open(&h.path).unwrap());
+    let c = rusqlite::Connection::open(&h.path).unwrap();
+    let mut statement = c
+        .prepare("SELECT seq, at, actor, action, object_id, detail, prev_hash, hash FROM compliance_audit ORDER BY seq")
+        .unwrap();
+    let records: Vec<crate::AuditRecord> = statement
+        .query_map([], |r| {
+            Ok(crate::AuditRecord {
+                seq: r.get(0)?,
+                at: corridor_core::Timestamp::from_unix_micros(r.get(1)?),
+                actor: r.get(2)?,
+                action: r.get(3)?,
+                object_id: r.get(4)?,
+                detail: r.get(5)?,
+                prev_hash: r.get(6)?,
+                hash: r.get(7)?,
+            })
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let actions: Vec<&str> = records.iter().map(|r| r.action.as_str()).collect();
+    assert_eq!(actions, ["merchant.created", "merchant.adjusted"]);
+    let head: (String, i64) = c
+        .query_row("SELECT hash, seq FROM compliance_audit_head", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(crate::verify_audit_chain(&records, Some(head)), Ok(2));
+}

@@ -4,6 +4,7 @@
 mod support;
 
 mod adyen;
+mod annual_quota;
 mod bad_input;
 mod complaints;
 mod compliance;
@@ -28,13 +29,17 @@ mod limits;
 mod markets;
 mod merchants;
 mod modes;
+mod monitoring_restart;
 mod operations;
+mod operator_audit;
 mod payments;
 mod payout_crash;
 mod payouts;
 mod payouts_fx;
 mod refunds;
+mod restartable;
 mod sandbox_server;
+mod sca_rule;
 mod secrets;
 mod users;
 mod webhooks;

@@ -145,6 +145,7 @@ impl AfterSalesService {
                 amount: refund.amount,
                 amount_usd: rules.usd_value(refund.amount, refund.currency),
                 card: None,
+                card_sca: None,
                 beneficiary: None,
                 purpose_code: None,
             };

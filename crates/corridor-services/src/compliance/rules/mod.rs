@@ -8,6 +8,8 @@
 //! payment path never waits for it.
 
 mod monitor;
+mod quota;
+mod replay;
 mod set;
 #[cfg(test)]
 mod tests;
@@ -25,6 +27,7 @@ pub trait UsdValuation: Send + Sync {
 }
 
 pub use monitor::Monitor;
+pub use replay::{lookback_seconds, MAX_REPLAYED};
 pub use set::{
     CorridorCheck, CorridorRule, Flow, MonitoringCheck, MonitoringRule, RuleSet, Scope, Severity,
     Subject, UNAPPROVED_LIMIT_RULE,
@@ -51,6 +54,10 @@ pub struct Transaction<'a> {
     pub amount_usd: Option<Amount>,
     /// The card's fingerprint.
     pub card: Option<&'a str>,
+    /// For a card payment: whether it is strongly authenticated (3-D
+    /// Secure), that is the market requires it and no exemption (the
+    /// low-value one) spares it. `None` for other transactions.
+    pub card_sca: Option<bool>,
     /// The beneficiary.
     pub beneficiary: Option<&'a str>,
     /// The purpose code given.
@@ -228,6 +235,22 @@ impl RulesEngine {
     }
 }
 
+/// Why a card payment above `threshold` USD cents that skips strong
+/// customer authentication is refused; `None` when it passes.
+fn sca_refusal(tx: &Transaction<'_>, threshold: Amount) -> Option<String> {
+    if tx.card_sca != Some(false) {
+        return None;
+    }
+    let above = tx.amount_usd.is_none_or(|usd| usd > threshold);
+    above.then(|| {
+        format!(
+            "a card payment above USD {}.{:02} must be authenticated with 3-D Secure, and no exemption covers this one",
+            threshold.minor() / 100,
+            threshold.minor() % 100
+        )
+    })
+}
+
 /// The corridor rules' verdict on `tx`.
 pub fn check(rules: &RuleSet, tx: &Transaction<'_>) -> Result<(), RuleRefusal> {
     if tx.flow == Flow::Payment && !tx.merchant_approved {
@@ -273,6 +296,9 @@ pub fn check(rules: &RuleSet, tx: &Transaction<'_>) -> Result<(), RuleRefusal> {
                 .purpose_code
                 .is_none_or(|p| p.trim().is_empty())
                 .then(|| "a purpose code is required".to_string()),
+            // Needs the store: see `RulesEngine::check_quotas`.
+            CorridorCheck::AnnualQuotaUsd { .. } => None,
+            CorridorCheck::ScaRequiredAboveUsd(threshold) => sca_refusal(tx, *threshold),
         };
         if let Some(why) = why {
             return Err(RuleRefusal {

@@ -1,7 +1,7 @@
 //! Monitoring in memory: sliding windows per rule and subject, a day's
 //! volumes per merchant, and when each rule last alerted, so evaluating a
-//! transaction costs no database round trip. The counters start empty when
-//! the server starts (a spike or ratio needs its baseline first).
+//! transaction costs no database round trip. At start they are rebuilt
+//! from the store's recent transactions (`replay.rs`).
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 

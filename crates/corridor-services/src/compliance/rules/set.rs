@@ -95,6 +95,19 @@ pub enum CorridorCheck {
     MaxAmountUsd(Amount),
     /// A transaction without a purpose code.
     PurposeCodeRequired,
+    /// A transaction that takes its subject's total of the calendar year
+    /// (UTC), in the transaction's flow, above this many USD cents; the
+    /// total is read from the store's durable records.
+    AnnualQuotaUsd {
+        /// Whose total.
+        per: Subject,
+        /// The most per calendar year.
+        quota: Amount,
+    },
+    /// A card payment above this many USD cents that is not strongly
+    /// authenticated (3-D Secure): PSD2's rule for EEA and UK cards, where
+    /// only a named exemption (the market's low-value one) spares SCA.
+    ScaRequiredAboveUsd(Amount),
 }
 
 /// A corridor or country rule: a transaction in scope that fails the check

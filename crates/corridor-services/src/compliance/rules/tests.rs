@@ -159,6 +159,7 @@ fn tx<'a>(
         amount,
         amount_usd: e.usd_value(amount, currency),
         card: None,
+        card_sca: None,
         beneficiary: None,
         purpose_code: None,
     }
