@@ -31,6 +31,7 @@ fn screening(r: &dyn SqlRow) -> Result<ScreeningRecord, StoreError> {
         lists_version: r.text(5)?,
         body: r.text(6)?,
         created_at: Timestamp::from_unix_micros(r.int(7)?),
+        object_id: r.opt_text(8)?,
     })
 }
 

@@ -196,6 +196,7 @@ CREATE TABLE provider_orphans (
     (90, crate::log_sql::MIGRATION_90),
     (120, crate::payment_sql::MIGRATION_120),
     (121, crate::payment_sql::MIGRATION_121),
+    (130, crate::merchant_kyb_sql::MIGRATION_130),
 ];
 
 pub const GET_MERCHANT: &str = "SELECT id, legal_name, country, home_currency, email, website, marketplace_store_ids, kyb_status, created_at FROM merchants WHERE id = $1";

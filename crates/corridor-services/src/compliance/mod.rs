@@ -7,13 +7,17 @@
 mod error;
 mod hook;
 mod kyb;
+pub mod kyb_info;
 mod lists;
+mod onboarding;
 pub mod rules;
 mod screen;
 
 pub use error::ComplianceError;
 pub use hook::SanctionsScreening;
 pub use kyb::{KybDecision, KybOutcome};
+pub use kyb_info::{BeneficialOwner, KybInfo, OwnerInput};
+pub use onboarding::{KybChanges, Onboarding};
 pub use lists::{ListContent, ListLoad, LoadedList};
 pub use screen::{ScreeningInput, ScreeningOutcome, Subject};
 
