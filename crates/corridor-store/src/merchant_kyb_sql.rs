@@ -35,8 +35,11 @@ pub fn get_many(n: usize) -> String {
     )
 }
 
-/// The version of a merchant's KYB information (for the writer's check).
-pub const VERSION: &str = "SELECT merchant_id, version FROM merchant_kyb WHERE merchant_id = $1";
+/// The version of a merchant's KYB information (for the writer's check;
+/// written `WHERE id = $1`, which the PostgreSQL writer turns into a lookup
+/// of the whole batch's ids).
+pub const VERSION: &str =
+    "SELECT id, version FROM (SELECT merchant_id AS id, version FROM merchant_kyb) k WHERE id = $1";
 
 /// Inserts or replaces a merchant's KYB information.
 pub const UPSERT: &str = "INSERT INTO merchant_kyb (merchant_id, registration_number, beneficial_owners, ownership_declaration, requested, version, updated_at) \

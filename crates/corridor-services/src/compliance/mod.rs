@@ -17,8 +17,8 @@ pub use error::ComplianceError;
 pub use hook::SanctionsScreening;
 pub use kyb::{KybDecision, KybOutcome};
 pub use kyb_info::{BeneficialOwner, KybInfo, OwnerInput};
-pub use onboarding::{KybChanges, Onboarding};
 pub use lists::{ListContent, ListLoad, LoadedList};
+pub use onboarding::{KybChanges, Onboarding};
 pub use screen::{ScreeningInput, ScreeningOutcome, Subject};
 
 use std::sync::{Arc, Mutex, RwLock};

@@ -210,7 +210,8 @@ pub fn to_json(owners: &[BeneficialOwner]) -> String {
 /// The owners from what was stored (rows that do not read are skipped).
 pub fn from_json(text: &str) -> Vec<BeneficialOwner> {
     let value: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
-    let text_of = |o: &serde_json::Value, k: &str| o.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+    let text_of =
+        |o: &serde_json::Value, k: &str| o.get(k).and_then(|v| v.as_str()).map(str::to_owned);
     value
         .as_array()
         .map(|items| {
@@ -263,7 +264,9 @@ mod tests {
         assert_eq!(percent_bps("12.5"), Some(1_250));
         assert_eq!(percent_bps("0.01"), Some(1));
         assert_eq!(percent_bps("100.00"), Some(10_000));
-        for bad in ["", ".5", "5.", "33.333", "-5", "1e2", "+5", "5,5", "1000", " 5"] {
+        for bad in [
+            "", ".5", "5.", "33.333", "-5", "1e2", "+5", "5,5", "1000", " 5",
+        ] {
             assert_eq!(percent_bps(bad), None, "{bad}");
         }
         let o = |bps| BeneficialOwner {
@@ -280,7 +283,11 @@ mod tests {
 
     #[test]
     fn good_owners_are_kept_normalized() {
-        let owners = validate(&[input("  Wang Fang ", "60"), input("Li Na", "40")], today()).unwrap();
+        let owners = validate(
+            &[input("  Wang Fang ", "60"), input("Li Na", "40")],
+            today(),
+        )
+        .unwrap();
         assert_eq!(owners[0].name, "Wang Fang");
         assert_eq!(owners[0].country.as_deref(), Some("CN"));
         assert_eq!(owners[0].ownership_bps, 6_000);
@@ -292,10 +299,24 @@ mod tests {
     fn each_bad_field_is_named() {
         let mut dob = input("Wang Fang", "50");
         dob.date_of_birth = Some("1981-02-29".into());
-        assert_eq!(param_of(&[dob.clone()]), "beneficial_owners[0].date_of_birth");
-        for bad in ["2026-03-15", "2030-01-01", "1899-12-31", "1980-2-3", "19800203", "1980-13-01"] {
+        assert_eq!(
+            param_of(&[dob.clone()]),
+            "beneficial_owners[0].date_of_birth"
+        );
+        for bad in [
+            "2026-03-15",
+            "2030-01-01",
+            "1899-12-31",
+            "1980-2-3",
+            "19800203",
+            "1980-13-01",
+        ] {
             dob.date_of_birth = Some(bad.into());
-            assert_eq!(param_of(&[dob.clone()]), "beneficial_owners[0].date_of_birth", "{bad}");
+            assert_eq!(
+                param_of(&[dob.clone()]),
+                "beneficial_owners[0].date_of_birth",
+                "{bad}"
+            );
         }
         let mut country = input("Wang Fang", "50");
         country.country = Some("ZZ".into());
@@ -307,9 +328,16 @@ mod tests {
                 "{name:?}"
             );
         }
-        assert_eq!(param_of(&[input(&"a".repeat(201), "10")]), "beneficial_owners[0].name");
+        assert_eq!(
+            param_of(&[input(&"a".repeat(201), "10")]),
+            "beneficial_owners[0].name"
+        );
         for p in ["0", "0.00", "100.01", "101", "33.333", "-1"] {
-            assert_eq!(param_of(&[input("Li Na", p)]), "beneficial_owners[0].ownership_percent", "{p}");
+            assert_eq!(
+                param_of(&[input("Li Na", p)]),
+                "beneficial_owners[0].ownership_percent",
+                "{p}"
+            );
         }
         assert_eq!(
             param_of(&[input("Li Na", "60"), input("Wang Fang", "40.01")]),
@@ -319,7 +347,9 @@ mod tests {
             param_of(&[input("Li Na", "10"), input("li na", "10")]),
             "beneficial_owners[1].name"
         );
-        let many: Vec<OwnerInput> = (0..21).map(|i| input(&format!("Owner {i} Person"), "1")).collect();
+        let many: Vec<OwnerInput> = (0..21)
+            .map(|i| input(&format!("Owner {i} Person"), "1"))
+            .collect();
         assert_eq!(param_of(&many), "beneficial_owners");
         assert!(validate(&many[..20], today()).is_ok());
     }

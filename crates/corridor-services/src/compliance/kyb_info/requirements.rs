@@ -130,8 +130,7 @@ impl CountryRequirements {
         match self.registration_format {
             RegistrationFormat::Text => {
                 let allowed = |c: char| c.is_alphanumeric() || matches!(c, ' ' | '-' | '.' | '/');
-                if !trimmed.chars().all(allowed) || !trimmed.chars().any(char::is_alphanumeric)
-                {
+                if !trimmed.chars().all(allowed) || !trimmed.chars().any(char::is_alphanumeric) {
                     return Err(invalid(
                         "registration_number holds letters, digits, spaces and - . / only",
                     ));
@@ -235,7 +234,10 @@ impl Requirements {
                 let code = corridor_core::CountryCode::parse(&c)
                     .map_err(|_| format!("{}: unknown country {c}", group.name))?;
                 if code.as_str() != c || countries.iter().any(|(k, _)| *k == c) {
-                    return Err(format!("{}: country {c} not upper case or named twice", group.name));
+                    return Err(format!(
+                        "{}: country {c} not upper case or named twice",
+                        group.name
+                    ));
                 }
                 countries.push((c, parsed.clone()));
             }
@@ -312,7 +314,11 @@ mod tests {
         let none = supplied(&[], &[]);
         assert_eq!(
             r.of("CN").missing(&none),
-            ["registration_number", "beneficial_owners", "marketplace_store_ids"]
+            [
+                "registration_number",
+                "beneficial_owners",
+                "marketplace_store_ids"
+            ]
         );
         assert_eq!(
             r.of("DE").missing(&none),
@@ -331,7 +337,9 @@ mod tests {
         s.owners = &enough;
         assert!(r.of("CN").missing(&s).is_empty());
         s.owners = &small;
-        s.declaration = Some("No natural person holds 25% or more; the managing director controls the company.");
+        s.declaration = Some(
+            "No natural person holds 25% or more; the managing director controls the company.",
+        );
         assert!(r.of("CN").missing(&s).is_empty());
     }
 
@@ -339,7 +347,9 @@ mod tests {
     fn registration_numbers_are_checked_per_country() {
         let r = requirements();
         assert_eq!(
-            r.of("CN").registration_number(" 91110000600037341l ").unwrap(),
+            r.of("CN")
+                .registration_number(" 91110000600037341l ")
+                .unwrap(),
             "91110000600037341L"
         );
         for bad in ["91110000600037341M", "9111000060003734", "", "   "] {
@@ -349,8 +359,14 @@ mod tests {
                 "{bad}: {e:?}"
             );
         }
-        assert_eq!(r.of("GB").registration_number("SC123456").unwrap(), "SC123456");
-        assert_eq!(r.of("DE").registration_number("HRB 12345 B").unwrap(), "HRB 12345 B");
+        assert_eq!(
+            r.of("GB").registration_number("SC123456").unwrap(),
+            "SC123456"
+        );
+        assert_eq!(
+            r.of("DE").registration_number("HRB 12345 B").unwrap(),
+            "HRB 12345 B"
+        );
         assert!(r.of("DE").registration_number("HRB<script>").is_err());
         assert!(r.of("DE").registration_number("---").is_err());
         assert!(r.of("DE").registration_number(&"1".repeat(51)).is_err());
