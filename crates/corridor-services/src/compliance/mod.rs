@@ -10,6 +10,8 @@ mod kyb;
 pub mod kyb_info;
 mod lists;
 mod onboarding;
+#[cfg(test)]
+mod onboarding_tests;
 pub mod rules;
 mod screen;
 
