@@ -83,6 +83,26 @@ impl Store {
         Ok(rows.into_iter().next())
     }
 
+    /// The newest screening of an object (`subject` `beneficiary` and its
+    /// id), if it was ever screened.
+    pub async fn last_screening(
+        &self,
+        subject: &str,
+        object_id: &str,
+    ) -> Result<Option<ScreeningRecord>, StoreError> {
+        let rows = self
+            .payout_rows(
+                crate::merchant_kyb_sql::LAST_SCREENING.to_owned(),
+                vec![
+                    SqlValue::Text(subject.into()),
+                    SqlValue::Text(object_id.into()),
+                ],
+                screening,
+            )
+            .await?;
+        Ok(rows.into_iter().next())
+    }
+
     /// An alert by id.
     pub async fn compliance_alert(&self, id: &str) -> Result<Option<AlertRecord>, StoreError> {
         let rows = self

@@ -101,10 +101,6 @@ fn kyb(r: &dyn SqlRow) -> Result<MerchantKybRecord, StoreError> {
     })
 }
 
-fn version_text(r: &dyn SqlRow) -> Result<String, StoreError> {
-    r.text(0)
-}
-
 impl Store {
     /// A merchant's KYB information, if any was given.
     pub async fn merchant_kyb(&self, id: &str) -> Result<Option<MerchantKybRecord>, StoreError> {
@@ -124,25 +120,5 @@ impl Store {
         }
         let values = ids.iter().map(|i| SqlValue::Text(i.clone())).collect();
         self.payout_rows(q::get_many(ids.len()), values, kyb).await
-    }
-
-    /// The lists version of the newest screening of an object (`subject`
-    /// `beneficiary` and its id), if it was ever screened.
-    pub async fn last_screened_version(
-        &self,
-        subject: &str,
-        object_id: &str,
-    ) -> Result<Option<String>, StoreError> {
-        let rows = self
-            .payout_rows(
-                q::LAST_SCREENED_VERSION.to_owned(),
-                vec![
-                    SqlValue::Text(subject.into()),
-                    SqlValue::Text(object_id.into()),
-                ],
-                version_text,
-            )
-            .await?;
-        Ok(rows.into_iter().next())
     }
 }

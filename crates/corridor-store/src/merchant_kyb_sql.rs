@@ -53,8 +53,7 @@ pub const UPSERT: &str = "INSERT INTO merchant_kyb (merchant_id, registration_nu
 pub const SET_CONTACT: &str =
     "UPDATE merchants SET email = $1, website = $2, marketplace_store_ids = $3 WHERE id = $4";
 
-/// The lists version of the newest screening of an object (`$1` subject
-/// kind, `$2` object id; SQLite numbers parameters in the order they
-/// appear).
-pub const LAST_SCREENED_VERSION: &str = "SELECT lists_version FROM screenings \
-     WHERE subject = $1 AND object_id = $2 ORDER BY created_at DESC, id DESC LIMIT 1";
+/// The newest screening of an object (`$1` subject kind, `$2` object id;
+/// SQLite numbers parameters in the order they appear).
+pub const LAST_SCREENING: &str = "SELECT id, merchant_id, subject, name, decision, lists_version, body, created_at, object_id \
+     FROM screenings WHERE subject = $1 AND object_id = $2 ORDER BY created_at DESC, id DESC LIMIT 1";

@@ -93,34 +93,40 @@ impl ComplianceService {
             return Ok(Vec::new());
         }
         let mut out = Vec::new();
+        let mut parties: Vec<(String, ScreeningInput, Subject)> = Vec::new();
         if with_name {
-            out.push(self.prepare_screening(
-                &ScreeningInput {
+            parties.push((
+                "legal_name".into(),
+                ScreeningInput {
                     name: merchant.legal_name.clone(),
                     kind: Some("organization".into()),
                     country: Some(merchant.country.clone()),
                     date_of_birth: None,
                 },
-                &Subject {
+                Subject {
                     kind: "merchant",
                     merchant_id: Some(merchant.id.clone()),
                     object_id: None,
                 },
-                actor,
-            )?);
+            ));
         }
         for (i, owner) in owners.iter().enumerate() {
-            let subject = Subject {
-                kind: "beneficial_owner",
-                merchant_id: Some(merchant.id.clone()),
-                object_id: None,
-            };
-            let input = ScreeningInput {
-                name: owner.name.clone(),
-                kind: Some("person".into()),
-                country: owner.country.clone(),
-                date_of_birth: owner.date_of_birth.clone(),
-            };
+            parties.push((
+                format!("beneficial_owners[{i}].name"),
+                ScreeningInput {
+                    name: owner.name.clone(),
+                    kind: Some("person".into()),
+                    country: owner.country.clone(),
+                    date_of_birth: owner.date_of_birth.clone(),
+                },
+                Subject {
+                    kind: "beneficial_owner",
+                    merchant_id: Some(merchant.id.clone()),
+                    object_id: None,
+                },
+            ));
+        }
+        for (name_param, input, subject) in parties {
             let mut result = self.prepare_screening(&input, &subject, actor);
             if matches!(&result, Err(ComplianceError::Invalid { param, .. }) if param == "country")
             {
@@ -133,14 +139,12 @@ impl ComplianceService {
                 result = self.prepare_screening(&without, &subject, actor);
             }
             out.push(result.map_err(|e| match e {
-                ComplianceError::Invalid {
-                    param,
+                // Checked before (owners) or free text the matcher cannot
+                // read (a name without letters or digits): name the field.
+                ComplianceError::Invalid { code, message, .. } => ComplianceError::Invalid {
+                    param: name_param.clone(),
                     code,
-                    message,
-                } => ComplianceError::Invalid {
-                    param: format!("beneficial_owners[{i}].{param}"),
-                    code,
-                    message,
+                    message: message.replacen("name", &name_param, 1),
                 },
                 other => other,
             })?);

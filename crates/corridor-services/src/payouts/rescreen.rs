@@ -2,7 +2,8 @@
 //! money goes to it: at payout time, its last screening's lists version is
 //! compared with the version in force, and a different one (or none, for a
 //! beneficiary whose screening was never recorded) screens it again. A
-//! `block` stops the payout (403 `compliance_error`).
+//! `block`, now or in its last screening against these lists, stops the
+//! payout (403 `compliance_error`).
 
 use corridor_store::BeneficiaryRecord;
 
@@ -21,9 +22,18 @@ impl PayoutService {
         };
         let last = self
             .store
-            .last_screened_version("beneficiary", &beneficiary.id)
+            .last_screening("beneficiary", &beneficiary.id)
             .await?;
-        if last.as_deref() == Some(current.as_str()) {
+        if let Some(last) = last.filter(|l| l.lists_version == current) {
+            if last.decision == "block" {
+                return Err(PayoutError::Blocked {
+                    code: "sanctions_match".into(),
+                    message: format!(
+                        "the beneficiary matches the lists in force (screening {})",
+                        last.id
+                    ),
+                });
+            }
             return Ok(());
         }
         let subject = ScreeningSubject {

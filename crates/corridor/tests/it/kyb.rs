@@ -332,6 +332,14 @@ async fn bad_kyb_information_is_refused_and_changes_nothing(server: &Server) {
 
     let created = [
         (
+            json!({"legal_name": "!!! ???", "country": "CN", "home_currency": "CNY"}),
+            "legal_name",
+        ),
+        (
+            json!({"legal_name": "X Co", "country": "CN", "home_currency": "CNY", "beneficial_owners": [{"name": "Li Na", "date_of_birth": "1990-02-30", "ownership_percent": 5}]}),
+            "beneficial_owners[0].date_of_birth",
+        ),
+        (
             json!({"legal_name": "X Co", "country": "CN", "home_currency": "CNY", "registration_number": "123"}),
             "registration_number",
         ),
