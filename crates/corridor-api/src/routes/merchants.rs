@@ -133,7 +133,7 @@ impl MerchantObject {
     }
 }
 
-pub(crate) fn text(param: &str, value: &str, required: bool) -> ApiResult<()> {
+fn text(param: &str, value: &str, required: bool) -> ApiResult<()> {
     let trimmed = value.trim();
     if (required && trimmed.is_empty())
         || value.chars().count() > MAX_TEXT_CHARS
