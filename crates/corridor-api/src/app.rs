@@ -20,7 +20,10 @@ use crate::{connectors, idempotency, metrics};
 pub fn router(state: AppState) -> Router {
     let mut v1 = Router::new()
         .route("/merchants", post(merchants::create).get(merchants::list))
-        .route("/merchants/{id}", get(merchants::get))
+        .route(
+            "/merchants/{id}",
+            get(merchants::get).patch(crate::routes::merchants_update::update),
+        )
         .route("/merchants/{id}/adjustments", post(adjustments::create))
         .route(
             "/merchants/{id}/kyb",

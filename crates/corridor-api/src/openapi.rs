@@ -15,6 +15,7 @@ use crate::routes;
         routes::merchants::create,
         routes::merchants::get,
         routes::merchants::list,
+        routes::merchants_update::update,
         routes::adjustments::create,
         routes::balances::balances,
         routes::balances::balance_transactions,

@@ -137,7 +137,14 @@ pub async fn run(args: PayoutsBenchArgs) -> anyhow::Result<()> {
     let mut payers = Vec::new();
     for i in 0..args.merchants {
         let (s, m) = c
-            .post("/v1/merchants", &operator, &json!({"legal_name": format!("Bench seller {i}"), "country": "CN", "home_currency": "USD"}), None)
+            .post("/v1/merchants", &operator, &json!({
+                "legal_name": format!("Bench seller {i}"), "country": "CN", "home_currency": "USD",
+                // What China requires before approval: a unified social
+                // credit code, an owner, a store.
+                "registration_number": "91110000600037341L",
+                "beneficial_owners": [{"name": "Wang Fang", "ownership_percent": 100}],
+                "marketplace_store_ids": [format!("amazon:BENCH{i}")],
+            }), None)
             .await?;
         ok(s, 201, &m, "merchant")?;
         let id = m["id"].as_str().unwrap_or_default().to_string();

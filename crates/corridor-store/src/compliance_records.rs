@@ -46,6 +46,8 @@ pub struct ScreeningRecord {
     pub body: String,
     /// When.
     pub created_at: Timestamp,
+    /// The object screened (a beneficiary's id), when it has one.
+    pub object_id: Option<String>,
 }
 
 /// A compliance alert for a person to handle.
@@ -147,6 +149,11 @@ pub struct ComplianceWrite {
     pub alerts: Vec<(AlertRecord, Option<i64>)>,
     /// A merchant's new KYB status: (merchant id, status).
     pub merchant_kyb: Option<(String, String)>,
+    /// A new merchant with its first API key (written before the rest).
+    pub new_merchant: Option<(crate::MerchantRecord, crate::ApiKeyRecord)>,
+    /// A change of a merchant's KYB information, checked against the
+    /// version read.
+    pub merchant_info: Option<crate::MerchantKybWrite>,
     /// Actions to append to the audit log.
     pub audit: Vec<AuditEntry>,
 }
@@ -174,6 +181,7 @@ pub(crate) fn screening_values(s: &ScreeningRecord) -> Vec<SqlValue> {
         SqlValue::Text(s.lists_version.clone()),
         SqlValue::Text(s.body.clone()),
         SqlValue::Int(s.created_at.unix_micros()),
+        SqlValue::OptText(s.object_id.clone()),
     ]
 }
 

@@ -64,10 +64,10 @@ pub const LISTS: &str =
     "SELECT id, name, format, version, content, entries, names, created_at FROM sanctions_lists ORDER BY created_at, id";
 
 /// Inserts a screening.
-pub const INSERT_SCREENING: &str = "INSERT INTO screenings (id, merchant_id, subject, name, decision, lists_version, body, created_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+pub const INSERT_SCREENING: &str = "INSERT INTO screenings (id, merchant_id, subject, name, decision, lists_version, body, created_at, object_id) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 /// A screening by id.
-pub const GET_SCREENING: &str = "SELECT id, merchant_id, subject, name, decision, lists_version, body, created_at FROM screenings WHERE id = $1";
+pub const GET_SCREENING: &str = "SELECT id, merchant_id, subject, name, decision, lists_version, body, created_at, object_id FROM screenings WHERE id = $1";
 
 /// Inserts or updates an alert.
 pub const UPSERT_ALERT: &str = "INSERT INTO compliance_alerts (id, kind, severity, status, screening_id, merchant_id, body, resolution, version, created_at, resolved_at) \

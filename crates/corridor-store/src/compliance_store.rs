@@ -31,6 +31,7 @@ fn screening(r: &dyn SqlRow) -> Result<ScreeningRecord, StoreError> {
         lists_version: r.text(5)?,
         body: r.text(6)?,
         created_at: Timestamp::from_unix_micros(r.int(7)?),
+        object_id: r.opt_text(8)?,
     })
 }
 
@@ -76,6 +77,26 @@ impl Store {
             .payout_rows(
                 q::GET_SCREENING.to_owned(),
                 vec![SqlValue::Text(id.into())],
+                screening,
+            )
+            .await?;
+        Ok(rows.into_iter().next())
+    }
+
+    /// The newest screening of an object (`subject` `beneficiary` and its
+    /// id), if it was ever screened.
+    pub async fn last_screening(
+        &self,
+        subject: &str,
+        object_id: &str,
+    ) -> Result<Option<ScreeningRecord>, StoreError> {
+        let rows = self
+            .payout_rows(
+                crate::merchant_kyb_sql::LAST_SCREENING.to_owned(),
+                vec![
+                    SqlValue::Text(subject.into()),
+                    SqlValue::Text(object_id.into()),
+                ],
                 screening,
             )
             .await?;

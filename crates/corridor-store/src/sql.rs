@@ -196,6 +196,7 @@ CREATE TABLE provider_orphans (
     (90, crate::log_sql::MIGRATION_90),
     (120, crate::payment_sql::MIGRATION_120),
     (121, crate::payment_sql::MIGRATION_121),
+    (130, crate::merchant_kyb_sql::MIGRATION_130),
     (140, crate::quota_sql::MIGRATION_140),
     (150, crate::replay_sql::MIGRATION_150),
     (160, crate::payment_sql::MIGRATION_160),

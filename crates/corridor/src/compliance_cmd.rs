@@ -175,6 +175,7 @@ pub async fn screen(args: ScreenArgs) -> anyhow::Result<()> {
             &Subject {
                 kind: "cli",
                 merchant_id: None,
+                object_id: None,
             },
             "operator",
         )

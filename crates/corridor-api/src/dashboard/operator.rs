@@ -1,5 +1,6 @@
 //! `/operator/`: the operator's staff see every merchant with its KYB
-//! status, the open compliance alerts, each connector's health (attempts,
+//! status and the information its country requires that is missing, the
+//! open compliance alerts, each connector's health (attempts,
 //! approval and error rates per day over the last week; success rate and
 //! median and p95 latency per hour over 24 hours and per day over 14 days,
 //! drawn by [`super::connector_health`]) and the latest
@@ -12,6 +13,8 @@ use std::collections::{BTreeMap, HashMap};
 use askama::Template;
 use axum::extract::{Form, Query, State};
 use axum::response::Response;
+
+use corridor_services::compliance::KybInfo;
 
 use super::data::{day_of, DAY_MICROS};
 use super::page::{render, see_other, DashError, Frame};
@@ -39,6 +42,8 @@ pub struct MerchantRow {
     pub home_currency: String,
     /// KYB decision.
     pub kyb_status: String,
+    /// Information its country requires that is not given yet.
+    pub kyb_missing: String,
     /// Created.
     pub created_at: String,
 }
@@ -178,6 +183,14 @@ pub async fn page(
         .compliance_alerts(Some("open"), MAX_ALERTS, None)
         .await?;
     let merchants = state.store().merchants(MAX_MERCHANTS, None).await?;
+    let ids: Vec<String> = merchants.items.iter().map(|m| m.id.clone()).collect();
+    let kyb: HashMap<String, corridor_store::MerchantKybRecord> = state
+        .store()
+        .merchant_kyb_of(&ids)
+        .await?
+        .into_iter()
+        .map(|k| (k.merchant_id.clone(), k))
+        .collect();
     let now = state.store().clock().now();
     let since = now.plus_seconds(-(HEALTH_DAYS - 1) * 86_400);
     let since = corridor_core::Timestamp::from_unix_micros(day_of(since) * DAY_MICROS);
@@ -219,6 +232,7 @@ pub async fn page(
                 country: m.country.clone(),
                 home_currency: m.home_currency.code().to_string(),
                 kyb_status: m.kyb_status.clone(),
+                kyb_missing: KybInfo::of(kyb.get(&m.id)).missing(m).join(", "),
                 created_at: rfc3339(m.created_at),
             })
             .collect(),

@@ -15,6 +15,13 @@ pub fn map_error(e: ComplianceError) -> ApiError {
         ComplianceError::Blocked { code, message } => ApiError::compliance(&code, message),
         ComplianceError::NotFound { kind, id } => ApiError::not_found(kind, &id),
         ComplianceError::Conflict { code, message } => ApiError::conflict(&code, message),
+        ComplianceError::Incomplete { missing, message } => {
+            let e = ApiError::conflict("kyb_incomplete", message);
+            match missing.first() {
+                Some(first) => e.with_param(first),
+                None => e,
+            }
+        }
         ComplianceError::Store(e) => ApiError::internal(e),
     }
 }

@@ -1,4 +1,7 @@
-//! Merchants: create, get, list.
+//! Merchants: create, get, list. Creation takes the KYB information too
+//! (registration number, beneficial owners, ownership declaration), checked
+//! against the country's requirements; the legal name and each owner are
+//! screened and the merchant starts `pending`.
 
 use std::collections::HashMap;
 
@@ -7,10 +10,15 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::{Extension, Json};
 use corridor_core::{CountryCode, Currency};
-use corridor_store::{ApiKeyRecord, MerchantRecord, Principal, WriteOp, WriteOutcome};
+use corridor_services::compliance::KybInfo;
+use corridor_store::{
+    ApiKeyRecord, MerchantKybRecord, MerchantRecord, Principal, WriteOp, WriteOutcome,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::compliance_errors::{actor, map_error};
+use super::merchant_kyb_fields::{changes, KybFields, OwnerBody, OwnerObject};
 use super::{list_params, ListResponse};
 use crate::auth::{hash_key, new_merchant_key, Caller};
 use crate::error::{ApiError, ApiResult};
@@ -40,6 +48,16 @@ pub struct CreateMerchant {
     pub website: Option<String>,
     /// Store ids on marketplaces.
     pub marketplace_store_ids: Option<Vec<String>>,
+    /// Company registration number (CN: the 18-character unified social
+    /// credit code, its check character verified).
+    pub registration_number: Option<String>,
+    /// Beneficial owners: at most 20, shares adding up to at most 100%.
+    #[schema(max_items = 20)]
+    pub beneficial_owners: Option<Vec<OwnerBody>>,
+    /// A declaration standing in for owners at or above the country's
+    /// threshold (no natural person reaches it; who controls the company).
+    #[schema(min_length = 1, max_length = 1000)]
+    pub ownership_declaration: Option<String>,
 }
 
 /// A merchant.
@@ -68,10 +86,32 @@ pub struct MerchantObject {
     pub api_key: Option<String>,
     /// Creation time.
     pub created_at: String,
+    /// Company registration number.
+    pub registration_number: Option<String>,
+    /// Beneficial owners.
+    pub beneficial_owners: Vec<OwnerObject>,
+    /// A declaration standing in for owners at or above the threshold.
+    pub ownership_declaration: Option<String>,
+    /// Fields the merchant's country requires that are not given yet;
+    /// approval is refused (409 `kyb_incomplete`) until this is empty.
+    pub kyb_missing: Vec<String>,
+    /// Fields the operator asked for (`request_info`) and not supplied since.
+    pub kyb_requested: Vec<String>,
 }
 
 impl MerchantObject {
-    pub(crate) fn from_record(m: &MerchantRecord, api_key: Option<String>) -> Self {
+    /// The merchant with its KYB information (`None`: none given yet).
+    pub(crate) fn from_record(
+        m: &MerchantRecord,
+        kyb: Option<&MerchantKybRecord>,
+        api_key: Option<String>,
+    ) -> Self {
+        Self::with_info(m, &KybInfo::of(kyb), api_key)
+    }
+
+    /// The merchant with its KYB information.
+    pub(crate) fn with_info(m: &MerchantRecord, info: &KybInfo, api_key: Option<String>) -> Self {
+        let kyb = KybFields::of(info, info.missing(m));
         MerchantObject {
             id: m.id.clone(),
             object: "merchant",
@@ -84,6 +124,11 @@ impl MerchantObject {
             kyb_status: m.kyb_status.clone(),
             api_key,
             created_at: rfc3339(m.created_at),
+            registration_number: kyb.registration_number,
+            beneficial_owners: kyb.beneficial_owners,
+            ownership_declaration: kyb.ownership_declaration,
+            kyb_missing: kyb.kyb_missing,
+            kyb_requested: kyb.kyb_requested,
         }
     }
 }
@@ -109,7 +154,21 @@ fn validate(body: &CreateMerchant) -> ApiResult<(CountryCode, Currency)> {
         .map_err(|e| ApiError::invalid("country", "country_invalid", e.to_string()))?;
     let currency = Currency::parse(&body.home_currency)
         .map_err(|e| ApiError::invalid("home_currency", "currency_invalid", e.to_string()))?;
-    if let Some(email) = &body.email {
+    validate_contact(
+        body.email.as_deref(),
+        body.website.as_deref(),
+        body.marketplace_store_ids.as_deref(),
+    )?;
+    Ok((country, currency))
+}
+
+/// Checks email, website and store ids, naming the field at fault.
+pub(crate) fn validate_contact(
+    email: Option<&str>,
+    website: Option<&str>,
+    stores: Option<&[String]>,
+) -> ApiResult<()> {
+    if let Some(email) = email {
         text("email", email, true)?;
         let valid = email.split_once('@').is_some_and(|(user, host)| {
             !user.is_empty() && host.contains('.') && !email.contains(' ')
@@ -122,7 +181,7 @@ fn validate(body: &CreateMerchant) -> ApiResult<(CountryCode, Currency)> {
             ));
         }
     }
-    if let Some(site) = &body.website {
+    if let Some(site) = website {
         text("website", site, true)?;
         if !(site.starts_with("https://") || site.starts_with("http://")) {
             return Err(ApiError::invalid(
@@ -132,7 +191,7 @@ fn validate(body: &CreateMerchant) -> ApiResult<(CountryCode, Currency)> {
             ));
         }
     }
-    let stores = body.marketplace_store_ids.as_deref().unwrap_or_default();
+    let stores = stores.unwrap_or_default();
     if stores.len() > MAX_STORE_IDS {
         return Err(ApiError::invalid(
             "marketplace_store_ids",
@@ -142,11 +201,19 @@ fn validate(body: &CreateMerchant) -> ApiResult<(CountryCode, Currency)> {
     }
     for (i, id) in stores.iter().enumerate() {
         text(&format!("marketplace_store_ids[{i}]"), id, true)?;
+        if stores[..i].contains(id) {
+            return Err(ApiError::invalid(
+                &format!("marketplace_store_ids[{i}]"),
+                "parameter_invalid",
+                format!("store id '{id}' is listed twice"),
+            ));
+        }
     }
-    Ok((country, currency))
+    Ok(())
 }
 
-/// Creates a merchant and its first API key.
+/// Creates a merchant and its first API key, with its KYB information;
+/// the legal name and each beneficial owner are screened.
 #[utoipa::path(post, path = "/v1/merchants", request_body = CreateMerchant,
     responses((status = 201, body = MerchantObject), (status = 400, body = crate::error::ErrorBody)))]
 pub async fn create(
@@ -173,32 +240,29 @@ pub async fn create(
         key_hash: hash_key(&api_key),
         principal: Principal::Merchant(merchant.id.clone()),
     };
-    // The detail names the merchant, never its API key.
-    let audit = crate::audit::entry(
-        &caller,
-        "merchant.created",
-        &merchant.id,
-        serde_json::json!({
-            "legal_name": merchant.legal_name, "country": merchant.country,
-            "home_currency": merchant.home_currency.code(),
-        }),
+    let changes = changes(
+        body.registration_number,
+        body.beneficial_owners,
+        body.ownership_declaration,
     );
+    let compliance = state.compliance().clone();
+    let who = actor(&caller);
     let shown = merchant.clone();
+    let onboarding = tokio::task::spawn_blocking(move || {
+        compliance.prepare_new_merchant(merchant, key_record, &changes, &who)
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(map_error)?;
+    let object = MerchantObject::with_info(&shown, &onboarding.info, Some(api_key));
     let render = Box::new(move |outcome: &WriteOutcome, _at| match outcome {
-        WriteOutcome::MerchantCreated => json_response(
-            StatusCode::CREATED,
-            &MerchantObject::from_record(&shown, Some(api_key.clone())),
-        ),
+        WriteOutcome::Compliance(Ok(())) => json_response(StatusCode::CREATED, &object),
         other => error_response(&ApiError::internal(format!("unexpected outcome {other:?}"))),
     });
     submit(
         &state,
         idem.map(|e| e.0),
-        WriteOp::CreateMerchant {
-            merchant,
-            api_key: key_record,
-        }
-        .audited(vec![audit]),
+        WriteOp::Compliance(Box::new(onboarding.write)),
         render,
     )
     .await
@@ -220,7 +284,12 @@ pub async fn get(
         .merchant(&id)
         .await?
         .ok_or_else(|| ApiError::not_found("merchant", &id))?;
-    Ok(Json(MerchantObject::from_record(&merchant, None)))
+    let kyb = state.store().merchant_kyb(&id).await?;
+    Ok(Json(MerchantObject::from_record(
+        &merchant,
+        kyb.as_ref(),
+        None,
+    )))
 }
 
 /// Merchants, newest first (operators).
@@ -245,11 +314,19 @@ pub async fn list(
         .store()
         .merchants(params.limit, params.starting_after.as_deref())
         .await?;
+    let ids: Vec<String> = page.items.iter().map(|m| m.id.clone()).collect();
+    let kyb: HashMap<String, MerchantKybRecord> = state
+        .store()
+        .merchant_kyb_of(&ids)
+        .await?
+        .into_iter()
+        .map(|k| (k.merchant_id.clone(), k))
+        .collect();
     Ok(Json(ListResponse {
         data: page
             .items
             .iter()
-            .map(|m| MerchantObject::from_record(m, None))
+            .map(|m| MerchantObject::from_record(m, kyb.get(&m.id), None))
             .collect(),
         has_more: page.has_more,
     }))

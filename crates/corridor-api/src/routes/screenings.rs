@@ -147,6 +147,7 @@ pub async fn create(
             &Subject {
                 kind: "api",
                 merchant_id,
+                object_id: None,
             },
             &who,
         )

@@ -39,6 +39,15 @@ pub enum ComplianceError {
         /// Why.
         message: String,
     },
+    /// Information the merchant's country requires is missing (409
+    /// `kyb_incomplete`).
+    #[error("{message}")]
+    Incomplete {
+        /// The missing fields, by API name.
+        missing: Vec<String>,
+        /// Why, naming them.
+        message: String,
+    },
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -33,7 +33,8 @@ impl BeneficiaryScreening for SanctionsScreening {
         };
         let who = Subject {
             kind: "beneficiary",
-            merchant_id: None,
+            merchant_id: Some(subject.merchant_id.clone()),
+            object_id: Some(subject.beneficiary_id.clone()),
         };
         let mut result = self.service.prepare_screening(&input, &who, "system");
         if matches!(&result, Err(ComplianceError::Invalid { param, .. }) if param == "country") {
@@ -82,5 +83,9 @@ impl BeneficiaryScreening for SanctionsScreening {
             },
             _ => ScreeningDecision::Clear,
         }
+    }
+
+    fn lists_version(&self) -> Option<String> {
+        Some(self.service.lists_version().0)
     }
 }

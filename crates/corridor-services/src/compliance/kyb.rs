@@ -1,14 +1,17 @@
 //! KYB decisions on a merchant: approve, reject or request information,
-//! each with the operator's note in the audit log. Approval screens the
-//! merchant's legal name first: a `block` refuses the approval (the
-//! screening and its alert are still recorded), a `review` approves with
-//! an alert.
+//! each with the operator's note in the audit log. Approval needs the
+//! information the merchant's country requires, then screens the
+//! merchant's legal name and each beneficial owner: a `block` refuses the
+//! approval (the screenings and their alerts are still recorded), a
+//! `review` approves with an alert.
 
 use corridor_sanctions::Decision;
-use corridor_store::{AuditEntry, MerchantRecord};
+use corridor_store::{AuditEntry, MerchantKybRecord, MerchantKybWrite, MerchantRecord};
 
+use super::kyb_info::{check_requested, KybInfo};
+use super::onboarding::{merged, NoList};
 use super::screen::{check_text, MAX_REASON_CHARS};
-use super::{ComplianceError, ComplianceService, ScreeningInput, ScreeningOutcome, Subject};
+use super::{ComplianceError, ComplianceService, ScreeningOutcome};
 
 /// The operator's decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,55 +56,89 @@ pub struct KybOutcome {
     pub status: String,
     /// The screening of the merchant's name (on approval).
     pub screening: Option<ScreeningOutcome>,
+    /// The screenings of its beneficial owners (on approval).
+    pub owner_screenings: Vec<ScreeningOutcome>,
     /// Set when screening refused the approval: why.
     pub refused: Option<String>,
-    /// The write (screening, alert, status, audit).
+    /// The KYB information after the decision (the fields requested).
+    pub info: KybInfo,
+    /// The write (screenings, alerts, status, information, audit).
     pub write: corridor_store::ComplianceWrite,
 }
 
 impl ComplianceService {
     /// Prepares a KYB decision on `merchant` with the operator's note.
+    /// Approval needs every field the merchant's country requires (409
+    /// `kyb_incomplete` naming the missing ones, nothing written), then
+    /// screens the legal name and each beneficial owner, failing closed: a
+    /// `block` on any refuses it (the screenings are recorded all the same).
+    /// `request_info` records the fields asked for (by default the missing
+    /// ones).
     pub fn prepare_kyb(
         &self,
         merchant: &MerchantRecord,
+        stored: Option<&MerchantKybRecord>,
         decision: &str,
         note: &str,
+        fields: Option<&[String]>,
         actor: &str,
     ) -> Result<KybOutcome, ComplianceError> {
         let decision = KybDecision::parse(decision)?;
         check_text("note", note, MAX_REASON_CHARS)?;
-        let screening = match decision {
-            KybDecision::Approve => Some(self.prepare_screening(
-                &ScreeningInput {
-                    name: merchant.legal_name.clone(),
-                    kind: Some("organization".into()),
-                    country: Some(merchant.country.clone()),
-                    date_of_birth: None,
-                },
-                &Subject {
-                    kind: "merchant",
-                    merchant_id: Some(merchant.id.clone()),
-                },
-                actor,
-            )?),
-            _ => None,
+        let mut info = KybInfo::of(stored);
+        let missing = info.missing(merchant);
+        match (decision, fields) {
+            (KybDecision::RequestInfo, Some(fields)) => {
+                info.requested = check_requested(fields)?;
+            }
+            (KybDecision::RequestInfo, None) => {
+                info.requested = missing.iter().map(|f| (*f).to_owned()).collect();
+            }
+            (_, Some(_)) => {
+                return Err(ComplianceError::invalid(
+                    "fields",
+                    "parameter_invalid",
+                    "fields goes with decision request_info only",
+                ))
+            }
+            (KybDecision::Approve, None) if !missing.is_empty() => {
+                return Err(ComplianceError::Incomplete {
+                    missing: missing.iter().map(|f| (*f).to_owned()).collect(),
+                    message: format!(
+                        "the merchant cannot be approved: {} missing (required for {})",
+                        missing.join(", "),
+                        merchant.country
+                    ),
+                })
+            }
+            (KybDecision::Approve, None) => info.requested.clear(),
+            (KybDecision::Reject, None) => {}
+        }
+        let mut screenings = match decision {
+            KybDecision::Approve => {
+                self.screen_parties(merchant, &info.owners, true, NoList::FailClosed, actor)?
+            }
+            _ => Vec::new(),
         };
-        let refused = screening
-            .as_ref()
-            .filter(|s| s.screening.decision == Decision::Block)
-            .map(|s| {
+        let refused = screenings
+            .iter()
+            .enumerate()
+            .find(|(_, s)| s.screening.decision == Decision::Block)
+            .map(|(i, s)| {
                 let top = s.screening.matches.first();
+                let who = if i == 0 {
+                    "the merchant's name".to_owned()
+                } else {
+                    format!("beneficial owner {} ({})", i - 1, s.record.name)
+                };
                 format!(
-                    "the merchant's name matches {} entry {} (screening {}): not approved",
+                    "{who} matches {} entry {} (screening {}): not approved",
                     top.map_or("a list", |m| m.list.as_str()),
                     top.map_or("", |m| m.entry_id.as_str()),
                     s.record.id
                 )
             });
-        let mut write = screening
-            .as_ref()
-            .map(|s| s.write.clone())
-            .unwrap_or_default();
+        let mut write = merged(&screenings);
         let status = if refused.is_some() {
             merchant.kyb_status.clone()
         } else {
@@ -109,22 +146,32 @@ impl ComplianceService {
         };
         if refused.is_none() {
             write.merchant_kyb = Some((merchant.id.clone(), status.clone()));
+            write.merchant_info = Some(MerchantKybWrite {
+                record: info.record(&merchant.id, self.store().clock().now()),
+                expected_version: info.version,
+                contact: None,
+            });
         }
+        let name_screening = (!screenings.is_empty()).then(|| screenings.remove(0));
         write.audit.push(AuditEntry {
             actor: actor.to_owned(),
             action: "merchant.kyb_decided".into(),
             object_id: merchant.id.clone(),
             detail: serde_json::json!({
                 "decision": decision.status(), "note": note, "status": status,
-                "screening": screening.as_ref().map(|s| s.record.id.clone()),
+                "screening": name_screening.as_ref().map(|s| s.record.id.clone()),
+                "owner_screenings": screenings.iter().map(|s| s.record.id.clone()).collect::<Vec<_>>(),
+                "requested": info.requested,
                 "refused": refused,
             })
             .to_string(),
         });
         Ok(KybOutcome {
             status,
-            screening,
+            screening: name_screening,
+            owner_screenings: screenings,
             refused,
+            info,
             write,
         })
     }

@@ -7,7 +7,11 @@
 mod error;
 mod hook;
 mod kyb;
+pub mod kyb_info;
 mod lists;
+mod onboarding;
+#[cfg(test)]
+mod onboarding_tests;
 pub mod rules;
 mod screen;
 
@@ -15,7 +19,9 @@ pub use corridor_sanctions::Thresholds;
 pub use error::ComplianceError;
 pub use hook::SanctionsScreening;
 pub use kyb::{KybDecision, KybOutcome};
+pub use kyb_info::{BeneficialOwner, KybInfo, OwnerInput};
 pub use lists::{ListContent, ListLoad, LoadedList};
+pub use onboarding::{KybChanges, Onboarding};
 pub use screen::{ScreeningInput, ScreeningOutcome, Subject};
 
 use std::sync::{Arc, Mutex, RwLock};

@@ -34,6 +34,9 @@ pub struct Subject {
     pub kind: &'static str,
     /// The merchant concerned.
     pub merchant_id: Option<String>,
+    /// The object screened (a beneficiary's id), so its last screening can
+    /// be found.
+    pub object_id: Option<String>,
 }
 
 /// A screening ready to write.
@@ -186,6 +189,7 @@ impl ComplianceService {
             })
             .to_string(),
             created_at: now,
+            object_id: subject.object_id.clone(),
         };
         let alert = (screening.decision != Decision::Clear).then(|| AlertRecord {
             id: new_id("alr"),
@@ -231,8 +235,8 @@ impl ComplianceService {
             list: None,
             screenings: vec![record.clone()],
             alerts: alert.iter().map(|a| (a.clone(), None)).collect(),
-            merchant_kyb: None,
             audit,
+            ..ComplianceWrite::default()
         };
         ScreeningOutcome {
             record,

@@ -106,15 +106,18 @@ impl PayoutService {
             .map_err(|e| PayoutError::invalid("currency", "currency_invalid", e.to_string()))?;
         let account = payouts::validate(country, currency, &input.bank_account)
             .map_err(|e| PayoutError::invalid(e.field, e.code, e.message))?;
+        let id = format!("ben_{}", Alphanumeric.sample_string(&mut rand::rng(), 24));
         let subject = ScreeningSubject {
             name: name.to_string(),
             country: country.as_str().to_string(),
+            beneficiary_id: id.clone(),
+            merchant_id: input.merchant_id.clone(),
         };
         if let ScreeningDecision::Blocked { code, message } = self.screening.screen(&subject) {
             return Err(PayoutError::Blocked { code, message });
         }
         let record = BeneficiaryRecord {
-            id: format!("ben_{}", Alphanumeric.sample_string(&mut rand::rng(), 24)),
+            id,
             merchant_id: input.merchant_id,
             name: name.to_string(),
             country: country.as_str().to_string(),

@@ -201,6 +201,7 @@ impl PayoutService {
                 ))
             }
         };
+        self.rescreen_if_lists_changed(&beneficiary).await?;
         let currency = Currency::parse(&input.currency)
             .map_err(|e| PayoutError::invalid("currency", "currency_invalid", e.to_string()))?;
         let target_currency = beneficiary.currency;

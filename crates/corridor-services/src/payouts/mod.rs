@@ -15,6 +15,7 @@ mod file;
 pub mod fx;
 pub mod fx_service;
 mod ledger;
+mod rescreen;
 pub mod screening;
 pub mod value_date;
 

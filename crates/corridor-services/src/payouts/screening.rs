@@ -1,4 +1,6 @@
-//! Where compliance screening of beneficiaries plugs in.
+//! Where compliance screening of beneficiaries plugs in: at creation, and
+//! again at payout time when the lists in force changed since the
+//! beneficiary's last screening (`rescreen.rs`).
 
 /// What screening needs to know of a beneficiary.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -7,6 +9,10 @@ pub struct ScreeningSubject {
     pub name: String,
     /// Country of the account.
     pub country: String,
+    /// The beneficiary's id, recorded with the screening.
+    pub beneficiary_id: String,
+    /// The merchant it belongs to.
+    pub merchant_id: String,
 }
 
 /// The screening's verdict.
@@ -27,6 +33,12 @@ pub enum ScreeningDecision {
 pub trait BeneficiaryScreening: Send + Sync + std::fmt::Debug {
     /// The verdict for a subject.
     fn screen(&self, subject: &ScreeningSubject) -> ScreeningDecision;
+
+    /// The version of the lists screened against now; `None` when there is
+    /// nothing to screen against again (no screening configured).
+    fn lists_version(&self) -> Option<String> {
+        None
+    }
 }
 
 /// No screening configured: every beneficiary passes. The compliance

@@ -20,10 +20,12 @@ pub(super) struct ComplianceLoaded {
     alert_versions: HashMap<String, Option<i64>>,
     /// The audit chain's head (hash, seq) as of this point of the batch.
     head: Option<(String, i64)>,
+    /// Merchants' KYB information versions as of this point of the batch.
+    kyb_versions: super::merchant_kyb::KybVersions,
 }
 
-/// Applies one compliance write: refused as a whole when an alert changed
-/// since it was read.
+/// Applies one compliance write: refused as a whole when an alert or the
+/// merchant's KYB information changed since it was read.
 pub(super) fn apply<B: WriterBackend>(
     w: &mut WriterState<B>,
     loaded: &mut ComplianceLoaded,
@@ -48,7 +50,19 @@ pub(super) fn apply<B: WriterBackend>(
             }));
         }
     }
+    if let Some(info) = &write.merchant_info {
+        if let Err(refusal) = super::merchant_kyb::check(w, &mut loaded.kyb_versions, info)? {
+            return Ok(Err(refusal));
+        }
+    }
+    if let Some((merchant, key)) = write.new_merchant {
+        rows.merchants.push(merchant);
+        rows.api_keys.push(key);
+    }
     let statements = &mut rows.compliance_statements;
+    if let Some(info) = write.merchant_info {
+        super::merchant_kyb::statements(&mut loaded.kyb_versions, info, now, statements);
+    }
     if let Some(list) = &write.list {
         let mut list = list.clone();
         list.created_at = now;

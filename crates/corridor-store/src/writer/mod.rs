@@ -14,6 +14,7 @@ mod batch;
 mod compliance;
 mod fx;
 mod hash;
+mod merchant_kyb;
 mod payouts;
 #[cfg(test)]
 mod tests;

@@ -175,6 +175,7 @@ async fn story(c: &Client) -> anyhow::Result<Seller> {
         )
         .await?;
     expect(status, 201, &seller)?;
+    let seller_object = seller.clone();
     let seller = Seller {
         id: seller["id"].as_str().unwrap_or_default().to_string(),
         name: seller["legal_name"]
@@ -187,17 +188,71 @@ async fn story(c: &Client) -> anyhow::Result<Seller> {
         "1. The operator signs up {} as merchant {} (KYB pending).",
         seller.name, seller.id
     );
+    let missing = |m: &Value| {
+        m["kyb_missing"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default()
+    };
+    println!(
+        "   China requires before approval: {} (missing).",
+        missing(&seller_object)
+    );
+    let approve = json!({"decision": "approve", "note": "business licence, beneficial owners and marketplace store ids checked"});
+    let (status, refused) = c
+        .post(
+            &format!("/v1/merchants/{}/kyb", seller.id),
+            approve.clone(),
+            &format!("demo-{run}-kyb-early"),
+        )
+        .await?;
+    expect(status, 409, &refused)?;
+    println!(
+        "   Approval now is refused (409 {}).",
+        refused["error"]["code"].as_str().unwrap_or_default()
+    );
+    let info = json!({
+        "registration_number": "91440300MA5FXQ8U3P",
+        "beneficial_owners": [
+            {"name": "Chen Jing", "date_of_birth": "1979-03-08", "country": "CN", "ownership_percent": 70},
+            {"name": "Wang Fang", "date_of_birth": "1983-11-21", "country": "CN", "ownership_percent": 30}
+        ]
+    });
+    let (status, updated) = c
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/v1/merchants/{}", seller.id),
+            Some(info),
+            None,
+        )
+        .await?;
+    expect(status, 200, &updated)?;
+    println!(
+        "   The seller sends its unified social credit code {} and two beneficial owners (70% and 30%), each screened; missing now: {}.",
+        updated["registration_number"].as_str().unwrap_or_default(),
+        if missing(&updated).is_empty() { "nothing".to_owned() } else { missing(&updated) }
+    );
     let (status, kyb) = c
         .post(
             &format!("/v1/merchants/{}/kyb", seller.id),
-            json!({"decision": "approve", "note": "business licence, beneficial owners and marketplace store ids checked"}),
+            approve,
             &format!("demo-{run}-kyb-1"),
         )
         .await?;
     expect(status, 200, &kyb)?;
+    let owners: Vec<&str> = kyb["owner_screenings"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|s| s["decision"].as_str()).collect())
+        .unwrap_or_default();
     println!(
-        "   KYB: its name is screened against the OFAC and UN lists ({}) and the operator approves it: {}.",
+        "   KYB: its name ({}) and its owners ({}) are screened against the OFAC and UN lists and the operator approves it: {}.",
         kyb["screening_decision"].as_str().unwrap_or_default(),
+        owners.join(", "),
         kyb["merchant"]["kyb_status"].as_str().unwrap_or_default()
     );
 

@@ -275,6 +275,24 @@ async fn operator_sees_merchants_connectors_and_the_ledger(s: &Server) {
         page.html.contains(&m) && page.html.contains("approved"),
         "merchants with their KYB status"
     );
+    // A merchant created with only the required fields shows what its
+    // country still needs.
+    let bare = s
+        .post(
+            "/v1/merchants",
+            OPERATOR_KEY,
+            &json!({"legal_name": "Bare Seller", "country": "DE", "home_currency": "EUR"}),
+        )
+        .await;
+    assert_eq!(bare.status, StatusCode::CREATED, "{}", bare.json);
+    let page = b.get("/operator/").await;
+    assert!(
+        page.html.contains(
+            "<td class=\"kyb-missing\">registration_number, beneficial_owners, website</td>"
+        ),
+        "the missing KYB fields: {}",
+        page.html
+    );
     assert!(
         page.html.contains("Not verified since the server started"),
         "the ledger is verified only when asked"

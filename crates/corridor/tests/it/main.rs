@@ -24,6 +24,7 @@ mod fx_cli;
 mod fx_feed;
 mod fx_forwards;
 mod idempotency;
+mod kyb;
 mod ledger_api;
 mod limits;
 mod markets;

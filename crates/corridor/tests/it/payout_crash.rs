@@ -78,7 +78,10 @@ async fn crash_between_batch_and_file(dir: &Path, database_url: Option<&str>) {
         .post(
             "/v1/merchants",
             OPERATOR_KEY,
-            json!({"legal_name": "Seller", "country": "CN", "home_currency": "USD"}),
+            json!({"legal_name": "Seller", "country": "CN", "home_currency": "USD",
+                "registration_number": crate::support::CN_REGISTRATION_NUMBER,
+                "beneficial_owners": [{"name": "Wang Fang", "ownership_percent": 100}],
+                "marketplace_store_ids": ["amazon:A1SELLER"]}),
         )
         .await;
     let (merchant, key) = (

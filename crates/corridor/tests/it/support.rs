@@ -52,6 +52,9 @@ pub enum Backend {
     Postgres,
 }
 
+/// A valid unified social credit code (GB 32100-2015 check character).
+pub const CN_REGISTRATION_NUMBER: &str = "91110000600037341L";
+
 /// The operator key every test server starts with.
 pub const OPERATOR_KEY: &str = "ok_test_operator_key_0123456789";
 
@@ -229,10 +232,16 @@ impl Server {
         (id, key)
     }
 
-    /// Creates a merchant whose KYB is still pending; returns (id, api key).
+    /// Creates a merchant whose KYB is still pending, with the information
+    /// China requires for approval (a unified social credit code, an owner,
+    /// a store id); returns (id, api key).
     pub async fn pending_merchant(&self, name: &str, currency: &str) -> (String, String) {
-        let body =
-            serde_json::json!({"legal_name": name, "country": "CN", "home_currency": currency});
+        let body = serde_json::json!({
+            "legal_name": name, "country": "CN", "home_currency": currency,
+            "registration_number": CN_REGISTRATION_NUMBER,
+            "beneficial_owners": [{"name": "Wang Fang", "date_of_birth": "1980-05-17", "country": "CN", "ownership_percent": 100}],
+            "marketplace_store_ids": ["amazon:A1TESTSTORE"],
+        });
         let r = self.post("/v1/merchants", OPERATOR_KEY, &body).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
         (r.str("id"), r.str("api_key"))
