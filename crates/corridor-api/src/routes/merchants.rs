@@ -92,10 +92,13 @@ pub struct MerchantObject {
     pub beneficial_owners: Vec<OwnerObject>,
     /// A declaration standing in for owners at or above the threshold.
     pub ownership_declaration: Option<String>,
-    /// Fields the merchant's country requires that are not given yet;
-    /// approval is refused (409 `kyb_incomplete`) until this is empty.
+    /// Fields the merchant's country requires that are not given yet. An
+    /// approval while any of them is missing raises a
+    /// `kyb_incomplete_approval` alert; one while a requested field is
+    /// missing is refused (409 `kyb_incomplete`).
     pub kyb_missing: Vec<String>,
-    /// Fields the operator asked for (`request_info`) and not supplied since.
+    /// Fields the operator asked for (`request_info`) and not supplied
+    /// since: approval is refused (409 `kyb_incomplete`) until this is empty.
     pub kyb_requested: Vec<String>,
 }
 

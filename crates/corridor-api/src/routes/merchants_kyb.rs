@@ -1,8 +1,9 @@
 //! `POST /v1/merchants/{id}/kyb` (operator): approve, reject or request
-//! information, with a note. Approval needs every field the merchant's
-//! country requires (409 `kyb_incomplete` naming the missing ones) and
-//! screens the legal name and each beneficial owner; `request_info`
-//! records the fields asked for.
+//! information, with a note. Approval needs every field the operator
+//! asked for (409 `kyb_incomplete` naming those still missing), raises an
+//! alert when other required fields are missing, and screens the legal
+//! name and each beneficial owner; `request_info` records the fields asked
+//! for.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

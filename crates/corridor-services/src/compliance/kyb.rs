@@ -1,16 +1,24 @@
 //! KYB decisions on a merchant: approve, reject or request information,
-//! each with the operator's note in the audit log. Approval needs the
-//! information the merchant's country requires, then screens the
-//! merchant's legal name and each beneficial owner: a `block` refuses the
-//! approval (the screenings and their alerts are still recorded), a
-//! `review` approves with an alert.
+//! each with the operator's note in the audit log.
+//!
+//! What the merchant's country requires and is missing is always shown
+//! (`kyb_missing`). Information the operator asked for (`request_info`) is
+//! binding: approval is refused while any of it is still missing. Approval
+//! with other required information missing is the operator's call: it goes
+//! through, and raises a `kyb_incomplete_approval` alert naming the missing
+//! fields, so that the decision is reviewed rather than silent. Approval
+//! then screens the merchant's legal name and each beneficial owner: a
+//! `block` refuses the approval (the screenings and their alerts are still
+//! recorded), a `review` approves with an alert.
 
 use corridor_sanctions::Decision;
-use corridor_store::{AuditEntry, MerchantKybRecord, MerchantKybWrite, MerchantRecord};
+use corridor_store::{
+    AlertRecord, AuditEntry, MerchantKybRecord, MerchantKybWrite, MerchantRecord,
+};
 
 use super::kyb_info::{check_requested, KybInfo};
 use super::onboarding::{merged, NoList};
-use super::screen::{check_text, MAX_REASON_CHARS};
+use super::screen::{check_text, new_id, MAX_REASON_CHARS};
 use super::{ComplianceError, ComplianceService, ScreeningOutcome};
 
 /// The operator's decision.
@@ -68,8 +76,9 @@ pub struct KybOutcome {
 
 impl ComplianceService {
     /// Prepares a KYB decision on `merchant` with the operator's note.
-    /// Approval needs every field the merchant's country requires (409
-    /// `kyb_incomplete` naming the missing ones, nothing written), then
+    /// Approval needs every field the operator requested (409
+    /// `kyb_incomplete` naming those still missing, nothing written); other
+    /// missing required fields raise an alert with the approval. It then
     /// screens the legal name and each beneficial owner, failing closed: a
     /// `block` on any refuses it (the screenings are recorded all the same).
     /// `request_info` records the fields asked for (by default the missing
@@ -101,15 +110,24 @@ impl ComplianceService {
                     "fields goes with decision request_info only",
                 ))
             }
-            (KybDecision::Approve, None) if !missing.is_empty() => {
+            (KybDecision::Approve, None)
+                if missing
+                    .iter()
+                    .any(|f| info.requested.iter().any(|r| r == f)) =>
+            {
+                let outstanding: Vec<String> = missing
+                    .iter()
+                    .filter(|f| info.requested.iter().any(|r| r == *f))
+                    .map(|f| (*f).to_owned())
+                    .collect();
                 return Err(ComplianceError::Incomplete {
-                    missing: missing.iter().map(|f| (*f).to_owned()).collect(),
                     message: format!(
-                        "the merchant cannot be approved: {} missing (required for {})",
-                        missing.join(", "),
+                        "the merchant cannot be approved: {} requested and still missing (required for {})",
+                        outstanding.join(", "),
                         merchant.country
                     ),
-                })
+                    missing: outstanding,
+                });
             }
             (KybDecision::Approve, None) => info.requested.clear(),
             (KybDecision::Reject, None) => {}
@@ -145,12 +163,18 @@ impl ComplianceService {
             decision.status().to_owned()
         };
         if refused.is_none() {
+            let now = self.store().clock().now();
             write.merchant_kyb = Some((merchant.id.clone(), status.clone()));
             write.merchant_info = Some(MerchantKybWrite {
-                record: info.record(&merchant.id, self.store().clock().now()),
+                record: info.record(&merchant.id, now),
                 expected_version: info.version,
                 contact: None,
             });
+            if decision == KybDecision::Approve && !missing.is_empty() {
+                write
+                    .alerts
+                    .push((incomplete_approval(merchant, &missing, note, now), None));
+            }
         }
         let name_screening = (!screenings.is_empty()).then(|| screenings.remove(0));
         write.audit.push(AuditEntry {
@@ -162,6 +186,7 @@ impl ComplianceService {
                 "screening": name_screening.as_ref().map(|s| s.record.id.clone()),
                 "owner_screenings": screenings.iter().map(|s| s.record.id.clone()).collect::<Vec<_>>(),
                 "requested": info.requested,
+                "missing": if decision == KybDecision::Approve { missing.clone() } else { Vec::new() },
                 "refused": refused,
             })
             .to_string(),
@@ -174,5 +199,32 @@ impl ComplianceService {
             info,
             write,
         })
+    }
+}
+
+/// The alert raised when a merchant is approved while information its
+/// country requires is still missing: the operator's decision, for review.
+fn incomplete_approval(
+    merchant: &MerchantRecord,
+    missing: &[&str],
+    note: &str,
+    now: corridor_core::Timestamp,
+) -> AlertRecord {
+    AlertRecord {
+        id: new_id("alr"),
+        kind: "kyb_incomplete_approval".into(),
+        severity: "medium".into(),
+        status: "open".into(),
+        screening_id: None,
+        merchant_id: Some(merchant.id.clone()),
+        body: serde_json::json!({
+            "subject": "merchant", "country": merchant.country,
+            "missing": missing, "note": note,
+        })
+        .to_string(),
+        resolution: None,
+        version: 1,
+        created_at: now,
+        resolved_at: None,
     }
 }

@@ -203,6 +203,18 @@ async fn story(c: &Client) -> anyhow::Result<Seller> {
         "   China requires before approval: {} (missing).",
         missing(&seller_object)
     );
+    let (status, asked) = c
+        .post(
+            &format!("/v1/merchants/{}/kyb", seller.id),
+            json!({"decision": "request_info", "note": "send the business licence number and the beneficial owners"}),
+            &format!("demo-{run}-kyb-ask"),
+        )
+        .await?;
+    expect(status, 200, &asked)?;
+    println!(
+        "   The operator asks for them (request_info): status {}.",
+        asked["merchant"]["kyb_status"].as_str().unwrap_or_default()
+    );
     let approve = json!({"decision": "approve", "note": "business licence, beneficial owners and marketplace store ids checked"});
     let (status, refused) = c
         .post(
@@ -213,7 +225,7 @@ async fn story(c: &Client) -> anyhow::Result<Seller> {
         .await?;
     expect(status, 409, &refused)?;
     println!(
-        "   Approval now is refused (409 {}).",
+        "   Approval while requested information is missing is refused (409 {}).",
         refused["error"]["code"].as_str().unwrap_or_default()
     );
     let info = json!({

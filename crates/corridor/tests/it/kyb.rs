@@ -1,5 +1,6 @@
 //! KYB information end to end: what each country requires, approval
-//! refused (409, nothing changed) while any of it is missing, the
+//! refused (409, nothing changed) while information the operator asked for
+//! is missing and raising an alert when other required information is, the
 //! information supplied later by `PATCH` (every bad field named, nothing
 //! stored), the beneficial owners screened at onboarding and on approval
 //! (a listed owner blocks approval, and returns an approved merchant to
@@ -58,23 +59,6 @@ async fn approval_waits_for_the_required_information(server: &Server) {
     let (id, key) = (r.str("id"), r.str("api_key"));
     let kyb = format!("/v1/merchants/{id}/kyb");
 
-    let refused = server.post(&kyb, OPERATOR_KEY, &approve()).await;
-    refused.assert_error(
-        409,
-        "conflict",
-        "kyb_incomplete",
-        Some("registration_number"),
-    );
-    let message = refused.json["error"]["message"].as_str().unwrap();
-    for field in [
-        "registration_number",
-        "beneficial_owners",
-        "marketplace_store_ids",
-    ] {
-        assert!(message.contains(field), "{message}");
-    }
-    assert_eq!(merchant(server, &id).await["kyb_status"], "pending");
-
     let bad = server
         .post(
             &kyb,
@@ -115,6 +99,19 @@ async fn approval_waits_for_the_required_information(server: &Server) {
         json!(["registration_number", "beneficial_owners"])
     );
 
+    // What the operator asked for binds the approval.
+    let refused = server.post(&kyb, OPERATOR_KEY, &approve()).await;
+    refused.assert_error(
+        409,
+        "conflict",
+        "kyb_incomplete",
+        Some("registration_number"),
+    );
+    let message = refused.json["error"]["message"].as_str().unwrap();
+    assert!(message.contains("beneficial_owners"), "{message}");
+    assert!(!message.contains("marketplace_store_ids"), "{message}");
+    assert_eq!(merchant(server, &id).await["kyb_status"], "info_requested");
+
     // The merchant supplies them with its own key; shares keep their
     // decimals exactly.
     let info = json!({
@@ -139,15 +136,27 @@ async fn approval_waits_for_the_required_information(server: &Server) {
     assert_eq!(r.json["kyb_missing"], json!(["marketplace_store_ids"]));
     assert_eq!(r.json["kyb_requested"], json!([]));
     assert_eq!(merchant(server, &id).await, r.json, "stored as answered");
-    server
-        .post(&kyb, OPERATOR_KEY, &approve())
-        .await
-        .assert_error(
-            409,
-            "conflict",
-            "kyb_incomplete",
-            Some("marketplace_store_ids"),
-        );
+    // Approving with required information the operator did not ask for
+    // still missing is the operator's call: it goes through, with an alert.
+    let approved = server.post(&kyb, OPERATOR_KEY, &approve()).await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.json);
+    assert_eq!(approved.json["merchant"]["kyb_status"], "approved");
+    assert_eq!(
+        approved.json["merchant"]["kyb_missing"],
+        json!(["marketplace_store_ids"])
+    );
+    let alerts = server
+        .get("/v1/compliance/alerts?status=open", OPERATOR_KEY)
+        .await;
+    assert_eq!(alerts.status, StatusCode::OK, "{}", alerts.json);
+    let alert = alerts.json["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["kind"] == "kyb_incomplete_approval" && a["merchant"] == id.as_str())
+        .unwrap_or_else(|| panic!("no incomplete-approval alert: {}", alerts.json))
+        .clone();
+    assert_eq!(alert["severity"], "medium", "{alert}");
 
     let r = patch(
         server,
