@@ -108,6 +108,12 @@ pub async fn create(
         .collect();
     let mut batch = prepared.batch;
     batch.version = 1;
+    let audit = crate::audit::entry(
+        &caller,
+        "payout_batch.created",
+        &batch.id,
+        serde_json::json!({"payouts": ids.len(), "rail": body.rail, "currency": body.currency}),
+    );
     let render = Box::new(move |outcome: &WriteOutcome, _at| match outcome {
         WriteOutcome::Payouts(Ok(_)) => {
             json_response(StatusCode::CREATED, &object(&batch, ids.clone()))
@@ -123,7 +129,7 @@ pub async fn create(
     submit(
         &state,
         idem.map(|e| e.0),
-        WriteOp::Payouts(Box::new(prepared.write)),
+        WriteOp::Payouts(Box::new(prepared.write)).audited(vec![audit]),
         render,
     )
     .await
@@ -148,17 +154,23 @@ pub async fn get(
 
 /// Makes the batch's file, first writing durably that its payouts are in
 /// transit. The same batch always gives the same file.
-async fn file_of(state: &AppState, id: &str) -> ApiResult<String> {
+async fn file_of(state: &AppState, caller: &Caller, id: &str) -> ApiResult<String> {
     let service = state.payouts();
     let batch = service.batch(id).await.map_err(map_error)?;
     let prepared = service.prepare_file(&batch).await.map_err(map_error)?;
     if let Some(mut write) = prepared.write {
         super::payouts::add_events(&mut write, |c| c.payout.status == "in_transit");
+        let audit = crate::audit::entry(
+            caller,
+            "payout_batch.file_generated",
+            id,
+            serde_json::json!({"payouts": write.changes.len()}),
+        );
         let result = state
             .store()
             .writer()
             .submit(WriteRequest {
-                op: WriteOp::Payouts(Box::new(write)),
+                op: WriteOp::Payouts(Box::new(write)).audited(vec![audit]),
                 idempotency: None,
             })
             .await?;
@@ -192,7 +204,7 @@ pub async fn pain001(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     caller.require_operator()?;
-    let xml = file_of(&state, &id).await?;
+    let xml = file_of(&state, &caller, &id).await?;
     Ok((
         StatusCode::OK,
         [(header::CONTENT_TYPE, "application/xml")],
@@ -232,6 +244,16 @@ pub async fn bank_file(
         return Ok((StatusCode::OK, Json(prepared.applied.to_json())).into_response());
     };
     let applied = prepared.applied;
+    let file = applied.to_json();
+    let audit = crate::audit::entry(
+        &caller,
+        "bank_file.applied",
+        file["id"].as_str().unwrap_or_default(),
+        serde_json::json!({
+            "kind": file["kind"], "message_id": file["message_id"],
+            "updates": applied.updates.len(),
+        }),
+    );
     let moved: std::collections::HashSet<String> = applied
         .updates
         .iter()
@@ -256,7 +278,7 @@ pub async fn bank_file(
     submit(
         &state,
         idem.map(|e| e.0),
-        WriteOp::Payouts(Box::new(write)),
+        WriteOp::Payouts(Box::new(write)).audited(vec![audit]),
         render,
     )
     .await
@@ -279,7 +301,7 @@ pub async fn send_to_bank(
     crate::json::ApiJson(body): crate::json::ApiJson<SendBatch>,
 ) -> ApiResult<Json<serde_json::Value>> {
     caller.require_operator()?;
-    let xml = file_of(&state, &body.batch).await?;
+    let xml = file_of(&state, &caller, &body.batch).await?;
     let received = state
         .payouts()
         .bank()

@@ -531,6 +531,23 @@ async fn payouts_move_through_bank_files(server: &Server) {
         3,
         "{seen:?}"
     );
+    // The operator's batch, its file and each bank file applied are in the
+    // audit log (a file applied twice once).
+    let audit = server.get("/v1/audit_log?limit=100", OPERATOR_KEY).await;
+    assert_eq!(audit.status, StatusCode::OK, "{}", audit.json);
+    let actions: Vec<&str> = audit.json["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    for action in [
+        "payout_batch.created",
+        "payout_batch.file_generated",
+        "bank_file.applied",
+    ] {
+        assert!(actions.contains(&action), "{action} not in {actions:?}");
+    }
 }
 
 async fn every_scheme_makes_a_valid_file(server: &Server) {
