@@ -113,6 +113,12 @@ async fn verify(db: cli::DbArgs) -> anyhow::Result<()> {
             totals.debits, totals.credits
         );
     }
+    if let Some(log) = &report.log {
+        println!(
+            "log: {} records, {} transactions, {} postings compared with the database",
+            log.records, log.transactions, log.postings
+        );
+    }
     for mismatch in &report.mismatches {
         println!("MISMATCH {mismatch:?}");
     }

@@ -26,7 +26,9 @@ pub struct Totals {
 /// One inconsistency.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MismatchObject {
-    /// `account_balance`, `negative_balance`, `currency_not_zero`, `transaction_unbalanced`.
+    /// `account_balance`, `negative_balance`, `currency_not_zero`,
+    /// `transaction_unbalanced`, `log_differs` (the embedded store's log
+    /// and its database disagree on a transaction).
     pub kind: &'static str,
     /// Account (`acc_...`) or transaction (`txn_...`) concerned.
     pub object: Option<String>,
@@ -47,6 +49,9 @@ pub struct VerifyResponse {
     pub accounts_checked: usize,
     /// Every inconsistency found.
     pub mismatches: Vec<MismatchObject>,
+    /// What the log comparison covered; `null` on PostgreSQL, which has
+    /// no log.
+    pub log: Option<LogCheckObject>,
 }
 
 fn mismatch(ids: &crate::ids::IdCodec, m: &Mismatch) -> MismatchObject {
@@ -80,7 +85,24 @@ fn mismatch(ids: &crate::ids::IdCodec, m: &Mismatch) -> MismatchObject {
             currency: Some(currency.clone()),
             detail: format!("postings sum to {net}, not zero"),
         },
+        Mismatch::LogDiffers { txn, detail } => MismatchObject {
+            kind: "log_differs",
+            object: Some(ids.txn(*txn)),
+            currency: None,
+            detail: detail.clone(),
+        },
     }
+}
+
+/// The embedded store's log read on its own and compared with its database.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LogCheckObject {
+    /// Log records read.
+    pub records: u64,
+    /// Transactions they carry.
+    pub transactions: u64,
+    /// Postings compared with the database's.
+    pub postings: u64,
 }
 
 /// Recomputes every balance from the postings (operators).
@@ -112,5 +134,10 @@ pub async fn verify(
             .iter()
             .map(|m| mismatch(state.ids(), m))
             .collect(),
+        log: report.log.map(|l| LogCheckObject {
+            records: l.records,
+            transactions: l.transactions,
+            postings: l.postings,
+        }),
     }))
 }

@@ -18,4 +18,6 @@ pub use command::{
     MAX_POSTINGS_PER_TRANSACTION,
 };
 pub use error::{LedgerError, LedgerErrorKind, Receipt, Recorded};
-pub use verify::{verify, AccountCheck, CurrencyTotals, Mismatch, VerifyInput, VerifyReport};
+pub use verify::{
+    verify, AccountCheck, CurrencyTotals, LogCheck, Mismatch, VerifyInput, VerifyReport,
+};

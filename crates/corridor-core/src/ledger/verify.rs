@@ -87,6 +87,26 @@ pub enum Mismatch {
         /// Credits minus debits.
         net: i128,
     },
+    /// A transaction of the embedded store's log that its projection (the
+    /// database) does not hold as logged, or whose logged postings do not
+    /// balance.
+    LogDiffers {
+        /// The transaction.
+        txn: TxnId,
+        /// What differs.
+        detail: String,
+    },
+}
+
+/// What comparing the embedded store's log with its projection covered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LogCheck {
+    /// Log records read.
+    pub records: u64,
+    /// Transactions they carry (refused ones included).
+    pub transactions: u64,
+    /// Postings compared with the projection's.
+    pub postings: u64,
 }
 
 /// The outcome of a verification.
@@ -100,6 +120,18 @@ pub struct VerifyReport {
     pub accounts_checked: usize,
     /// Every mismatch found.
     pub mismatches: Vec<Mismatch>,
+    /// The log compared with its projection, where the store has a log.
+    pub log: Option<LogCheck>,
+}
+
+impl VerifyReport {
+    /// Adds the comparison of the log with its projection and what it found.
+    pub fn with_log(mut self, check: LogCheck, mismatches: Vec<Mismatch>) -> VerifyReport {
+        self.balanced &= mismatches.is_empty();
+        self.mismatches.extend(mismatches);
+        self.log = Some(check);
+        self
+    }
 }
 
 /// Compares stored balances with recomputed sums and checks every currency sums to zero.
@@ -145,6 +177,7 @@ pub fn verify(input: VerifyInput) -> VerifyReport {
         currencies: input.currencies,
         accounts_checked: input.accounts.len(),
         mismatches,
+        log: None,
     }
 }
 

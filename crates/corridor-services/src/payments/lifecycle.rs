@@ -79,6 +79,10 @@ impl PaymentService {
             .fee_schedule
             .fee(new.amount, cross_border)
             .map_or(0, |f| f.minor());
+        // Kept until this function returns, after the payment's write:
+        // another payment of the same quota subject waits to be checked
+        // against a total that counts this one.
+        let mut _quota_hold = None;
         if let Some(rules) = self.transaction_rules() {
             let tx = crate::compliance::rules::Transaction {
                 flow: crate::compliance::rules::Flow::Payment,
@@ -99,7 +103,7 @@ impl PaymentService {
                 message: r.message,
             };
             rules.check(&tx).map_err(blocked)?;
-            rules.check_quotas(&tx, now).await.map_err(blocked)?;
+            _quota_hold = Some(rules.check_quotas(&tx, now).await.map_err(blocked)?);
             rules.observe(&tx, now);
         }
         let snapshot = PaymentSnapshot {

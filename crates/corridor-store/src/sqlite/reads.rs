@@ -1,5 +1,7 @@
 //! Reads on the SQLite pool, each on a blocking thread.
 
+use std::path::Path;
+
 use corridor_core::ledger::{
     verify, CurrencyTotals, HoldId, TxnId, TxnMeta, VerifyInput, VerifyReport,
 };
@@ -168,9 +170,20 @@ impl SqliteStore {
         self.read(|c| {
             // One read transaction: a consistent snapshot while the writer goes on.
             c.execute_batch("BEGIN")?;
-            let result = verify_input(c);
+            let result = verify_input(c).and_then(|input| {
+                let log = match c.path().filter(|p| !p.is_empty()) {
+                    Some(db) => Some(super::log::compare(c, &super::log_path(Path::new(db)))?),
+                    None => None,
+                };
+                Ok((input, log))
+            });
             c.execute_batch("COMMIT")?;
-            Ok(verify(result?))
+            let (input, log) = result?;
+            let report = verify(input);
+            Ok(match log {
+                Some((check, mismatches)) => report.with_log(check, mismatches),
+                None => report,
+            })
         })
         .await
     }

@@ -200,7 +200,7 @@ impl WriterBackend for SqliteWriter {
 }
 
 /// The position in the log the database holds everything up to.
-const LOG_POSITION: &str = "SELECT log_position FROM log_projection WHERE id = 1";
+pub(crate) const LOG_POSITION: &str = "SELECT log_position FROM log_projection WHERE id = 1";
 const SET_LOG_POSITION: &str = "INSERT INTO log_projection (id, log_position) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET log_position = excluded.log_position";
 
 impl SqliteWriter {

@@ -1,5 +1,6 @@
 //! The embedded store's log: torn tails, damage, a lost database, a log
-//! from a newer release. SQLite only: PostgreSQL has no log.
+//! from a newer release, verification comparing the log with the database.
+//! SQLite only: PostgreSQL has no log.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -239,5 +240,47 @@ async fn a_lost_database_holding_rows_the_log_does_not_is_not_rebuilt() {
     assert!(
         message.contains("restore the database from a backup") && !db.exists(),
         "{message}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn verify_compares_the_log_with_its_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("corridor.db");
+    let store = opened(&db).await;
+    write_batches(&store, 10).await;
+    let report = verified(&store).await;
+    let log = report.log.expect("the embedded store compares its log");
+    assert!(log.records >= 10 && log.postings >= 20, "{log:?}");
+    drop(store);
+    drop(opened(&db).await);
+
+    // One posting's balance after, edited in the database: every balance
+    // still sums, so only the log can tell.
+    {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        c.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
+        let edited = c
+            .execute(
+                "UPDATE postings SET balance_after = balance_after + 1
+                 WHERE txn_id = (SELECT MAX(txn_id) FROM postings)
+                   AND leg = (SELECT MIN(leg) FROM postings WHERE txn_id = (SELECT MAX(txn_id) FROM postings))",
+                [],
+            )
+            .unwrap();
+        assert_eq!(edited, 1);
+    }
+    let store = opened(&db).await;
+    let report = store.verify().await.unwrap();
+    assert!(!report.balanced, "an edited posting passed verification");
+    assert_eq!(report.mismatches.len(), 1, "{:?}", report.mismatches);
+    assert!(
+        matches!(
+            &report.mismatches[0],
+            corridor_core::ledger::Mismatch::LogDiffers { detail, .. }
+                if detail.contains("balance after")
+        ),
+        "{:?}",
+        report.mismatches
     );
 }

@@ -1,6 +1,7 @@
 //! The `annual_quota` rule kind end to end: a card's payments of the
 //! calendar year, counted from the stored payments, refused above the
-//! quota naming the rule, another card unaffected, a bad rule named, on
+//! quota naming the rule, another card unaffected, a bad rule named,
+//! concurrent payments of one card never passing the quota together, on
 //! both backends.
 
 use reqwest::{Method, StatusCode};
@@ -9,6 +10,7 @@ use serde_json::{json, Value};
 use crate::support::{both_backends, Server, OPERATOR_KEY};
 
 both_backends!(a_cards_yearly_total_is_refused_above_its_quota);
+both_backends!(concurrent_payments_of_one_card_stay_within_its_quota);
 
 fn card(number: &str) -> Value {
     json!({"type": "card", "number": number, "exp_month": 12, "exp_year": 2030, "cvc": "123"})
@@ -99,4 +101,32 @@ async fn a_cards_yearly_total_is_refused_above_its_quota(s: &Server) {
         "transaction_rule",
         None,
     );
+}
+
+async fn concurrent_payments_of_one_card_stay_within_its_quota(s: &Server) {
+    let rule = json!({"name": "us_card_yearly_quota", "flows": ["payment"], "countries": ["US"],
+        "check": "annual_quota", "per": "card", "annual_quota_usd": "300.00"});
+    let put = put_rules(s, &document(rule)).await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.json);
+    let (_, key) = s.merchant("Quota Rush Shop", "USD").await;
+    // Twelve payments of USD 50 at once: six fit in USD 300, no more.
+    let calls = (0..12).map(|_| pay(s, &key, 5_000, "4242424242424242"));
+    let replies = futures::future::join_all(calls).await;
+    let created = replies
+        .iter()
+        .filter(|r| r.status == StatusCode::CREATED)
+        .count();
+    for r in replies.iter().filter(|r| r.status != StatusCode::CREATED) {
+        r.assert_error(403, "compliance_error", "transaction_rule", None);
+    }
+    assert_eq!(created, 6, "six of twelve USD 50 payments fit USD 300");
+    let listed = s.get("/v1/payments?limit=100", &key).await;
+    let total: i64 = listed.json["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["status"] != "failed" && p["status"] != "canceled")
+        .map(|p| p["amount"].as_i64().unwrap())
+        .sum();
+    assert_eq!(total, 30_000, "{}", listed.json);
 }

@@ -27,6 +27,7 @@ pub trait UsdValuation: Send + Sync {
 }
 
 pub use monitor::Monitor;
+pub use quota::QuotaHold;
 pub use replay::{lookback_seconds, MAX_REPLAYED};
 pub use set::{
     CorridorCheck, CorridorRule, Flow, MonitoringCheck, MonitoringRule, RuleSet, Scope, Severity,
@@ -101,6 +102,8 @@ struct Inner {
     valuation: RwLock<Option<Arc<dyn UsdValuation>>>,
     /// Where alerts are written; none in unit tests.
     store: Option<Store>,
+    /// Serialises quota checks per subject until the write is durable.
+    quota_locks: quota::QuotaLocks,
 }
 
 impl std::fmt::Debug for RulesEngine {
@@ -121,6 +124,7 @@ impl RulesEngine {
                 monitor: Mutex::new(Monitor::default()),
                 valuation: RwLock::new(None),
                 store,
+                quota_locks: quota::QuotaLocks::default(),
             }),
         }
     }

@@ -3,9 +3,19 @@
 //! against the rule's USD quota (China's individual FX quota of USD 50,000
 //! per person and year, for example). Totals are valued in USD at today's
 //! reference rates; a currency without one fails closed.
+//!
+//! Two concurrent transactions of one subject must not both pass on the
+//! same total: the check takes the subject's lock (one of a fixed set of
+//! stripes, so memory stays bounded however many cards pay) and hands it
+//! back as a [`QuotaHold`], which the caller keeps until its write is
+//! durable and therefore counted by the next check.
+
+use std::hash::{BuildHasher, Hash, Hasher};
+use std::sync::Arc;
 
 use corridor_core::{Amount, Currency, Timestamp};
 use corridor_store::TotalsOf;
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use super::set::{CorridorCheck, CorridorRule, Flow, Subject};
 use super::{RuleRefusal, RulesEngine, Transaction};
@@ -36,29 +46,101 @@ fn subject<'a>(per: Subject, tx: &Transaction<'a>) -> Option<(TotalsOf, &'a str)
     }
 }
 
+/// How many locks the subjects share.
+const STRIPES: usize = 256;
+
+/// The subjects' locks, striped by a hash of the subject.
+pub(super) struct QuotaLocks {
+    stripes: Vec<Arc<Mutex<()>>>,
+    hasher: std::collections::hash_map::RandomState,
+}
+
+impl Default for QuotaLocks {
+    fn default() -> Self {
+        QuotaLocks {
+            stripes: (0..STRIPES).map(|_| Arc::new(Mutex::new(()))).collect(),
+            hasher: std::collections::hash_map::RandomState::new(),
+        }
+    }
+}
+
+impl QuotaLocks {
+    fn stripe(&self, of: TotalsOf, key: &str) -> usize {
+        let mut h = self.hasher.build_hasher();
+        (of as u8).hash(&mut h);
+        key.hash(&mut h);
+        // The remainder is below STRIPES, so it fits a usize.
+        usize::try_from(h.finish() % STRIPES as u64).unwrap_or(0)
+    }
+
+    /// Locks the stripes of `subjects`, in ascending order (two holders
+    /// never wait on each other in a cycle).
+    async fn hold(&self, subjects: &[(TotalsOf, &str)]) -> QuotaHold {
+        let mut stripes: Vec<usize> = subjects
+            .iter()
+            .map(|(of, key)| self.stripe(*of, key))
+            .collect();
+        stripes.sort_unstable();
+        stripes.dedup();
+        let mut guards = Vec::with_capacity(stripes.len());
+        for i in stripes {
+            guards.push(self.stripes[i].clone().lock_owned().await);
+        }
+        QuotaHold { _guards: guards }
+    }
+}
+
+/// The quota subjects' locks a passed check took. Keep it until the
+/// transaction's write is durable; dropping it lets the next
+/// transaction of those subjects be checked.
+#[must_use = "the quota is only safe while the hold lives until the write is durable"]
+#[derive(Default)]
+pub struct QuotaHold {
+    _guards: Vec<OwnedMutexGuard<()>>,
+}
+
+impl std::fmt::Debug for QuotaHold {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QuotaHold")
+            .field("stripes", &self._guards.len())
+            .finish()
+    }
+}
+
 fn usd_text(cents: i64) -> String {
     format!("USD {}.{:02}", cents / 100, cents % 100)
 }
 
 impl RulesEngine {
     /// The annual quota rules' verdict on `tx` at `now`: the first that
-    /// refuses, in document order. Reads the store; counts nothing.
+    /// refuses, in document order. Reads the store; counts nothing. When
+    /// it passes, the hold keeps other transactions of the same subjects
+    /// waiting until it is dropped: drop it once `tx` is durably written.
     pub async fn check_quotas(
         &self,
         tx: &Transaction<'_>,
         now: Timestamp,
-    ) -> Result<(), RuleRefusal> {
+    ) -> Result<QuotaHold, RuleRefusal> {
         let rules = self.rules();
-        for rule in &rules.corridor {
-            let CorridorCheck::AnnualQuotaUsd { per, quota } = &rule.check else {
-                continue;
-            };
-            if !rule.scope.covers(tx.flow, tx.country, tx.currency) {
-                continue;
-            }
-            let Some((of, key)) = subject(*per, tx) else {
-                continue;
-            };
+        let applying: Vec<(&CorridorRule, Subject, Amount, (TotalsOf, &str))> = rules
+            .corridor
+            .iter()
+            .filter_map(|rule| {
+                let CorridorCheck::AnnualQuotaUsd { per, quota } = &rule.check else {
+                    return None;
+                };
+                if !rule.scope.covers(tx.flow, tx.country, tx.currency) {
+                    return None;
+                }
+                Some((rule, *per, *quota, subject(*per, tx)?))
+            })
+            .collect();
+        if applying.is_empty() {
+            return Ok(QuotaHold::default());
+        }
+        let subjects: Vec<(TotalsOf, &str)> = applying.iter().map(|a| a.3).collect();
+        let hold = self.inner.quota_locks.hold(&subjects).await;
+        for (rule, per, quota, (of, key)) in applying {
             let so_far = self.year_total(of, key, now).await;
             let why = match (so_far, tx.amount_usd) {
                 (Some(so_far), Some(usd)) => {
@@ -81,7 +163,7 @@ impl RulesEngine {
                 return Err(refusal(rule, &why));
             }
         }
-        Ok(())
+        Ok(hold)
     }
 
     /// The subject's total this calendar year in USD cents; `None` when

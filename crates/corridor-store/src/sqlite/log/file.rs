@@ -29,7 +29,7 @@ const DIRECT_ROWS: u32 = 1;
 /// Length, body checksum, header checksum.
 pub(crate) const RECORD_HEADER_LEN: usize = 12;
 /// A length above this is damage, not a batch.
-const MAX_RECORD_LEN: u32 = 1 << 30;
+pub(super) const MAX_RECORD_LEN: u32 = 1 << 30;
 
 /// An open log, positioned after its last whole record.
 pub(crate) struct LogFile {
@@ -80,20 +80,7 @@ impl LogFile {
         let mut reader = BufReader::with_capacity(1 << 20, &file);
         let mut header = [0u8; HEADER_LEN as usize];
         reader.read_exact(&mut header).map_err(|e| io("read", e))?;
-        if header[..8] != MAGIC {
-            return Err(StoreError::Config(format!(
-                "{} is not a Corridor log (its first bytes are not the log's); move it away or point the database elsewhere",
-                path.display()
-            )));
-        }
-        let version = u32::from_le_bytes([header[8], header[9], header[10], header[11]]);
-        if version != FORMAT_VERSION {
-            return Err(StoreError::Config(format!(
-                "the log {} has format version {version}, and this build reads version {FORMAT_VERSION}: run the Corridor release that wrote it",
-                path.display()
-            )));
-        }
-        let flags = u32::from_le_bytes([header[12], header[13], header[14], header[15]]);
+        let flags = check_header(path, &header)?;
         let mut end = HEADER_LEN;
         let mut body = Vec::new();
         loop {
@@ -234,8 +221,31 @@ pub(crate) fn needs_database(path: &Path) -> Result<bool, StoreError> {
     Ok(flags & DIRECT_ROWS != 0)
 }
 
+/// The header's flags, once its magic and format version are checked.
+pub(super) fn check_header(
+    path: &Path,
+    header: &[u8; HEADER_LEN as usize],
+) -> Result<u32, StoreError> {
+    if header[..8] != MAGIC {
+        return Err(StoreError::Config(format!(
+            "{} is not a Corridor log (its first bytes are not the log's); move it away or point the database elsewhere",
+            path.display()
+        )));
+    }
+    let version = u32::from_le_bytes([header[8], header[9], header[10], header[11]]);
+    if version != FORMAT_VERSION {
+        return Err(StoreError::Config(format!(
+            "the log {} has format version {version}, and this build reads version {FORMAT_VERSION}: run the Corridor release that wrote it",
+            path.display()
+        )));
+    }
+    Ok(u32::from_le_bytes([
+        header[12], header[13], header[14], header[15],
+    ]))
+}
+
 /// Reads until `buf` is full or the file ends; returns the bytes read.
-fn read_full(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+pub(super) fn read_full(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
         match reader.read(&mut buf[filled..]) {

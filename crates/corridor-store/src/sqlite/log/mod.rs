@@ -10,16 +10,20 @@
 //! memory, so a ledger batch never waits for the projection; any other
 //! prefetch does. The projection lags at most a few MiB of log. At open, records past the stored position are applied before
 //! anything else happens; reads wait until the projection has reached every
-//! write acknowledged before they began.
+//! write acknowledged before they began. `ledger verify` reads the log on
+//! its own and compares it with the projection.
 
 mod backend;
 pub(crate) mod codec;
+mod compare;
 mod file;
 mod pending_refs;
 mod progress;
 mod projection;
+mod reader;
 
 pub(crate) use backend::LogBackend;
+pub(crate) use compare::compare;
 pub(crate) use file::needs_database;
 pub(crate) use progress::Progress;
 pub(crate) use projection::recover;
