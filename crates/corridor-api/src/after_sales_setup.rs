@@ -1,11 +1,11 @@
-//! Wiring the after-sales service: the payment connectors, the renderer,
+//! Wiring the after-sales service: the payments, the renderer,
 //! the FX remainder policy, the rates, and the sweeps.
 
 use std::sync::Arc;
 
 use corridor_core::aftersales::fx_remainder::RemainderPolicy;
 use corridor_services::after_sales::{
-    spawn_after_sales_jobs, AfterSalesConfig, AfterSalesService, FixedRates, RefundConnectors,
+    spawn_after_sales_jobs, AfterSalesConfig, AfterSalesService, FixedRates, RefundPayments,
     SandboxOverRates,
 };
 use corridor_store::Store;
@@ -19,7 +19,7 @@ pub const FX_REMAINDER_POLICY_VAR: &str = "CORRIDOR_REFUND_FX_REMAINDER";
 /// overrides only the sandbox's test helper sets (empty otherwise).
 pub fn start(
     store: &Store,
-    connectors: Arc<dyn RefundConnectors>,
+    payments: Arc<dyn RefundPayments>,
     fx: &corridor_services::fx::FxService,
 ) -> std::io::Result<(AfterSalesService, Arc<FixedRates>)> {
     let policy = match std::env::var(FX_REMAINDER_POLICY_VAR) {
@@ -36,7 +36,7 @@ pub fn start(
     });
     let service = AfterSalesService::new(
         store.clone(),
-        connectors,
+        payments,
         render,
         AfterSalesConfig {
             fx_remainder_policy: policy,

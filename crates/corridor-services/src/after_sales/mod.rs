@@ -22,7 +22,7 @@ pub mod three_ds;
 
 use std::sync::Arc;
 
-use corridor_connectors::Connector;
+use corridor_connectors::{BoxFuture, Connector};
 use corridor_core::aftersales::fx_remainder::RemainderPolicy;
 use corridor_core::Timestamp;
 use corridor_store::{
@@ -45,17 +45,30 @@ pub use jobs::spawn_after_sales_jobs;
 pub use rates::{FixedRates, RateSource};
 pub use refunds::{FxRefund, Refund, RefundBankDetails, RefundInput};
 
-/// The payment connectors a refund is sent through, looked up by name when
-/// needed: the payment service's live set, so a connector the operator adds
-/// while the server runs refunds its own payments too.
-pub trait RefundConnectors: Send + Sync {
+/// What refunds need from the payments: the connector a refund is sent
+/// through, looked up by name when needed (the payment service's live set,
+/// so a connector the operator adds while the server runs refunds its own
+/// payments too), and settling a payment ahead of its delay.
+pub trait RefundPayments: Send + Sync {
     /// The connector named `name`, if it is configured.
     fn connector(&self, name: &str) -> Option<Arc<dyn Connector>>;
+
+    /// Settles the payment `id` now, as its settlement sweep would (the
+    /// same movement, once); nothing for a payment already settled.
+    fn settle_now<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<(), String>>;
 }
 
-impl RefundConnectors for crate::payments::PaymentService {
+impl RefundPayments for crate::payments::PaymentService {
     fn connector(&self, name: &str) -> Option<Arc<dyn Connector>> {
         crate::payments::PaymentService::connector(self, name)
+    }
+
+    fn settle_now<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<(), String>> {
+        Box::pin(async move {
+            crate::payments::PaymentService::settle_now(self, id)
+                .await
+                .map_err(|e| e.to_string())
+        })
     }
 }
 
@@ -101,7 +114,7 @@ pub struct AfterSalesConfig {
 #[derive(Clone)]
 pub struct AfterSalesService {
     store: Store,
-    connectors: Arc<dyn RefundConnectors>,
+    payments: Arc<dyn RefundPayments>,
     render: Arc<dyn AfterSalesRender>,
     config: AfterSalesConfig,
     rules: Arc<std::sync::RwLock<Option<crate::compliance::rules::RulesEngine>>>,
@@ -110,7 +123,7 @@ pub struct AfterSalesService {
 impl std::fmt::Debug for AfterSalesService {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AfterSalesService")
-            .field("connectors", &"..")
+            .field("payments", &"..")
             .field("fx_remainder_policy", &self.config.fx_remainder_policy)
             .finish()
     }
@@ -127,17 +140,17 @@ pub enum Answered<T> {
 }
 
 impl AfterSalesService {
-    /// A service over the store and the payment connectors (refunds go
+    /// A service over the store and the payments (refunds go
     /// through the connector that took the payment).
     pub fn new(
         store: Store,
-        connectors: Arc<dyn RefundConnectors>,
+        payments: Arc<dyn RefundPayments>,
         render: Arc<dyn AfterSalesRender>,
         config: AfterSalesConfig,
     ) -> Self {
         AfterSalesService {
             store,
-            connectors,
+            payments,
             render,
             config,
             rules: Arc::default(),
@@ -168,7 +181,7 @@ impl AfterSalesService {
     }
 
     fn connector(&self, name: &str) -> Option<Arc<dyn Connector>> {
-        self.connectors.connector(name)
+        self.payments.connector(name)
     }
 
     /// An id with `prefix`: derived from the idempotency key when there is

@@ -94,6 +94,36 @@ impl PaymentService {
         Ok(settled)
     }
 
+    /// Settles the payment `id` now, ahead of its delay, exactly as the
+    /// sweep would: the same movement under the same client reference, so
+    /// its net moves once whoever gets there first. A refund of a payment
+    /// the merchant has not been paid for yet is funded this way from the
+    /// payment's own money. Nothing happens to a settled payment or one
+    /// with nothing to settle.
+    pub async fn settle_now(&self, id: &str) -> Result<(), PaymentError> {
+        let mut last = None;
+        // A concurrent change of the payment (the sweep, another refund
+        // settling it) makes the write stale: read again and look.
+        for _ in 0..3 {
+            let payment = self
+                .store
+                .payment(id)
+                .await?
+                .ok_or_else(|| PaymentError::NotFound(id.to_string()))?;
+            if payment.settled || payment.settle_at.is_none() {
+                return Ok(());
+            }
+            match self.settle_one(payment).await {
+                Ok(_) => return Ok(()),
+                Err(e) => last = Some(e),
+            }
+        }
+        match last {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
     async fn settle_one(&self, payment: PaymentRecord) -> Result<bool, PaymentError> {
         // The fee never exceeds the captured amount; a row that says
         // otherwise is corrupt and is left unsettled, loudly.

@@ -1,7 +1,8 @@
 //! Refunds over HTTP: partial and full through the payment's connector,
 //! never more than captured under concurrency, asynchronous failures that
 //! restore the balance, timeouts looked up, bank transfers for vouchers,
-//! cross-currency refunds with the FX remainder, bad input.
+//! a payment not settled yet funding its own refund, cross-currency refunds
+//! with the FX remainder, bad input.
 
 use std::time::Duration;
 
@@ -16,6 +17,7 @@ both_backends!(
     asynchronous_failure_restores_the_balance,
     timed_out_refund_is_looked_up_not_sent_twice,
     voucher_payments_are_refunded_by_bank_transfer,
+    an_unsettled_payment_funds_its_own_refund,
     cross_currency_refund_books_the_fx_remainder,
     cross_currency_refund_takes_the_fx_service_rates,
     bad_refunds_answer_4xx_and_move_nothing,
@@ -318,6 +320,85 @@ async fn voucher_payments_are_refunded_by_bank_transfer(s: &Server) {
     s.assert_verified().await;
 }
 
+fn balance_of(balances: &Value, currency: &str) -> Option<(i64, i64)> {
+    balances["balances"]
+        .as_array()?
+        .iter()
+        .find(|b| b["currency"] == currency)
+        .map(|b| {
+            (
+                b["available"].as_i64().unwrap(),
+                b["pending"].as_i64().unwrap(),
+            )
+        })
+}
+
+/// Waits until nothing of the merchant's `currency` is pending; answers
+/// what is available.
+async fn settled(s: &Server, merchant: &str, currency: &str) -> i64 {
+    let path = format!("/v1/balances?merchant={merchant}");
+    let json = wait_for(s, &path, OPERATOR_KEY, |j| {
+        balance_of(j, currency).is_some_and(|(_, pending)| pending == 0)
+    })
+    .await;
+    balance_of(&json, currency).unwrap().0
+}
+
+async fn an_unsettled_payment_funds_its_own_refund(s: &Server) {
+    // A merchant with no money of its own yet: its first sale is pending.
+    let (m, key) = s.merchant("New Seller", "USD").await;
+    let p = card_payment(s, &key, "4242424242424242", 10_000, "USD", "US").await;
+    let net = 10_000 - p["fee"].as_i64().unwrap();
+    let pending = s.balances(&m).await;
+    assert_eq!(pending[0], ("USD".into(), 0, net, 0), "{pending:?}");
+    // The whole amount is more than the net (the fee is not given back):
+    // refused, and the payment stays as it was.
+    refund(s, &key, json!({"payment": p["id"]}))
+        .await
+        .assert_error(402, "insufficient_funds", "insufficient_funds", None);
+    assert_eq!(s.balances(&m).await, pending);
+    let r = refund(s, &key, json!({"payment": p["id"], "amount": 3_000})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+    assert_eq!(r.json["status"], "succeeded", "{}", r.json);
+    // The payment settled ahead of its delay and funded the refund.
+    assert_eq!(s.balances(&m).await[0], ("USD".into(), net - 3_000, 0, 0));
+    // More than its net is more than the merchant holds: nothing moves.
+    refund(s, &key, json!({"payment": p["id"], "amount": 7_000}))
+        .await
+        .assert_error(402, "insufficient_funds", "insufficient_funds", None);
+    // The settlement day passes: a second sale settles, the first does not
+    // settle twice.
+    let second = card_payment(s, &key, "4242424242424242", 5_000, "USD", "US").await;
+    let second_net = 5_000 - second["fee"].as_i64().unwrap();
+    advance(s, 3 * 86_400).await;
+    assert_eq!(settled(s, &m, "USD").await, net - 3_000 + second_net);
+    s.assert_verified().await;
+}
+
+/// Settles the merchant's `from` funds and converts them to `to` but for
+/// less than 1,000 minor units (the conversion's fee comes on top of what
+/// it sells), as a merchant taking its money home does.
+async fn settle_and_convert(s: &Server, merchant: &str, key: &str, from: &str, to: &str) {
+    advance(s, 3 * 86_400).await;
+    let held = settled(s, merchant, from).await;
+    let q = s
+        .post(
+            "/v1/fx/quotes",
+            key,
+            &json!({"sell_currency": from, "buy_currency": to, "sell_amount": held - 1_000}),
+        )
+        .await;
+    assert_eq!(q.status, StatusCode::CREATED, "{}", q.json);
+    let c = s
+        .post("/v1/fx/conversions", key, &json!({"quote": q.str("id")}))
+        .await;
+    assert_eq!(c.status, StatusCode::CREATED, "{}", c.json);
+    let path = format!("/v1/balances?merchant={merchant}");
+    let after = s.get(&path, OPERATOR_KEY).await;
+    let left = balance_of(&after.json, from).map_or(0, |b| b.0);
+    assert!((0..1_000).contains(&left), "{}", after.json);
+}
+
 async fn cross_currency_refund_books_the_fx_remainder(s: &Server) {
     let (m, key) = s.merchant("Seller", "USD").await;
     let set = s
@@ -329,9 +410,10 @@ async fn cross_currency_refund_books_the_fx_remainder(s: &Server) {
         .await;
     assert_eq!(set.status, StatusCode::CREATED, "{}", set.json);
     let p = card_payment(s, &key, "4242424242424242", 10_000, "JPY", "JP").await;
-    // The merchant's yen were converted since: it holds dollars only.
+    // The merchant's yen were settled and converted since: it holds
+    // dollars only.
     s.credit(&m, 10_000, "USD").await;
-    advance(s, 86_400).await;
+    settle_and_convert(s, &m, &key, "JPY", "USD").await;
     s.post(
         "/v1/test_helpers/fx_rates",
         OPERATOR_KEY,
@@ -378,8 +460,8 @@ async fn cross_currency_refund_takes_the_fx_service_rates(s: &Server) {
     set_rates(s, json!({"USD": "1.1", "JPY": "165"})).await;
     let p = card_payment(s, &key, "4242424242424242", 10_000, "JPY", "JP").await;
     s.credit(&m, 10_000, "USD").await;
-    advance(s, 86_400).await;
-    // The next day: 1.1 / 160 = 0.006875.
+    settle_and_convert(s, &m, &key, "JPY", "USD").await;
+    // Days later: 1.1 / 160 = 0.006875.
     set_rates(s, json!({"USD": "1.1", "JPY": "160"})).await;
     let before = available(&s.balances(&m).await, "USD");
     let r = refund(s, &key, json!({"payment": p["id"], "amount": 5_000})).await;

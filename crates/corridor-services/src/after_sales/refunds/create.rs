@@ -107,6 +107,7 @@ impl AfterSalesService {
                 "the payment has no charge at a provider to refund",
             ));
         };
+        self.settle_if_short(&payment, amount).await?;
         let now = self.now();
         let funding = self.plan_funding(&payment, amount, now).await?;
         let refund = Refund {
