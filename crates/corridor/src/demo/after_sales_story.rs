@@ -52,6 +52,25 @@ async fn until(c: &Client, path: &str, field: &str, want: &str) -> anyhow::Resul
     bail!("{path} never reached {field}={want}")
 }
 
+/// Polls the merchant's balances until nothing of `currency` is pending
+/// (at most 10 s); answers what is available.
+async fn settled(operator: &Client, merchant: &str, currency: &str) -> anyhow::Result<i64> {
+    let path = format!("/v1/balances?merchant={merchant}");
+    for _ in 0..100 {
+        let got = operator.get(&path).await?;
+        let balance = got["balances"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|b| b["currency"] == currency);
+        if let Some(b) = balance.filter(|b| b["pending"] == 0) {
+            return b["available"].as_i64().context("available");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("the merchant's {currency} never settled")
+}
+
 fn id(v: &Value) -> String {
     v["id"].as_str().unwrap_or_default().to_string()
 }
@@ -88,11 +107,32 @@ pub(super) async fn run(operator: &Client) -> anyhow::Result<()> {
     let p = pay(&c, &run, "as-jp", 12_000, "JPY", "JP").await?;
     let (s, r) = credit(25_000, "USD", "usd").await?;
     expect(s, 201, &r)?;
+    // The yen settle (two days for Japanese cards), then the seller takes
+    // them home in dollars, keeping less than 1,000 yen.
+    advance(operator, &run, "as-days", 3 * 86_400).await?;
+    let yen = settled(operator, &merchant, "JPY").await?;
+    let (s, q) = c
+        .post(
+            "/v1/fx/quotes",
+            json!({"sell_currency": "JPY", "buy_currency": "USD", "sell_amount": yen - 1_000}),
+            &format!("demo-{run}-as-quote"),
+        )
+        .await?;
+    expect(s, 201, &q)?;
+    let (s, conversion) = c
+        .post(
+            "/v1/fx/conversions",
+            json!({"quote": id(&q)}),
+            &format!("demo-{run}-as-convert"),
+        )
+        .await?;
+    expect(s, 201, &conversion)?;
     println!(
-        "payment {} 12000 JPY in Japan; the seller's yen were converted at 0.0067 USD",
-        id(&p)
+        "payment {} 12000 JPY in Japan at 0.0067 USD; settled, the seller converted {} JPY to {} USD cents",
+        id(&p),
+        conversion["sell_amount"],
+        conversion["buy_amount"]
     );
-    advance(operator, &run, "as-day", 86_400).await?;
     let (s, r) = operator
         .post(
             "/v1/test_helpers/fx_rates",
