@@ -241,11 +241,6 @@ pub const VERIFY_CURRENCIES_PG: &str = "SELECT a.currency, \
     CAST(COALESCE(SUM(CASE WHEN p.amount > 0 THEN p.amount ELSE 0 END), 0) AS TEXT) \
     FROM postings p JOIN accounts a ON a.id = p.account_id GROUP BY a.currency ORDER BY a.currency";
 
-/// Every posting's currency and amount: SQLite's SUM is 64-bit and fails
-/// on overflow, so its reader sums these in i128.
-pub const VERIFY_CURRENCY_POSTINGS_SQLITE: &str =
-    "SELECT a.currency, p.amount FROM postings p JOIN accounts a ON a.id = p.account_id";
-
 pub const VERIFY_TXNS: &str = "SELECT p.txn_id, a.currency, CAST(SUM(p.amount) AS BIGINT) FROM postings p JOIN accounts a ON a.id = p.account_id \
     GROUP BY p.txn_id, a.currency HAVING SUM(p.amount) <> 0";
 

@@ -9,6 +9,7 @@ pub(crate) mod log;
 mod payments;
 pub(crate) mod reads;
 mod settings;
+mod verify;
 mod webhook_reads;
 mod writer;
 

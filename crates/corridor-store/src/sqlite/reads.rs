@@ -2,9 +2,7 @@
 
 use std::path::Path;
 
-use corridor_core::ledger::{
-    verify, CurrencyTotals, HoldId, TxnId, TxnMeta, VerifyInput, VerifyReport,
-};
+use corridor_core::ledger::{HoldId, TxnId, TxnMeta, VerifyReport};
 use corridor_core::Timestamp;
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -170,20 +168,13 @@ impl SqliteStore {
         self.read(|c| {
             // One read transaction: a consistent snapshot while the writer goes on.
             c.execute_batch("BEGIN")?;
-            let result = verify_input(c).and_then(|input| {
-                let log = match c.path().filter(|p| !p.is_empty()) {
-                    Some(db) => Some(super::log::compare(c, &super::log_path(Path::new(db)))?),
-                    None => None,
-                };
-                Ok((input, log))
-            });
+            let log = c
+                .path()
+                .filter(|p| !p.is_empty())
+                .map(|db| super::log_path(Path::new(db)));
+            let result = super::verify::report(c, log.as_deref());
             c.execute_batch("COMMIT")?;
-            let (input, log) = result?;
-            let report = verify(input);
-            Ok(match log {
-                Some((check, mismatches)) => report.with_log(check, mismatches),
-                None => report,
-            })
+            result
         })
         .await
     }
@@ -203,34 +194,6 @@ impl SqliteStore {
         })
         .await
     }
-}
-
-fn verify_input(c: &Connection) -> Result<VerifyInput, StoreError> {
-    let accounts = collect(c, sql::VERIFY_ACCOUNTS, [], |r| rows::account_check(r))?;
-    let mut currencies: std::collections::BTreeMap<String, CurrencyTotals> = Default::default();
-    let mut stmt = c.prepare_cached(sql::VERIFY_CURRENCY_POSTINGS_SQLITE)?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
-        let amount = i128::from(row.int(1)?);
-        let totals = currencies.entry(row.text(0)?).or_insert(CurrencyTotals {
-            debits: 0,
-            credits: 0,
-        });
-        if amount < 0 {
-            totals.debits -= amount;
-        } else {
-            totals.credits += amount;
-        }
-    }
-    let currencies = currencies.into_iter().collect();
-    let unbalanced_transactions = collect(c, sql::VERIFY_TXNS, [], |r| {
-        Ok((TxnId(r.int(0)?), r.text(1)?, i128::from(r.int(2)?)))
-    })?;
-    Ok(VerifyInput {
-        accounts,
-        currencies,
-        unbalanced_transactions,
-    })
 }
 
 /// Every row of a cached statement, decoded.

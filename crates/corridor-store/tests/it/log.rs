@@ -283,4 +283,31 @@ async fn verify_compares_the_log_with_its_database() {
         "{:?}",
         report.mismatches
     );
+    drop(store);
+    drop(opened(&db).await);
+
+    // A logged posting deleted from the database is missing.
+    {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        c.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
+        let deleted = c
+            .execute(
+                "DELETE FROM postings WHERE txn_id = (SELECT MIN(txn_id) FROM postings) AND leg = 0",
+                [],
+            )
+            .unwrap();
+        assert_eq!(deleted, 1);
+    }
+    let store = opened(&db).await;
+    let report = store.verify().await.unwrap();
+    assert!(
+        report.mismatches.iter().any(|m| matches!(
+            m,
+            corridor_core::ledger::Mismatch::LogDiffers { detail, .. }
+                if detail == "leg 0 is in the log but not in the database"
+        )),
+        "{:?}",
+        report.mismatches
+    );
+    assert_eq!(report.log, Some(log), "the same log was read");
 }

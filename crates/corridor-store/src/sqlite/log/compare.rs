@@ -4,94 +4,227 @@
 //! balance after), and every logged transaction must balance per currency.
 //! Batches committed to the database directly are not in the log; the
 //! ledger-wide checks of the database cover them.
+//!
+//! The comparison is a merge: the database's postings arrive in `(txn,
+//! leg)` order from the verification's one scan, and the log's come in the
+//! same order (the writer numbers transactions as it logs them). A logged
+//! posting out of that order, which the writer never produces, is looked
+//! up on its own at the end.
 
-use std::collections::{BTreeMap, HashMap};
+use std::cmp::Ordering;
 use std::path::Path;
 
 use corridor_core::ledger::{LogCheck, Mismatch, TxnId};
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::{codec, reader};
+use super::codec;
+use super::reader::LogReader;
+use crate::sqlite::verify::AccountCurrencies;
 use crate::sqlite::writer::LOG_POSITION;
+use crate::writer::PostingRow;
 use crate::StoreError;
 
-/// The most mismatches reported; a projection that lost everything says
-/// so without listing millions of rows.
+/// The most mismatches reported; a database that lost everything says so
+/// without listing millions of rows.
 const MAX_REPORTED: usize = 1_000;
 
-const ACCOUNT_CURRENCIES: &str = "SELECT id, currency FROM accounts";
 const PROJECTED_POSTING: &str =
     "SELECT account_id, amount, balance_after FROM postings WHERE txn_id = ?1 AND leg = ?2";
 
-/// Compares the log at `log_path` with the database `c` reads, inside the
-/// caller's read transaction (so the position and the rows agree).
-pub(crate) fn compare(
-    c: &Connection,
-    log_path: &Path,
-) -> Result<(LogCheck, Vec<Mismatch>), StoreError> {
-    let position: Option<i64> = c.query_row(LOG_POSITION, [], |r| r.get(0)).optional()?;
-    let upto = u64::try_from(position.unwrap_or(0))
-        .map_err(|_| StoreError::Corrupt("negative log position".into()))?;
-    let mut currencies: HashMap<i64, String> = HashMap::new();
-    {
-        let mut stmt = c.prepare(ACCOUNT_CURRENCIES)?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            currencies.insert(row.get(0)?, row.get(1)?);
-        }
+/// A posting as both sides hold it: account, amount, balance after.
+type Held = (i64, i64, i64);
+
+/// The log's side of the merge.
+pub(crate) struct LogComparison {
+    reader: LogReader,
+    /// The current record's postings, and the next one to match.
+    postings: Vec<PostingRow>,
+    next: usize,
+    /// The last logged posting matched, to see the order hold.
+    last: Option<(i64, i32)>,
+    out_of_order: Vec<PostingRow>,
+    check: LogCheck,
+    found: Vec<Mismatch>,
+}
+
+impl LogComparison {
+    /// Starts comparing the log at `log_path` with the database `c` reads,
+    /// inside the caller's read transaction (so the position and the rows
+    /// agree).
+    pub(crate) fn open(
+        c: &Connection,
+        log_path: &Path,
+        currencies: &AccountCurrencies,
+    ) -> Result<LogComparison, StoreError> {
+        let position: Option<i64> = c.query_row(LOG_POSITION, [], |r| r.get(0)).optional()?;
+        let upto = u64::try_from(position.unwrap_or(0))
+            .map_err(|_| StoreError::Corrupt("negative log position".into()))?;
+        let mut comparison = LogComparison {
+            reader: LogReader::open(log_path, upto)?,
+            postings: Vec::new(),
+            next: 0,
+            last: None,
+            out_of_order: Vec::new(),
+            check: LogCheck::default(),
+            found: Vec::new(),
+        };
+        comparison.load(currencies)?;
+        Ok(comparison)
     }
-    let mut projected = c.prepare(PROJECTED_POSTING)?;
-    let mut check = LogCheck::default();
-    let mut found = Vec::new();
-    let mut differs = |txn: i64, detail: String| {
-        if found.len() < MAX_REPORTED {
-            found.push(Mismatch::LogDiffers {
-                txn: TxnId(txn),
-                detail,
-            });
+
+    /// Matches one database posting, given in `(txn, leg)` order.
+    pub(crate) fn database_posting(
+        &mut self,
+        txn: i64,
+        leg: i32,
+        held: Held,
+        currencies: &AccountCurrencies,
+    ) -> Result<(), StoreError> {
+        while let Some(p) = self.postings.get(self.next) {
+            match (p.txn.0, p.leg).cmp(&(txn, leg)) {
+                Ordering::Less => {
+                    let missing = p.txn.0;
+                    let leg = p.leg;
+                    self.differs(missing, missing_text(leg));
+                }
+                Ordering::Equal => {
+                    let logged = (p.account.0, p.amount, p.balance_after);
+                    if logged != held {
+                        self.differs(txn, differs_text(leg, logged, held));
+                    }
+                }
+                Ordering::Greater => return Ok(()),
+            }
+            self.advance(currencies)?;
         }
-    };
-    let records = reader::read_records(log_path, upto, |body| {
-        let batch = codec::decode(body)?;
-        check.transactions += batch.txns.len() as u64;
-        let mut nets: BTreeMap<(i64, &str), i128> = BTreeMap::new();
-        for p in &batch.postings {
-            check.postings += 1;
+        Ok(())
+    }
+
+    /// The logged postings the database never reached are missing; those
+    /// out of order are looked up. Answers what was compared and found.
+    pub(crate) fn finish(
+        mut self,
+        c: &Connection,
+        currencies: &AccountCurrencies,
+    ) -> Result<(LogCheck, Vec<Mismatch>), StoreError> {
+        while let Some(p) = self.postings.get(self.next) {
+            let (txn, leg) = (p.txn.0, p.leg);
+            self.differs(txn, missing_text(leg));
+            self.advance(currencies)?;
+        }
+        let mut stmt = c.prepare(PROJECTED_POSTING)?;
+        for p in std::mem::take(&mut self.out_of_order) {
             let logged = (p.account.0, p.amount, p.balance_after);
-            let held: Option<(i64, i64, i64)> = projected
+            let held: Option<Held> = stmt
                 .query_row(params![p.txn.0, p.leg], |r| {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?))
                 })
                 .optional()?;
             match held {
-                None => differs(
-                    p.txn.0,
-                    format!("leg {} is in the log but not in the database", p.leg),
-                ),
-                Some(held) if held != logged => differs(
-                    p.txn.0,
-                    format!(
-                        "leg {}: the log has account {}, amount {}, balance after {}; the database has account {}, amount {}, balance after {}",
-                        p.leg, logged.0, logged.1, logged.2, held.0, held.1, held.2
-                    ),
-                ),
+                None => self.differs(p.txn.0, missing_text(p.leg)),
+                Some(held) if held != logged => {
+                    self.differs(p.txn.0, differs_text(p.leg, logged, held));
+                }
                 Some(_) => {}
             }
-            let currency = currencies
-                .get(&p.account.0)
-                .map_or("unknown", String::as_str);
-            *nets.entry((p.txn.0, currency)).or_default() += i128::from(p.amount);
         }
-        for ((txn, currency), net) in nets {
-            if net != 0 {
-                differs(
+        Ok((self.check, self.found))
+    }
+
+    fn advance(&mut self, currencies: &AccountCurrencies) -> Result<(), StoreError> {
+        self.next += 1;
+        self.skip_out_of_order();
+        self.load(currencies)
+    }
+
+    /// When the current record has no posting left to match, reads records
+    /// until one has (or the log ends), checking that each record's
+    /// transactions balance per currency.
+    fn load(&mut self, currencies: &AccountCurrencies) -> Result<(), StoreError> {
+        while self.next >= self.postings.len() {
+            let Some(body) = self.reader.next_record()? else {
+                return Ok(());
+            };
+            let batch = codec::decode(body)?;
+            self.check.records += 1;
+            self.check.transactions += batch.txns.len() as u64;
+            self.check.postings += batch.postings.len() as u64;
+            // A transaction's postings are consecutive: net each in turn.
+            let mut txn = None;
+            let mut nets: Vec<(Option<usize>, i128)> = Vec::new();
+            for p in &batch.postings {
+                if txn != Some(p.txn.0) {
+                    if let Some(done) = txn {
+                        self.unbalanced(done, &nets, currencies);
+                    }
+                    txn = Some(p.txn.0);
+                    nets.clear();
+                }
+                let slot = currencies.slot(p.account.0);
+                match nets.iter_mut().find(|n| n.0 == slot) {
+                    Some(n) => n.1 += i128::from(p.amount),
+                    None => nets.push((slot, i128::from(p.amount))),
+                }
+            }
+            if let Some(done) = txn {
+                self.unbalanced(done, &nets, currencies);
+            }
+            self.postings = batch.postings;
+            self.next = 0;
+            self.skip_out_of_order();
+        }
+        Ok(())
+    }
+
+    /// Sets aside, for a lookup at the end, postings that do not follow
+    /// the last one matched.
+    fn skip_out_of_order(&mut self) {
+        while let Some(p) = self.postings.get(self.next) {
+            let key = (p.txn.0, p.leg);
+            if self.last.is_some_and(|last| key <= last) {
+                self.out_of_order.push(*p);
+                self.next += 1;
+                continue;
+            }
+            self.last = Some(key);
+            return;
+        }
+    }
+
+    fn unbalanced(
+        &mut self,
+        txn: i64,
+        nets: &[(Option<usize>, i128)],
+        currencies: &AccountCurrencies,
+    ) {
+        for (slot, net) in nets {
+            if *net != 0 {
+                let code = slot.map_or("an unknown currency", |s| currencies.code(s));
+                self.differs(
                     txn,
-                    format!("its logged postings in {currency} sum to {net}, not zero"),
+                    format!("its logged postings in {code} sum to {net}, not zero"),
                 );
             }
         }
-        Ok(())
-    })?;
-    check.records = records;
-    Ok((check, found))
+    }
+
+    fn differs(&mut self, txn: i64, detail: String) {
+        if self.found.len() < MAX_REPORTED {
+            self.found.push(Mismatch::LogDiffers {
+                txn: TxnId(txn),
+                detail,
+            });
+        }
+    }
+}
+
+fn missing_text(leg: i32) -> String {
+    format!("leg {leg} is in the log but not in the database")
+}
+
+fn differs_text(leg: i32, logged: Held, held: Held) -> String {
+    format!(
+        "leg {leg}: the log has account {}, amount {}, balance after {}; the database has account {}, amount {}, balance after {}",
+        logged.0, logged.1, logged.2, held.0, held.1, held.2
+    )
 }

@@ -23,7 +23,7 @@ mod projection;
 mod reader;
 
 pub(crate) use backend::LogBackend;
-pub(crate) use compare::compare;
+pub(crate) use compare::LogComparison;
 pub(crate) use file::needs_database;
 pub(crate) use progress::Progress;
 pub(crate) use projection::recover;

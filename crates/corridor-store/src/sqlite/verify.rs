@@ -1,0 +1,168 @@
+//! `ledger verify` on the embedded store, in one ordered pass over the
+//! postings: each account's sum, each currency's debits and credits and
+//! each transaction's balance are recomputed as the rows go by, and the
+//! log is merged in to be compared with them (see `log::compare`). The
+//! holds are summed in a second, small scan. Sums are `i128`: SQLite's
+//! own `SUM` is 64-bit and would fail on a large ledger.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use corridor_core::ledger::{
+    verify, AccountCheck, AccountId, CurrencyTotals, TxnId, VerifyInput, VerifyReport,
+};
+use rusqlite::Connection;
+
+use super::log::LogComparison;
+use crate::StoreError;
+
+const ACCOUNTS: &str =
+    "SELECT id, currency, forbids_negative, posted, held_out, held_in FROM accounts ORDER BY id";
+const PENDING_HOLDS: &str =
+    "SELECT debit_account, credit_account, amount FROM holds WHERE status = 'pending'";
+const POSTINGS: &str =
+    "SELECT txn_id, leg, account_id, amount, balance_after FROM postings ORDER BY txn_id, leg";
+
+/// Each account's currency, as a small slot number.
+#[derive(Debug, Default)]
+pub(crate) struct AccountCurrencies {
+    slots: HashMap<i64, usize>,
+    codes: Vec<String>,
+}
+
+impl AccountCurrencies {
+    fn insert(&mut self, account: i64, code: &str) -> usize {
+        let slot = match self.codes.iter().position(|c| c == code) {
+            Some(slot) => slot,
+            None => {
+                self.codes.push(code.to_owned());
+                self.codes.len() - 1
+            }
+        };
+        self.slots.insert(account, slot);
+        slot
+    }
+
+    /// The slot of `account`'s currency, if the account exists.
+    pub(crate) fn slot(&self, account: i64) -> Option<usize> {
+        self.slots.get(&account).copied()
+    }
+
+    /// The currency code of `slot`.
+    pub(crate) fn code(&self, slot: usize) -> &str {
+        &self.codes[slot]
+    }
+}
+
+/// Verifies the database `c` reads, inside the caller's read transaction,
+/// and compares it with the log at `log_path` when there is one.
+pub(crate) fn report(c: &Connection, log_path: Option<&Path>) -> Result<VerifyReport, StoreError> {
+    let mut accounts = Vec::new();
+    let mut index: HashMap<i64, usize> = HashMap::new();
+    let mut currencies = AccountCurrencies::default();
+    {
+        let mut stmt = c.prepare(ACCOUNTS)?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let currency: String = r.get(1)?;
+            currencies.insert(id, &currency);
+            index.insert(id, accounts.len());
+            accounts.push(AccountCheck {
+                account: AccountId(id),
+                currency,
+                forbids_negative: r.get::<_, i64>(2)? != 0,
+                stored_posted: r.get(3)?,
+                stored_held_out: r.get(4)?,
+                stored_held_in: r.get(5)?,
+                summed_posted: 0,
+                summed_held_out: 0,
+                summed_held_in: 0,
+            });
+        }
+    }
+    {
+        let mut stmt = c.prepare(PENDING_HOLDS)?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let (debit, credit, amount): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            if let Some(&i) = index.get(&debit) {
+                accounts[i].summed_held_out += i128::from(amount);
+            }
+            if let Some(&i) = index.get(&credit) {
+                accounts[i].summed_held_in += i128::from(amount);
+            }
+        }
+    }
+    let mut log = match log_path {
+        Some(path) => Some(LogComparison::open(c, path, &currencies)?),
+        None => None,
+    };
+    let mut totals = vec![CurrencyTotals::default(); currencies.codes.len()];
+    let mut seen = vec![false; currencies.codes.len()];
+    let mut unbalanced = Vec::new();
+    let mut txn = None;
+    let mut nets: Vec<(usize, i128)> = Vec::new();
+    let mut flush = |txn: i64, nets: &mut Vec<(usize, i128)>| {
+        nets.sort_unstable_by(|a, b| currencies.code(a.0).cmp(currencies.code(b.0)));
+        for (slot, net) in nets.drain(..) {
+            if net != 0 {
+                unbalanced.push((TxnId(txn), currencies.code(slot).to_owned(), net));
+            }
+        }
+    };
+    let mut stmt = c.prepare(POSTINGS)?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (t, leg, account, amount, after): (i64, i32, i64, i64, i64) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+        if txn != Some(t) {
+            if let Some(done) = txn {
+                flush(done, &mut nets);
+            }
+            txn = Some(t);
+        }
+        if let Some(log) = &mut log {
+            log.database_posting(t, leg, (account, amount, after), &currencies)?;
+        }
+        // A posting on an account that does not exist has no currency: it
+        // counts nowhere, as a join on the accounts would have it.
+        let Some(&i) = index.get(&account) else {
+            continue;
+        };
+        let amount = i128::from(amount);
+        accounts[i].summed_posted += amount;
+        let slot = currencies.slots[&account];
+        seen[slot] = true;
+        if amount < 0 {
+            totals[slot].debits -= amount;
+        } else {
+            totals[slot].credits += amount;
+        }
+        match nets.iter_mut().find(|n| n.0 == slot) {
+            Some(n) => n.1 += amount,
+            None => nets.push((slot, amount)),
+        }
+    }
+    if let Some(done) = txn {
+        flush(done, &mut nets);
+    }
+    let currencies_seen: BTreeMap<String, CurrencyTotals> = totals
+        .into_iter()
+        .enumerate()
+        .filter(|(slot, _)| seen[*slot])
+        .map(|(slot, t)| (currencies.code(slot).to_owned(), t))
+        .collect();
+    let report = verify(VerifyInput {
+        accounts,
+        currencies: currencies_seen,
+        unbalanced_transactions: unbalanced,
+    });
+    Ok(match log {
+        Some(log) => {
+            let (check, found) = log.finish(c, &currencies)?;
+            report.with_log(check, found)
+        }
+        None => report,
+    })
+}
