@@ -40,7 +40,7 @@ pub(crate) struct LogComparison {
     /// The current record's postings, and the next one to match.
     postings: Vec<PostingRow>,
     next: usize,
-    /// The last logged posting matched, to see the order hold.
+    /// The key of the current logged posting, to see the order hold.
     last: Option<(i64, i32)>,
     out_of_order: Vec<PostingRow>,
     check: LogCheck,
@@ -83,9 +83,8 @@ impl LogComparison {
         while let Some(p) = self.postings.get(self.next) {
             match (p.txn.0, p.leg).cmp(&(txn, leg)) {
                 Ordering::Less => {
-                    let missing = p.txn.0;
-                    let leg = p.leg;
-                    self.differs(missing, missing_text(leg));
+                    let (missing, missing_leg) = (p.txn.0, p.leg);
+                    self.differs(missing, missing_text(missing_leg));
                 }
                 Ordering::Equal => {
                     let logged = (p.account.0, p.amount, p.balance_after);
