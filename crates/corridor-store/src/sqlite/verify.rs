@@ -54,11 +54,54 @@ impl AccountCurrencies {
     }
 }
 
+/// One transaction's net per currency slot as its postings go by (a
+/// transaction's postings are consecutive, in the database's order and in
+/// the log's); a transaction that does not net to zero is reported.
+#[derive(Debug, Default)]
+pub(crate) struct TxnNets {
+    txn: Option<i64>,
+    nets: Vec<(Option<usize>, i128)>,
+}
+
+impl TxnNets {
+    /// Adds a posting of `txn` in the currency `slot`; a posting of
+    /// another transaction first closes the current one.
+    pub(crate) fn add(
+        &mut self,
+        txn: i64,
+        slot: Option<usize>,
+        amount: i64,
+        unbalanced: &mut impl FnMut(i64, Option<usize>, i128),
+    ) {
+        if self.txn != Some(txn) {
+            self.close(unbalanced);
+            self.txn = Some(txn);
+        }
+        match self.nets.iter_mut().find(|n| n.0 == slot) {
+            Some(n) => n.1 += i128::from(amount),
+            None => self.nets.push((slot, i128::from(amount))),
+        }
+    }
+
+    /// Closes the current transaction: `unbalanced` hears of each currency
+    /// it does not net to zero in.
+    pub(crate) fn close(&mut self, unbalanced: &mut impl FnMut(i64, Option<usize>, i128)) {
+        if let Some(txn) = self.txn.take() {
+            for (slot, net) in self.nets.drain(..) {
+                if net != 0 {
+                    unbalanced(txn, slot, net);
+                }
+            }
+        }
+    }
+}
+
 /// Verifies the database `c` reads, inside the caller's read transaction,
 /// and compares it with the log at `log_path` when there is one.
 pub(crate) fn report(c: &Connection, log_path: Option<&Path>) -> Result<VerifyReport, StoreError> {
     let mut accounts = Vec::new();
-    let mut index: HashMap<i64, usize> = HashMap::new();
+    // Each account's place in `accounts` and its currency slot.
+    let mut index: HashMap<i64, (usize, usize)> = HashMap::new();
     let mut currencies = AccountCurrencies::default();
     {
         let mut stmt = c.prepare(ACCOUNTS)?;
@@ -66,8 +109,8 @@ pub(crate) fn report(c: &Connection, log_path: Option<&Path>) -> Result<VerifyRe
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
             let currency: String = r.get(1)?;
-            currencies.insert(id, &currency);
-            index.insert(id, accounts.len());
+            let slot = currencies.insert(id, &currency);
+            index.insert(id, (accounts.len(), slot));
             accounts.push(AccountCheck {
                 account: AccountId(id),
                 currency,
@@ -86,10 +129,10 @@ pub(crate) fn report(c: &Connection, log_path: Option<&Path>) -> Result<VerifyRe
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let (debit, credit, amount): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
-            if let Some(&i) = index.get(&debit) {
+            if let Some(&(i, _)) = index.get(&debit) {
                 accounts[i].summed_held_out += i128::from(amount);
             }
-            if let Some(&i) = index.get(&credit) {
+            if let Some(&(i, _)) = index.get(&credit) {
                 accounts[i].summed_held_in += i128::from(amount);
             }
         }
@@ -101,52 +144,36 @@ pub(crate) fn report(c: &Connection, log_path: Option<&Path>) -> Result<VerifyRe
     let mut totals = vec![CurrencyTotals::default(); currencies.codes.len()];
     let mut seen = vec![false; currencies.codes.len()];
     let mut unbalanced = Vec::new();
-    let mut txn = None;
-    let mut nets: Vec<(usize, i128)> = Vec::new();
-    let mut flush = |txn: i64, nets: &mut Vec<(usize, i128)>| {
-        nets.sort_unstable_by(|a, b| currencies.code(a.0).cmp(currencies.code(b.0)));
-        for (slot, net) in nets.drain(..) {
-            if net != 0 {
-                unbalanced.push((TxnId(txn), currencies.code(slot).to_owned(), net));
-            }
-        }
+    let mut note = |txn: i64, slot: Option<usize>, net: i128| {
+        let code = slot.map_or("", |s| currencies.code(s)).to_owned();
+        unbalanced.push((TxnId(txn), code, net));
     };
+    let mut nets = TxnNets::default();
     let mut stmt = c.prepare(POSTINGS)?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let (t, leg, account, amount, after): (i64, i32, i64, i64, i64) =
+        let (txn, leg, account, amount, after): (i64, i32, i64, i64, i64) =
             (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
-        if txn != Some(t) {
-            if let Some(done) = txn {
-                flush(done, &mut nets);
-            }
-            txn = Some(t);
-        }
         if let Some(log) = &mut log {
-            log.database_posting(t, leg, (account, amount, after), &currencies)?;
+            log.database_posting(txn, leg, (account, amount, after), &currencies)?;
         }
         // A posting on an account that does not exist has no currency: it
         // counts nowhere, as a join on the accounts would have it.
-        let Some(&i) = index.get(&account) else {
+        let Some(&(i, slot)) = index.get(&account) else {
             continue;
         };
-        let amount = i128::from(amount);
-        accounts[i].summed_posted += amount;
-        let slot = currencies.slots[&account];
+        accounts[i].summed_posted += i128::from(amount);
         seen[slot] = true;
         if amount < 0 {
-            totals[slot].debits -= amount;
+            totals[slot].debits -= i128::from(amount);
         } else {
-            totals[slot].credits += amount;
+            totals[slot].credits += i128::from(amount);
         }
-        match nets.iter_mut().find(|n| n.0 == slot) {
-            Some(n) => n.1 += amount,
-            None => nets.push((slot, amount)),
-        }
+        nets.add(txn, Some(slot), amount, &mut note);
     }
-    if let Some(done) = txn {
-        flush(done, &mut nets);
-    }
+    nets.close(&mut note);
+    // By transaction, then currency code, as the PostgreSQL store reports.
+    unbalanced.sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
     let currencies_seen: BTreeMap<String, CurrencyTotals> = totals
         .into_iter()
         .enumerate()

@@ -19,7 +19,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::codec;
 use super::reader::LogReader;
-use crate::sqlite::verify::AccountCurrencies;
+use crate::sqlite::verify::{AccountCurrencies, TxnNets};
 use crate::sqlite::writer::LOG_POSITION;
 use crate::writer::PostingRow;
 use crate::StoreError;
@@ -148,25 +148,20 @@ impl LogComparison {
             self.check.records += 1;
             self.check.transactions += batch.txns.len() as u64;
             self.check.postings += batch.postings.len() as u64;
-            // A transaction's postings are consecutive: net each in turn.
-            let mut txn = None;
-            let mut nets: Vec<(Option<usize>, i128)> = Vec::new();
+            let mut found = Vec::new();
+            let mut note = |txn: i64, slot: Option<usize>, net: i128| found.push((txn, slot, net));
+            let mut nets = TxnNets::default();
             for p in &batch.postings {
-                if txn != Some(p.txn.0) {
-                    if let Some(done) = txn {
-                        self.unbalanced(done, &nets, currencies);
-                    }
-                    txn = Some(p.txn.0);
-                    nets.clear();
-                }
                 let slot = currencies.slot(p.account.0);
-                match nets.iter_mut().find(|n| n.0 == slot) {
-                    Some(n) => n.1 += i128::from(p.amount),
-                    None => nets.push((slot, i128::from(p.amount))),
-                }
+                nets.add(p.txn.0, slot, p.amount, &mut note);
             }
-            if let Some(done) = txn {
-                self.unbalanced(done, &nets, currencies);
+            nets.close(&mut note);
+            for (txn, slot, net) in found {
+                let code = slot.map_or("an unknown currency", |s| currencies.code(s));
+                self.differs(
+                    txn,
+                    format!("its logged postings in {code} sum to {net}, not zero"),
+                );
             }
             self.postings = batch.postings;
             self.next = 0;
@@ -187,23 +182,6 @@ impl LogComparison {
             }
             self.last = Some(key);
             return;
-        }
-    }
-
-    fn unbalanced(
-        &mut self,
-        txn: i64,
-        nets: &[(Option<usize>, i128)],
-        currencies: &AccountCurrencies,
-    ) {
-        for (slot, net) in nets {
-            if *net != 0 {
-                let code = slot.map_or("an unknown currency", |s| currencies.code(s));
-                self.differs(
-                    txn,
-                    format!("its logged postings in {code} sum to {net}, not zero"),
-                );
-            }
         }
     }
 

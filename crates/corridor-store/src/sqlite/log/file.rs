@@ -29,7 +29,7 @@ const DIRECT_ROWS: u32 = 1;
 /// Length, body checksum, header checksum.
 pub(crate) const RECORD_HEADER_LEN: usize = 12;
 /// A length above this is damage, not a batch.
-pub(super) const MAX_RECORD_LEN: u32 = 1 << 30;
+const MAX_RECORD_LEN: u32 = 1 << 30;
 
 /// An open log, positioned after its last whole record.
 pub(crate) struct LogFile {
@@ -93,16 +93,13 @@ impl LogFile {
                 }
                 _ => {}
             }
-            let body_len = u32::from_le_bytes([head[0], head[1], head[2], head[3]]);
-            let body_crc = u32::from_le_bytes([head[4], head[5], head[6], head[7]]);
-            let head_crc = u32::from_le_bytes([head[8], head[9], head[10], head[11]]);
-            if crc32c::crc32c(&head[..8]) != head_crc || body_len > MAX_RECORD_LEN {
+            let Some((body_len, body_crc)) = record_header(&head) else {
                 if rest_is_zero(&mut reader).map_err(|e| io("read", e))? && head == [0; 12] {
                     cut(&file, path, end, "zeros after the last record")?;
                     break;
                 }
                 return Err(damaged(path, end, "a record header fails its checksum"));
-            }
+            };
             body.resize(body_len as usize, 0);
             let read = read_full(&mut reader, &mut body).map_err(|e| io("read", e))?;
             if read < body.len() {
@@ -242,6 +239,16 @@ pub(super) fn check_header(
     Ok(u32::from_le_bytes([
         header[12], header[13], header[14], header[15],
     ]))
+}
+
+/// A record header's body length and body checksum, or `None` when the
+/// header fails its own checksum or names a length no batch has.
+pub(super) fn record_header(head: &[u8; RECORD_HEADER_LEN]) -> Option<(u32, u32)> {
+    let body_len = u32::from_le_bytes([head[0], head[1], head[2], head[3]]);
+    let body_crc = u32::from_le_bytes([head[4], head[5], head[6], head[7]]);
+    let head_crc = u32::from_le_bytes([head[8], head[9], head[10], head[11]]);
+    (crc32c::crc32c(&head[..8]) == head_crc && body_len <= MAX_RECORD_LEN)
+        .then_some((body_len, body_crc))
 }
 
 /// Reads until `buf` is full or the file ends; returns the bytes read.

@@ -7,7 +7,7 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use super::file::{check_header, read_full, HEADER_LEN, MAX_RECORD_LEN, RECORD_HEADER_LEN};
+use super::file::{check_header, read_full, record_header, HEADER_LEN, RECORD_HEADER_LEN};
 use crate::StoreError;
 
 /// The records of a log up to a position, one at a time.
@@ -48,12 +48,9 @@ impl LogReader {
         {
             return Err(self.damaged("the log ends"));
         }
-        let body_len = u32::from_le_bytes([head[0], head[1], head[2], head[3]]);
-        let body_crc = u32::from_le_bytes([head[4], head[5], head[6], head[7]]);
-        let head_crc = u32::from_le_bytes([head[8], head[9], head[10], head[11]]);
-        if crc32c::crc32c(&head[..8]) != head_crc || body_len > MAX_RECORD_LEN {
+        let Some((body_len, body_crc)) = record_header(&head) else {
             return Err(self.damaged("a record header fails its checksum"));
-        }
+        };
         self.body.resize(body_len as usize, 0);
         if read_full(&mut self.reader, &mut self.body).map_err(|e| io(&self.path, e))?
             < self.body.len()
