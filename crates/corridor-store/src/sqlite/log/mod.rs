@@ -21,6 +21,7 @@ mod pending_refs;
 mod progress;
 mod projection;
 mod reader;
+mod syncer;
 
 pub(crate) use backend::LogBackend;
 pub(crate) use compare::LogComparison;
