@@ -39,17 +39,29 @@ impl Scenario {
 #[derive(Debug, Clone)]
 pub struct Workload {
     scenario: Scenario,
-    accounts: usize,
     currency: Currency,
+    /// The merchant accounts, built once: the load generator shares the
+    /// machine with the writer and should cost it as little as it can.
+    merchants: Vec<AccountKey>,
+    hot: AccountKey,
 }
 
 impl Workload {
     /// A workload over `accounts` merchant accounts (at least 2).
     pub fn new(scenario: Scenario, accounts: usize) -> anyhow::Result<Self> {
+        let currency = Currency::parse("USD")?;
+        let key = |owner: String| AccountKey {
+            owner: Owner::Merchant(owner),
+            currency,
+            kind: AccountKind::MerchantAvailable,
+        };
         Ok(Workload {
             scenario,
-            accounts: accounts.max(2),
-            currency: Currency::parse("USD")?,
+            currency,
+            merchants: (0..accounts.max(2))
+                .map(|i| key(format!("mer_bench_{i}")))
+                .collect(),
+            hot: key("mer_bench_hot".into()),
         })
     }
 
@@ -60,7 +72,7 @@ impl Workload {
 
     /// Number of spread (credit-side) merchant accounts.
     pub fn accounts(&self) -> usize {
-        self.accounts
+        self.merchants.len()
     }
 
     fn key(&self, owner: Owner, kind: AccountKind) -> AccountKey {
@@ -73,18 +85,12 @@ impl Workload {
 
     /// Merchant `i`'s available account.
     pub fn merchant(&self, i: usize) -> AccountKey {
-        self.key(
-            Owner::Merchant(format!("mer_bench_{i}")),
-            AccountKind::MerchantAvailable,
-        )
+        self.merchants[i].clone()
     }
 
     /// The hot merchant's available account.
     pub fn hot(&self) -> AccountKey {
-        self.key(
-            Owner::Merchant("mer_bench_hot".into()),
-            AccountKind::MerchantAvailable,
-        )
+        self.hot.clone()
     }
 
     /// The platform account funding comes from.
@@ -95,7 +101,7 @@ impl Workload {
     /// (debit account index, credit account index, amount in minor units) of
     /// transfer `i`; the debit index is `None` for the hot account.
     pub fn pick(&self, i: u64) -> (Option<usize>, usize, i64) {
-        let n = self.accounts as u64;
+        let n = self.merchants.len() as u64;
         let amount_minor = 1 + (i % 100) as i64;
         match self.scenario {
             Scenario::Hot => (None, (i % n) as usize, amount_minor),
@@ -131,7 +137,7 @@ impl Workload {
     pub fn funding(&self) -> anyhow::Result<Vec<LedgerWrite>> {
         let credits: Vec<(AccountKey, i64)> = match self.scenario {
             Scenario::Hot => vec![(self.hot(), HOT_FUNDING_MINOR)],
-            Scenario::Spread => (0..self.accounts)
+            Scenario::Spread => (0..self.merchants.len())
                 .map(|i| (self.merchant(i), SPREAD_FUNDING_MINOR))
                 .collect(),
         };

@@ -104,7 +104,7 @@ pub(super) fn apply<B: WriterBackend>(
     }
     let mut receipts = Vec::with_capacity(write.ledger.len());
     for (i, ledger) in write.ledger.into_iter().enumerate() {
-        match apply_ledger(w, loaded, rows, touched, ledger, now) {
+        match apply_ledger(w, loaded, rows, touched, &ledger, now) {
             Ok(receipt) => receipts.push(receipt),
             Err(refusal) if i == 0 => return Ok(Err(refusal)),
             Err(refusal) => {

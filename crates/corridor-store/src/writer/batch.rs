@@ -131,14 +131,18 @@ pub(super) fn build<B: WriterBackend>(
                 continue;
             }
         }
-        let outcome = apply_op(
-            w,
-            &mut loaded,
-            &mut rows,
-            &mut touched,
-            request.op.clone(),
-            now,
-        )?;
+        let outcome = match &request.op {
+            // The commonest write, applied without copying it.
+            WriteOp::Ledger(write) => WriteOutcome::Ledger(apply_ledger(
+                w,
+                &mut loaded,
+                &mut rows,
+                &mut touched,
+                write,
+                now,
+            )),
+            op => apply_op(w, &mut loaded, &mut rows, &mut touched, op.clone(), now)?,
+        };
         let response = request.idempotency.as_ref().and_then(|cap| {
             let response = (cap.respond)(&outcome, now)?;
             let record = IdempotencyRecord {
@@ -181,7 +185,7 @@ fn apply_op<B: WriterBackend>(
 ) -> Result<WriteOutcome, StoreError> {
     Ok(match op {
         WriteOp::Ledger(write) => {
-            WriteOutcome::Ledger(apply_ledger(w, loaded, rows, touched, write, now))
+            WriteOutcome::Ledger(apply_ledger(w, loaded, rows, touched, &write, now))
         }
         WriteOp::CreateMerchant { merchant, api_key } => {
             rows.merchants.push(merchant);
@@ -480,7 +484,7 @@ fn apply_payment<B: WriterBackend>(
         });
     }
     let receipt = match write.ledger {
-        Some(ledger) => Some(apply_ledger(w, loaded, rows, touched, ledger, now)?),
+        Some(ledger) => Some(apply_ledger(w, loaded, rows, touched, &ledger, now)?),
         None => None,
     };
     let mut payment = write.payment;
@@ -505,10 +509,10 @@ fn apply_payment<B: WriterBackend>(
 }
 
 /// A request resolved to internal ids.
-struct Request {
+struct Request<'a> {
     client_ref: Option<String>,
     command: LedgerCommand,
-    meta: TxnMeta,
+    meta: &'a TxnMeta,
 }
 
 /// Accounts opened for a request are written if it succeeded and forgotten
@@ -541,10 +545,10 @@ pub(super) fn apply_ledger<B: WriterBackend>(
     loaded: &mut Loaded,
     rows: &mut BatchRows,
     touched: &mut HashSet<AccountId>,
-    write: LedgerWrite,
+    write: &LedgerWrite,
     now: Timestamp,
 ) -> Result<Receipt, Refusal> {
-    let hash = write.client_ref.as_ref().map(|_| content_hash(&write));
+    let hash = write.client_ref.as_ref().map(|_| content_hash(write));
     if let (Some(client_ref), Some(hash)) = (&write.client_ref, hash) {
         if let Some(recorded) = loaded.client_refs.get(client_ref) {
             return match recorded.replay(hash) {
@@ -560,9 +564,9 @@ pub(super) fn apply_ledger<B: WriterBackend>(
     let mut opened = Vec::new();
     let command = to_command(w, &mut opened, &write.op);
     let request = Request {
-        client_ref: write.client_ref,
+        client_ref: write.client_ref.clone(),
         command,
-        meta: write.meta,
+        meta: &write.meta,
     };
     let result = w.book.apply(&request.command, now);
     keep_or_forget_opened(w, rows, opened, result.is_ok());

@@ -35,7 +35,7 @@ pub(super) fn apply<B: WriterBackend>(
         }
     }
     let receipt = match write.ledger {
-        Some(ledger) => Some(apply_ledger(w, loaded, rows, touched, ledger, now)?),
+        Some(ledger) => Some(apply_ledger(w, loaded, rows, touched, &ledger, now)?),
         None => None,
     };
     for o in write.objects {

@@ -127,7 +127,7 @@ pub(super) fn apply<B: WriterBackend>(
         let mut ledger = change.ledger.into_iter();
         let receipt = match ledger.next() {
             None => None,
-            Some(first) => match apply_ledger(w, loaded, rows, touched, first, now) {
+            Some(first) => match apply_ledger(w, loaded, rows, touched, &first, now) {
                 Ok(receipt) => Some(receipt),
                 Err(refusal) => {
                     results.push(Err(refusal));
@@ -136,7 +136,7 @@ pub(super) fn apply<B: WriterBackend>(
             },
         };
         for rest in ledger {
-            if let Err(refusal) = apply_ledger(w, loaded, rows, touched, rest, now) {
+            if let Err(refusal) = apply_ledger(w, loaded, rows, touched, &rest, now) {
                 // Platform accounts never refuse; if one did, the book no
                 // longer matches what this write meant: write nothing.
                 return Err(StoreError::Corrupt(format!(
