@@ -19,18 +19,6 @@ pub struct NextIds {
     pub event: i64,
 }
 
-/// Called once a written batch is durable, or with why it cannot be.
-pub type OnDurable = Box<dyn FnOnce(Result<(), StoreError>) + Send>;
-
-/// How a written batch becomes durable.
-pub enum Durability {
-    /// It is durable already.
-    Done,
-    /// It becomes durable later, off the writer's thread: the writer hands
-    /// over what to do then, and goes on with its next batch meanwhile.
-    Pending(Box<dyn FnOnce(OnDurable) + Send>),
-}
-
 /// A database as the writer uses it: synchronous, on the writer's thread.
 pub trait WriterBackend: Send + 'static {
     /// Reads the next free ids.
@@ -79,10 +67,4 @@ pub trait WriterBackend: Send + 'static {
     ) -> Result<Vec<(String, i64)>, StoreError>;
     /// Writes a batch in one durable transaction, or nothing.
     fn commit(&mut self, rows: &BatchRows) -> Result<(), StoreError>;
-    /// Writes a batch, or nothing, and says how it becomes durable; a
-    /// batch written after it builds on it and is durable after it. By
-    /// default, [`WriterBackend::commit`].
-    fn write(&mut self, rows: &BatchRows) -> Result<Durability, StoreError> {
-        self.commit(rows).map(|()| Durability::Done)
-    }
 }

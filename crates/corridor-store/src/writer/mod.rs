@@ -20,14 +20,13 @@ mod payouts;
 mod tests;
 
 use foldhash::{HashMap, HashMapExt};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
 use corridor_core::ledger::{AccountId, Book, HoldId, Receipt, TxnId};
 use tokio::sync::{mpsc, oneshot};
 
-pub use backend::{Durability, NextIds, OnDurable, WriterBackend};
+pub use backend::{NextIds, WriterBackend};
 pub use batch::{BatchRows, PostingRow, TxnRow};
 pub use payouts::{PayoutOutcome, PayoutStatement};
 
@@ -335,9 +334,6 @@ struct WriterState<B> {
     /// The in-memory state may disagree with the database (a batch failed,
     /// perhaps after committing): ids are re-read before the next batch.
     stale: bool,
-    /// A batch written and answered later failed to become durable: the
-    /// in-memory state holds what it did, and is dropped before the next batch.
-    undurable: Arc<AtomicBool>,
     max_batch: usize,
 }
 
@@ -350,7 +346,6 @@ impl<B: WriterBackend> WriterState<B> {
             account_ids: HashMap::new(),
             next,
             stale: false,
-            undurable: Arc::new(AtomicBool::new(false)),
             max_batch,
         }
     }
@@ -384,9 +379,6 @@ impl<B: WriterBackend> WriterState<B> {
         }
         let started = Instant::now();
         let size = items.len();
-        if self.undurable.swap(false, Ordering::AcqRel) {
-            self.forget();
-        }
         if self.stale {
             if let Err(e) = self.reload() {
                 let replies = items.into_iter().map(|(_, r)| r).collect();
@@ -396,19 +388,22 @@ impl<B: WriterBackend> WriterState<B> {
         }
         let (requests, replies): (Vec<WriteRequest>, Vec<Reply>) = items.into_iter().unzip();
         let attempt = batch::build(self, &requests).and_then(|(rows, results)| {
-            let durability = self.backend.write(&rows)?;
-            Ok((rows, results, durability))
+            self.backend.commit(&rows)?;
+            Ok((rows, results))
         });
         match attempt {
-            Ok((rows, results, durability)) => {
+            Ok((rows, results)) => {
                 for (hold, _) in &rows.holds_resolved {
                     self.book.forget_hold(hold.id);
                 }
-                let answer = answer_when_durable(replies, results, self.undurable.clone(), started);
-                match durability {
-                    Durability::Done => answer(Ok(())),
-                    Durability::Pending(then) => then(answer),
+                for (reply, result) in replies.into_iter().zip(results) {
+                    let _ = reply.send(Ok(result));
                 }
+                tracing::trace!(
+                    size,
+                    elapsed_us = started.elapsed().as_micros() as u64,
+                    "ledger batch committed"
+                );
             }
             Err(e) if size == 1 || matches!(e, StoreError::CommitUnknown(_)) => {
                 self.fail(replies, e)
@@ -475,35 +470,4 @@ impl<B: WriterBackend> WriterState<B> {
         self.next.account += 1;
         id
     }
-}
-
-/// Answers a batch's requests once it is durable; if it cannot be, they get
-/// the error and the writer drops its in-memory state before its next batch.
-fn answer_when_durable(
-    replies: Vec<Reply>,
-    results: Vec<WriteResult>,
-    undurable: Arc<AtomicBool>,
-    started: Instant,
-) -> OnDurable {
-    Box::new(move |durable| match durable {
-        Ok(()) => {
-            let size = replies.len();
-            for (reply, result) in replies.into_iter().zip(results) {
-                let _ = reply.send(Ok(result));
-            }
-            tracing::trace!(
-                size,
-                elapsed_us = started.elapsed().as_micros() as u64,
-                "ledger batch committed"
-            );
-        }
-        Err(error) => {
-            tracing::error!(%error, "ledger batch failed to become durable");
-            undurable.store(true, Ordering::Release);
-            let shared = Arc::new(error);
-            for reply in replies {
-                let _ = reply.send(Err(shared.clone()));
-            }
-        }
-    })
 }

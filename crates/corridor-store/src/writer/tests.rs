@@ -1,6 +1,5 @@
 //! The writer against a backend that misbehaves on purpose: a commit whose
-//! reply is lost, a request the database refuses inside a batch, a batch
-//! durable only later, and one that never becomes durable.
+//! reply is lost, and a request the database refuses inside a batch.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -22,11 +21,6 @@ enum Mode {
     /// Refuse any batch holding a merchant named `poison`; the first commit
     /// also waits, so that requests pile up into one batch.
     RefusePoison,
-    /// Commit, but report the batch durable only when the test says so.
-    HoldDurability,
-    /// Write nothing and report, later, that the batch cannot be made
-    /// durable (a failed sync), once.
-    NeverDurable,
 }
 
 #[derive(Default)]
@@ -39,8 +33,6 @@ struct Flaky<B> {
     mode: Arc<Mutex<Mode>>,
     log: Arc<Mutex<Log>>,
     slow_first: bool,
-    /// What to call when a held batch becomes durable.
-    held: Arc<Mutex<Option<OnDurable>>>,
 }
 
 impl<B: WriterBackend> WriterBackend for Flaky<B> {
@@ -114,28 +106,7 @@ impl<B: WriterBackend> WriterBackend for Flaky<B> {
             Mode::RefusePoison if rows.merchants.iter().any(|m| m.legal_name == "poison") => {
                 Err(StoreError::Corrupt("the database refused a value".into()))
             }
-            Mode::RefusePoison | Mode::HoldDurability | Mode::NeverDurable => {
-                self.inner.commit(rows)
-            }
-        }
-    }
-    fn write(&mut self, rows: &BatchRows) -> Result<Durability, StoreError> {
-        let mode = *self.mode.lock().unwrap();
-        match mode {
-            Mode::HoldDurability => {
-                self.inner.commit(rows)?;
-                let held = self.held.clone();
-                Ok(Durability::Pending(Box::new(move |done| {
-                    *held.lock().unwrap() = Some(done);
-                })))
-            }
-            Mode::NeverDurable => {
-                *self.mode.lock().unwrap() = Mode::Normal;
-                Ok(Durability::Pending(Box::new(|done| {
-                    done(Err(StoreError::CommitUnknown("the sync failed".into())))
-                })))
-            }
-            _ => self.commit(rows).map(|()| Durability::Done),
+            Mode::RefusePoison => self.inner.commit(rows),
         }
     }
 }
@@ -144,7 +115,6 @@ struct Harness {
     writer: LedgerWriter,
     mode: Arc<Mutex<Mode>>,
     log: Arc<Mutex<Log>>,
-    held: Arc<Mutex<Option<OnDurable>>>,
     path: std::path::PathBuf,
     _dir: tempfile::TempDir,
 }
@@ -155,13 +125,11 @@ fn harness(slow_first: bool) -> Harness {
     let (_reads, backend) = crate::sqlite::open(&path).unwrap();
     let mode = Arc::new(Mutex::new(Mode::Normal));
     let log = Arc::new(Mutex::new(Log::default()));
-    let held = Arc::new(Mutex::new(None));
     let flaky = Flaky {
         inner: backend,
         mode: mode.clone(),
         log: log.clone(),
         slow_first,
-        held: held.clone(),
     };
     let writer = LedgerWriter::start(
         flaky,
@@ -173,7 +141,6 @@ fn harness(slow_first: bool) -> Harness {
         writer,
         mode,
         log,
-        held,
         path,
         _dir: dir,
     }
@@ -278,73 +245,6 @@ async fn a_commit_whose_reply_is_lost_does_not_poison_later_writes() {
     drop(crate::sqlite::open(&h.path).unwrap());
     let (postings, wrong) = audit(&h.path);
     assert_eq!(postings, 8, "four transfers of two legs each are stored");
-    assert_eq!(wrong, 0, "every stored balance is the sum of its postings");
-}
-
-fn applied(result: &Result<WriteResult, StoreError>) -> bool {
-    matches!(
-        result,
-        Ok(WriteResult::Done {
-            outcome: WriteOutcome::Ledger(Ok(_)),
-            ..
-        })
-    )
-}
-
-#[tokio::test]
-async fn a_batch_is_answered_only_once_durable() {
-    let h = harness(false);
-    *h.mode.lock().unwrap() = Mode::HoldDurability;
-    let submitted = tokio::spawn({
-        let w = h.writer.clone();
-        async move { w.submit(transfer(100)).await }
-    });
-    let done = loop {
-        if let Some(done) = h.held.lock().unwrap().take() {
-            break done;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    };
-    // The writer goes on meanwhile: the next batch is written too.
-    let next = tokio::spawn({
-        let w = h.writer.clone();
-        async move { w.submit(transfer(200)).await }
-    });
-    let next_done = loop {
-        if let Some(done) = h.held.lock().unwrap().take() {
-            break done;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    };
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    assert!(!submitted.is_finished(), "answered before it was durable");
-    assert!(!next.is_finished(), "answered before it was durable");
-    done(Ok(()));
-    assert!(applied(&submitted.await.unwrap()));
-    assert!(!next.is_finished(), "answered with the batch before it");
-    next_done(Ok(()));
-    assert!(applied(&next.await.unwrap()));
-}
-
-#[tokio::test]
-async fn a_batch_that_never_becomes_durable_is_refused_and_forgotten() {
-    let h = harness(false);
-    assert!(applied(&h.writer.submit(transfer(100)).await));
-    *h.mode.lock().unwrap() = Mode::NeverDurable;
-    let lost = h.writer.submit(transfer(200)).await;
-    assert!(
-        matches!(&lost, Err(e) if e.to_string().contains("the sync failed")),
-        "{lost:?}"
-    );
-    // The balances the failed batch left in memory are dropped: later
-    // batches build on what is stored.
-    for minor in [300, 400] {
-        assert!(applied(&h.writer.submit(transfer(minor)).await));
-    }
-    drop(h.writer);
-    drop(crate::sqlite::open(&h.path).unwrap());
-    let (postings, wrong) = audit(&h.path);
-    assert_eq!(postings, 6, "three transfers of two legs each are stored");
     assert_eq!(wrong, 0, "every stored balance is the sum of its postings");
 }
 

@@ -1,18 +1,17 @@
 //! The writer's backend on the embedded store: batches go to the log, reads
 //! for the writer's prefetch go to SQLite once it has caught up.
 
-use std::sync::mpsc::{Receiver, Sender};
+use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use corridor_core::ledger::{AccountId, AccountState, HoldId, HoldState, Recorded};
 
 use super::file::{LogFile, RECORD_HEADER_LEN};
 use super::pending_refs::PendingRefs;
-use super::syncer::{self, Written};
 use super::{codec, projection, Progress};
 use crate::records::{AccountKey, IdempotencyRecord};
 use crate::sqlite::SqliteWriter;
-use crate::writer::{BatchRows, Durability, NextIds, WriterBackend};
+use crate::writer::{BatchRows, NextIds, WriterBackend};
 use crate::StoreError;
 
 /// Bytes of log the projection may lag behind before the writer waits: a
@@ -28,9 +27,7 @@ pub(crate) struct LogBackend {
     prefetch: SqliteWriter,
     progress: Arc<Progress>,
     pending: Arc<PendingRefs>,
-    /// Written records, to the sync thread (which hands them on to the
-    /// projection once durable).
-    syncing: Sender<Written>,
+    projection: Sender<(u64, Vec<u8>)>,
     /// The record being built, reused from batch to batch.
     record: Vec<u8>,
 }
@@ -47,29 +44,26 @@ impl LogBackend {
         let pending = Arc::new(PendingRefs::default());
         let (projection, records) = std::sync::mpsc::channel();
         projection::spawn(db.clone(), progress.clone(), pending.clone(), records)?;
-        let (syncing, written): (Sender<Written>, Receiver<Written>) = std::sync::mpsc::channel();
-        syncer::spawn(log.sync_handle()?, progress.clone(), projection, written)?;
         Ok(LogBackend {
             log,
             db,
             prefetch,
             progress,
             pending,
-            syncing,
+            projection,
             record: Vec::new(),
         })
     }
 
-    /// The prefetch connection, once the database holds every record
-    /// written (and so synced).
+    /// The prefetch connection, once the database holds every durable record.
     fn caught_up(&mut self) -> Result<&mut SqliteWriter, StoreError> {
-        self.progress.wait_for_appended()?;
+        self.progress.wait_for_logged()?;
         Ok(&mut self.prefetch)
     }
 
-    /// The projection's connection, once it holds every record written.
+    /// The projection's connection, once it holds every durable record.
     fn projection_caught_up(&self) -> Result<MutexGuard<'_, SqliteWriter>, StoreError> {
-        self.progress.wait_for_appended()?;
+        self.progress.wait_for_logged()?;
         Ok(self.db.lock().unwrap_or_else(|e| e.into_inner()))
     }
 }
@@ -142,52 +136,28 @@ impl WriterBackend for LogBackend {
         self.caught_up()?.load_versions(sql, ids)
     }
 
-    /// Writes a batch and waits until it is durable.
+    /// Appends a ledger batch to the log (durable when this returns) and
+    /// hands it to the projection; any other batch is committed to SQLite
+    /// directly, after everything logged before it.
     fn commit(&mut self, rows: &BatchRows) -> Result<(), StoreError> {
-        match self.write(rows)? {
-            Durability::Done => Ok(()),
-            Durability::Pending(then) => {
-                let (tx, rx) = std::sync::mpsc::channel();
-                then(Box::new(move |durable| {
-                    let _ = tx.send(durable);
-                }));
-                rx.recv().map_err(|_| {
-                    StoreError::CommitUnknown("the log's sync thread stopped".into())
-                })?
-            }
-        }
-    }
-
-    /// Appends a ledger batch to the log, durable once the sync thread has
-    /// synced it (which then hands it to the projection); any other batch
-    /// is committed to SQLite directly and durably, after everything
-    /// written to the log before it.
-    fn write(&mut self, rows: &BatchRows) -> Result<Durability, StoreError> {
         if !codec::loggable(rows) {
             self.log.mark_direct_rows()?;
-            return self
-                .projection_caught_up()?
-                .commit(rows)
-                .map(|()| Durability::Done);
+            return self.projection_caught_up()?.commit(rows);
         }
         self.progress.wait_for_room(MAX_PROJECTION_LAG)?;
         self.record.clear();
         self.record.resize(RECORD_HEADER_LEN, 0);
         codec::encode(rows, &mut self.record);
-        let end = self.log.write(&mut self.record)?;
+        let end = self.log.append(&mut self.record)?;
         self.pending.logged(rows);
-        self.progress.appended(end);
+        self.progress.logged(end);
         let next = Vec::with_capacity(self.record.len());
         let record = std::mem::replace(&mut self.record, next);
-        let syncing = self.syncing.clone();
-        Ok(Durability::Pending(Box::new(move |done| {
-            if let Err(std::sync::mpsc::SendError(lost)) =
-                syncing.send(Written { end, record, done })
-            {
-                (lost.done)(Err(StoreError::CommitUnknown(
-                    "the log's sync thread stopped".into(),
-                )));
-            }
-        })))
+        if self.projection.send((end, record)).is_err() {
+            // The projection stopped (and said why); the batch is durable in
+            // the log and is applied at the next start.
+            tracing::warn!(end, "a logged batch could not be handed to the projection");
+        }
+        Ok(())
     }
 }

@@ -13,7 +13,6 @@ use std::fs::{File, OpenOptions};
 use std::io::{BufReader, Read};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
 use crate::StoreError;
 
@@ -40,41 +39,7 @@ pub(crate) struct LogFile {
     flags: u32,
     /// A write or sync failed in a way that leaves the file's state unknown:
     /// nothing more is appended until the process restarts and recovers.
-    broken: Broken,
-}
-
-/// Why the log stopped accepting writes, if it did; shared by the file and
-/// the thread that syncs it.
-type Broken = Arc<Mutex<Option<String>>>;
-
-/// Syncs a log's appended records, on a thread of its own.
-pub(crate) struct LogSync {
-    file: File,
-    path: PathBuf,
-    broken: Broken,
-}
-
-impl LogSync {
-    /// Makes every record written so far durable. After one failure every
-    /// later call fails too: after a failed sync the page cache may say
-    /// anything, and a later sync that succeeds proves nothing.
-    pub(crate) fn sync(&self) -> Result<(), StoreError> {
-        let mut broken = self.broken.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(why) = broken.as_ref() {
-            return Err(stopped(&self.path, why));
-        }
-        self.file.sync_data().map_err(|e| {
-            *broken = Some(e.to_string());
-            StoreError::CommitUnknown(format!("cannot sync the log {}: {e}", self.path.display()))
-        })
-    }
-}
-
-fn stopped(path: &Path, why: &str) -> StoreError {
-    StoreError::CommitUnknown(format!(
-        "the log {} stopped accepting writes after an earlier failure ({why}); restart to recover",
-        path.display()
-    ))
+    broken: Option<String>,
 }
 
 impl LogFile {
@@ -109,7 +74,7 @@ impl LogFile {
                 path: path.to_owned(),
                 end: HEADER_LEN,
                 flags: 0,
-                broken: Broken::default(),
+                broken: None,
             });
         }
         let mut reader = BufReader::with_capacity(1 << 20, &file);
@@ -157,7 +122,7 @@ impl LogFile {
             path: path.to_owned(),
             end,
             flags,
-            broken: Broken::default(),
+            broken: None,
         })
     }
 
@@ -188,25 +153,15 @@ impl LogFile {
         self.end
     }
 
-    /// The handle that makes what [`LogFile::write`] wrote durable.
-    pub(crate) fn sync_handle(&self) -> Result<LogSync, StoreError> {
-        Ok(LogSync {
-            file: self.file.try_clone().map_err(|e| {
-                StoreError::Config(format!("cannot open the log {}: {e}", self.path.display()))
-            })?,
-            path: self.path.clone(),
-            broken: self.broken.clone(),
-        })
-    }
-
     /// Appends one record whose body is `record[RECORD_HEADER_LEN..]` (the
-    /// first bytes are filled here), not synced: it is durable once a
-    /// [`LogSync::sync`] that began after this returned succeeds. Returns
-    /// the record's end position.
-    pub(crate) fn write(&mut self, record: &mut [u8]) -> Result<u64, StoreError> {
-        let mut broken = self.broken.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(why) = broken.as_ref() {
-            return Err(stopped(&self.path, why));
+    /// first bytes are filled here) and makes it durable. Returns the
+    /// record's end position.
+    pub(crate) fn append(&mut self, record: &mut [u8]) -> Result<u64, StoreError> {
+        if let Some(why) = &self.broken {
+            return Err(StoreError::CommitUnknown(format!(
+                "the log {} stopped accepting writes after an earlier failure ({why}); restart to recover",
+                self.path.display()
+            )));
         }
         let body = &record[RECORD_HEADER_LEN..];
         let body_len = u32::try_from(body.len())
@@ -221,10 +176,18 @@ impl LogFile {
         if let Err(e) = self.file.write_all_at(record, self.end) {
             // Nothing was acknowledged: take the partial record back.
             if let Err(undo) = self.file.set_len(self.end) {
-                *broken = Some(format!("{e}; then {undo}"));
+                self.broken = Some(format!("{e}; then {undo}"));
             }
             return Err(StoreError::Task(format!(
                 "cannot append to the log {}: {e} (is the disk full?)",
+                self.path.display()
+            )));
+        }
+        if let Err(e) = self.file.sync_data() {
+            // After a failed sync the page cache may say anything.
+            self.broken = Some(e.to_string());
+            return Err(StoreError::CommitUnknown(format!(
+                "cannot sync the log {}: {e}",
                 self.path.display()
             )));
         }

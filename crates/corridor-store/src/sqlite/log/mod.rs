@@ -1,9 +1,8 @@
 //! The embedded store's durable record: an append-only log of batches, with
 //! the SQLite database as its projection.
 //!
-//! The writer appends each batch's ledger rows to the log and goes on; a
-//! sync thread answers the batch once its record is synced and hands it to
-//! a projection thread, which applies records to SQLite in
+//! The writer appends each batch's ledger rows to the log and answers once
+//! the record is synced; a projection thread applies records to SQLite in
 //! large transactions that also store the log position they reach. A batch
 //! with rows the log does not carry (payments, merchants, settings, ...)
 //! waits for the projection to catch up and commits to SQLite directly,
@@ -22,7 +21,6 @@ mod pending_refs;
 mod progress;
 mod projection;
 mod reader;
-mod syncer;
 
 pub(crate) use backend::LogBackend;
 pub(crate) use compare::LogComparison;

@@ -1,12 +1,11 @@
 //! How far the log and its projection have come, shared by the writer, the
-//! log's sync thread, the projection thread and every read.
+//! projection thread and every read.
 
 use std::sync::{Condvar, Mutex, MutexGuard};
 
 use crate::StoreError;
 
-/// Log positions: what is written to the log, what of it is durable, what
-/// SQLite holds.
+/// Log positions: what is durable in the log, what SQLite holds.
 #[derive(Debug)]
 pub(crate) struct Progress {
     state: Mutex<State>,
@@ -15,17 +14,12 @@ pub(crate) struct Progress {
 
 #[derive(Debug)]
 struct State {
-    /// End of the last record written (durable or being synced).
-    appended: u64,
     /// End of the last durable record (every acknowledged write is before it).
     logged: u64,
     /// End of the last record the projection applied.
     applied: u64,
     /// Why the projection stopped, if it did.
     failed: Option<String>,
-    /// Why the log could not be synced, if it could not: the records
-    /// written after `logged` never reach the projection.
-    unsynced: Option<String>,
 }
 
 impl Progress {
@@ -33,11 +27,9 @@ impl Progress {
     pub(crate) fn new(end: u64) -> Self {
         Progress {
             state: Mutex::new(State {
-                appended: end,
                 logged: end,
                 applied: end,
                 failed: None,
-                unsynced: None,
             }),
             changed: Condvar::new(),
         }
@@ -47,21 +39,9 @@ impl Progress {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// A record ending at `end` is written, not yet durable.
-    pub(crate) fn appended(&self, end: u64) {
-        self.lock().appended = end;
-    }
-
-    /// Every record up to `end` is durable.
+    /// A record ending at `end` is durable.
     pub(crate) fn logged(&self, end: u64) {
         self.lock().logged = end;
-    }
-
-    /// The log could not be synced: records written after the last durable
-    /// one never will be.
-    pub(crate) fn unsynced(&self, why: String) {
-        self.lock().unsynced = Some(why);
-        self.changed.notify_all();
     }
 
     /// SQLite holds the log up to `end`.
@@ -80,28 +60,10 @@ impl Progress {
     pub(crate) fn wait_for_room(&self, max_lag: u64) -> Result<(), StoreError> {
         let mut state = self.lock();
         loop {
-            if state.appended.saturating_sub(state.applied) <= max_lag {
+            if state.logged.saturating_sub(state.applied) <= max_lag {
                 return Ok(());
             }
-            if let Some(why) = state.failed.as_ref().or(state.unsynced.as_ref()) {
-                return Err(StoreError::Task(format!(
-                    "the database stopped following the log: {why}"
-                )));
-            }
-            state = self.changed.wait(state).unwrap_or_else(|e| e.into_inner());
-        }
-    }
-
-    /// Waits until SQLite holds every record written when this was called,
-    /// once synced: what the writer's next batch builds on.
-    pub(crate) fn wait_for_appended(&self) -> Result<(), StoreError> {
-        let mut state = self.lock();
-        let target = state.appended;
-        loop {
-            if state.applied >= target {
-                return Ok(());
-            }
-            if let Some(why) = state.failed.as_ref().or(state.unsynced.as_ref()) {
+            if let Some(why) = &state.failed {
                 return Err(StoreError::Task(format!(
                     "the database stopped following the log: {why}"
                 )));
