@@ -7,5 +7,6 @@ pub mod ledger;
 pub mod payments;
 pub mod payouts;
 mod pg;
+mod procfs;
 pub mod routing;
 pub mod screening;

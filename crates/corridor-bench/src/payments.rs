@@ -9,7 +9,6 @@ mod batches;
 mod json;
 mod load;
 mod measure;
-mod procfs;
 mod report;
 mod stats;
 mod target;

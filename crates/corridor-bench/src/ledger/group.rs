@@ -14,6 +14,7 @@ use tokio::task::JoinSet;
 use super::plan::Plan;
 use super::stats::{median, RunTally, Summary};
 use super::workload::{Scenario, Workload};
+use crate::procfs;
 
 /// Most transfers of the unmeasured warm-up before each configuration.
 const WARMUP_TRANSFERS_MAX: u64 = 20_000;
@@ -126,12 +127,17 @@ pub async fn measure_batch(
         .await?;
         let mut runs = Vec::new();
         for rep in 0..plan.repetitions {
-            let s = run_once(
+            caught_up(&store).await?;
+            let before = procfs::usage(None);
+            let mut s = run_once(
                 writer,
                 workload,
                 &spec(format!("r{rep}"), plan.transfers, plan.time_cap),
             )
             .await?;
+            caught_up(&store).await?;
+            s.cpu_us_per_transfer =
+                cpu_us_per_transfer(before, procfs::usage(None), s.transfers_ok);
             progress(backend, scenario, batch, rep, plan.repetitions, &s);
             runs.push(s);
         }
@@ -147,14 +153,31 @@ pub async fn measure_batch(
     Ok(rows)
 }
 
+/// Returns once every acknowledged write is visible to reads (on SQLite,
+/// once the projection has applied the log).
+async fn caught_up(store: &Store) -> anyhow::Result<()> {
+    store.operator_key_count().await?;
+    Ok(())
+}
+
+fn cpu_us_per_transfer(
+    before: Option<procfs::Usage>,
+    after: Option<procfs::Usage>,
+    transfers: u64,
+) -> Option<f64> {
+    let used = after?.cpu.checked_sub(before?.cpu)?;
+    (transfers > 0).then(|| used.as_secs_f64() * 1e6 / transfers as f64)
+}
+
 fn progress(backend: &str, scenario: Scenario, batch: usize, rep: usize, reps: usize, s: &Summary) {
     eprintln!(
-        "  {backend} {} batch {batch} run {}/{reps}: {:.0} transfers/s, p50 {:.1} ms, p99 {:.1} ms ({} in {:.2} s{})",
+        "  {backend} {} batch {batch} run {}/{reps}: {:.0} transfers/s, p50 {:.1} ms, p99 {:.1} ms, {} CPU per transfer ({} in {:.2} s{})",
         scenario.label(),
         rep + 1,
         s.transfers_per_s,
         s.latency_ms_p50,
         s.latency_ms_p99,
+        s.cpu_us_per_transfer.map_or("?".into(), |us| format!("{us:.1} us")),
         s.transfers_ok,
         s.wall_s,
         if s.transfers_refused > 0 { format!(", {} REFUSED", s.transfers_refused) } else { String::new() },

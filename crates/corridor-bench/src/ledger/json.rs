@@ -6,7 +6,9 @@ use serde_json::{json, Value};
 use super::report::BackendResults;
 
 /// One object per backend, scenario and batch size. `naive_per_s` is the
-/// naive baseline of the same backend and scenario, when it was measured.
+/// naive baseline of the same backend and scenario, when it was measured;
+/// `cpu_us_per_transfer` the process's CPU time per transfer, when `/proc`
+/// tells it.
 pub fn lines(results: &[BackendResults]) -> Vec<Value> {
     let mut out = Vec::new();
     for r in results {
@@ -22,6 +24,9 @@ pub fn lines(results: &[BackendResults]) -> Vec<Value> {
                 "p99_ms": s.latency_ms_p99,
                 "transfers_refused": s.transfers_refused,
             });
+            if let Some(us) = s.cpu_us_per_transfer {
+                line["cpu_us_per_transfer"] = json!((us * 100.0).round() / 100.0);
+            }
             if let Some((_, naive)) = r.naive.iter().find(|(sc, _)| *sc == row.scenario) {
                 line["naive_per_s"] = json!(naive.transfers_per_s.round());
             }

@@ -45,21 +45,22 @@ pub fn print_table(results: &[BackendResults]) {
     println!();
     println!("Group-commit LedgerWriter (durable, median of runs; latency = per-request submit -> durable ack)");
     println!(
-        "{:<9} {:<8} {:>5} {:>10} {:>12} {:>15} {:>15}",
+        "{:<9} {:<8} {:>5} {:>10} {:>12} {:>15} {:>15} {:>14}",
         "backend",
         "scenario",
         "batch",
         "submitters",
         "transfers/s",
         "latency_ms_p50",
-        "latency_ms_p99"
+        "latency_ms_p99",
+        "cpu_us/transfer"
     );
     for r in results {
         for scenario in [Scenario::Spread, Scenario::Hot] {
             for row in r.rows.iter().filter(|row| row.scenario == scenario) {
                 let s = &row.summary;
                 println!(
-                    "{:<9} {:<8} {:>5} {:>10} {:>12} {:>15.2} {:>15.2}{}",
+                    "{:<9} {:<8} {:>5} {:>10} {:>12} {:>15.2} {:>15.2} {:>14}{}",
                     r.backend,
                     scenario.label(),
                     row.batch,
@@ -67,6 +68,8 @@ pub fn print_table(results: &[BackendResults]) {
                     thousands(s.transfers_per_s),
                     s.latency_ms_p50,
                     s.latency_ms_p99,
+                    s.cpu_us_per_transfer
+                        .map_or("?".into(), |us| format!("{us:.1}")),
                     refused_note(s),
                 );
             }

@@ -40,6 +40,7 @@ impl RunTally {
             transfers_ok: self.transfers_ok,
             transfers_refused: self.transfers_refused,
             wall_s: secs,
+            cpu_us_per_transfer: None,
         }
     }
 }
@@ -59,6 +60,12 @@ pub struct Summary {
     pub transfers_refused: u64,
     /// Wall time of the run.
     pub wall_s: f64,
+    /// CPU time of this process (writer, log sync, projection, load
+    /// generator; not a PostgreSQL server's) per acknowledged transfer, in
+    /// microseconds, counted until the projection has applied the run's
+    /// last batch: on a machine whose cores are all busy, the figure that
+    /// sets the throughput, and a steadier one than the throughput itself.
+    pub cpu_us_per_transfer: Option<f64>,
 }
 
 /// Median of each figure over the runs, independently.
@@ -78,6 +85,10 @@ pub fn median(runs: &[Summary]) -> Option<Summary> {
         transfers_ok: runs.iter().map(|s| s.transfers_ok).sum::<u64>() / runs.len() as u64,
         transfers_refused: runs.iter().map(|s| s.transfers_refused).sum(),
         wall_s: pick(|s| s.wall_s),
+        cpu_us_per_transfer: runs
+            .iter()
+            .all(|s| s.cpu_us_per_transfer.is_some())
+            .then(|| pick(|s| s.cpu_us_per_transfer.unwrap_or(0.0))),
     })
 }
 
@@ -94,8 +105,10 @@ mod tests {
             transfers_ok: 1,
             transfers_refused: 0,
             wall_s: 1.0,
+            cpu_us_per_transfer: Some(t * 10.0),
         };
-        let m = median(&[s(3.0), s(1.0), s(2.0)]).map(|m| m.transfers_per_s);
-        assert_eq!(m, Some(2.0));
+        let m = median(&[s(3.0), s(1.0), s(2.0)]).unwrap();
+        assert_eq!(m.transfers_per_s, 2.0);
+        assert_eq!(m.cpu_us_per_transfer, Some(20.0));
     }
 }

@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 
 use super::batches::{BatchLog, BatchSummary};
 use super::load::{self, Endpoint, LoadSpec};
-use super::procfs::{self, Usage};
 use super::stats::Summary;
 use super::target::{Placement, Target};
+use crate::procfs::{self, Usage};
 
 /// The settings every run uses.
 #[derive(Debug, Clone)]
