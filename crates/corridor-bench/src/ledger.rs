@@ -47,7 +47,7 @@ pub struct LedgerBenchArgs {
     /// Runs per configuration; the median is printed.
     #[arg(long, default_value_t = 3)]
     pub repetitions: usize,
-    /// Quick look: one run per configuration, at most 50,000 transfers and 1 s each.
+    /// Quick look: one run per configuration, at most 50,000 transfers and 1 s each. On SQLite such a run fits in the projection's lag window, so it measures the writer and the log, not the sustained rate the full runs measure.
     #[arg(long)]
     pub quick: bool,
     /// Benchmark SQLite only.
