@@ -60,7 +60,7 @@ pub struct Summary {
     pub transfers_refused: u64,
     /// Wall time of the run.
     pub wall_s: f64,
-    /// CPU time of this process (writer, log sync, projection, load
+    /// CPU time of this process (writer, projection, checkpointer, load
     /// generator; not a PostgreSQL server's) per acknowledged transfer, in
     /// microseconds, counted until the projection has applied the run's
     /// last batch: on a machine whose cores are all busy, the figure that
