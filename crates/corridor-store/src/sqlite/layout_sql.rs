@@ -4,7 +4,10 @@
 
 /// SQLite-only migrations, in order. Their versions start at 1,000,000 so
 /// that they never meet a shared one.
-pub(crate) const SQLITE_LAYOUT_MIGRATIONS: &[(i64, &str)] = &[(1_000_001, POSTINGS_CLUSTERED)];
+pub(crate) const SQLITE_LAYOUT_MIGRATIONS: &[(i64, &str)] = &[
+    (1_000_001, POSTINGS_CLUSTERED),
+    (1_000_002, ACCOUNT_HISTORY_CHUNKS),
+];
 
 /// Postings kept in the order of their primary key (`WITHOUT ROWID`): one
 /// B-tree per row instead of a rowid table plus a primary-key index, which
@@ -24,6 +27,21 @@ INSERT INTO postings_clustered (txn_id, leg, account_id, amount, balance_after)
 DROP TABLE postings;
 ALTER TABLE postings_clustered RENAME TO postings;
 CREATE INDEX postings_by_account ON postings (account_id, txn_id);
+"#;
+
+/// Account history in chunks (see `history.rs`) instead of an index of
+/// postings by account: existing postings become one chunk per account and
+/// transaction.
+const ACCOUNT_HISTORY_CHUNKS: &str = r#"
+CREATE TABLE account_history (
+    account_id INTEGER NOT NULL,
+    last_txn_id INTEGER NOT NULL,
+    txn_ids TEXT NOT NULL,
+    PRIMARY KEY (account_id, last_txn_id)
+) WITHOUT ROWID;
+INSERT INTO account_history (account_id, last_txn_id, txn_ids)
+    SELECT account_id, txn_id, CAST(txn_id AS TEXT) FROM postings GROUP BY account_id, txn_id;
+DROP INDEX postings_by_account;
 "#;
 
 #[cfg(test)]
@@ -46,7 +64,7 @@ mod tests {
     }
 
     #[test]
-    fn postings_keep_their_rows_and_lose_the_rowid() {
+    fn postings_keep_their_rows_lose_the_rowid_and_index_history_in_chunks() {
         let conn = Connection::open_in_memory().unwrap();
         for (_, sql) in MIGRATIONS {
             conn.execute_batch(&sql.replace("BIGINT PRIMARY KEY", "INTEGER PRIMARY KEY"))
@@ -76,7 +94,24 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(by_account, 1);
+        assert_eq!(by_account, 0, "replaced by account_history");
+        let mut chunks = conn
+            .prepare("SELECT account_id, last_txn_id, txn_ids FROM account_history ORDER BY account_id, last_txn_id")
+            .unwrap();
+        let chunks: Vec<(i64, i64, String)> = chunks
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            chunks,
+            vec![
+                (7, 1, "1".to_string()),
+                (7, 2, "2".to_string()),
+                (8, 1, "1".to_string()),
+                (9, 2, "2".to_string()),
+            ]
+        );
         let duplicate = conn.execute("INSERT INTO postings VALUES (1, 0, 9, 1, 1)", []);
         assert!(duplicate.is_err(), "the primary key still holds");
     }

@@ -4,6 +4,7 @@
 
 mod after_sales;
 mod fx;
+mod history;
 mod layout_sql;
 pub(crate) mod log;
 mod payments;

@@ -120,15 +120,8 @@ impl SqliteStore {
         limit: i64,
         before: Option<TxnId>,
     ) -> Result<Vec<HistoryEntry>, StoreError> {
-        self.read(move |c| match before {
-            None => collect(c, sql::HISTORY_FIRST, params![owner, limit], |r| {
-                rows::history(r)
-            }),
-            Some(txn) => collect(c, sql::HISTORY_BEFORE, params![owner, txn.0, limit], |r| {
-                rows::history(r)
-            }),
-        })
-        .await
+        self.read(move |c| super::history::read(c, &owner, limit, before))
+            .await
     }
 
     pub(crate) async fn txn(&self, id: TxnId) -> Result<Option<TxnRecord>, StoreError> {

@@ -190,6 +190,7 @@ impl WriterBackend for SqliteWriter {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         write_rows(&tx, b)?;
+        super::history::write(&tx, &b.postings)?;
         write_balances(&tx, &b.balances)?;
         let committed = tx
             .commit()
@@ -233,6 +234,7 @@ impl SqliteWriter {
                 last.insert(*id, (*posted, *held_out, *held_in));
             }
         }
+        super::history::write(&tx, batches.iter().flat_map(|b| &b.postings))?;
         let balances: Vec<_> = last
             .into_iter()
             .map(|(id, (posted, held_out, held_in))| (id, posted, held_out, held_in))

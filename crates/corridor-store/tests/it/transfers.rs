@@ -1,7 +1,7 @@
 //! Transfers: balances, history, transactions, and refusals that change nothing.
 
 use corridor_core::ledger::{AccountKind, Side, TxnId};
-use corridor_store::{LedgerOp, Owner};
+use corridor_store::{LedgerOp, Owner, TransferLeg};
 
 use crate::db::Ctx;
 use crate::ledger::*;
@@ -9,6 +9,7 @@ use crate::ledger::*;
 on_both_backends! {
     transfers_move_money => transfers_move_money_sqlite, transfers_move_money_postgres;
     history_pages_never_split_a_transaction => history_pages_never_split_a_transaction_sqlite, history_pages_never_split_a_transaction_postgres;
+    history_lists_every_posting_of_concurrent_batches => history_lists_every_posting_of_concurrent_batches_sqlite, history_lists_every_posting_of_concurrent_batches_postgres;
     overdraft_is_refused_and_writes_nothing => overdraft_is_refused_and_writes_nothing_sqlite, overdraft_is_refused_and_writes_nothing_postgres;
     refused_transfer_opens_no_account => refused_transfer_opens_no_account_sqlite, refused_transfer_opens_no_account_postgres;
     unbalanced_legs_are_refused => unbalanced_legs_are_refused_sqlite, unbalanced_legs_are_refused_postgres;
@@ -100,6 +101,79 @@ async fn history_pages_never_split_a_transaction(ctx: Ctx) {
     assert_eq!(seen, vec![(first, 100)]);
     assert!(!older.has_more);
     assert_eq!(balance(s, &a).await, (600, 0, 0));
+}
+
+/// Transfers sent at once land in shared batches; paging through each
+/// owner's history, in pages of every size, lists each of its postings once,
+/// newest first, and nothing else.
+async fn history_lists_every_posting_of_concurrent_batches(ctx: Ctx) {
+    let s = &ctx.store;
+    let owners = ["mer_a", "mer_b", "mer_c"];
+    let keys: Vec<_> = owners
+        .iter()
+        .flat_map(|o| [merchant(o, "USD"), merchant(o, "EUR")])
+        .collect();
+    for key in &keys {
+        fund(s, key, 1_000_000).await;
+    }
+    // Transfer i moves money between two accounts of one currency; every
+    // fifth has a third leg on its credit account again.
+    let plan = |i: usize| -> Vec<TransferLeg> {
+        let from = &keys[i % keys.len()];
+        // Same parity, same currency; never the same account.
+        let to = &keys[(i * 7 + 2) % keys.len()];
+        assert_eq!(to.currency, from.currency);
+        let amount = 1 + (i as i64 % 50);
+        let mut legs = vec![
+            leg(from, Side::Debit, 2 * amount),
+            leg(to, Side::Credit, amount),
+        ];
+        legs.push(leg(
+            if i % 5 == 0 { to } else { from },
+            Side::Credit,
+            amount,
+        ));
+        legs
+    };
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..300 {
+        let (store, legs) = (s.clone(), plan(i));
+        tasks.spawn(async move { (legs.clone(), ok(&store, LedgerOp::Transfer(legs)).await) });
+    }
+    let done = tasks.join_all().await;
+    for owner in owners {
+        let owner = Owner::Merchant(owner.into());
+        let mut expected: Vec<(TxnId, i32, i64)> = Vec::new();
+        for (legs, receipt) in &done {
+            for (n, l) in legs.iter().enumerate() {
+                if l.account.owner == owner {
+                    let signed = match l.side {
+                        Side::Debit => -l.amount.minor(),
+                        Side::Credit => l.amount.minor(),
+                    };
+                    expected.push((receipt.txn.unwrap(), n as i32, signed));
+                }
+            }
+        }
+        expected.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+        for page_size in [1, 7, 500] {
+            let mut seen = Vec::new();
+            let mut before = None;
+            loop {
+                let page = s.history(&owner, page_size, before).await.unwrap();
+                seen.extend(page.items.iter().map(|h| (h.txn, h.leg, h.amount)));
+                if !page.has_more {
+                    break;
+                }
+                before = page.items.last().map(|h| h.txn);
+            }
+            // Funding comes first in time, last in the history.
+            let newest: Vec<_> = seen.iter().take(expected.len()).copied().collect();
+            assert_eq!(newest, expected, "{owner:?}, pages of {page_size}");
+            assert_eq!(seen.len(), expected.len() + 2, "{owner:?}: two fundings");
+        }
+    }
+    verified(s).await;
 }
 
 async fn overdraft_is_refused_and_writes_nothing(ctx: Ctx) {
