@@ -12,6 +12,13 @@ use clap::Parser;
 
 use cli::{BenchCommand, Cli, Command, LedgerCommand};
 
+/// mimalloc instead of the system allocator: the writer frees on its thread
+/// the many small objects per transfer that request handlers allocated on
+/// theirs. With glibc's allocator, allocation took about a third of the
+/// writer thread's time in `corridor bench ledger`.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let runtime = tokio::runtime::Builder::new_multi_thread()
