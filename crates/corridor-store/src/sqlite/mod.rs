@@ -6,6 +6,7 @@ mod after_sales;
 mod fx;
 mod history;
 mod layout_sql;
+mod ledger_rows;
 pub(crate) mod log;
 mod payments;
 pub(crate) mod reads;

@@ -276,34 +276,8 @@ fn write_rows(tx: &rusqlite::Transaction<'_>, b: &BatchRows) -> Result<(), Store
                 i64::from(*forbids)
             ])?;
         }
-        let mut s = tx.prepare_cached(
-                "INSERT INTO ledger_txns (id, client_ref, content_hash, failure_code, kind, source_id, description, hold_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )?;
-        // Bound one by one: the two commonest rows, without building a
-        // parameter list per row.
-        for t in &b.txns {
-            s.raw_bind_parameter(1, t.id.0)?;
-            s.raw_bind_parameter(2, t.client_ref.as_deref())?;
-            s.raw_bind_parameter(3, t.content_hash.as_ref().map(|h| &h.0[..]))?;
-            s.raw_bind_parameter(4, t.failure.as_ref().map(|f| f.code.code()))?;
-            s.raw_bind_parameter(5, t.meta.kind.as_str())?;
-            s.raw_bind_parameter(6, t.meta.source_id.as_deref())?;
-            s.raw_bind_parameter(7, t.meta.description.as_deref())?;
-            s.raw_bind_parameter(8, t.hold.map(|h| h.0))?;
-            s.raw_bind_parameter(9, t.created_at.unix_micros())?;
-            s.raw_execute()?;
-        }
-        let mut s = tx.prepare_cached(
-                "INSERT INTO postings (txn_id, leg, account_id, amount, balance_after) VALUES ($1, $2, $3, $4, $5)",
-            )?;
-        for p in &b.postings {
-            s.raw_bind_parameter(1, p.txn.0)?;
-            s.raw_bind_parameter(2, p.leg)?;
-            s.raw_bind_parameter(3, p.account.0)?;
-            s.raw_bind_parameter(4, p.amount)?;
-            s.raw_bind_parameter(5, p.balance_after)?;
-            s.raw_execute()?;
-        }
+        super::ledger_rows::insert_txns(tx, &b.txns)?;
+        super::ledger_rows::insert_postings(tx, &b.postings)?;
         let mut s = tx.prepare_cached(
                 "INSERT INTO holds (id, debit_account, credit_account, amount, currency, expires_at, status, posted_amount, created_at, resolved_at) VALUES ($1, $2, $3, $4, $5, $6, 'pending', NULL, $7, NULL)",
             )?;

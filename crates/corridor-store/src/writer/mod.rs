@@ -365,28 +365,28 @@ impl<B: WriterBackend> WriterState<B> {
     }
 
     fn process(&mut self, queue: &mut Vec<(WriteRequest, Reply)>) {
-        let items: Vec<(WriteRequest, Reply)> = std::mem::take(queue);
-        self.process_items(items);
+        // Drained, not taken: the queue keeps its capacity for the next
+        // batch instead of growing again from nothing.
+        let (requests, replies): (Vec<WriteRequest>, Vec<Reply>) = queue.drain(..).unzip();
+        self.process_items(requests, replies);
     }
 
-    /// Writes `items` as one batch. A batch that fails for a reason other
+    /// Writes `requests` as one batch. A batch that fails for a reason other
     /// than an unknown commit outcome is split in two and each half retried,
     /// so a request that cannot be written (a value the database refuses)
     /// ends up alone and only it gets the error.
-    fn process_items(&mut self, items: Vec<(WriteRequest, Reply)>) {
-        if items.is_empty() {
+    fn process_items(&mut self, mut requests: Vec<WriteRequest>, mut replies: Vec<Reply>) {
+        if requests.is_empty() {
             return;
         }
         let started = Instant::now();
-        let size = items.len();
+        let size = requests.len();
         if self.stale {
             if let Err(e) = self.reload() {
-                let replies = items.into_iter().map(|(_, r)| r).collect();
                 self.fail(replies, e);
                 return;
             }
         }
-        let (requests, replies): (Vec<WriteRequest>, Vec<Reply>) = items.into_iter().unzip();
         let attempt = batch::build(self, &requests).and_then(|(rows, results)| {
             self.backend.commit(&rows)?;
             Ok((rows, results))
@@ -411,11 +411,10 @@ impl<B: WriterBackend> WriterState<B> {
             Err(e) => {
                 tracing::warn!(error = %e, size, "ledger batch failed; retrying it in halves");
                 self.forget();
-                let mut items: Vec<(WriteRequest, Reply)> =
-                    requests.into_iter().zip(replies).collect();
-                let second = items.split_off(size / 2);
-                self.process_items(items);
-                self.process_items(second);
+                let (later, later_replies) =
+                    (requests.split_off(size / 2), replies.split_off(size / 2));
+                self.process_items(requests, replies);
+                self.process_items(later, later_replies);
             }
         }
     }
