@@ -28,7 +28,8 @@ pub struct Totals {
 pub struct MismatchObject {
     /// `account_balance`, `negative_balance`, `currency_not_zero`,
     /// `transaction_unbalanced`, `log_differs` (the embedded store's log
-    /// and its database disagree on a transaction).
+    /// and its database disagree on a transaction), `history_differs` (the
+    /// embedded store's account history does not list its postings).
     pub kind: &'static str,
     /// Account (`acc_...`) or transaction (`txn_...`) concerned.
     pub object: Option<String>,
@@ -88,6 +89,12 @@ fn mismatch(ids: &crate::ids::IdCodec, m: &Mismatch) -> MismatchObject {
         Mismatch::LogDiffers { txn, detail } => MismatchObject {
             kind: "log_differs",
             object: Some(ids.txn(*txn)),
+            currency: None,
+            detail: detail.clone(),
+        },
+        Mismatch::HistoryDiffers { detail } => MismatchObject {
+            kind: "history_differs",
+            object: None,
             currency: None,
             detail: detail.clone(),
         },

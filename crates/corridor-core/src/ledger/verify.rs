@@ -96,6 +96,12 @@ pub enum Mismatch {
         /// What differs.
         detail: String,
     },
+    /// The embedded store's account history does not list exactly the
+    /// (account, transaction) pairs of the postings.
+    HistoryDiffers {
+        /// What differs.
+        detail: String,
+    },
 }
 
 /// What comparing the embedded store's log with its projection covered.

@@ -144,6 +144,49 @@ fn take_newest(ids: &[i64], before: i64, wanted: usize, out: &mut Vec<i64>) -> u
     taken
 }
 
+/// A digest of a set of (account, transaction) pairs: their count and the
+/// wrapping sum of a hash of each. Two multisets of pairs with the same
+/// digest are, but for a 64-bit accident, the same.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PairDigest {
+    pub(crate) pairs: u64,
+    sum: u64,
+}
+
+impl PairDigest {
+    /// Adds one pair.
+    pub(crate) fn add(&mut self, account: i64, txn: i64) {
+        // SplitMix64's finaliser over the two ids.
+        let mut z = (account as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (txn as u64);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        self.pairs += 1;
+        self.sum = self.sum.wrapping_add(z ^ (z >> 31));
+    }
+}
+
+/// The digest of every pair the history lists, read inside the caller's
+/// read transaction; a chunk that cannot be read, or whose key is not its
+/// last id, is an error naming it.
+pub(crate) fn digest(c: &Connection) -> Result<PairDigest, StoreError> {
+    let mut digest = PairDigest::default();
+    let mut s = c.prepare("SELECT account_id, last_txn_id, txn_ids FROM account_history")?;
+    let mut rows = s.query([])?;
+    while let Some(row) = rows.next()? {
+        let (account, last, text): (i64, i64, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
+        let ids = decode(&text)?;
+        if ids.last() != Some(&last) {
+            return Err(StoreError::Corrupt(format!(
+                "account history chunk ({account}, {last}) does not end with its key: {text:?}"
+            )));
+        }
+        for id in ids {
+            digest.add(account, id);
+        }
+    }
+    Ok(digest)
+}
+
 /// Ascending ids as comma-separated decimal text, into `out`.
 fn encode(ids: &[i64], out: &mut String) {
     use std::fmt::Write;

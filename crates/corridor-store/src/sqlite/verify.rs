@@ -1,7 +1,9 @@
 //! `ledger verify` on the embedded store, in one ordered pass over the
 //! postings: each account's sum, each currency's debits and credits and
 //! each transaction's balance are recomputed as the rows go by, and the
-//! log is merged in to be compared with them (see `log::compare`). The
+//! log is merged in to be compared with them (see `log::compare`), and
+//! the (account, transaction) pairs are compared with the account history
+//! (see `history`). The
 //! holds are summed in a second, small scan. Sums are `i128`: SQLite's
 //! own `SUM` is 64-bit and would fail on a large ledger.
 
@@ -9,10 +11,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use corridor_core::ledger::{
-    verify, AccountCheck, AccountId, CurrencyTotals, TxnId, VerifyInput, VerifyReport,
+    verify, AccountCheck, AccountId, CurrencyTotals, Mismatch, TxnId, VerifyInput, VerifyReport,
 };
 use rusqlite::Connection;
 
+use super::history::{self, PairDigest};
 use super::log::LogComparison;
 use crate::StoreError;
 
@@ -149,6 +152,11 @@ pub(crate) fn report(c: &Connection, log_path: Option<&Path>) -> Result<VerifyRe
         unbalanced.push((TxnId(txn), code, net));
     };
     let mut nets = TxnNets::default();
+    // The (account, transaction) pairs of the postings, to compare with
+    // what the account history lists; `in_txn` holds the accounts already
+    // counted for the current transaction.
+    let mut pairs = PairDigest::default();
+    let mut in_txn: (i64, Vec<i64>) = (0, Vec::new());
     let mut stmt = c.prepare(POSTINGS)?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
@@ -156,6 +164,14 @@ pub(crate) fn report(c: &Connection, log_path: Option<&Path>) -> Result<VerifyRe
             (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
         if let Some(log) = &mut log {
             log.database_posting(txn, leg, (account, amount, after), &currencies)?;
+        }
+        if in_txn.0 != txn {
+            in_txn.0 = txn;
+            in_txn.1.clear();
+        }
+        if !in_txn.1.contains(&account) {
+            in_txn.1.push(account);
+            pairs.add(account, txn);
         }
         // A posting on an account that does not exist has no currency: it
         // counts nowhere, as a join on the accounts would have it.
@@ -180,11 +196,27 @@ pub(crate) fn report(c: &Connection, log_path: Option<&Path>) -> Result<VerifyRe
         .filter(|(slot, _)| seen[*slot])
         .map(|(slot, t)| (currencies.code(slot).to_owned(), t))
         .collect();
-    let report = verify(VerifyInput {
+    let mut report = verify(VerifyInput {
         accounts,
         currencies: currencies_seen,
         unbalanced_transactions: unbalanced,
     });
+    let listed = history::digest(c)?;
+    if listed != pairs {
+        report.balanced = false;
+        report.mismatches.push(Mismatch::HistoryDiffers {
+            detail: format!(
+                "the postings have {} (account, transaction) pairs, the account history lists {}{}",
+                pairs.pairs,
+                listed.pairs,
+                if listed.pairs == pairs.pairs {
+                    ", not the same ones"
+                } else {
+                    ""
+                }
+            ),
+        });
+    }
     Ok(match log {
         Some(log) => {
             let (check, found) = log.finish(c, &currencies)?;

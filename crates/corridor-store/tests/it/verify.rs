@@ -161,3 +161,52 @@ async fn verify_detects_a_tampered_posting(ctx: Ctx) {
         report.mismatches
     );
 }
+
+/// The embedded store's account history is checked against the postings:
+/// a chunk lost, or one listing another transaction, is a mismatch.
+#[tokio::test]
+async fn verify_detects_a_damaged_account_history() {
+    let ctx = Ctx::sqlite().await;
+    let (a, b) = (merchant("mer_a", "USD"), merchant("mer_b", "USD"));
+    fund(&ctx.store, &a, 1000).await;
+    let txn = ok(&ctx.store, transfer(&a, &b, 300)).await.txn.unwrap();
+    let id = account_id(&ctx, &b).await;
+    assert!(ctx.store.verify().await.unwrap().balanced);
+
+    let TxnId(t) = txn;
+    let moved = ctx
+        .execute_sql(&format!(
+            "UPDATE account_history SET txn_ids = '{}', last_txn_id = {} WHERE account_id = {} AND last_txn_id = {t}",
+            t + 7,
+            t + 7,
+            id.0
+        ))
+        .await;
+    assert_eq!(moved, 1);
+    let ctx = ctx.reopen().await;
+    let report = ctx.store.verify().await.unwrap();
+    assert!(!report.balanced);
+    assert_eq!(
+        report.mismatches,
+        vec![Mismatch::HistoryDiffers {
+            detail: "the postings have 4 (account, transaction) pairs, the account history lists 4, not the same ones".into()
+        }]
+    );
+
+    let lost = ctx
+        .execute_sql(&format!(
+            "DELETE FROM account_history WHERE account_id = {}",
+            id.0
+        ))
+        .await;
+    assert_eq!(lost, 1);
+    let ctx = ctx.reopen().await;
+    let report = ctx.store.verify().await.unwrap();
+    assert_eq!(
+        report.mismatches,
+        vec![Mismatch::HistoryDiffers {
+            detail: "the postings have 4 (account, transaction) pairs, the account history lists 3"
+                .into()
+        }]
+    );
+}
