@@ -129,7 +129,7 @@ async fn history_lists_every_posting_of_concurrent_batches(ctx: Ctx) {
             leg(to, Side::Credit, amount),
         ];
         legs.push(leg(
-            if i % 5 == 0 { to } else { from },
+            if i.is_multiple_of(5) { to } else { from },
             Side::Credit,
             amount,
         ));
@@ -155,7 +155,7 @@ async fn history_lists_every_posting_of_concurrent_batches(ctx: Ctx) {
                 }
             }
         }
-        expected.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+        expected.sort_by_key(|&(txn, leg, _)| std::cmp::Reverse((txn, leg)));
         for page_size in [1, 7, 500] {
             let mut seen = Vec::new();
             let mut before = None;
