@@ -95,7 +95,7 @@ pub(crate) fn read(
     }
     txns.sort_unstable_by(|a, b| b.cmp(a));
     txns.dedup();
-    let mut out = Vec::with_capacity(wanted);
+    let mut out = Vec::with_capacity(wanted.min(txns.len() * 2));
     let mut postings = c.prepare_cached(TXN_HISTORY)?;
     for txn in txns {
         let mut rows = postings.query(rusqlite::params![txn, owner])?;
