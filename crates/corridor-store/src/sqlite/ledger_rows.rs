@@ -13,37 +13,75 @@ use crate::StoreError;
 const ROWS_PER_STATEMENT: usize = 64;
 
 const TXN_INSERT: &str = "INSERT INTO ledger_txns (id, client_ref, content_hash, failure_code, kind, source_id, description, hold_id, created_at) VALUES ";
-const TXN_PARAMS: usize = 9;
 
 const POSTING_INSERT: &str =
     "INSERT INTO postings (txn_id, leg, account_id, amount, balance_after) VALUES ";
-const POSTING_PARAMS: usize = 5;
 
-/// `insert` followed by `rows` groups of `params` placeholders.
-fn values_sql(insert: &str, params: usize, rows: usize) -> String {
-    let group = format!("({})", vec!["?"; params].join(", "));
-    format!("{insert}{}", vec![group; rows].join(", "))
+/// How to insert one kind of row: its statement's head, its values per row
+/// and how to bind them; the statements' text is built on first use.
+struct RowInsert<T: 'static> {
+    insert: &'static str,
+    params: usize,
+    bind: fn(&mut Statement<'_>, usize, &T) -> rusqlite::Result<()>,
+    one: OnceLock<String>,
+    many: OnceLock<String>,
 }
 
-fn sql(cell: &'static OnceLock<String>, insert: &str, params: usize, rows: usize) -> &'static str {
-    cell.get_or_init(|| values_sql(insert, params, rows))
+impl<T> RowInsert<T> {
+    const fn new(
+        insert: &'static str,
+        params: usize,
+        bind: fn(&mut Statement<'_>, usize, &T) -> rusqlite::Result<()>,
+    ) -> Self {
+        RowInsert {
+            insert,
+            params,
+            bind,
+            one: OnceLock::new(),
+            many: OnceLock::new(),
+        }
+    }
+
+    /// The statement inserting `rows` rows.
+    fn sql<'a>(&self, cell: &'a OnceLock<String>, rows: usize) -> &'a str {
+        cell.get_or_init(|| values_sql(self.insert, self.params, rows))
+    }
+
+    /// Inserts `rows`: whole groups of [`ROWS_PER_STATEMENT`] in one
+    /// statement each, the rest one by one. Values are bound one at a time,
+    /// with no parameter list per row.
+    fn insert(&self, tx: &rusqlite::Transaction<'_>, rows: &[T]) -> Result<(), StoreError> {
+        let mut groups = rows.chunks_exact(ROWS_PER_STATEMENT);
+        if groups.len() > 0 {
+            let mut s = tx.prepare_cached(self.sql(&self.many, ROWS_PER_STATEMENT))?;
+            for group in &mut groups {
+                for (i, row) in group.iter().enumerate() {
+                    (self.bind)(&mut s, i * self.params, row)?;
+                }
+                s.raw_execute()?;
+            }
+        }
+        let rest = groups.remainder();
+        if !rest.is_empty() {
+            let mut s = tx.prepare_cached(self.sql(&self.one, 1))?;
+            for row in rest {
+                (self.bind)(&mut s, 0, row)?;
+                s.raw_execute()?;
+            }
+        }
+        Ok(())
+    }
 }
+
+static TXNS: RowInsert<TxnRow> = RowInsert::new(TXN_INSERT, 9, bind_txn);
+static POSTINGS: RowInsert<PostingRow> = RowInsert::new(POSTING_INSERT, 5, bind_posting);
 
 /// Inserts `txns`.
 pub(crate) fn insert_txns(
     tx: &rusqlite::Transaction<'_>,
     txns: &[TxnRow],
 ) -> Result<(), StoreError> {
-    static ONE: OnceLock<String> = OnceLock::new();
-    static MANY: OnceLock<String> = OnceLock::new();
-    insert_rows(
-        tx,
-        txns,
-        sql(&ONE, TXN_INSERT, TXN_PARAMS, 1),
-        sql(&MANY, TXN_INSERT, TXN_PARAMS, ROWS_PER_STATEMENT),
-        TXN_PARAMS,
-        bind_txn,
-    )
+    TXNS.insert(tx, txns)
 }
 
 /// Inserts `postings`.
@@ -51,48 +89,13 @@ pub(crate) fn insert_postings(
     tx: &rusqlite::Transaction<'_>,
     postings: &[PostingRow],
 ) -> Result<(), StoreError> {
-    static ONE: OnceLock<String> = OnceLock::new();
-    static MANY: OnceLock<String> = OnceLock::new();
-    insert_rows(
-        tx,
-        postings,
-        sql(&ONE, POSTING_INSERT, POSTING_PARAMS, 1),
-        sql(&MANY, POSTING_INSERT, POSTING_PARAMS, ROWS_PER_STATEMENT),
-        POSTING_PARAMS,
-        bind_posting,
-    )
+    POSTINGS.insert(tx, postings)
 }
 
-/// Inserts `rows`: whole groups of [`ROWS_PER_STATEMENT`] with `many`, the
-/// rest with `one`. Values are bound one at a time, with no parameter list
-/// per row.
-fn insert_rows<T>(
-    tx: &rusqlite::Transaction<'_>,
-    rows: &[T],
-    one: &str,
-    many: &str,
-    params: usize,
-    bind: fn(&mut Statement<'_>, usize, &T) -> rusqlite::Result<()>,
-) -> Result<(), StoreError> {
-    let mut groups = rows.chunks_exact(ROWS_PER_STATEMENT);
-    if groups.len() > 0 {
-        let mut s = tx.prepare_cached(many)?;
-        for group in &mut groups {
-            for (i, row) in group.iter().enumerate() {
-                bind(&mut s, i * params, row)?;
-            }
-            s.raw_execute()?;
-        }
-    }
-    let rest = groups.remainder();
-    if !rest.is_empty() {
-        let mut s = tx.prepare_cached(one)?;
-        for row in rest {
-            bind(&mut s, 0, row)?;
-            s.raw_execute()?;
-        }
-    }
-    Ok(())
+/// `insert` followed by `rows` groups of `params` placeholders.
+fn values_sql(insert: &str, params: usize, rows: usize) -> String {
+    let group = format!("({})", vec!["?"; params].join(", "));
+    format!("{insert}{}", vec![group; rows].join(", "))
 }
 
 /// Binds a transaction row's values from parameter `at + 1` on.
