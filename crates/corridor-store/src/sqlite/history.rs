@@ -22,6 +22,11 @@ use crate::rows;
 use crate::writer::PostingRow;
 use crate::StoreError;
 
+/// Most ids in one chunk: an account in every transfer of a large
+/// projection transaction gets several chunks, so a history page never
+/// parses more than this many ids per chunk it reads.
+const MAX_IDS_PER_CHUNK: usize = 4096;
+
 const INSERT_CHUNK: &str =
     "INSERT INTO account_history (account_id, last_txn_id, txn_ids) VALUES (?1, ?2, ?3)";
 
@@ -59,12 +64,14 @@ pub(crate) fn write<'a>(
     for (account, mut ids) in by_account {
         ids.sort_unstable();
         ids.dedup();
-        let Some(&last) = ids.last() else { continue };
-        encode(&ids, &mut text);
-        insert.raw_bind_parameter(1, account.0)?;
-        insert.raw_bind_parameter(2, last)?;
-        insert.raw_bind_parameter(3, text.as_str())?;
-        insert.raw_execute()?;
+        for chunk in ids.chunks(MAX_IDS_PER_CHUNK) {
+            let Some(&last) = chunk.last() else { continue };
+            encode(chunk, &mut text);
+            insert.raw_bind_parameter(1, account.0)?;
+            insert.raw_bind_parameter(2, last)?;
+            insert.raw_bind_parameter(3, text.as_str())?;
+            insert.raw_execute()?;
+        }
     }
     Ok(())
 }
@@ -217,7 +224,58 @@ fn decode(text: &str) -> Result<Vec<i64>, StoreError> {
 
 #[cfg(test)]
 mod tests {
-    use super::{decode, encode, take_newest};
+    use corridor_core::ledger::{AccountId, TxnId};
+    use rusqlite::Connection;
+
+    use super::{decode, digest, encode, newest_txns, take_newest, PairDigest, MAX_IDS_PER_CHUNK};
+    use crate::writer::PostingRow;
+
+    fn posting(txn: i64, account: i64) -> PostingRow {
+        PostingRow {
+            txn: TxnId(txn),
+            leg: 0,
+            account: AccountId(account),
+            amount: 1,
+            balance_after: 1,
+        }
+    }
+
+    /// An account in more transactions than a chunk holds gets several
+    /// chunks; reads cross from one to the next.
+    #[test]
+    fn long_runs_are_split_into_chunks_and_read_across_them() {
+        let mut c = Connection::open_in_memory().unwrap();
+        super::super::migrate(&mut c).unwrap();
+        let n = 2 * MAX_IDS_PER_CHUNK as i64 + 100;
+        let postings: Vec<PostingRow> = (1..=n)
+            .flat_map(|t| [posting(t, 7), posting(t, 7)])
+            .chain([posting(5, 9)])
+            .collect();
+        let tx = c.transaction().unwrap();
+        super::write(&tx, &postings).unwrap();
+        tx.commit().unwrap();
+
+        let chunks: Vec<(i64, i64)> = c
+            .prepare("SELECT account_id, last_txn_id FROM account_history ORDER BY account_id, last_txn_id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let size = MAX_IDS_PER_CHUNK as i64;
+        assert_eq!(chunks, vec![(7, size), (7, 2 * size), (7, n), (9, 5)]);
+
+        let mut expected = PairDigest::default();
+        (1..=n).for_each(|t| expected.add(7, t));
+        expected.add(9, 5);
+        assert_eq!(digest(&c).unwrap(), expected);
+
+        // From inside the second chunk, across into the first.
+        let mut out = Vec::new();
+        let before = size + 10;
+        newest_txns(&c, 7, before, 20, &mut out).unwrap();
+        assert_eq!(out, (before - 20..before).rev().collect::<Vec<_>>());
+    }
 
     #[test]
     fn chunks_round_trip() {
