@@ -2,9 +2,10 @@
 //!
 //! An index of postings by account costs two random B-tree insertions per
 //! transfer, the largest part of the projection's work. Instead, each
-//! database transaction appends one row per account it touched: the
-//! account, the last transaction id of the chunk and the chunk's ids,
-//! ascending, as comma-separated decimal text. A batch of 8,000 transfers
+//! database transaction appends one row per account it touched (one per
+//! [`MAX_IDS_PER_CHUNK`] ids, for an account in more transactions than
+//! that): the account, the last transaction id of the chunk and the
+//! chunk's ids, ascending, as comma-separated decimal text. A batch of 8,000 transfers
 //! over 1,000 accounts writes 1,000 rows instead of 16,000 index entries.
 //!
 //! An account's chunks never overlap: rows reach the database in
