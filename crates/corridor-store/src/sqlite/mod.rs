@@ -31,6 +31,12 @@ use crate::StoreError;
 /// Read connections in the pool.
 const MAX_READ_CONNECTIONS: u32 = 8;
 
+/// Prepared statements each connection keeps. The writer's connections use
+/// some fifty distinct statements per batch, the readers as many across the
+/// API; past the capacity (rusqlite's default is 16) every `prepare_cached`
+/// of a statement evicted meanwhile parses its SQL again.
+const STATEMENT_CACHE_CAPACITY: usize = 256;
+
 /// Reads of the SQLite database.
 #[derive(Clone, Debug)]
 pub(crate) struct SqliteStore {
@@ -42,6 +48,7 @@ pub(crate) struct SqliteStore {
 }
 
 fn configure(conn: &Connection) -> Result<(), rusqlite::Error> {
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE_CAPACITY);
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
@@ -72,7 +79,7 @@ pub(crate) fn open(path: &Path) -> Result<(SqliteStore, LogBackend), StoreError>
     let mut conn = Connection::open(path)?;
     configure(&conn)?;
     migrate(&mut conn)?;
-    let mut db = SqliteWriter::new(conn, Some(lock))?;
+    let mut db = SqliteWriter::new(conn, Some(lock), writer::PROJECTION_CACHE_KIB)?;
     let had_log = log_path.exists();
     let mut log = log::recover(&mut db, &log_path)?;
     if existed && !had_log {
@@ -80,11 +87,12 @@ pub(crate) fn open(path: &Path) -> Result<(SqliteStore, LogBackend), StoreError>
         log.mark_direct_rows()?;
     }
     let progress = std::sync::Arc::new(Progress::new(log.end()));
-    // The writer's prefetch reads on a connection of its own, so it never
-    // waits for the projection's transaction to end.
-    let prefetch = Connection::open(path)?;
-    configure(&prefetch)?;
-    let prefetch = SqliteWriter::new(prefetch, None)?;
+    // The writer reads for its prefetch, and commits what the log does not
+    // carry, on a connection of its own: its prefetch never waits for the
+    // projection's transaction to end.
+    let direct = Connection::open(path)?;
+    configure(&direct)?;
+    let direct = SqliteWriter::new(direct, None, writer::DIRECT_CACHE_KIB)?;
     let manager = SqliteConnectionManager::file(path).with_init(|c: &mut Connection| configure(c));
     let pool = r2d2::Pool::builder()
         .max_size(MAX_READ_CONNECTIONS)
@@ -97,7 +105,7 @@ pub(crate) fn open(path: &Path) -> Result<(SqliteStore, LogBackend), StoreError>
             progress: progress.clone(),
             _alive: alive,
         },
-        LogBackend::start(log, db, prefetch, progress)?,
+        LogBackend::start(log, db, direct, progress)?,
     ))
 }
 

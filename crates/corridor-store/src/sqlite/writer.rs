@@ -15,26 +15,44 @@ use crate::StoreError;
 /// The writer's own connection.
 pub(crate) struct SqliteWriter {
     conn: Connection,
-    /// The database's writer lock, held while this writer lives (absent on
-    /// the writer's read connection).
+    /// The database's writer lock, held while this writer lives: by the
+    /// projection's connection, not by the writer's own.
     _lock: Option<std::fs::File>,
 }
 
-/// Page cache of the writer's connection: a batch of 8,000 transfers dirties
-/// tens of MiB of pages, which the default 2 MiB cache would spill mid-transaction.
-const WRITER_CACHE_KIB: i64 = 256 * 1024;
+/// Page cache of the projection's connection: a projection transaction of
+/// batches of 8,000 transfers dirties tens of MiB of pages, which the
+/// default 2 MiB cache would spill mid-transaction.
+pub(crate) const PROJECTION_CACHE_KIB: i64 = 256 * 1024;
+
+/// Page cache of the writer's own connection (prefetch reads and direct
+/// commits). Kept small on purpose: a commit that splits a B-tree page
+/// makes SQLite scan every page in the connection's cache when it ends
+/// (`pcache1TruncateUnsafe`), and small direct commits split pages often.
+pub(crate) const DIRECT_CACHE_KIB: i64 = 16 * 1024;
 
 impl SqliteWriter {
-    /// Tunes the writer's connection: a large page cache, WAL checkpoints
-    /// left to the background checkpointer instead of the commit path, and
-    /// commits not synced (`synchronous = NORMAL`: the log is the durable
-    /// record; the batches it does not carry commit with `FULL`).
-    pub(crate) fn new(conn: Connection, lock: Option<std::fs::File>) -> Result<Self, StoreError> {
+    /// Tunes a writer connection: a page cache of `cache_kib`, WAL
+    /// checkpoints left to the background checkpointer instead of the
+    /// commit path, and commits not synced (`synchronous = NORMAL`: the log
+    /// is the durable record; the batches it does not carry commit with
+    /// `FULL`).
+    pub(crate) fn new(
+        conn: Connection,
+        lock: Option<std::fs::File>,
+        cache_kib: i64,
+    ) -> Result<Self, StoreError> {
         rusqlite::vtab::array::load_module(&conn)?;
-        conn.pragma_update(None, "cache_size", -WRITER_CACHE_KIB)?;
+        conn.pragma_update(None, "cache_size", -cache_kib)?;
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         Ok(SqliteWriter { conn, _lock: lock })
+    }
+
+    /// Sets `synchronous` with a statement prepared once, not parsed per commit.
+    fn set_synchronous(&self, pragma: &'static str) -> Result<(), StoreError> {
+        self.conn.prepare_cached(pragma)?.execute([])?;
+        Ok(())
     }
 }
 
@@ -185,7 +203,7 @@ impl WriterBackend for SqliteWriter {
     /// Commits one batch durably (`synchronous = FULL` for this commit):
     /// the batches the log does not carry.
     fn commit(&mut self, b: &BatchRows) -> Result<(), StoreError> {
-        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        self.set_synchronous("PRAGMA synchronous = FULL")?;
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -195,7 +213,7 @@ impl WriterBackend for SqliteWriter {
         let committed = tx
             .commit()
             .map_err(|e| StoreError::CommitUnknown(e.to_string()));
-        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        self.set_synchronous("PRAGMA synchronous = NORMAL")?;
         committed
     }
 }

@@ -1,8 +1,9 @@
-//! The writer's backend on the embedded store: batches go to the log, reads
-//! for the writer's prefetch go to SQLite once it has caught up.
+//! The writer's backend on the embedded store: ledger batches go to the log;
+//! the writer's prefetch reads, and the batches the log does not carry, go to
+//! SQLite once it has caught up.
 
 use std::sync::mpsc::Sender;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 use corridor_core::ledger::{AccountId, AccountState, HoldId, HoldState, Recorded};
 
@@ -21,10 +22,11 @@ const MAX_PROJECTION_LAG: u64 = 8 << 20;
 /// The log, and the database it is projected into.
 pub(crate) struct LogBackend {
     log: LogFile,
-    /// The projection's connection: direct commits, after catching up.
-    db: Arc<Mutex<SqliteWriter>>,
-    /// The writer's own read connection, for its prefetch.
-    prefetch: SqliteWriter,
+    /// The writer's own connection: its prefetch reads, and the batches the
+    /// log does not carry, committed once the projection has caught up. Its
+    /// own commits leave its page cache valid, which a commit on the
+    /// projection's connection would clear.
+    direct: SqliteWriter,
     progress: Arc<Progress>,
     pending: Arc<PendingRefs>,
     projection: Sender<(u64, Vec<u8>)>,
@@ -37,17 +39,16 @@ impl LogBackend {
     pub(crate) fn start(
         log: LogFile,
         db: SqliteWriter,
-        prefetch: SqliteWriter,
+        direct: SqliteWriter,
         progress: Arc<Progress>,
     ) -> Result<Self, StoreError> {
         let db = Arc::new(Mutex::new(db));
         let pending = Arc::new(PendingRefs::default());
         let (projection, records) = std::sync::mpsc::channel();
-        projection::spawn(db.clone(), progress.clone(), pending.clone(), records)?;
+        projection::spawn(db, progress.clone(), pending.clone(), records)?;
         Ok(LogBackend {
             log,
-            db,
-            prefetch,
+            direct,
             progress,
             pending,
             projection,
@@ -55,16 +56,11 @@ impl LogBackend {
         })
     }
 
-    /// The prefetch connection, once the database holds every durable record.
+    /// The writer's own connection, once the database holds every durable
+    /// record (so the projection is idle until the writer logs again).
     fn caught_up(&mut self) -> Result<&mut SqliteWriter, StoreError> {
         self.progress.wait_for_logged()?;
-        Ok(&mut self.prefetch)
-    }
-
-    /// The projection's connection, once it holds every durable record.
-    fn projection_caught_up(&self) -> Result<MutexGuard<'_, SqliteWriter>, StoreError> {
-        self.progress.wait_for_logged()?;
-        Ok(self.db.lock().unwrap_or_else(|e| e.into_inner()))
+        Ok(&mut self.direct)
     }
 }
 
@@ -94,7 +90,7 @@ impl WriterBackend for LogBackend {
     fn load_client_refs(&mut self, refs: &[String]) -> Result<Vec<(String, Recorded)>, StoreError> {
         let (mut found, missing) = self.pending.find(refs);
         if !missing.is_empty() {
-            found.extend(self.prefetch.load_client_refs(&missing)?);
+            found.extend(self.direct.load_client_refs(&missing)?);
         }
         Ok(found)
     }
@@ -142,7 +138,7 @@ impl WriterBackend for LogBackend {
     fn commit(&mut self, rows: &BatchRows) -> Result<(), StoreError> {
         if !codec::loggable(rows) {
             self.log.mark_direct_rows()?;
-            return self.projection_caught_up()?.commit(rows);
+            return self.caught_up()?.commit(rows);
         }
         self.progress.wait_for_room(MAX_PROJECTION_LAG)?;
         self.record.clear();
