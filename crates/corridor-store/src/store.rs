@@ -114,10 +114,19 @@ impl Store {
         &self.clock
     }
 
-    /// A merchant by id.
+    /// A merchant by id: from the writer's merchant cache, else read (and kept).
     pub async fn merchant(&self, id: &str) -> Result<Option<MerchantRecord>, StoreError> {
+        let cache = self.writer.merchant_cache();
+        let miss = match cache.get(id) {
+            Ok(merchant) => return Ok(Some(merchant)),
+            Err(miss) => miss,
+        };
         let id = id.to_string();
-        dispatch!(self.get_merchant(id))
+        let found = dispatch!(self.get_merchant(id))?;
+        if let Some(merchant) = &found {
+            cache.fill(miss, merchant);
+        }
+        Ok(found)
     }
 
     /// Merchants, newest first, after the cursor.

@@ -14,6 +14,7 @@ mod batch;
 mod compliance;
 mod fx;
 mod hash;
+mod merchant_cache;
 mod merchant_kyb;
 mod payouts;
 #[cfg(test)]
@@ -28,6 +29,7 @@ use tokio::sync::{mpsc, oneshot};
 
 pub use backend::{NextIds, WriterBackend};
 pub use batch::{BatchRows, PostingRow, TxnRow};
+pub(crate) use merchant_cache::MerchantCache;
 pub use payouts::{PayoutOutcome, PayoutStatement};
 
 use crate::records::{
@@ -289,6 +291,7 @@ type Reply = oneshot::Sender<Result<WriteResult, Arc<StoreError>>>;
 #[derive(Clone, Debug)]
 pub struct LedgerWriter {
     tx: mpsc::Sender<(WriteRequest, Reply)>,
+    merchants: Arc<MerchantCache>,
 }
 
 impl LedgerWriter {
@@ -301,12 +304,19 @@ impl LedgerWriter {
         let next = backend.next_ids()?;
         let (tx, rx) = mpsc::channel(MAX_QUEUED_REQUESTS);
         let max_batch = config.max_batch.clamp(1, MAX_BATCH_REQUESTS);
-        let state = WriterState::new(backend, clock, next, max_batch);
+        let merchants = Arc::new(MerchantCache::default());
+        let state = WriterState::new(backend, clock, next, max_batch, merchants.clone());
         std::thread::Builder::new()
             .name("ledger-writer".into())
             .spawn(move || state.run(rx))
             .map_err(|e| StoreError::Task(e.to_string()))?;
-        Ok(LedgerWriter { tx })
+        Ok(LedgerWriter { tx, merchants })
+    }
+
+    /// The merchants read through this writer's cache, which it clears
+    /// whenever a batch may have changed one.
+    pub(crate) fn merchant_cache(&self) -> &MerchantCache {
+        &self.merchants
     }
 
     /// Submits one request and waits until its batch is durable.
@@ -335,10 +345,18 @@ struct WriterState<B> {
     /// perhaps after committing): ids are re-read before the next batch.
     stale: bool,
     max_batch: usize,
+    /// Cleared after a batch that may change a merchant, before it is answered.
+    merchants: Arc<MerchantCache>,
 }
 
 impl<B: WriterBackend> WriterState<B> {
-    fn new(backend: B, clock: Arc<dyn Clock>, next: NextIds, max_batch: usize) -> Self {
+    fn new(
+        backend: B,
+        clock: Arc<dyn Clock>,
+        next: NextIds,
+        max_batch: usize,
+        merchants: Arc<MerchantCache>,
+    ) -> Self {
         WriterState {
             backend,
             clock,
@@ -347,6 +365,7 @@ impl<B: WriterBackend> WriterState<B> {
             next,
             stale: false,
             max_batch,
+            merchants,
         }
     }
 
@@ -396,6 +415,12 @@ impl<B: WriterBackend> WriterState<B> {
                 for (hold, _) in &rows.holds_resolved {
                     self.book.forget_hold(hold.id);
                 }
+                if requests
+                    .iter()
+                    .any(|r| merchant_cache::may_change_merchants(&r.op))
+                {
+                    self.merchants.clear();
+                }
                 for (reply, result) in replies.into_iter().zip(results) {
                     let _ = reply.send(Ok(result));
                 }
@@ -421,7 +446,9 @@ impl<B: WriterBackend> WriterState<B> {
 
     /// Drops the in-memory state: balances and account ids are loaded again
     /// on demand, and the next ids re-read before the next batch.
+    /// The merchant cache is cleared too: the failed batch may have committed.
     fn forget(&mut self) {
+        self.merchants.clear();
         self.book = Book::new();
         self.account_ids.clear();
         self.stale = true;
