@@ -12,7 +12,8 @@ use crate::sql;
 use crate::writer::{BatchRows, NextIds, WriterBackend};
 use crate::StoreError;
 
-/// The writer's own connection.
+/// A writer connection: the projection's, or the writer's own (prefetch
+/// reads and direct commits).
 pub(crate) struct SqliteWriter {
     conn: Connection,
     /// The database's writer lock, held while this writer lives: by the
