@@ -56,6 +56,14 @@ impl Store {
         Ok(found.into_iter().next().unwrap_or_default())
     }
 
+    /// Whether adding `minor` to, or taking it from, any account's posted
+    /// balance certainly stays within the ledger's 64-bit range, known
+    /// without a read from a bound the writer keeps. `false` means only that
+    /// the balances must be read to know.
+    pub fn fits_every_balance(&self, minor: i64) -> bool {
+        self.writer().balance_bound().fits(minor)
+    }
+
     /// The balances of a merchant's accounts and of the platform's accounts
     /// for that merchant, in one read.
     pub async fn merchant_balances(

@@ -247,7 +247,7 @@ pub const VERIFY_TXNS: &str = "SELECT p.txn_id, a.currency, CAST(SUM(p.amount) A
 pub const EXPIRED_HOLDS: &str =
     "SELECT id FROM holds WHERE status = 'pending' AND expires_at <= $1 ORDER BY expires_at LIMIT $2";
 
-pub const NEXT_IDS: &str = "SELECT (SELECT COALESCE(MAX(id), 0) + 1 FROM accounts), (SELECT COALESCE(MAX(id), 0) + 1 FROM ledger_txns), (SELECT COALESCE(MAX(id), 0) + 1 FROM holds), (SELECT COALESCE(MAX(seq), 0) + 1 FROM events)";
+pub const NEXT_IDS: &str = "SELECT (SELECT COALESCE(MAX(id), 0) + 1 FROM accounts), (SELECT COALESCE(MAX(id), 0) + 1 FROM ledger_txns), (SELECT COALESCE(MAX(id), 0) + 1 FROM holds), (SELECT COALESCE(MAX(seq), 0) + 1 FROM events), (SELECT COALESCE(MAX(posted), 0) FROM accounts), (SELECT COALESCE(MIN(posted), 0) FROM accounts)";
 
 pub const PAYMENT_VERSION: &str = "SELECT id, version FROM payments WHERE id = $1";
 

@@ -404,7 +404,9 @@ pub(crate) fn map_error(e: PaymentError) -> ApiError {
 
 fn answer(result: Result<Answer, PaymentError>, render: &RenderFn) -> ApiResult<Response> {
     match result.map_err(map_error)? {
-        Answer::Payment(s) => Ok(stored(render(&s))),
+        // Rendered already when the operation completed the request's key.
+        Answer::Payment(_, Some(response)) => Ok(stored(response)),
+        Answer::Payment(s, None) => Ok(stored(render(&s))),
         Answer::Replayed(r) => Ok(replayed(r)),
     }
 }
@@ -504,7 +506,7 @@ pub async fn create(
     let render = http_render(StatusCode::CREATED);
     let reply = idem.map(|e| e.0.reply(render.clone()));
     let result = service.create(payment_input, reply).await;
-    if let Ok(Answer::Payment(created)) = &result {
+    if let Ok(Answer::Payment(created, _)) = &result {
         if created.payment.status == PaymentStatus::RequiresPaymentMethod {
             // Kept with the holder's name it was given, so a bare confirm
             // names the same debtor.

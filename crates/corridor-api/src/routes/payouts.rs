@@ -164,7 +164,6 @@ pub fn add_events(
     write: &mut corridor_store::PayoutWrite,
     pick: impl Fn(&corridor_store::PayoutChange) -> bool,
 ) {
-    use rand::distr::{Alphanumeric, SampleString};
     for change in &mut write.changes {
         if !pick(change) {
             continue;
@@ -174,7 +173,6 @@ pub fn add_events(
             (Some(_), status) => format!("payout.{status}"),
         };
         change.events.push(corridor_store::NewEvent {
-            id: format!("evt_{}", Alphanumeric.sample_string(&mut rand::rng(), 24)),
             merchant_id: change.payout.merchant_id.clone(),
             kind,
             object: serde_json::to_string(&object(&change.payout)).unwrap_or_default(),

@@ -106,7 +106,6 @@ fn payment(store: &Store, merchant: &str, kind: &str) -> WriteOp {
         updated_at: now,
     };
     let event = NewEvent {
-        id: "evt_1".into(),
         merchant_id: merchant.into(),
         kind: kind.into(),
         object: r#"{"id":"pay_1","object":"payment","amount":1000}"#.into(),
@@ -200,7 +199,7 @@ async fn delivers_signed_retries_after_backoff_and_survives_a_restart() {
         signing::verify("whsec_we_a", header, body, now_s, 60).unwrap();
         assert_eq!(headers["content-type"], "application/json");
         let json: serde_json::Value = serde_json::from_slice(body).unwrap();
-        assert_eq!(json["id"], "evt_1");
+        assert_eq!(json["id"], corridor_store::event_id(1));
         assert_eq!(json["type"], "payment.succeeded");
         assert_eq!(json["data"]["object"]["id"], "pay_1");
     }
@@ -208,7 +207,7 @@ async fn delivers_signed_retries_after_backoff_and_survives_a_restart() {
     let d = &log.items[0];
     assert_eq!(
         (d.event_id.as_str(), d.event_type.as_str()),
-        ("evt_1", "payment.succeeded")
+        (corridor_store::event_id(1).as_str(), "payment.succeeded")
     );
     assert_eq!(
         (d.delivery.status.as_str(), d.delivery.attempts),

@@ -204,7 +204,6 @@ impl AfterSalesService {
 
     fn event(&self, merchant_id: &str, kind: &str, object: String) -> NewEvent {
         NewEvent {
-            id: Self::new_id("evt", None),
             merchant_id: merchant_id.to_string(),
             kind: kind.to_string(),
             object,

@@ -221,7 +221,7 @@ impl PaymentService {
             started_key,
         };
         match self.written(change, None).await {
-            Ok(Answer::Payment(s)) => Ok(*s),
+            Ok(Answer::Payment(s, _)) => Ok(*s),
             Ok(Answer::Replayed(_)) => Err(in_progress()),
             Err(PaymentError::State {
                 code: "payment_changed",
@@ -386,7 +386,7 @@ impl PaymentService {
                 ..
             }) => {
                 let current = self.get(id, None).await?;
-                self.declined_or(Answer::Payment(Box::new(current)))
+                self.declined_or(Answer::Payment(Box::new(current), None))
             }
             other => self.declined_or(other?),
         }

@@ -21,8 +21,10 @@ const MAX_UPDATE_TRIES: usize = 3;
 /// What an operation answers.
 #[derive(Debug)]
 pub enum Answer {
-    /// The payment after the operation.
-    Payment(Box<PaymentSnapshot>),
+    /// The payment after the operation and, when the operation's last write
+    /// completed the request's key, the response stored under it: the
+    /// answer, already rendered.
+    Payment(Box<PaymentSnapshot>, Option<StoredResponse>),
     /// The idempotency key was completed earlier: its stored response.
     Replayed(StoredResponse),
 }
@@ -68,7 +70,7 @@ impl PaymentService {
             if new.confirm && resumable {
                 return self.run_confirmation(snapshot, &new, reply, None).await;
             }
-            return self.declined_or(Answer::Payment(Box::new(snapshot)));
+            return self.declined_or(Answer::Payment(Box::new(snapshot), None));
         }
         let mut payment = self.row(&id, &new, now);
         // The fee that applies if the whole amount is captured, shown before
@@ -163,7 +165,7 @@ impl PaymentService {
     /// Turns a stored failed payment into the decline error the API answers with.
     pub(crate) fn declined_or(&self, answer: Answer) -> Result<Answer, PaymentError> {
         match answer {
-            Answer::Payment(s) if s.payment.status == PaymentStatus::Failed => {
+            Answer::Payment(s, _) if s.payment.status == PaymentStatus::Failed => {
                 let code = s
                     .payment
                     .decline_code
@@ -328,14 +330,14 @@ impl PaymentService {
             let before = snapshot.payment.clone();
             let ctx = self.context(&before, self.now()).await?;
             let Some(applied) = apply(&before, connector, response, event, &ctx) else {
-                return Ok(Answer::Payment(Box::new(snapshot)));
+                return Ok(Answer::Payment(Box::new(snapshot), None));
             };
             let unchanged = applied.ledger.is_none()
                 && applied.payment.status == before.status
                 && applied.payment.next_action == before.next_action
                 && applied.payment.connector_ref == before.connector_ref;
             if unchanged {
-                return Ok(Answer::Payment(Box::new(snapshot)));
+                return Ok(Answer::Payment(Box::new(snapshot), None));
             }
             let event = Some(status_event(applied.payment.status));
             // An attempt at this provider still open learns its outcome too.
@@ -381,7 +383,7 @@ impl PaymentService {
         reply: Option<Reply>,
     ) -> Result<Answer, PaymentError> {
         Ok(match self.write(change, reply).await? {
-            Written::Done(s) => Answer::Payment(s),
+            Written::Done(s, response) => Answer::Payment(s, response),
             Written::Replayed(r) => Answer::Replayed(r),
         })
     }

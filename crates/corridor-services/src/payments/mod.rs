@@ -56,7 +56,9 @@ pub struct Reply {
     pub key: String,
     /// Digest of the request.
     pub request_hash: String,
-    /// How the response is rendered.
+    /// How the response is rendered. A 2xx response's body must be the
+    /// payment's JSON as events carry it: the event of the write that
+    /// completes the key reuses it.
     pub render: RenderFn,
     /// Nothing was stored under the key when the request was admitted (no
     /// response, no started effect) and no other request with it runs

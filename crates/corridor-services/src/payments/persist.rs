@@ -24,8 +24,9 @@ pub(crate) struct Change {
 
 /// What a write produced.
 pub(crate) enum Written {
-    /// Written; the snapshot with its new version.
-    Done(Box<PaymentSnapshot>),
+    /// Written; the snapshot with its new version, and the response stored
+    /// under the request's key when the write completed one.
+    Done(Box<PaymentSnapshot>, Option<StoredResponse>),
     /// The idempotency key was completed before (another node): its response.
     Replayed(StoredResponse),
 }
@@ -39,8 +40,11 @@ impl PaymentService {
         let mut snapshot = change.snapshot;
         let version = change.before.map_or(1, |v| v + 1);
         snapshot.payment.version = version;
+        // Rendered once: the same body is the answer, the response kept
+        // under the key and, when it is the payment, the event's object.
+        let response = reply.as_ref().map(|r| (r.render)(&snapshot));
         let events = match change.event {
-            Some(kind) => vec![self.event(kind, &snapshot)],
+            Some(kind) => vec![self.event(kind, &snapshot, response.as_ref())],
             None => Vec::new(),
         };
         let attempts = if change.attempts_changed {
@@ -57,8 +61,7 @@ impl PaymentService {
             started_key: change.started_key,
         };
         let request_hash = reply.as_ref().map(|r| r.request_hash.clone());
-        let capture = reply.map(|r| {
-            let response = (r.render)(&snapshot);
+        let capture = reply.zip(response.clone()).map(|(r, response)| {
             IdempotencyCapture {
                 scope: r.scope,
                 key: r.key,
@@ -81,7 +84,7 @@ impl PaymentService {
             WriteResult::Done {
                 outcome: WriteOutcome::Payment(Ok(_)),
                 ..
-            } => Ok(Written::Done(Box::new(snapshot))),
+            } => Ok(Written::Done(Box::new(snapshot), response)),
             WriteResult::Done {
                 outcome: WriteOutcome::Payment(Err(refusal)),
                 ..
@@ -121,13 +124,22 @@ impl PaymentService {
         }
     }
 
-    fn event(&self, kind: &str, snapshot: &PaymentSnapshot) -> NewEvent {
-        use rand::distr::{Alphanumeric, SampleString};
+    /// The event `kind` of `snapshot`. A successful `answer` already holds
+    /// the payment's JSON (see [`Reply::render`]) and is not rendered again.
+    fn event(
+        &self,
+        kind: &str,
+        snapshot: &PaymentSnapshot,
+        answer: Option<&StoredResponse>,
+    ) -> NewEvent {
+        let object = match answer {
+            Some(a) if (200..300).contains(&a.status) => a.body.clone(),
+            _ => (self.render)(snapshot).body,
+        };
         NewEvent {
-            id: format!("evt_{}", Alphanumeric.sample_string(&mut rand::rng(), 24)),
             merchant_id: snapshot.payment.merchant_id.clone(),
             kind: kind.to_string(),
-            object: (self.render)(snapshot).body,
+            object,
         }
     }
 }

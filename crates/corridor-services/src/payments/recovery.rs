@@ -158,6 +158,6 @@ impl PaymentService {
                 PaymentEvent::AsyncResult,
             )
             .await?;
-        Ok(matches!(answer, super::Answer::Payment(s) if s.payment.version != version))
+        Ok(matches!(answer, super::Answer::Payment(s, _) if s.payment.version != version))
     }
 }

@@ -12,7 +12,7 @@ use super::writer_sql as q;
 use crate::records::{AccountKey, IdempotencyRecord};
 use crate::rows;
 use crate::sql;
-use crate::writer::{BatchRows, NextIds, WriterBackend};
+use crate::writer::{largest_balance, BatchRows, NextIds, WriterBackend};
 use crate::StoreError;
 
 /// The writer's connection, opened lazily on the writer's thread.
@@ -176,6 +176,7 @@ impl WriterBackend for PostgresWriter {
                 txn: r.try_get(1)?,
                 hold: r.try_get(2)?,
                 event: r.try_get(3)?,
+                largest_balance: largest_balance(r.try_get(4)?, r.try_get(5)?),
             })
         })
     }

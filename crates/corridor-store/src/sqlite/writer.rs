@@ -9,7 +9,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::records::{AccountKey, IdempotencyRecord};
 use crate::rows::{self, posted_amount, principal_columns};
 use crate::sql;
-use crate::writer::{BatchRows, NextIds, WriterBackend};
+use crate::writer::{largest_balance, BatchRows, NextIds, WriterBackend};
 use crate::StoreError;
 
 /// A writer connection: the projection's, or the writer's own (prefetch
@@ -65,6 +65,7 @@ impl WriterBackend for SqliteWriter {
                 txn: r.get(1)?,
                 hold: r.get(2)?,
                 event: r.get(3)?,
+                largest_balance: largest_balance(r.get(4)?, r.get(5)?),
             })
         })?)
     }

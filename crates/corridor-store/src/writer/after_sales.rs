@@ -12,7 +12,7 @@ use corridor_core::Timestamp;
 
 use super::batch::{apply_ledger, BatchRows, Loaded as BatchLoaded};
 use super::{Refusal, RefusalCode, WriterBackend, WriterState};
-use crate::{AfterSalesKind, AfterSalesWrite, EventRecord, StoreError};
+use crate::{AfterSalesKind, AfterSalesWrite, StoreError};
 
 /// What the batch's after-sales changes need loaded.
 #[derive(Debug, Default)]
@@ -138,15 +138,7 @@ pub(super) fn apply<B: WriterBackend>(
         rows.after_sales.push(record);
     }
     for event in write.events {
-        let seq = w.alloc_event();
-        rows.events.push(EventRecord {
-            seq,
-            id: event.id,
-            merchant_id: event.merchant_id,
-            kind: event.kind,
-            object: event.object,
-            created_at: now,
-        });
+        rows.events.push(w.event_row(event, now));
     }
     Ok(Ok(receipts))
 }

@@ -7,6 +7,7 @@ use crate::records::{AccountKey, IdempotencyRecord};
 use crate::StoreError;
 
 /// The next free ids, read once at start; the writer allocates after that.
+/// With them, the largest balance, where the writer's balance bound starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NextIds {
     /// Next account id.
@@ -17,6 +18,13 @@ pub struct NextIds {
     pub hold: i64,
     /// Next event position in the outbox.
     pub event: i64,
+    /// The largest absolute posted balance of any account.
+    pub largest_balance: u64,
+}
+
+/// The largest absolute balance, from the largest and smallest posted ones.
+pub fn largest_balance(max_posted: i64, min_posted: i64) -> u64 {
+    max_posted.unsigned_abs().max(min_posted.unsigned_abs())
 }
 
 /// A database as the writer uses it: synchronous, on the writer's thread.

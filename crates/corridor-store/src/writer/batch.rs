@@ -169,6 +169,7 @@ pub(super) fn build<B: WriterBackend>(
             .book
             .account(id)
             .ok_or_else(|| StoreError::Corrupt(format!("account {id:?} left the book")))?;
+        w.balances.cover(s.posted);
         rows.balances.push((id, s.posted, s.held_out, s.held_in));
     }
     Ok((rows, results))
@@ -495,15 +496,7 @@ fn apply_payment<B: WriterBackend>(
     rows.attempts.extend(write.attempts);
     rows.started_keys.extend(write.started_key);
     for event in write.events {
-        let seq = w.alloc_event();
-        rows.events.push(crate::EventRecord {
-            seq,
-            id: event.id,
-            merchant_id: event.merchant_id,
-            kind: event.kind,
-            object: event.object,
-            created_at: now,
-        });
+        rows.events.push(w.event_row(event, now));
     }
     Ok(receipt)
 }

@@ -10,6 +10,7 @@
 
 mod after_sales;
 mod backend;
+mod balance_bound;
 mod batch;
 mod compliance;
 mod fx;
@@ -27,7 +28,8 @@ use std::time::Instant;
 use corridor_core::ledger::{AccountId, Book, HoldId, Receipt, TxnId};
 use tokio::sync::{mpsc, oneshot};
 
-pub use backend::{NextIds, WriterBackend};
+pub use backend::{largest_balance, NextIds, WriterBackend};
+pub(crate) use balance_bound::BalanceBound;
 pub use batch::{BatchRows, PostingRow, TxnRow};
 pub(crate) use merchant_cache::MerchantCache;
 pub use payouts::{PayoutOutcome, PayoutStatement};
@@ -292,6 +294,7 @@ type Reply = oneshot::Sender<Result<WriteResult, Arc<StoreError>>>;
 pub struct LedgerWriter {
     tx: mpsc::Sender<(WriteRequest, Reply)>,
     merchants: Arc<MerchantCache>,
+    balances: Arc<BalanceBound>,
 }
 
 impl LedgerWriter {
@@ -305,18 +308,36 @@ impl LedgerWriter {
         let (tx, rx) = mpsc::channel(MAX_QUEUED_REQUESTS);
         let max_batch = config.max_batch.clamp(1, MAX_BATCH_REQUESTS);
         let merchants = Arc::new(MerchantCache::default());
-        let state = WriterState::new(backend, clock, next, max_batch, merchants.clone());
+        let balances = Arc::new(BalanceBound::default());
+        balances.cover_largest(next.largest_balance);
+        let state = WriterState::new(
+            backend,
+            clock,
+            next,
+            max_batch,
+            merchants.clone(),
+            balances.clone(),
+        );
         std::thread::Builder::new()
             .name("ledger-writer".into())
             .spawn(move || state.run(rx))
             .map_err(|e| StoreError::Task(e.to_string()))?;
-        Ok(LedgerWriter { tx, merchants })
+        Ok(LedgerWriter {
+            tx,
+            merchants,
+            balances,
+        })
     }
 
     /// The merchants read through this writer's cache, which it clears
     /// whenever a batch may have changed one.
     pub(crate) fn merchant_cache(&self) -> &MerchantCache {
         &self.merchants
+    }
+
+    /// A bound on every account's balance, raised before a batch is answered.
+    pub(crate) fn balance_bound(&self) -> &BalanceBound {
+        &self.balances
     }
 
     /// Submits one request and waits until its batch is durable.
@@ -347,6 +368,8 @@ struct WriterState<B> {
     max_batch: usize,
     /// Cleared after a batch that may change a merchant, before it is answered.
     merchants: Arc<MerchantCache>,
+    /// Covers every balance a batch leaves, before it is answered.
+    balances: Arc<BalanceBound>,
 }
 
 impl<B: WriterBackend> WriterState<B> {
@@ -356,6 +379,7 @@ impl<B: WriterBackend> WriterState<B> {
         next: NextIds,
         max_batch: usize,
         merchants: Arc<MerchantCache>,
+        balances: Arc<BalanceBound>,
     ) -> Self {
         WriterState {
             backend,
@@ -366,6 +390,7 @@ impl<B: WriterBackend> WriterState<B> {
             stale: false,
             max_batch,
             merchants,
+            balances,
         }
     }
 
@@ -457,6 +482,7 @@ impl<B: WriterBackend> WriterState<B> {
     /// Re-reads the next free ids from the database.
     fn reload(&mut self) -> Result<(), StoreError> {
         self.next = self.backend.next_ids()?;
+        self.balances.cover_largest(self.next.largest_balance);
         self.stale = false;
         Ok(())
     }
@@ -485,10 +511,22 @@ impl<B: WriterBackend> WriterState<B> {
         id
     }
 
-    fn alloc_event(&mut self) -> i64 {
+    /// The outbox row of `event`, at the next position.
+    fn event_row(
+        &mut self,
+        event: crate::NewEvent,
+        now: corridor_core::Timestamp,
+    ) -> crate::EventRecord {
         let seq = self.next.event;
         self.next.event += 1;
-        seq
+        crate::EventRecord {
+            seq,
+            id: crate::event_id(seq),
+            merchant_id: event.merchant_id,
+            kind: event.kind,
+            object: event.object,
+            created_at: now,
+        }
     }
 
     fn alloc_account(&mut self) -> AccountId {

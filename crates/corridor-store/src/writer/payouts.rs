@@ -158,15 +158,7 @@ pub(super) fn apply<B: WriterBackend>(
         rows.payout_statements
             .push((q::UPSERT_PAYOUT, payout_values(&payout)));
         for event in change.events {
-            let seq = w.alloc_event();
-            rows.events.push(crate::EventRecord {
-                seq,
-                id: event.id,
-                merchant_id: event.merchant_id,
-                kind: event.kind,
-                object: event.object,
-                created_at: now,
-            });
+            rows.events.push(w.event_row(event, now));
         }
         results.push(Ok(receipt));
     }

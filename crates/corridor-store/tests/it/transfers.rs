@@ -14,6 +14,7 @@ on_both_backends! {
     refused_transfer_opens_no_account => refused_transfer_opens_no_account_sqlite, refused_transfer_opens_no_account_postgres;
     unbalanced_legs_are_refused => unbalanced_legs_are_refused_sqlite, unbalanced_legs_are_refused_postgres;
     exchange_balanced_per_currency_is_accepted => exchange_balanced_per_currency_is_accepted_sqlite, exchange_balanced_per_currency_is_accepted_postgres;
+    balance_bound_covers_every_balance_across_restarts => balance_bound_covers_every_balance_across_restarts_sqlite, balance_bound_covers_every_balance_across_restarts_postgres;
 }
 
 async fn transfers_move_money(ctx: Ctx) {
@@ -294,4 +295,28 @@ async fn exchange_balanced_per_currency_is_accepted(ctx: Ctx) {
     assert_eq!(report.currencies["USD"].credits, 11_000);
     assert_eq!(report.currencies["JPY"].debits, 1500);
     assert_eq!(report.currencies["JPY"].credits, 1500);
+}
+
+/// The writer's bound lets a request skip reading balances only while no
+/// balance, including one written before the last start, is near the range.
+async fn balance_bound_covers_every_balance_across_restarts(ctx: Ctx) {
+    let room = |s: &corridor_store::Store, minor: i64| s.fits_every_balance(minor);
+    let a = merchant("mer_a", "USD");
+    assert!(room(&ctx.store, i64::MAX), "an empty ledger has room");
+    let large = 1_i64 << 62;
+    fund(&ctx.store, &a, large).await;
+    // The source account is at -2^62 and the merchant's at 2^62.
+    assert!(room(&ctx.store, i64::MAX - large));
+    assert!(!room(&ctx.store, i64::MAX - large + 1));
+    let ctx = ctx.reopen().await;
+    assert!(room(&ctx.store, i64::MAX - large));
+    assert!(
+        !room(&ctx.store, i64::MAX - large + 1),
+        "a restarted writer starts its bound from the stored balances"
+    );
+    // Paying it back leaves the bound where it was: it never shrinks.
+    ok(&ctx.store, transfer(&a, &source("USD"), large)).await;
+    assert_eq!(balance(&ctx.store, &a).await, (0, 0, 0));
+    assert!(!room(&ctx.store, i64::MAX - large + 1));
+    verified(&ctx.store).await;
 }

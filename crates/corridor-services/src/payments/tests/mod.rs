@@ -338,7 +338,7 @@ impl Harness {
 /// The payment id of an answer.
 pub(super) fn id_of(answer: &Result<super::Answer, super::PaymentError>) -> String {
     match answer {
-        Ok(super::Answer::Payment(s)) => s.payment.id.clone(),
+        Ok(super::Answer::Payment(s, _)) => s.payment.id.clone(),
         Err(super::PaymentError::Declined { payment, .. }) => payment.payment.id.clone(),
         other => panic!("no payment in {other:?}"),
     }
