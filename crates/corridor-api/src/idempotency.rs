@@ -37,6 +37,8 @@ pub struct IdempotencyContext {
     /// Nothing was stored under the key when the request was admitted (no
     /// response, no started effect), and the request holds it in flight.
     unused: bool,
+    /// The resource an earlier run of this request started under the key.
+    started: Option<String>,
 }
 
 impl IdempotencyContext {
@@ -51,6 +53,7 @@ impl IdempotencyContext {
             request_hash: self.request_hash.clone(),
             render,
             unused: self.unused,
+            started: self.started.clone(),
         }
     }
 }
@@ -139,6 +142,7 @@ async fn prepare(state: &AppState, request: Request) -> ApiResult<Prepared> {
         key,
         request_hash,
         unused: stored.started.is_none(),
+        started: stored.started.map(|(_, resource)| resource),
     });
     Ok(Prepared::Run(
         Request::from_parts(parts, Body::from(bytes)),

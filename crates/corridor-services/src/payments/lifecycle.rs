@@ -7,7 +7,7 @@ use corridor_core::payments::status::{transition, PaymentEvent, PaymentStatus};
 use corridor_core::{Amount, Timestamp};
 use corridor_store::{CardRecord, PaymentRecord, StartedKey, StoredResponse};
 use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 
 use super::confirm::is_open;
 use super::input::validate;
@@ -42,20 +42,14 @@ impl PaymentService {
     ) -> Result<Answer, PaymentError> {
         let now = self.now();
         let new = validate(input, now)?;
-        let id = match &reply {
-            // Derived from the idempotency key: a retry after a crash finds the same payment.
-            Some(r) => format!(
-                "pay_{}",
-                &hex::encode(Sha256::digest(format!("{}\n{}", r.scope, r.key)))[..24]
-            ),
-            // The same format as a derived id: 24 hex digits.
-            None => format!("pay_{}", hex::encode(rand::random::<[u8; 12]>())),
+        // A retry of a request whose payment was written (with its key, in
+        // one write) finds it through the key; otherwise the payment is new.
+        let started = reply.as_ref().and_then(|r| r.started.clone());
+        let existing = match &started {
+            Some(id) => self.store.payment(id).await?,
+            None => None,
         };
-        // A key nothing was stored under has no payment yet.
-        let existing = match &reply {
-            Some(r) if r.unused => None,
-            _ => self.store.payment(&id).await?,
-        };
+        let id = started.unwrap_or_else(|| new_payment_id(now));
         if let Some(existing) = existing {
             // A retry of a request that created this payment (the key and the
             // request digest were checked before): resume its confirmation if
@@ -489,4 +483,12 @@ impl PaymentService {
         mac.update(digits.as_bytes());
         hex::encode(&mac.finalize().into_bytes()[..16])
     }
+}
+
+/// A new payment's id: `pay_`, the creation time in milliseconds (12 hex
+/// digits), so that ids, and the attempts keyed by them, are stored in
+/// creation order instead of at random places, then 64 random bits.
+fn new_payment_id(now: Timestamp) -> String {
+    let millis = u64::try_from(now.unix_micros() / 1_000).unwrap_or(0) & 0xffff_ffff_ffff;
+    format!("pay_{millis:012x}{:016x}", rand::random::<u64>())
 }

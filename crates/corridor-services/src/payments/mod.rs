@@ -62,9 +62,12 @@ pub struct Reply {
     pub render: RenderFn,
     /// Nothing was stored under the key when the request was admitted (no
     /// response, no started effect) and no other request with it runs
-    /// meanwhile: no payment exists under the id derived from it, and the
-    /// key need not be read again before the provider is called.
+    /// meanwhile: no payment exists for the key, and the key need not be
+    /// read again before the provider is called.
     pub unused: bool,
+    /// The payment an earlier run of this request started under the key,
+    /// read with the key when the request was admitted: a retry resumes it.
+    pub started: Option<String>,
 }
 
 impl std::fmt::Debug for Reply {

@@ -94,8 +94,11 @@ pub(crate) fn open(path: &Path) -> Result<(SqliteStore, LogBackend), StoreError>
     configure(&direct)?;
     let direct = SqliteWriter::new(direct, None, writer::DIRECT_CACHE_KIB)?;
     let manager = SqliteConnectionManager::file(path).with_init(|c: &mut Connection| configure(c));
+    // A connection to a local file does not go stale: it is not tested
+    // with a statement of its own on every checkout.
     let pool = r2d2::Pool::builder()
         .max_size(MAX_READ_CONNECTIONS)
+        .test_on_check_out(false)
         .build(manager)?;
     let alive = std::sync::Arc::new(());
     spawn_checkpointer(pool.clone(), std::sync::Arc::downgrade(&alive));

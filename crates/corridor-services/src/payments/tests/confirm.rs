@@ -20,6 +20,16 @@ fn reply(key: &str) -> Reply {
             body: s.payment.status.code().to_string(),
         }),
         unused: false,
+        started: None,
+    }
+}
+
+/// The key of a retry, as the API admits it: with the payment its first
+/// run started, read from the key.
+fn retry(key: &str, payment: &str) -> Reply {
+    Reply {
+        started: Some(payment.to_string()),
+        ..reply(key)
     }
 }
 
@@ -124,11 +134,11 @@ async fn a_retry_of_create_and_confirm_resumes_the_same_attempt() {
         .await
         .unwrap();
     assert_eq!(started, Some(("digest-1".to_string(), id.clone())));
-    let retry = h
+    let again = h
         .service
-        .create(h.input(7_000, true, None), Some(reply("order-9")))
+        .create(h.input(7_000, true, None), Some(retry("order-9", &id)))
         .await;
-    assert_eq!(id_of(&retry), id);
+    assert_eq!(id_of(&again), id);
     let p = h.payment(&id).await;
     assert_eq!(p.payment.status.code(), "succeeded");
     assert_eq!(p.attempts.len(), 1, "resumed, not a new attempt");
@@ -143,7 +153,7 @@ async fn a_retry_of_create_and_confirm_resumes_the_same_attempt() {
     // Completed now: a third call replays.
     let replay = h
         .service
-        .create(h.input(7_000, true, None), Some(reply("order-9")))
+        .create(h.input(7_000, true, None), Some(retry("order-9", &id)))
         .await;
     assert!(matches!(
         replay,
