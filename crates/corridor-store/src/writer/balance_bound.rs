@@ -13,11 +13,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub(crate) struct BalanceBound(AtomicU64);
 
 impl BalanceBound {
-    /// Raises the bound, if needed, to cover `posted`.
-    pub(crate) fn cover(&self, posted: i64) {
-        self.cover_largest(posted.unsigned_abs());
-    }
-
     /// Raises the bound, if needed, to `largest`, an absolute balance.
     pub(crate) fn cover_largest(&self, largest: u64) {
         self.0.fetch_max(largest, Ordering::AcqRel);
@@ -41,13 +36,13 @@ mod tests {
     fn fits_until_a_balance_leaves_too_little_room() {
         let bound = BalanceBound::default();
         assert!(bound.fits(i64::MAX));
-        bound.cover(-1_000);
+        bound.cover_largest(1_000);
         assert!(bound.fits(i64::MAX - 1_000));
         assert!(!bound.fits(i64::MAX - 999));
         // A smaller balance never lowers it.
-        bound.cover(5);
+        bound.cover_largest(5);
         assert!(!bound.fits(i64::MAX - 999));
-        bound.cover(i64::MIN);
+        bound.cover_largest(i64::MIN.unsigned_abs());
         assert!(!bound.fits(0));
         assert!(!bound.fits(1));
     }

@@ -164,14 +164,16 @@ pub(super) fn build<B: WriterBackend>(
             at: now,
         });
     }
+    let mut largest = 0;
     for id in touched {
         let s = w
             .book
             .account(id)
             .ok_or_else(|| StoreError::Corrupt(format!("account {id:?} left the book")))?;
-        w.balances.cover(s.posted);
+        largest = largest.max(s.posted.unsigned_abs());
         rows.balances.push((id, s.posted, s.held_out, s.held_in));
     }
+    w.balances.cover_largest(largest);
     Ok((rows, results))
 }
 
