@@ -43,8 +43,12 @@ fn key_state(r: &impl SqlRow) -> Result<KeyState, StoreError> {
 }
 
 impl Store {
-    /// A key's completed response and started effect, in one read.
+    /// A key's completed response and started effect, in one read, or
+    /// none when the writer's known keys show the key was never used.
     pub async fn key_state(&self, scope: &str, key: &str) -> Result<KeyState, StoreError> {
+        if !self.writer().known_keys().may_hold(scope, key) {
+            return Ok(KeyState::default());
+        }
         let (scope, key) = (scope.to_string(), key.to_string());
         let found = match self.backend() {
             Backend::Sqlite(s) => {

@@ -12,7 +12,7 @@ use super::writer_sql as q;
 use crate::records::{AccountKey, IdempotencyRecord};
 use crate::rows;
 use crate::sql;
-use crate::writer::{largest_balance, BatchRows, NextIds, WriterBackend};
+use crate::writer::{largest_balance, BatchRows, KnownKeys, NextIds, WriterBackend};
 use crate::StoreError;
 
 /// The writer's connection, opened lazily on the writer's thread.
@@ -85,6 +85,9 @@ impl Statements {
 }
 
 /// Session advisory lock held by the one writer of a database ("writer01").
+/// Stored idempotency keys read per round trip when the writer starts.
+const KNOWN_KEYS_PER_FETCH: i32 = 50_000;
+
 const WRITER_LOCK: i64 = 0x7772_6974_6572_3031;
 
 impl PostgresWriter {
@@ -178,6 +181,31 @@ impl WriterBackend for PostgresWriter {
                 event: r.try_get(3)?,
                 largest_balance: largest_balance(r.try_get(4)?, r.try_get(5)?),
             })
+        })
+    }
+
+    /// Read through a portal, a bounded number of rows at a time.
+    fn known_keys(&mut self) -> Result<KnownKeys, StoreError> {
+        self.with(async |s: &mut Session| {
+            let count: i64 = s
+                .client
+                .query_one(sql::COUNT_KNOWN_KEYS, &[])
+                .await?
+                .try_get(0)?;
+            let known = KnownKeys::sized_for(count.unsigned_abs());
+            let tx = s.client.transaction().await?;
+            let portal = tx.bind(sql::KNOWN_KEYS, &[]).await?;
+            loop {
+                let rows = tx.query_portal(&portal, KNOWN_KEYS_PER_FETCH).await?;
+                if rows.is_empty() {
+                    break;
+                }
+                for r in &rows {
+                    known.insert(r.try_get(0)?, r.try_get(1)?);
+                }
+            }
+            tx.commit().await?;
+            Ok(known)
         })
     }
 

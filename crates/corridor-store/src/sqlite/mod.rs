@@ -3,6 +3,7 @@
 //! and one writer connection.
 
 mod after_sales;
+mod checkpoint;
 mod fx;
 mod history;
 mod layout_sql;
@@ -53,6 +54,7 @@ fn configure(conn: &Connection) -> Result<(), rusqlite::Error> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "OFF")?;
+    conn.pragma_update(None, "journal_size_limit", checkpoint::WAL_SIZE_LIMIT_BYTES)?;
     Ok(())
 }
 
@@ -101,7 +103,7 @@ pub(crate) fn open(path: &Path) -> Result<(SqliteStore, LogBackend), StoreError>
         .test_on_check_out(false)
         .build(manager)?;
     let alive = std::sync::Arc::new(());
-    spawn_checkpointer(pool.clone(), std::sync::Arc::downgrade(&alive));
+    checkpoint::spawn(path, std::sync::Arc::downgrade(&alive))?;
     Ok((
         SqliteStore {
             pool,
@@ -158,31 +160,6 @@ fn lock_result(
             "cannot lock {}: {e}",
             lock_path.display()
         ))),
-    }
-}
-
-/// How often the WAL is checkpointed, off the writer's commit path.
-const CHECKPOINT_INTERVAL: std::time::Duration = std::time::Duration::from_millis(500);
-
-/// Checkpoints the WAL into the database file in the background (the writer
-/// turns its own automatic checkpoints off). The thread ends once the store
-/// is dropped.
-fn spawn_checkpointer(pool: r2d2::Pool<SqliteConnectionManager>, alive: std::sync::Weak<()>) {
-    let spawned = std::thread::Builder::new()
-        .name("sqlite-checkpoint".into())
-        .spawn(move || {
-            while alive.upgrade().is_some() {
-                if let Ok(conn) = pool.get() {
-                    if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
-                    {
-                        tracing::warn!(error = %e, "WAL checkpoint failed");
-                    }
-                }
-                std::thread::sleep(CHECKPOINT_INTERVAL);
-            }
-        });
-    if let Err(e) = spawned {
-        tracing::error!(error = %e, "could not start the WAL checkpointer");
     }
 }
 

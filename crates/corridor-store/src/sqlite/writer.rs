@@ -9,7 +9,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::records::{AccountKey, IdempotencyRecord};
 use crate::rows::{self, posted_amount, principal_columns};
 use crate::sql;
-use crate::writer::{largest_balance, BatchRows, NextIds, WriterBackend};
+use crate::writer::{largest_balance, BatchRows, KnownKeys, NextIds, WriterBackend};
 use crate::StoreError;
 
 /// A writer connection: the projection's, or the writer's own (prefetch
@@ -68,6 +68,20 @@ impl WriterBackend for SqliteWriter {
                 largest_balance: largest_balance(r.get(4)?, r.get(5)?),
             })
         })?)
+    }
+
+    fn known_keys(&mut self) -> Result<KnownKeys, StoreError> {
+        let count: i64 = self
+            .conn
+            .query_row(sql::COUNT_KNOWN_KEYS, [], |r| r.get(0))?;
+        let known = KnownKeys::sized_for(count.unsigned_abs());
+        let mut stmt = self.conn.prepare(sql::KNOWN_KEYS)?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let (scope, key): (String, String) = (r.get(0)?, r.get(1)?);
+            known.insert(&scope, &key);
+        }
+        Ok(known)
     }
 
     fn load_accounts(

@@ -2,7 +2,7 @@
 
 use corridor_core::ledger::{AccountId, AccountState, HoldId, HoldState, Recorded};
 
-use super::BatchRows;
+use super::{BatchRows, KnownKeys};
 use crate::records::{AccountKey, IdempotencyRecord};
 use crate::StoreError;
 
@@ -31,6 +31,8 @@ pub fn largest_balance(max_posted: i64, min_posted: i64) -> u64 {
 pub trait WriterBackend: Send + 'static {
     /// Reads the next free ids.
     fn next_ids(&mut self) -> Result<NextIds, StoreError>;
+    /// Every idempotency key the database holds, completed or started.
+    fn known_keys(&mut self) -> Result<KnownKeys, StoreError>;
     /// Loads existing accounts by key; missing keys are simply absent.
     fn load_accounts(
         &mut self,

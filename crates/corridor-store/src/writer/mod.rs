@@ -15,6 +15,7 @@ mod batch;
 mod compliance;
 mod fx;
 mod hash;
+mod known_keys;
 mod merchant_cache;
 mod merchant_kyb;
 mod payouts;
@@ -31,6 +32,7 @@ use tokio::sync::{mpsc, oneshot};
 pub use backend::{largest_balance, NextIds, WriterBackend};
 pub(crate) use balance_bound::BalanceBound;
 pub use batch::{BatchRows, PostingRow, TxnRow};
+pub use known_keys::KnownKeys;
 pub(crate) use merchant_cache::MerchantCache;
 pub use payouts::{PayoutOutcome, PayoutStatement};
 
@@ -295,6 +297,7 @@ pub struct LedgerWriter {
     tx: mpsc::Sender<(WriteRequest, Reply)>,
     merchants: Arc<MerchantCache>,
     balances: Arc<BalanceBound>,
+    keys: Arc<KnownKeys>,
 }
 
 impl LedgerWriter {
@@ -310,6 +313,7 @@ impl LedgerWriter {
         let merchants = Arc::new(MerchantCache::default());
         let balances = Arc::new(BalanceBound::default());
         balances.cover_largest(next.largest_balance);
+        let keys = Arc::new(backend.known_keys()?);
         let state = WriterState::new(
             backend,
             clock,
@@ -317,6 +321,7 @@ impl LedgerWriter {
             max_batch,
             merchants.clone(),
             balances.clone(),
+            keys.clone(),
         );
         std::thread::Builder::new()
             .name("ledger-writer".into())
@@ -326,6 +331,7 @@ impl LedgerWriter {
             tx,
             merchants,
             balances,
+            keys,
         })
     }
 
@@ -338,6 +344,12 @@ impl LedgerWriter {
     /// A bound on every account's balance, raised before a batch is answered.
     pub(crate) fn balance_bound(&self) -> &BalanceBound {
         &self.balances
+    }
+
+    /// The idempotency keys the database may hold, each added before the
+    /// batch writing it commits.
+    pub(crate) fn known_keys(&self) -> &KnownKeys {
+        &self.keys
     }
 
     /// Submits one request and waits until its batch is durable.
@@ -370,6 +382,8 @@ struct WriterState<B> {
     merchants: Arc<MerchantCache>,
     /// Covers every balance a batch leaves, before it is answered.
     balances: Arc<BalanceBound>,
+    /// Holds every key a batch writes, before it commits.
+    keys: Arc<KnownKeys>,
 }
 
 impl<B: WriterBackend> WriterState<B> {
@@ -380,6 +394,7 @@ impl<B: WriterBackend> WriterState<B> {
         max_batch: usize,
         merchants: Arc<MerchantCache>,
         balances: Arc<BalanceBound>,
+        keys: Arc<KnownKeys>,
     ) -> Self {
         WriterState {
             backend,
@@ -391,6 +406,7 @@ impl<B: WriterBackend> WriterState<B> {
             max_batch,
             merchants,
             balances,
+            keys,
         }
     }
 
@@ -432,6 +448,7 @@ impl<B: WriterBackend> WriterState<B> {
             }
         }
         let attempt = batch::build(self, &requests).and_then(|(rows, results)| {
+            self.note_keys(&rows);
             self.backend.commit(&rows)?;
             Ok((rows, results))
         });
@@ -466,6 +483,16 @@ impl<B: WriterBackend> WriterState<B> {
                 self.process_items(requests, replies);
                 self.process_items(later, later_replies);
             }
+        }
+    }
+
+    /// Adds the idempotency keys `rows` complete or start to the known keys.
+    fn note_keys(&self, rows: &BatchRows) {
+        for k in &rows.idempotency {
+            self.keys.insert(&k.scope, &k.key);
+        }
+        for k in &rows.started_keys {
+            self.keys.insert(&k.scope, &k.key);
         }
     }
 

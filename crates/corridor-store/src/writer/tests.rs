@@ -39,6 +39,9 @@ impl<B: WriterBackend> WriterBackend for Flaky<B> {
     fn next_ids(&mut self) -> Result<NextIds, StoreError> {
         self.inner.next_ids()
     }
+    fn known_keys(&mut self) -> Result<super::KnownKeys, StoreError> {
+        self.inner.known_keys()
+    }
     fn load_accounts(
         &mut self,
         keys: &[AccountKey],

@@ -118,9 +118,17 @@ async fn idempotency_key_completes_once(ctx: Ctx) {
     assert_eq!(stored.response, expected);
     assert_eq!(stored.request_hash, "digest");
     assert_eq!(ctx.store.idempotency("mer_b", "key-1").await.unwrap(), None);
+    let state = ctx.store.key_state("mer_a", "key-1").await.unwrap();
+    assert_eq!(state.completed, Some(stored.clone()));
+    let other_scope = ctx.store.key_state("mer_b", "key-1").await.unwrap();
+    assert_eq!(other_scope, Default::default());
 
-    // The key is durable and nothing is applied twice.
+    // The key is durable and nothing is applied twice. The admission read
+    // still finds it: the writer's known keys are filled from the database
+    // when it starts.
     let ctx = ctx.reopen().await;
+    let state = ctx.store.key_state("mer_a", "key-1").await.unwrap();
+    assert_eq!(state.completed, Some(stored.clone()));
     match ctx.store.writer().submit(request()).await.unwrap() {
         WriteResult::AlreadyCompleted(record) => assert_eq!(record, stored),
         other => panic!("a completed key was applied again: {other:?}"),

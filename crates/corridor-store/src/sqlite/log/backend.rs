@@ -12,7 +12,7 @@ use super::pending_refs::PendingRefs;
 use super::{codec, projection, Progress};
 use crate::records::{AccountKey, IdempotencyRecord};
 use crate::sqlite::SqliteWriter;
-use crate::writer::{BatchRows, NextIds, WriterBackend};
+use crate::writer::{BatchRows, KnownKeys, NextIds, WriterBackend};
 use crate::StoreError;
 
 /// Bytes of log the projection may lag behind before the writer waits: a
@@ -67,6 +67,10 @@ impl LogBackend {
 impl WriterBackend for LogBackend {
     fn next_ids(&mut self) -> Result<NextIds, StoreError> {
         self.caught_up()?.next_ids()
+    }
+
+    fn known_keys(&mut self) -> Result<KnownKeys, StoreError> {
+        self.caught_up()?.known_keys()
     }
 
     fn load_accounts(

@@ -1,0 +1,109 @@
+//! The idempotency keys the database may hold, kept by the writer, so that
+//! a request with a key never used before is admitted without a read.
+//!
+//! A Bloom filter of (scope, key): it may say "perhaps" of a key the
+//! database does not hold (the request then reads, as it would without the
+//! filter), never "no" of one it does. That holds because the writer is the
+//! database's only writer (as for the balance bound): it fills the filter
+//! from every stored and started key when it starts, and adds a batch's keys
+//! before committing the batch, so before anyone can see their rows. A batch
+//! that then fails leaves keys in the filter with no row, which only costs
+//! their reads.
+//!
+//! The filter is sized when the writer starts, for twice the keys stored
+//! then (at least `MIN_EXPECTED_KEYS`) and at most `MAX_BITS` bits. Past
+//! that many keys its answers grow less often "no", and more requests read,
+//! until the next start sizes it again.
+
+use std::hash::{BuildHasher, Hasher};
+
+use fastbloom::AtomicBloomFilter;
+
+/// Keys the filter is sized for at least (about 7 MiB).
+const MIN_EXPECTED_KEYS: usize = 4 << 20;
+
+/// Bits per expected key: about one "perhaps" in a thousand new keys.
+const BITS_PER_KEY: usize = 15;
+
+/// The filter's largest size: 2^29 bits, 64 MiB.
+const MAX_BITS: usize = 1 << 29;
+
+/// (scope, key) pairs the database may hold.
+#[derive(Debug)]
+pub struct KnownKeys {
+    filter: AtomicBloomFilter,
+    hasher: foldhash::quality::RandomState,
+}
+
+impl KnownKeys {
+    /// An empty filter for a database holding `stored` keys: sized for
+    /// twice as many.
+    pub(crate) fn sized_for(stored: u64) -> Self {
+        let stored = usize::try_from(stored).unwrap_or(usize::MAX);
+        let expected = stored.saturating_mul(2).max(MIN_EXPECTED_KEYS);
+        let bits = expected.saturating_mul(BITS_PER_KEY).min(MAX_BITS);
+        KnownKeys {
+            filter: AtomicBloomFilter::with_num_bits(bits).expected_items(expected),
+            hasher: foldhash::quality::RandomState::default(),
+        }
+    }
+
+    fn hash(&self, scope: &str, key: &str) -> u64 {
+        let mut h = self.hasher.build_hasher();
+        h.write(scope.as_bytes());
+        // Keys are visible ASCII: this byte keeps ("ab", "c") and ("a", "bc") apart.
+        h.write_u8(0xff);
+        h.write(key.as_bytes());
+        h.finish()
+    }
+
+    /// Notes that the database may now hold `key` in `scope`.
+    pub(crate) fn insert(&self, scope: &str, key: &str) {
+        self.filter.insert_hash(self.hash(scope, key));
+    }
+
+    /// `false` when the database certainly holds neither a completed nor a
+    /// started `key` in `scope`; `true` means it must be read to know.
+    pub(crate) fn may_hold(&self, scope: &str, key: &str) -> bool {
+        self.filter.contains_hash(self.hash(scope, key))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pair(scope: &str, key: &str) -> (String, String) {
+        (scope.to_string(), key.to_string())
+    }
+
+    #[test]
+    fn holds_every_stored_and_inserted_key_and_few_others() {
+        let stored: Vec<_> = (0..10_000).map(|i| pair("s1", &format!("k{i}"))).collect();
+        let known = KnownKeys::sized_for(stored.len() as u64);
+        for (scope, key) in &stored {
+            known.insert(scope, key);
+        }
+        for i in 0..1_000 {
+            known.insert("s2", &format!("new{i}"));
+        }
+        assert!(stored.iter().all(|(s, k)| known.may_hold(s, k)));
+        assert!((0..1_000).all(|i| known.may_hold("s2", &format!("new{i}"))));
+        // The same keys in another scope are other pairs; so are the same
+        // bytes split elsewhere between scope and key.
+        let other_scope = (0..10_000)
+            .filter(|i| known.may_hold("s2", &format!("k{i}")))
+            .count();
+        let split_elsewhere = (0..1_000)
+            .filter(|i| known.may_hold("s", &format!("2new{i}")))
+            .count();
+        assert!(
+            other_scope < 50,
+            "{other_scope} of 10,000 unknown keys reported"
+        );
+        assert!(
+            split_elsewhere < 10,
+            "{split_elsewhere} of 1,000 unknown keys reported"
+        );
+    }
+}
