@@ -84,10 +84,10 @@ impl Statements {
     }
 }
 
-/// Session advisory lock held by the one writer of a database ("writer01").
 /// Stored idempotency keys read per round trip when the writer starts.
 const KNOWN_KEYS_PER_FETCH: i32 = 50_000;
 
+/// Session advisory lock held by the one writer of a database ("writer01").
 const WRITER_LOCK: i64 = 0x7772_6974_6572_3031;
 
 impl PostgresWriter {
