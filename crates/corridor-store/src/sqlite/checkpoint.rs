@@ -5,7 +5,7 @@
 //! anyone, but it never rewinds the WAL: SQLite starts writing the WAL from
 //! its beginning again only once no reader uses any of its frames, which a
 //! steady stream of reads never allows. Left alone, the WAL then grows for
-//! as long as the load lasts (a gigabyte in a minute of payments), and every
+//! as long as the load lasts (over a gigabyte in 20 seconds of payments), and every
 //! commit appends to new blocks of the file instead of rewriting cached ones.
 //! So past `RESTART_FRAMES` the checkpointer also asks for a restart, waiting
 //! at most `RESTART_WAIT` for the readers of older frames (reads are short;

@@ -51,7 +51,7 @@ impl KnownKeys {
     fn hash(&self, scope: &str, key: &str) -> u64 {
         let mut h = self.hasher.build_hasher();
         h.write(scope.as_bytes());
-        // Keys are visible ASCII: this byte keeps ("ab", "c") and ("a", "bc") apart.
+        // 0xff never occurs in UTF-8 text: it keeps ("ab", "c") and ("a", "bc") apart.
         h.write_u8(0xff);
         h.write(key.as_bytes());
         h.finish()
