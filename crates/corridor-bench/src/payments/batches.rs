@@ -96,6 +96,10 @@ pub struct BatchSummary {
     pub max: u32,
     /// Mean writer time per batch (build + commit), in milliseconds.
     pub writer_ms_mean: f64,
+    /// Writer time per batch: 99th percentile, in milliseconds.
+    pub writer_ms_p99: f64,
+    /// Writer time per batch: longest, in milliseconds.
+    pub writer_ms_max: f64,
     /// Share of the wall time the writer thread spent on batches.
     pub writer_busy: f64,
 }
@@ -107,7 +111,10 @@ impl BatchSummary {
         }
         let mut sizes: Vec<u32> = batches.iter().map(|b| b.requests).collect();
         sizes.sort_unstable();
-        let at = |pct: usize| sizes[(sizes.len() * pct).div_ceil(100).max(1) - 1];
+        let at = |pct: usize| sizes[percentile_index(sizes.len(), pct)];
+        let mut times: Vec<u32> = batches.iter().map(|b| b.writer_us).collect();
+        times.sort_unstable();
+        let ms = |us: u32| f64::from(us) / 1000.0;
         let requests: u64 = sizes.iter().map(|&s| u64::from(s)).sum();
         let writer_us: u64 = batches.iter().map(|b| u64::from(b.writer_us)).sum();
         let n = batches.len() as f64;
@@ -119,9 +126,16 @@ impl BatchSummary {
             p99: at(99),
             max: sizes[sizes.len() - 1],
             writer_ms_mean: writer_us as f64 / n / 1000.0,
+            writer_ms_p99: ms(times[percentile_index(times.len(), 99)]),
+            writer_ms_max: ms(times[times.len() - 1]),
             writer_busy: writer_us as f64 / 1e6 / wall.as_secs_f64().max(1e-9),
         })
     }
+}
+
+/// The index of the `pct`th percentile in `len` sorted values (`len > 0`).
+fn percentile_index(len: usize, pct: usize) -> usize {
+    (len * pct).div_ceil(100).max(1) - 1
 }
 
 /// Records the writer's `ledger batch committed` events into a [`BatchLog`].

@@ -102,14 +102,16 @@ pub fn print_batches(rows: &[Row]) {
         let per_payment = b.requests as f64 / (r.summary.ok as f64).max(1.0);
         println!(
             "{label}: {} batches, {per_payment:.2} writer requests per payment; requests per batch \
-             mean {:.1}, p50 {}, p99 {}, max {}; {:.2} ms per batch (build + commit + fsync), \
-             writer busy {:.0}% of the run",
+             mean {:.1}, p50 {}, p99 {}, max {}; {:.2} ms per batch (build + commit + fsync; \
+             p99 {:.2} ms, max {:.1} ms), writer busy {:.0}% of the run",
             thousands(b.batches as f64),
             b.mean,
             b.p50,
             b.p99,
             b.max,
             b.writer_ms_mean,
+            b.writer_ms_p99,
+            b.writer_ms_max,
             b.writer_busy * 100.0,
         );
     }

@@ -7,30 +7,45 @@
 //! steady stream of reads never allows. Left alone, the WAL then grows for
 //! as long as the load lasts (over a gigabyte in 20 seconds of payments), and every
 //! commit appends to new blocks of the file instead of rewriting cached ones.
-//! So past `RESTART_FRAMES` the checkpointer also asks for a restart, waiting
-//! at most `RESTART_WAIT` for the readers of older frames (reads are short;
-//! a long one, such as a ledger verification, makes the attempt give up and
-//! the next one try again).
+//! So past `RESTART_FRAMES` the checkpointer also asks for a restart.
+//!
+//! A restart holds the writer back while it copies the frames no passive
+//! pass has copied yet and waits for the readers of older frames, so it is
+//! kept short:
+//! - passes are frequent (`CHECKPOINT_INTERVAL`) and the WAL is restarted
+//!   small, so there is little to copy; before restarting, passive passes
+//!   repeat until one is quick (`QUICK_PASS`), which leaves the restart
+//!   only the frames written during that pass;
+//! - both sides poll for the lock every 100 µs (see `busy.rs`) instead of
+//!   SQLite's growing sleeps;
+//! - the restart waits at most 20 ms; a long reader (a ledger
+//!   verification) makes it give up and the next pass try again.
+//!
+//! Measured on confirmed payments: with a pass every 500 ms and restarts
+//! past 64 MiB, a restart held the writer 17-34 ms and the slowest
+//! payments (p99) took 40-60 ms; now about 22 ms.
 
 use std::path::Path;
 use std::sync::Weak;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 
 use crate::StoreError;
 
 /// How often the WAL is checkpointed.
-const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(500);
+const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(100);
 
 /// WAL frames (4 KiB pages) past which a checkpoint also restarts the WAL:
-/// 64 MiB.
-const RESTART_FRAMES: i64 = 16_384;
+/// 8 MiB.
+const RESTART_FRAMES: i64 = 2_048;
 
-/// How long a restart waits for the writer's transaction and for the
-/// readers of older frames. The writer waits for the restart meanwhile, so
-/// this is kept short.
-const RESTART_WAIT: Duration = Duration::from_millis(20);
+/// A passive pass this short wrote few frames, and the writer few more
+/// meanwhile: the restart may follow.
+const QUICK_PASS: Duration = Duration::from_millis(2);
+
+/// Most passive passes before a restart.
+const MAX_PASSES: usize = 4;
 
 /// Size the WAL file is cut back to when it is rewound after a burst.
 pub(super) const WAL_SIZE_LIMIT_BYTES: i64 = 64 << 20;
@@ -40,7 +55,7 @@ pub(super) const WAL_SIZE_LIMIT_BYTES: i64 = 64 << 20;
 pub(super) fn spawn(path: &Path, alive: Weak<()>) -> Result<(), StoreError> {
     let conn = Connection::open(path)?;
     super::configure(&conn)?;
-    conn.busy_timeout(RESTART_WAIT)?;
+    conn.busy_handler(Some(super::busy::wait_up_to_20_ms))?;
     let spawned = std::thread::Builder::new()
         .name("sqlite-checkpoint".into())
         .spawn(move || {
@@ -57,19 +72,96 @@ pub(super) fn spawn(path: &Path, alive: Weak<()>) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// One passive checkpoint, then a restart if the WAL has grown past
-/// `RESTART_FRAMES` (the passive pass leaves the restart little to copy
-/// while it holds the writer back).
+/// One passive pass, then, if the WAL has grown past `RESTART_FRAMES`,
+/// more passes until one is quick, and a restart.
 fn checkpoint(conn: &Connection) -> Result<(), rusqlite::Error> {
-    let frames: i64 = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))?;
-    if frames > RESTART_FRAMES {
-        let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |r| r.get(0))?;
-        if busy != 0 {
-            tracing::debug!(
-                frames,
-                "WAL restart postponed: readers still use older frames"
-            );
+    let frames = passive(conn)?;
+    if frames <= RESTART_FRAMES {
+        return Ok(());
+    }
+    for _ in 1..MAX_PASSES {
+        let started = Instant::now();
+        passive(conn)?;
+        if started.elapsed() < QUICK_PASS {
+            break;
         }
     }
+    let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |r| r.get(0))?;
+    if busy != 0 {
+        tracing::debug!(
+            frames,
+            "WAL restart postponed: readers still use older frames"
+        );
+    }
     Ok(())
+}
+
+/// A passive pass; the frames the WAL held when it began.
+fn passive(conn: &Connection) -> Result<i64, rusqlite::Error> {
+    conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    use rusqlite::Connection;
+
+    /// Writes far more than `RESTART_FRAMES` while a reader keeps reading:
+    /// the WAL file stays a few restarts' worth in size instead of holding
+    /// everything written.
+    #[test]
+    fn the_wal_stays_bounded_under_writes_and_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wal.db");
+        let writer = Connection::open(&path).unwrap();
+        super::super::configure(&writer).unwrap();
+        writer.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+        writer.pragma_update(None, "synchronous", "OFF").unwrap();
+        writer
+            .execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB NOT NULL)")
+            .unwrap();
+        let alive = Arc::new(());
+        super::spawn(&path, Arc::downgrade(&alive)).unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let reader = {
+            let (path, stop) = (path.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let conn = Connection::open(path).unwrap();
+                while !stop.load(Ordering::Relaxed) {
+                    let _: i64 = conn
+                        .query_row("SELECT COUNT(*) FROM t WHERE id < 10", [], |r| r.get(0))
+                        .unwrap();
+                }
+            })
+        };
+        let body = vec![7u8; 4000];
+        let written_mib = 160;
+        for batch in 0..written_mib * 2 {
+            let tx = writer.unchecked_transaction().unwrap();
+            for i in 0..128 {
+                // Rows replace one another, so the database stays small and
+                // only the WAL could grow.
+                tx.execute(
+                    "INSERT OR REPLACE INTO t (id, body) VALUES ($1, $2)",
+                    rusqlite::params![(batch * 128 + i) % 1024, body],
+                )
+                .unwrap();
+            }
+            tx.commit().unwrap();
+            std::thread::sleep(std::time::Duration::from_micros(500));
+        }
+        stop.store(true, Ordering::Relaxed);
+        reader.join().unwrap();
+        let wal = std::fs::metadata(dir.path().join("wal.db-wal"))
+            .unwrap()
+            .len();
+        assert!(
+            wal < 64 << 20,
+            "the WAL holds {} MiB of {written_mib} MiB written",
+            wal >> 20
+        );
+        drop(alive);
+    }
 }

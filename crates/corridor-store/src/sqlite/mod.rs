@@ -3,6 +3,7 @@
 //! and one writer connection.
 
 mod after_sales;
+mod busy;
 mod checkpoint;
 mod fx;
 mod history;
@@ -50,7 +51,7 @@ pub(crate) struct SqliteStore {
 
 fn configure(conn: &Connection) -> Result<(), rusqlite::Error> {
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE_CAPACITY);
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.busy_handler(Some(busy::wait_up_to_10_s))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "OFF")?;
