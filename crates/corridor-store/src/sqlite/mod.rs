@@ -95,7 +95,9 @@ pub(crate) fn open(path: &Path) -> Result<(SqliteStore, LogBackend), StoreError>
     // projection's transaction to end.
     let direct = Connection::open(path)?;
     configure(&direct)?;
-    let direct = SqliteWriter::new(direct, None, writer::DIRECT_CACHE_KIB)?;
+    let durable = checkpoint::DurableCommits::default();
+    let direct =
+        SqliteWriter::new(direct, None, writer::DIRECT_CACHE_KIB)?.telling(durable.clone());
     let manager = SqliteConnectionManager::file(path).with_init(|c: &mut Connection| configure(c));
     // A connection to a local file does not go stale: it is not tested
     // with a statement of its own on every checkout.
@@ -104,7 +106,7 @@ pub(crate) fn open(path: &Path) -> Result<(SqliteStore, LogBackend), StoreError>
         .test_on_check_out(false)
         .build(manager)?;
     let alive = std::sync::Arc::new(());
-    checkpoint::spawn(path, std::sync::Arc::downgrade(&alive))?;
+    checkpoint::spawn(path, std::sync::Arc::downgrade(&alive), durable)?;
     Ok((
         SqliteStore {
             pool,

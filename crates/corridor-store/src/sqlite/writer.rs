@@ -6,6 +6,7 @@ use foldhash::{HashMap, HashMapExt};
 use corridor_core::ledger::{AccountId, AccountState, HoldId, HoldState, Recorded};
 use rusqlite::{params, Connection, OptionalExtension};
 
+use super::checkpoint::DurableCommits;
 use crate::records::{AccountKey, IdempotencyRecord};
 use crate::rows::{self, posted_amount, principal_columns};
 use crate::sql;
@@ -19,6 +20,9 @@ pub(crate) struct SqliteWriter {
     /// The database's writer lock, held while this writer lives: by the
     /// projection's connection, not by the writer's own.
     _lock: Option<std::fs::File>,
+    /// Told of every durable commit (the direct writer's), so that WAL
+    /// restarts stay short while they happen.
+    durable: Option<DurableCommits>,
 }
 
 /// Page cache of the projection's connection: a projection transaction of
@@ -47,7 +51,17 @@ impl SqliteWriter {
         conn.pragma_update(None, "cache_size", -cache_kib)?;
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        Ok(SqliteWriter { conn, _lock: lock })
+        Ok(SqliteWriter {
+            conn,
+            _lock: lock,
+            durable: None,
+        })
+    }
+
+    /// This writer's durable commits are told to `durable`.
+    pub(crate) fn telling(mut self, durable: DurableCommits) -> Self {
+        self.durable = Some(durable);
+        self
     }
 
     /// Sets `synchronous` with a statement prepared once, not parsed per commit.
@@ -229,6 +243,9 @@ impl WriterBackend for SqliteWriter {
         let committed = tx
             .commit()
             .map_err(|e| StoreError::CommitUnknown(e.to_string()));
+        if let Some(durable) = &self.durable {
+            durable.note();
+        }
         self.set_synchronous("PRAGMA synchronous = NORMAL")?;
         committed
     }
