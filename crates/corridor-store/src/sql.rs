@@ -259,14 +259,14 @@ pub const UPSERT_ATTEMPT: &str = "INSERT INTO payment_attempts (payment_id, seq,
 
 pub const INSERT_STARTED_KEY: &str = "INSERT INTO idempotency_started (scope, key, request_hash, resource_id, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (scope, key) DO NOTHING";
 
-/// How many idempotency keys are stored, completed or started (a key of a
-/// completed payment counts twice): what the writer sizes its filter for.
-pub const COUNT_KNOWN_KEYS: &str =
-    "SELECT (SELECT COUNT(*) FROM idempotency_keys) + (SELECT COUNT(*) FROM idempotency_started)";
+/// How many idempotency keys (completed or started; a key of a completed
+/// payment counts twice) and ledger client references are stored: what the
+/// writer sizes its filter for.
+pub const COUNT_KNOWN_KEYS: &str = "SELECT (SELECT COUNT(*) FROM idempotency_keys) + (SELECT COUNT(*) FROM idempotency_started) + (SELECT COUNT(client_ref) FROM ledger_txns)";
 
-/// Every stored idempotency key, completed or started, as (scope, key).
-pub const KNOWN_KEYS: &str =
-    "SELECT scope, key FROM idempotency_keys UNION ALL SELECT scope, key FROM idempotency_started";
+/// Every stored idempotency key, completed or started, as (scope, key), and
+/// every ledger client reference, in the scope `KnownKeys::CLIENT_REFS`.
+pub const KNOWN_KEYS: &str = "SELECT scope, key FROM idempotency_keys UNION ALL SELECT scope, key FROM idempotency_started UNION ALL SELECT 'ledger client reference', client_ref FROM ledger_txns WHERE client_ref IS NOT NULL";
 
 pub const GET_STARTED_KEY: &str =
     "SELECT request_hash, resource_id FROM idempotency_started WHERE scope = $1 AND key = $2";

@@ -92,8 +92,13 @@ impl WriterBackend for SqliteWriter {
         let mut stmt = self.conn.prepare(sql::KNOWN_KEYS)?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let (scope, key): (String, String) = (r.get(0)?, r.get(1)?);
-            known.insert(&scope, &key);
+            // Borrowed from the row: no allocation per key.
+            let text = |i: usize| -> Result<&str, StoreError> {
+                r.get_ref(i)?
+                    .as_str()
+                    .map_err(|e| StoreError::Corrupt(format!("stored key: {e}")))
+            };
+            known.insert(text(0)?, text(1)?);
         }
         Ok(known)
     }

@@ -10,8 +10,8 @@ use corridor_core::Timestamp;
 
 use super::hash::content_hash;
 use super::{
-    Refusal, RefusalCode, WriteOp, WriteOutcome, WriteRequest, WriteResult, WriterBackend,
-    WriterState,
+    KnownKeys, Refusal, RefusalCode, WriteOp, WriteOutcome, WriteRequest, WriteResult,
+    WriterBackend, WriterState,
 };
 use crate::records::{
     AccountKey, ApiKeyRecord, IdempotencyRecord, LedgerOp, LedgerWrite, MerchantRecord,
@@ -312,6 +312,8 @@ fn prefetch<B: WriterBackend>(
             w.book.insert_hold(hold);
         }
     }
+    // A reference the known keys have never seen is new: nothing to load.
+    refs.retain(|r| w.keys.may_hold(KnownKeys::CLIENT_REFS, r));
     let client_refs = if refs.is_empty() {
         HashMap::new()
     } else {

@@ -1,7 +1,10 @@
-//! The idempotency keys the database may hold, kept by the writer, so that
-//! a request with a key never used before is admitted without a read.
+//! The idempotency keys and ledger client references the database may
+//! hold, kept by the writer, so that a request with a key never used before
+//! is admitted without a read, and a transfer with a new client reference
+//! is applied without looking the reference up.
 //!
-//! A Bloom filter of (scope, key): it may say "perhaps" of a key the
+//! A Bloom filter of (scope, key), client references in a scope of their
+//! own (`CLIENT_REFS`): it may say "perhaps" of a key the
 //! database does not hold (the request then reads, as it would without the
 //! filter), never "no" of one it does. That holds because the writer is the
 //! database's only writer (as for the balance bound): it fills the filter
@@ -36,6 +39,11 @@ pub struct KnownKeys {
 }
 
 impl KnownKeys {
+    /// The scope of ledger client references (the literal in
+    /// `sql::KNOWN_KEYS`). An idempotency scope equal to it would only make
+    /// some answers "perhaps".
+    pub(crate) const CLIENT_REFS: &'static str = "ledger client reference";
+
     /// An empty filter for a database holding `stored` keys: sized for
     /// twice as many.
     pub(crate) fn sized_for(stored: u64) -> Self {

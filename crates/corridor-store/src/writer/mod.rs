@@ -486,8 +486,12 @@ impl<B: WriterBackend> WriterState<B> {
         }
     }
 
-    /// Adds the idempotency keys `rows` complete or start to the known keys.
+    /// Adds the idempotency keys `rows` complete or start, and the client
+    /// references they record, to the known keys.
     fn note_keys(&self, rows: &BatchRows) {
+        for client_ref in rows.txns.iter().filter_map(|t| t.client_ref.as_deref()) {
+            self.keys.insert(KnownKeys::CLIENT_REFS, client_ref);
+        }
         for k in &rows.idempotency {
             self.keys.insert(&k.scope, &k.key);
         }

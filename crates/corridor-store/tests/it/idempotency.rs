@@ -107,7 +107,17 @@ async fn failed_ref_stays_failed(ctx: Ctx) {
     // A new reference with the same content goes through.
     with_ref(s, "ref-4", transfer(&a, &b, 100)).await.unwrap();
     assert_eq!(balance(s, &b).await, (100, 0, 0));
-    verified(s).await;
+
+    // Both references are known after a restart: the failed one still
+    // replays its failure, the other its transfer.
+    let ctx = ctx.reopen().await;
+    let retry = with_ref(&ctx.store, "ref-3", transfer(&a, &b, 100)).await;
+    assert_eq!(retry.unwrap_err().code.code(), "insufficient_funds");
+    with_ref(&ctx.store, "ref-4", transfer(&a, &b, 100))
+        .await
+        .unwrap();
+    assert_eq!(balance(&ctx.store, &b).await, (100, 0, 0));
+    verified(&ctx.store).await;
 }
 
 async fn concurrent_retries_apply_once(ctx: Ctx) {
