@@ -323,17 +323,24 @@ impl Reply {
 }
 
 /// A port nobody listens on right now.
+///
+/// Chosen below Linux's default ephemeral range (32768-60999): a port the
+/// kernel handed out for `bind(0)` can be taken, before the server binds
+/// it, as the local port of any of the many connections parallel tests
+/// open; ports down here are taken only by explicit binds.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
+    loop {
+        let port = rand::random_range(20_000..32_000);
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 /// Waits until a spawned server answers `/health`.
 pub async fn wait_healthy(http: &reqwest::Client, base: &str) {
-    for _ in 0..200 {
+    // Thirty seconds: a whole test run on two cores can slow a start down.
+    for _ in 0..600 {
         if let Ok(r) = http.get(format!("{base}/health")).send().await {
             if r.status().is_success() {
                 return;
