@@ -2,10 +2,10 @@
 //!
 //! SQLite's own busy timeout sleeps 1, 2, 5, 10, 15, 20, 25 ms and so on
 //! between tries, so a wait of a few milliseconds often ends tens of
-//! milliseconds late. The writer waits for the checkpointer, and the
-//! checkpointer for the writer and for readers, and each of those holds its
-//! lock for about a millisecond; a coarse sleep there shows up as the
-//! slowest answers. These handlers try again every `POLL` instead.
+//! milliseconds late. The writer waits for the checkpointer's restart, and
+//! the checkpointer for the writer's transaction and for readers, each
+//! held for a few milliseconds or less; a coarse sleep there shows up as
+//! the slowest answers. These handlers try again every `POLL` instead.
 
 use std::time::Duration;
 
