@@ -265,8 +265,8 @@ pub const INSERT_STARTED_KEY: &str = "INSERT INTO idempotency_started (scope, ke
 pub const COUNT_KNOWN_KEYS: &str = "SELECT (SELECT COUNT(*) FROM idempotency_keys) + (SELECT COUNT(*) FROM idempotency_started) + (SELECT COUNT(client_ref) FROM ledger_txns)";
 
 /// Every stored idempotency key, completed or started, as (scope, key), and
-/// every ledger client reference, in the scope `KnownKeys::CLIENT_REFS`.
-pub const KNOWN_KEYS: &str = "SELECT scope, key FROM idempotency_keys UNION ALL SELECT scope, key FROM idempotency_started UNION ALL SELECT 'ledger client reference', client_ref FROM ledger_txns WHERE client_ref IS NOT NULL";
+/// every ledger client reference, in the scope `$1` (`KnownKeys::CLIENT_REFS`).
+pub const KNOWN_KEYS: &str = "SELECT scope, key FROM idempotency_keys UNION ALL SELECT scope, key FROM idempotency_started UNION ALL SELECT CAST($1 AS TEXT), client_ref FROM ledger_txns WHERE client_ref IS NOT NULL";
 
 pub const GET_STARTED_KEY: &str =
     "SELECT request_hash, resource_id FROM idempotency_started WHERE scope = $1 AND key = $2";

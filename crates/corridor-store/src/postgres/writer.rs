@@ -194,7 +194,7 @@ impl WriterBackend for PostgresWriter {
                 .try_get(0)?;
             let known = KnownKeys::sized_for(count.unsigned_abs());
             let tx = s.client.transaction().await?;
-            let portal = tx.bind(sql::KNOWN_KEYS, &[]).await?;
+            let portal = tx.bind(sql::KNOWN_KEYS, &[&KnownKeys::CLIENT_REFS]).await?;
             loop {
                 let rows = tx.query_portal(&portal, KNOWN_KEYS_PER_FETCH).await?;
                 if rows.is_empty() {

@@ -90,7 +90,7 @@ impl WriterBackend for SqliteWriter {
             .query_row(sql::COUNT_KNOWN_KEYS, [], |r| r.get(0))?;
         let known = KnownKeys::sized_for(count.unsigned_abs());
         let mut stmt = self.conn.prepare(sql::KNOWN_KEYS)?;
-        let mut rows = stmt.query([])?;
+        let mut rows = stmt.query([KnownKeys::CLIENT_REFS])?;
         while let Some(r) = rows.next()? {
             // Borrowed from the row: no allocation per key.
             let text = |i: usize| -> Result<&str, StoreError> {

@@ -39,8 +39,8 @@ pub struct KnownKeys {
 }
 
 impl KnownKeys {
-    /// The scope of ledger client references (the literal in
-    /// `sql::KNOWN_KEYS`). An idempotency scope equal to it would only make
+    /// The scope of ledger client references (`sql::KNOWN_KEYS` takes it
+    /// as its parameter). An idempotency scope equal to it would only make
     /// some answers "perhaps".
     pub(crate) const CLIENT_REFS: &'static str = "ledger client reference";
 
