@@ -62,9 +62,14 @@ pub struct LedgerBenchArgs {
     /// Merchant accounts transfers are spread over (credit accounts in the hot scenario).
     #[arg(long, default_value_t = 1000)]
     pub accounts: usize,
-    /// Concurrent submitters per writer batch slot: submitters = max(this x batch size, 4).
+    /// Transfers in flight per writer batch slot: submitters = max(this x batch size / client batch, 4).
     #[arg(long, default_value_t = 2)]
     pub submitters_per_batch: usize,
+    /// Transfers each submitter sends at once (`LedgerWriter::submit_all`),
+    /// as a client with many transfers at hand would; latency is then that
+    /// of one client batch. 1: each transfer is its own request.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=8192))]
+    pub client_batch: u64,
     /// Concurrent connections of the naive PostgreSQL baseline.
     #[arg(long, default_value_t = 16)]
     pub naive_connections: usize,
@@ -114,6 +119,7 @@ pub async fn run(args: LedgerBenchArgs) -> anyhow::Result<()> {
                 dir.path(),
                 &workload,
                 args.restart_transfers,
+                plan.client_batch,
                 plan.client_refs,
             )
             .await?,

@@ -28,6 +28,8 @@ pub struct GroupRow {
     pub batch: usize,
     /// Concurrent submitting tasks.
     pub submitters: usize,
+    /// Transfers per submission.
+    pub client_batch: usize,
     /// Median over the repetitions.
     pub summary: Summary,
 }
@@ -39,6 +41,8 @@ struct RunSpec {
     transfers: u64,
     time_cap: Duration,
     submitters: usize,
+    /// Transfers per submission.
+    client_batch: usize,
     client_refs: bool,
 }
 
@@ -68,11 +72,13 @@ pub async fn fund(config: &StoreConfig, workloads: &[Arc<Workload>]) -> anyhow::
     Ok(())
 }
 
-/// Writes `transfers` transfers at the largest batch size, with no time cap.
+/// Writes `transfers` transfers at the largest batch size, with no time
+/// cap, `client_batch` transfers per submission.
 pub async fn load(
     config: &StoreConfig,
     workload: &Arc<Workload>,
     transfers: u64,
+    client_batch: usize,
     client_refs: bool,
 ) -> anyhow::Result<Summary> {
     let batch = corridor_store::MAX_BATCH_REQUESTS;
@@ -81,7 +87,8 @@ pub async fn load(
         tag: "restart".into(),
         transfers,
         time_cap: Duration::from_secs(86_400),
-        submitters: batch * 2,
+        submitters: (batch * 2).div_ceil(client_batch),
+        client_batch,
         client_refs,
     };
     run_once(store.writer(), workload, &spec).await
@@ -107,7 +114,7 @@ pub async fn measure_batch(
 ) -> anyhow::Result<Vec<GroupRow>> {
     let store = open(config, batch).await?;
     let writer = store.writer();
-    let submitters = (batch * plan.submitters_per_slot).max(4);
+    let submitters = plan.submitters(batch);
     let mut rows = Vec::new();
     for (w, workload) in workloads.iter().enumerate() {
         let scenario = workload.scenario();
@@ -116,9 +123,11 @@ pub async fn measure_batch(
             transfers,
             time_cap,
             submitters,
+            client_batch: plan.client_batch,
             client_refs: plan.client_refs,
         };
-        let warmup = (submitters as u64 * 2).clamp(64, WARMUP_TRANSFERS_MAX);
+        let in_flight = (submitters * plan.client_batch) as u64;
+        let warmup = (in_flight * 2).clamp(64, WARMUP_TRANSFERS_MAX);
         run_once(
             writer,
             workload,
@@ -146,6 +155,7 @@ pub async fn measure_batch(
                 scenario,
                 batch,
                 submitters,
+                client_batch: plan.client_batch,
                 summary,
             });
         }
@@ -219,22 +229,39 @@ async fn submitter(
     deadline: Instant,
 ) -> anyhow::Result<RunTally> {
     let mut tally = RunTally::default();
+    let per_submission = spec.client_batch as u64;
     loop {
-        let i = next.fetch_add(1, Ordering::Relaxed);
-        if i >= spec.transfers || Instant::now() >= deadline {
+        let first = next.fetch_add(per_submission, Ordering::Relaxed);
+        if first >= spec.transfers || Instant::now() >= deadline {
             return Ok(tally);
         }
-        let client_ref = spec.client_refs.then(|| format!("{}-{i}", spec.tag));
-        let request = WriteRequest {
-            op: WriteOp::Ledger(workload.write(i, client_ref)?),
-            idempotency: None,
+        let request = |i: u64| -> anyhow::Result<WriteRequest> {
+            let client_ref = spec.client_refs.then(|| format!("{}-{i}", spec.tag));
+            Ok(WriteRequest {
+                op: WriteOp::Ledger(workload.write(i, client_ref)?),
+                idempotency: None,
+            })
         };
-        let sent = Instant::now();
-        let result = writer.submit(request).await?;
-        if is_applied(&result) {
-            tally.record_ok(sent.elapsed());
-        } else {
-            tally.transfers_refused += 1;
+        if per_submission == 1 {
+            let request = request(first)?;
+            let sent = Instant::now();
+            let applied = is_applied(&writer.submit(request).await?);
+            tally.record(u64::from(applied), u64::from(!applied), sent.elapsed());
+            continue;
         }
+        let last = (first + per_submission).min(spec.transfers);
+        let requests = (first..last)
+            .map(request)
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let sent = Instant::now();
+        let results = writer.submit_all(requests).await?;
+        let latency = sent.elapsed();
+        let mut applied = 0;
+        for result in results {
+            if is_applied(&result?) {
+                applied += 1;
+            }
+        }
+        tally.record(applied, last - first - applied, latency);
     }
 }

@@ -19,6 +19,7 @@ pub fn lines(results: &[BackendResults]) -> Vec<Value> {
                 "scenario": row.scenario.label(),
                 "batch": row.batch,
                 "submitters": row.submitters,
+                "client_batch": row.client_batch,
                 "transfers_per_s": s.transfers_per_s.round(),
                 "p50_ms": s.latency_ms_p50,
                 "p99_ms": s.latency_ms_p99,

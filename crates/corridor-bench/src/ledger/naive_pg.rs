@@ -113,7 +113,7 @@ async fn connection_loop(
         let txn_id = next_txn.fetch_add(1, Ordering::Relaxed);
         let sent = Instant::now();
         if transfer_once(&mut client, &st, transfer, txn_id, client_ref).await? {
-            tally.record_ok(sent.elapsed());
+            tally.record(1, 0, sent.elapsed());
         } else {
             tally.transfers_refused += 1;
         }

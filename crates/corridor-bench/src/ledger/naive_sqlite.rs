@@ -55,7 +55,7 @@ impl NaiveSqlite {
             let client_ref = client_ref_tag.map(|tag| format!("{tag}-{i}"));
             let sent = Instant::now();
             if self.transfer(transfer, client_ref.as_deref())? {
-                tally.record_ok(sent.elapsed());
+                tally.record(1, 0, sent.elapsed());
             } else {
                 tally.transfers_refused += 1;
             }

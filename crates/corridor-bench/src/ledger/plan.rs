@@ -19,8 +19,10 @@ pub struct Plan {
     pub batch_sizes: Vec<usize>,
     /// Merchant accounts.
     pub accounts: usize,
-    /// Submitters per writer batch slot.
+    /// Transfers in flight per writer batch slot.
     pub submitters_per_slot: usize,
+    /// Transfers per submission.
+    pub client_batch: usize,
     /// Whether transfers carry a unique client reference.
     pub client_refs: bool,
     /// Connections of the naive PostgreSQL baseline.
@@ -45,6 +47,7 @@ impl Plan {
             batch_sizes: args.batch_sizes.clone(),
             accounts: args.accounts.max(2),
             submitters_per_slot: args.submitters_per_batch.max(1),
+            client_batch: usize::try_from(args.client_batch)?.max(1),
             client_refs: !args.no_client_ref,
             naive_connections: args.naive_connections.max(1),
             naive_time_cap: secs(args.naive_max_seconds, "--naive-max-seconds")?,
@@ -58,6 +61,14 @@ impl Plan {
             plan.physical_time = Duration::from_millis(500);
         }
         Ok(plan)
+    }
+
+    /// Concurrent submitters at writer batch size `batch`: enough to keep
+    /// `submitters_per_slot` batches of transfers (at least 4) in flight.
+    pub fn submitters(&self, batch: usize) -> usize {
+        (batch * self.submitters_per_slot)
+            .max(4)
+            .div_ceil(self.client_batch)
     }
 
     /// The spread and hot workloads.
@@ -82,12 +93,20 @@ pub fn print_header(plan: &Plan, args: &LedgerBenchArgs) {
     );
     println!(
         "per run: up to {} transfers or {:.1} s; {} run(s) per configuration, median shown; \
-         {} merchant accounts; submitters = max({} x batch, 4); client_ref: {}",
+         {} merchant accounts; transfers in flight = max({} x batch, 4), {}; client_ref: {}",
         report::thousands(plan.transfers as f64),
         plan.time_cap.as_secs_f64(),
         plan.repetitions,
         plan.accounts,
         plan.submitters_per_slot,
+        if plan.client_batch == 1 {
+            "one transfer per request".to_string()
+        } else {
+            format!(
+                "{} transfers per request (latency per request)",
+                plan.client_batch
+            )
+        },
         if plan.client_refs {
             "unique per transfer"
         } else {
@@ -96,5 +115,36 @@ pub fn print_header(plan: &Plan, args: &LedgerBenchArgs) {
     );
     if !args.sqlite_only {
         println!("PostgreSQL server: {}", pg::redact(&args.database_url));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Plan;
+    use std::time::Duration;
+
+    fn plan(client_batch: usize) -> Plan {
+        Plan {
+            transfers: 1,
+            time_cap: Duration::from_secs(1),
+            repetitions: 1,
+            batch_sizes: vec![8000],
+            accounts: 2,
+            submitters_per_slot: 2,
+            client_batch,
+            client_refs: true,
+            naive_connections: 1,
+            naive_time_cap: Duration::from_secs(1),
+            physical_time: Duration::from_secs(1),
+        }
+    }
+
+    #[test]
+    fn submitters_keep_the_same_transfers_in_flight_whatever_the_client_batch() {
+        assert_eq!(plan(1).submitters(8000), 16_000);
+        assert_eq!(plan(1).submitters(1), 4);
+        assert_eq!(plan(4000).submitters(8000), 4);
+        assert_eq!(plan(3000).submitters(8000), 6, "rounded up");
+        assert_eq!(plan(8000).submitters(1000), 1);
     }
 }

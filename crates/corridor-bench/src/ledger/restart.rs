@@ -32,12 +32,13 @@ pub async fn measure(
     dir: &Path,
     workload: &Arc<Workload>,
     transfers: u64,
+    client_batch: usize,
     client_refs: bool,
 ) -> anyhow::Result<RestartTimes> {
     let path = dir.join("restart.db");
     let config = StoreConfig::Sqlite(path.clone());
     group::fund(&config, std::slice::from_ref(workload)).await?;
-    let load = group::load(&config, workload, transfers, client_refs).await?;
+    let load = group::load(&config, workload, transfers, client_batch, client_refs).await?;
     eprintln!(
         "  sqlite restart: wrote {} transfers at {:.0}/s",
         load.transfers_ok, load.transfers_per_s

@@ -10,7 +10,9 @@ pub struct RunTally {
     pub transfers_ok: u64,
     /// Transfers the ledger refused (should stay 0).
     pub transfers_refused: u64,
-    /// Per-request latency at the client, in microseconds, of the OK ones.
+    /// Per-request latency at the client, in microseconds (a request is
+    /// one transfer, or a client batch of them), of requests with any
+    /// transfer applied.
     pub latencies_us: Vec<u32>,
 }
 
@@ -22,11 +24,15 @@ impl RunTally {
         self.latencies_us.extend(other.latencies_us);
     }
 
-    /// Records one acknowledged transfer.
-    pub fn record_ok(&mut self, latency: Duration) {
-        self.transfers_ok += 1;
-        self.latencies_us
-            .push(u32::try_from(latency.as_micros()).unwrap_or(u32::MAX));
+    /// Records one answered request: transfers applied and refused, and
+    /// how long the answer took.
+    pub fn record(&mut self, applied: u64, refused: u64, latency: Duration) {
+        self.transfers_ok += applied;
+        self.transfers_refused += refused;
+        if applied > 0 {
+            self.latencies_us
+                .push(u32::try_from(latency.as_micros()).unwrap_or(u32::MAX));
+        }
     }
 
     /// Throughput and latency percentiles over `wall`.

@@ -19,10 +19,12 @@ mod known_keys;
 mod merchant_cache;
 mod merchant_kyb;
 mod payouts;
+mod reply;
 #[cfg(test)]
 mod tests;
 
 use foldhash::{HashMap, HashMapExt};
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -35,6 +37,7 @@ pub use batch::{BatchRows, PostingRow, TxnRow};
 pub use known_keys::KnownKeys;
 pub(crate) use merchant_cache::MerchantCache;
 pub use payouts::{PayoutOutcome, PayoutStatement};
+use reply::{Reply, Submission};
 
 use crate::records::{
     AccountKey, ApiKeyRecord, IdempotencyRecord, LedgerWrite, MerchantRecord, StoredResponse,
@@ -44,7 +47,8 @@ use crate::{Clock, StoreError};
 /// The most requests one batch (one database transaction) may hold.
 pub const MAX_BATCH_REQUESTS: usize = 8192;
 
-/// The most requests waiting for the writer before senders wait.
+/// The most submissions (single requests or groups) waiting for the writer
+/// before senders wait.
 pub const MAX_QUEUED_REQUESTS: usize = 65_536;
 
 /// Tuning of a writer.
@@ -289,12 +293,10 @@ pub enum WriteResult {
     AlreadyCompleted(IdempotencyRecord),
 }
 
-type Reply = oneshot::Sender<Result<WriteResult, Arc<StoreError>>>;
-
 /// Handle to the writer; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct LedgerWriter {
-    tx: mpsc::Sender<(WriteRequest, Reply)>,
+    tx: mpsc::Sender<Submission>,
     merchants: Arc<MerchantCache>,
     balances: Arc<BalanceBound>,
     keys: Arc<KnownKeys>,
@@ -355,16 +357,40 @@ impl LedgerWriter {
     /// Submits one request and waits until its batch is durable.
     pub async fn submit(&self, request: WriteRequest) -> Result<WriteResult, StoreError> {
         let (reply, answer) = oneshot::channel();
-        self.tx
-            .send((request, reply))
-            .await
-            .map_err(|_| StoreError::WriterStopped)?;
+        self.send(Submission::One(request, reply)).await?;
         match answer.await {
-            Ok(Ok(result)) => Ok(result),
-            Ok(Err(shared)) => Err(StoreError::Task(shared.to_string())),
+            Ok(answer) => unshare(answer),
             Err(_) => Err(StoreError::WriterStopped),
         }
     }
+
+    /// Submits `requests` together and waits until every one of them is
+    /// durable: one result per request, in order, each as [`Self::submit`]
+    /// would have returned it. The requests are applied in order and may
+    /// share batches with other submitters' requests; one refused or failed
+    /// request does not stop the others. A client with many writes at hand
+    /// saves a channel message and a wake-up per request.
+    pub async fn submit_all(
+        &self,
+        requests: Vec<WriteRequest>,
+    ) -> Result<Vec<Result<WriteResult, StoreError>>, StoreError> {
+        let (reply, answers) = oneshot::channel();
+        self.send(Submission::Group(requests, reply)).await?;
+        let answers = answers.await.map_err(|_| StoreError::WriterStopped)?;
+        Ok(answers.into_iter().map(unshare).collect())
+    }
+
+    async fn send(&self, submission: Submission) -> Result<(), StoreError> {
+        self.tx
+            .send(submission)
+            .await
+            .map_err(|_| StoreError::WriterStopped)
+    }
+}
+
+/// One request's answer as its submitter gets it.
+fn unshare(answer: reply::Answer) -> Result<WriteResult, StoreError> {
+    answer.map_err(|shared| StoreError::Task(shared.to_string()))
 }
 
 /// Everything the writer thread owns.
@@ -410,25 +436,28 @@ impl<B: WriterBackend> WriterState<B> {
         }
     }
 
-    fn run(mut self, mut rx: mpsc::Receiver<(WriteRequest, Reply)>) {
-        let mut queue = Vec::with_capacity(self.max_batch);
-        while let Some(first) = rx.blocking_recv() {
-            queue.push(first);
-            while queue.len() < self.max_batch {
+    /// Takes what is queued, up to a batch, and writes it; a group larger
+    /// than what is left of a batch waits in the backlog for the next one.
+    fn run(mut self, mut rx: mpsc::Receiver<Submission>) {
+        let mut backlog: VecDeque<(WriteRequest, Reply)> = VecDeque::new();
+        loop {
+            if backlog.is_empty() {
+                match rx.blocking_recv() {
+                    Some(first) => reply::unpack(first, &mut backlog),
+                    None => return,
+                }
+            }
+            while backlog.len() < self.max_batch {
                 match rx.try_recv() {
-                    Ok(item) => queue.push(item),
+                    Ok(next) => reply::unpack(next, &mut backlog),
                     Err(_) => break,
                 }
             }
-            self.process(&mut queue);
+            let size = backlog.len().min(self.max_batch);
+            let (requests, replies): (Vec<WriteRequest>, Vec<Reply>) =
+                backlog.drain(..size).unzip();
+            self.process_items(requests, replies);
         }
-    }
-
-    fn process(&mut self, queue: &mut Vec<(WriteRequest, Reply)>) {
-        // Drained, not taken: the queue keeps its capacity for the next
-        // batch instead of growing again from nothing.
-        let (requests, replies): (Vec<WriteRequest>, Vec<Reply>) = queue.drain(..).unzip();
-        self.process_items(requests, replies);
     }
 
     /// Writes `requests` as one batch. A batch that fails for a reason other
@@ -464,7 +493,7 @@ impl<B: WriterBackend> WriterState<B> {
                     self.merchants.clear();
                 }
                 for (reply, result) in replies.into_iter().zip(results) {
-                    let _ = reply.send(Ok(result));
+                    reply.send(Ok(result));
                 }
                 tracing::trace!(
                     size,
@@ -526,7 +555,7 @@ impl<B: WriterBackend> WriterState<B> {
         self.forget();
         let shared = Arc::new(error);
         for reply in replies {
-            let _ = reply.send(Err(shared.clone()));
+            reply.send(Err(shared.clone()));
         }
     }
 

@@ -123,6 +123,10 @@ struct Harness {
 }
 
 fn harness(slow_first: bool) -> Harness {
+    harness_with(slow_first, WriterConfig::default())
+}
+
+fn harness_with(slow_first: bool, config: WriterConfig) -> Harness {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("w.db");
     let (_reads, backend) = crate::sqlite::open(&path).unwrap();
@@ -134,12 +138,7 @@ fn harness(slow_first: bool) -> Harness {
         log: log.clone(),
         slow_first,
     };
-    let writer = LedgerWriter::start(
-        flaky,
-        Arc::new(TestClock::default()),
-        WriterConfig::default(),
-    )
-    .unwrap();
+    let writer = LedgerWriter::start(flaky, Arc::new(TestClock::default()), config).unwrap();
     Harness {
         writer,
         mode,
@@ -397,4 +396,88 @@ async fn an_audited_write_records_its_action_only_when_it_is_applied() {
         })
         .unwrap();
     assert_eq!(crate::verify_audit_chain(&records, Some(head)), Ok(2));
+}
+
+fn applied(result: &Result<WriteResult, StoreError>) -> bool {
+    matches!(
+        result,
+        Ok(WriteResult::Done {
+            outcome: WriteOutcome::Ledger(Ok(_)) | WriteOutcome::MerchantCreated,
+            ..
+        })
+    )
+}
+
+#[tokio::test]
+async fn a_group_gets_each_request_s_own_result_in_order() {
+    let h = harness(true);
+    *h.mode.lock().unwrap() = Mode::RefusePoison;
+    let results = h
+        .writer
+        .submit_all(vec![
+            transfer(1),
+            merchant("poison"),
+            overdraw(),
+            transfer(2),
+            merchant("kept"),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(results.len(), 5);
+    assert!(applied(&results[0]), "{:?}", results[0]);
+    assert!(
+        results[1].is_err(),
+        "the database refused it: {:?}",
+        results[1]
+    );
+    assert!(
+        matches!(&results[2], Ok(WriteResult::Done { outcome, .. }) if outcome.is_refused()),
+        "the ledger refused the overdraft: {:?}",
+        results[2]
+    );
+    assert!(applied(&results[3]), "{:?}", results[3]);
+    assert!(applied(&results[4]), "{:?}", results[4]);
+    assert!(h.writer.submit_all(Vec::new()).await.unwrap().is_empty());
+    drop(h.writer);
+    drop(crate::sqlite::open(&h.path).unwrap());
+    let (postings, wrong) = audit(&h.path);
+    assert_eq!(postings, 2 * 2, "the two transfers, not the overdraft");
+    assert_eq!(wrong, 0);
+}
+
+#[tokio::test]
+async fn a_group_larger_than_a_batch_spans_batches_and_shares_them() {
+    let h = harness_with(true, WriterConfig { max_batch: 4 });
+    // The first request holds the writer while a group of 10 and a single
+    // request queue up behind it.
+    let first = tokio::spawn({
+        let w = h.writer.clone();
+        async move { w.submit(transfer(1)).await }
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let group = tokio::spawn({
+        let w = h.writer.clone();
+        async move {
+            w.submit_all((0..10).map(|i| transfer(10 + i)).collect())
+                .await
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let single = h.writer.submit(transfer(100)).await;
+    assert!(applied(&first.await.unwrap()));
+    let results = group.await.unwrap().unwrap();
+    assert_eq!(results.len(), 10);
+    assert!(results.iter().all(applied), "{results:?}");
+    assert!(applied(&single), "{single:?}");
+    let sizes = h.log.lock().unwrap().batch_sizes.clone();
+    assert_eq!(
+        sizes,
+        [1, 4, 4, 3],
+        "the single request fills the last batch"
+    );
+    drop(h.writer);
+    drop(crate::sqlite::open(&h.path).unwrap());
+    let (postings, wrong) = audit(&h.path);
+    assert_eq!(postings, 2 * 12);
+    assert_eq!(wrong, 0);
 }
