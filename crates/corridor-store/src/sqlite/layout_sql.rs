@@ -7,6 +7,7 @@
 pub(crate) const SQLITE_LAYOUT_MIGRATIONS: &[(i64, &str)] = &[
     (1_000_001, POSTINGS_CLUSTERED),
     (1_000_002, ACCOUNT_HISTORY_CHUNKS),
+    (1_000_003, ACCOUNT_HISTORY_RECENT),
 ];
 
 /// Postings kept in the order of their primary key (`WITHOUT ROWID`): one
@@ -42,6 +43,21 @@ CREATE TABLE account_history (
 INSERT INTO account_history (account_id, last_txn_id, txn_ids)
     SELECT account_id, txn_id, CAST(txn_id AS TEXT) FROM postings GROUP BY account_id, txn_id;
 DROP INDEX postings_by_account;
+"#;
+
+/// The recent level of account history (see `history/recent.rs`): the
+/// transactions not yet merged into `account_history`, and their rows, in
+/// the order they were written. Existing chunks stay where they are.
+const ACCOUNT_HISTORY_RECENT: &str = r#"
+CREATE TABLE account_history_batches (
+    batch_last INTEGER PRIMARY KEY
+);
+CREATE TABLE account_history_recent (
+    batch_last INTEGER NOT NULL,
+    account_id INTEGER NOT NULL,
+    txn_ids TEXT NOT NULL,
+    PRIMARY KEY (batch_last, account_id)
+) WITHOUT ROWID;
 "#;
 
 #[cfg(test)]

@@ -163,7 +163,8 @@ async fn verify_detects_a_tampered_posting(ctx: Ctx) {
 }
 
 /// The embedded store's account history is checked against the postings:
-/// a chunk lost, or one listing another transaction, is a mismatch.
+/// a row lost, or one listing another transaction, is a mismatch (here in
+/// the recent level, where a few transactions' rows are).
 #[tokio::test]
 async fn verify_detects_a_damaged_account_history() {
     let ctx = Ctx::sqlite().await;
@@ -176,9 +177,8 @@ async fn verify_detects_a_damaged_account_history() {
     let TxnId(t) = txn;
     let moved = ctx
         .execute_sql(&format!(
-            "UPDATE account_history SET txn_ids = '{}', last_txn_id = {} WHERE account_id = {} AND last_txn_id = {t}",
-            t + 7,
-            t + 7,
+            "UPDATE account_history_recent SET txn_ids = '{}' WHERE account_id = {} AND txn_ids = '{t}'",
+            t - 1,
             id.0
         ))
         .await;
@@ -195,7 +195,7 @@ async fn verify_detects_a_damaged_account_history() {
 
     let lost = ctx
         .execute_sql(&format!(
-            "DELETE FROM account_history WHERE account_id = {}",
+            "DELETE FROM account_history_recent WHERE account_id = {}",
             id.0
         ))
         .await;
