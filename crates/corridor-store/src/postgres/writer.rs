@@ -12,7 +12,7 @@ use super::writer_sql as q;
 use crate::records::{AccountKey, IdempotencyRecord};
 use crate::rows;
 use crate::sql;
-use crate::writer::{largest_balance, BatchRows, KnownKeys, NextIds, WriterBackend};
+use crate::writer::{largest_balance, BatchRows, KeyFill, KnownKeys, NextIds, WriterBackend};
 use crate::StoreError;
 
 /// The writer's connection, opened lazily on the writer's thread.
@@ -184,8 +184,9 @@ impl WriterBackend for PostgresWriter {
         })
     }
 
-    /// Read through a portal, a bounded number of rows at a time.
-    fn known_keys(&mut self) -> Result<KnownKeys, StoreError> {
+    /// Read through a portal, a bounded number of rows at a time, before
+    /// the writer starts.
+    fn known_keys(&mut self) -> Result<(KnownKeys, Option<KeyFill>), StoreError> {
         self.with(async |s: &mut Session| {
             let count: i64 = s
                 .client
@@ -205,7 +206,8 @@ impl WriterBackend for PostgresWriter {
                 }
             }
             tx.commit().await?;
-            Ok(known)
+            known.mark_filled();
+            Ok((known, None))
         })
     }
 

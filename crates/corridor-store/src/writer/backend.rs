@@ -2,7 +2,7 @@
 
 use corridor_core::ledger::{AccountId, AccountState, HoldId, HoldState, Recorded};
 
-use super::{BatchRows, KnownKeys};
+use super::{BatchRows, KeyFill, KnownKeys};
 use crate::records::{AccountKey, IdempotencyRecord};
 use crate::StoreError;
 
@@ -31,8 +31,10 @@ pub fn largest_balance(max_posted: i64, min_posted: i64) -> u64 {
 pub trait WriterBackend: Send + 'static {
     /// Reads the next free ids.
     fn next_ids(&mut self) -> Result<NextIds, StoreError>;
-    /// Every idempotency key the database holds, completed or started.
-    fn known_keys(&mut self) -> Result<KnownKeys, StoreError>;
+    /// A filter of every idempotency key the database holds, completed or
+    /// started, and every ledger client reference: filled and marked so, or
+    /// empty with what fills it while the writer runs.
+    fn known_keys(&mut self) -> Result<(KnownKeys, Option<KeyFill>), StoreError>;
     /// Loads existing accounts by key; missing keys are simply absent.
     fn load_accounts(
         &mut self,

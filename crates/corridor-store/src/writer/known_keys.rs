@@ -17,8 +17,14 @@
 //! then (at least `MIN_EXPECTED_KEYS`) and at most `MAX_BITS` bits. Past
 //! that many keys its answers grow less often "no", and more requests read,
 //! until the next start sizes it again.
+//!
+//! It may be filled while the writer already runs (`KeyFill`): until then
+//! it answers "perhaps" to everything. The fill reads one snapshot of the
+//! database; every key committed after that snapshot was added by the
+//! writer before its commit, so once both are in, none is missing.
 
 use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use fastbloom::AtomicBloomFilter;
 
@@ -31,11 +37,17 @@ const BITS_PER_KEY: usize = 15;
 /// The filter's largest size: 2^29 bits, 64 MiB.
 const MAX_BITS: usize = 1 << 29;
 
+/// Fills a filter with the keys the database holds, on a thread of its
+/// own while the writer runs.
+pub type KeyFill = Box<dyn FnOnce(&KnownKeys) -> Result<(), crate::StoreError> + Send>;
+
 /// (scope, key) pairs the database may hold.
 #[derive(Debug)]
 pub struct KnownKeys {
     filter: AtomicBloomFilter,
     hasher: foldhash::quality::RandomState,
+    /// Every stored key is in the filter: until then, everything is "perhaps".
+    filled: AtomicBool,
 }
 
 impl KnownKeys {
@@ -44,8 +56,8 @@ impl KnownKeys {
     /// some answers "perhaps".
     pub(crate) const CLIENT_REFS: &'static str = "ledger client reference";
 
-    /// An empty filter for a database holding `stored` keys: sized for
-    /// twice as many.
+    /// An empty filter for a database holding about `stored` keys: sized
+    /// for twice as many. It answers "perhaps" until [`Self::mark_filled`].
     pub(crate) fn sized_for(stored: u64) -> Self {
         let stored = usize::try_from(stored).unwrap_or(usize::MAX);
         let expected = stored.saturating_mul(2).max(MIN_EXPECTED_KEYS);
@@ -53,7 +65,14 @@ impl KnownKeys {
         KnownKeys {
             filter: AtomicBloomFilter::with_num_bits(bits).expected_items(expected),
             hasher: foldhash::quality::RandomState::default(),
+            filled: AtomicBool::new(false),
         }
+    }
+
+    /// Every key the database held when the writer started is in the
+    /// filter: from now on it may answer "no".
+    pub(crate) fn mark_filled(&self) {
+        self.filled.store(true, Ordering::Release);
     }
 
     fn hash(&self, scope: &str, key: &str) -> u64 {
@@ -73,8 +92,37 @@ impl KnownKeys {
     /// `false` when the database certainly holds neither a completed nor a
     /// started `key` in `scope`; `true` means it must be read to know.
     pub(crate) fn may_hold(&self, scope: &str, key: &str) -> bool {
-        self.filter.contains_hash(self.hash(scope, key))
+        !self.filled.load(Ordering::Acquire) || self.filter.contains_hash(self.hash(scope, key))
     }
+}
+
+/// Runs `fill` on a thread of its own and marks `keys` filled once it has
+/// run; if it fails, `keys` keeps answering "perhaps" (every request reads)
+/// until the next start.
+pub(super) fn fill_in_background(
+    keys: std::sync::Arc<KnownKeys>,
+    fill: KeyFill,
+) -> Result<(), crate::StoreError> {
+    std::thread::Builder::new()
+        .name("known-keys-fill".into())
+        .spawn(move || {
+            let started = std::time::Instant::now();
+            match fill(&keys) {
+                Ok(()) => {
+                    keys.mark_filled();
+                    tracing::debug!(
+                        elapsed_ms = started.elapsed().as_millis() as u64,
+                        "known keys filter filled"
+                    );
+                }
+                Err(e) => tracing::error!(
+                    error = %e,
+                    "could not fill the known keys filter: every keyed request reads until the next start"
+                ),
+            }
+        })
+        .map(|_| ())
+        .map_err(|e| crate::StoreError::Task(e.to_string()))
 }
 
 #[cfg(test)]
@@ -89,9 +137,15 @@ mod tests {
     fn holds_every_stored_and_inserted_key_and_few_others() {
         let stored: Vec<_> = (0..10_000).map(|i| pair("s1", &format!("k{i}"))).collect();
         let known = KnownKeys::sized_for(stored.len() as u64);
+        assert!(
+            known.may_hold("s2", "never stored"),
+            "perhaps, until filled"
+        );
         for (scope, key) in &stored {
             known.insert(scope, key);
         }
+        known.mark_filled();
+        assert!(!known.may_hold("s2", "never stored"));
         for i in 0..1_000 {
             known.insert("s2", &format!("new{i}"));
         }

@@ -34,7 +34,7 @@ use tokio::sync::{mpsc, oneshot};
 pub use backend::{largest_balance, NextIds, WriterBackend};
 pub(crate) use balance_bound::BalanceBound;
 pub use batch::{BatchRows, PostingRow, TxnRow};
-pub use known_keys::KnownKeys;
+pub use known_keys::{KeyFill, KnownKeys};
 pub(crate) use merchant_cache::MerchantCache;
 pub use payouts::{PayoutOutcome, PayoutStatement};
 use reply::{Reply, Submission};
@@ -315,7 +315,11 @@ impl LedgerWriter {
         let merchants = Arc::new(MerchantCache::default());
         let balances = Arc::new(BalanceBound::default());
         balances.cover_largest(next.largest_balance);
-        let keys = Arc::new(backend.known_keys()?);
+        let (keys, fill) = backend.known_keys()?;
+        let keys = Arc::new(keys);
+        if let Some(fill) = fill {
+            known_keys::fill_in_background(keys.clone(), fill)?;
+        }
         let state = WriterState::new(
             backend,
             clock,

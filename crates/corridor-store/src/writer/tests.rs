@@ -39,7 +39,7 @@ impl<B: WriterBackend> WriterBackend for Flaky<B> {
     fn next_ids(&mut self) -> Result<NextIds, StoreError> {
         self.inner.next_ids()
     }
-    fn known_keys(&mut self) -> Result<super::KnownKeys, StoreError> {
+    fn known_keys(&mut self) -> Result<(super::KnownKeys, Option<super::KeyFill>), StoreError> {
         self.inner.known_keys()
     }
     fn load_accounts(
@@ -480,4 +480,31 @@ async fn a_group_larger_than_a_batch_spans_batches_and_shares_them() {
     let (postings, wrong) = audit(&h.path);
     assert_eq!(postings, 2 * 12);
     assert_eq!(wrong, 0);
+}
+
+#[tokio::test]
+async fn the_known_keys_filter_says_perhaps_until_filled_then_knows_stored_references() {
+    let h = harness(false);
+    let mut request = transfer(5);
+    if let WriteOp::Ledger(write) = &mut request.op {
+        write.client_ref = Some("ref-stored".into());
+    }
+    assert!(applied(&h.writer.submit(request).await));
+    drop(h.writer);
+    let (_reads, mut backend) = crate::sqlite::open(&h.path).unwrap();
+    let (keys, fill) = backend.known_keys().unwrap();
+    let fill = fill.expect("a database file is filled from in the background");
+    let unknown = |keys: &KnownKeys| {
+        (0..100)
+            .filter(|i| keys.may_hold(KnownKeys::CLIENT_REFS, &format!("ref-new-{i}")))
+            .count()
+    };
+    assert_eq!(unknown(&keys), 100, "everything is perhaps until filled");
+    fill(&keys).unwrap();
+    keys.mark_filled();
+    assert!(keys.may_hold(KnownKeys::CLIENT_REFS, "ref-stored"));
+    assert!(
+        unknown(&keys) < 5,
+        "new references are known to be new once filled"
+    );
 }

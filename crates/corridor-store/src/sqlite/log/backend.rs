@@ -12,7 +12,7 @@ use super::pending_refs::PendingRefs;
 use super::{codec, projection, Progress};
 use crate::records::{AccountKey, IdempotencyRecord};
 use crate::sqlite::SqliteWriter;
-use crate::writer::{BatchRows, KnownKeys, NextIds, WriterBackend};
+use crate::writer::{BatchRows, KeyFill, KnownKeys, NextIds, WriterBackend};
 use crate::StoreError;
 
 /// Bytes of log the projection may lag behind before the writer waits: a
@@ -69,7 +69,7 @@ impl WriterBackend for LogBackend {
         self.caught_up()?.next_ids()
     }
 
-    fn known_keys(&mut self) -> Result<KnownKeys, StoreError> {
+    fn known_keys(&mut self) -> Result<(KnownKeys, Option<KeyFill>), StoreError> {
         self.caught_up()?.known_keys()
     }
 
