@@ -314,11 +314,23 @@ impl SqliteWriter {
     }
 }
 
-/// Adds every stored key to `keys`, read in one snapshot.
+/// Rows a fill reads between two checks that its writer still runs.
+const FILL_ROWS_PER_CHECK: u32 = 1 << 16;
+
+/// Adds every stored key to `keys`, read in one snapshot; stops with
+/// `WriterStopped` once the writer has.
 fn fill_known_keys(conn: &Connection, keys: &KnownKeys) -> Result<(), StoreError> {
     let mut stmt = conn.prepare(sql::KNOWN_KEYS)?;
     let mut rows = stmt.query([KnownKeys::CLIENT_REFS])?;
+    let mut until_check = 0;
     while let Some(r) = rows.next()? {
+        if until_check == 0 {
+            if keys.abandoned() {
+                return Err(StoreError::WriterStopped);
+            }
+            until_check = FILL_ROWS_PER_CHECK;
+        }
+        until_check -= 1;
         // Borrowed from the row: no allocation per key.
         let text = |i: usize| -> Result<&str, StoreError> {
             r.get_ref(i)?

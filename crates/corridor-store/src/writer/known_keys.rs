@@ -48,6 +48,8 @@ pub struct KnownKeys {
     hasher: foldhash::quality::RandomState,
     /// Every stored key is in the filter: until then, everything is "perhaps".
     filled: AtomicBool,
+    /// The writer has stopped: a fill still running may stop too.
+    abandoned: AtomicBool,
 }
 
 impl KnownKeys {
@@ -66,7 +68,19 @@ impl KnownKeys {
             filter: AtomicBloomFilter::with_num_bits(bits).expected_items(expected),
             hasher: foldhash::quality::RandomState::default(),
             filled: AtomicBool::new(false),
+            abandoned: AtomicBool::new(false),
         }
+    }
+
+    /// The writer using this filter has stopped.
+    pub(crate) fn abandon(&self) {
+        self.abandoned.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether the writer using this filter has stopped: a fill checks it
+    /// as it goes and stops with [`crate::StoreError::WriterStopped`].
+    pub(crate) fn abandoned(&self) -> bool {
+        self.abandoned.load(Ordering::Relaxed)
     }
 
     /// Every key the database held when the writer started is in the
@@ -114,6 +128,9 @@ pub(super) fn fill_in_background(
                         elapsed_ms = started.elapsed().as_millis() as u64,
                         "known keys filter filled"
                     );
+                }
+                Err(crate::StoreError::WriterStopped) => {
+                    tracing::debug!("known keys fill stopped with its writer")
                 }
                 Err(e) => tracing::error!(
                     error = %e,

@@ -448,7 +448,7 @@ impl<B: WriterBackend> WriterState<B> {
             if backlog.is_empty() {
                 match rx.blocking_recv() {
                     Some(first) => reply::unpack(first, &mut backlog),
-                    None => return,
+                    None => break,
                 }
             }
             while backlog.len() < self.max_batch {
@@ -462,6 +462,8 @@ impl<B: WriterBackend> WriterState<B> {
                 backlog.drain(..size).unzip();
             self.process_items(requests, replies);
         }
+        // Every handle is gone: a fill still reading stops.
+        self.keys.abandon();
     }
 
     /// Writes `requests` as one batch. A batch that fails for a reason other

@@ -507,4 +507,29 @@ async fn the_known_keys_filter_says_perhaps_until_filled_then_knows_stored_refer
         unknown(&keys) < 5,
         "new references are known to be new once filled"
     );
+
+    // A fill whose writer has stopped stops too, and marks nothing.
+    let (abandoned, fill) = backend.known_keys().unwrap();
+    abandoned.abandon();
+    assert!(matches!(
+        fill.unwrap()(&abandoned),
+        Err(StoreError::WriterStopped)
+    ));
+    assert_eq!(unknown(&abandoned), 100);
+}
+
+#[tokio::test]
+async fn the_filter_is_abandoned_once_every_writer_handle_is_gone() {
+    let h = harness(false);
+    let keys = h.writer.keys.clone();
+    assert!(!keys.abandoned());
+    drop(h.writer);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !keys.abandoned() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the writer never ended"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
 }
