@@ -15,14 +15,15 @@ impl Sim<'_> {
         psp: usize,
         key: &str,
     ) -> Simulated<ConnectorResult<Option<ChargeResponse>>> {
-        let latency_ms = match self.gate(psp, "lookup", key) {
-            Ok(gate) => gate,
-            Err(failure) => return failure.map_err(),
-        };
         let reference = self.state.psps[psp]
             .charge_keys
             .get(key)
             .map(|k| k.reference.clone());
+        let spared = self.spared(psp, reference.as_deref());
+        let latency_ms = match self.gate(psp, "lookup", key, spared) {
+            Ok(gate) => gate,
+            Err(failure) => return failure.map_err(),
+        };
         let found = reference.and_then(|r| self.response(psp, &r, latency_ms));
         Simulated::new(Ok(found), latency_ms)
     }
@@ -33,7 +34,8 @@ impl Sim<'_> {
         psp: usize,
         reference: &str,
     ) -> Simulated<ConnectorResult<ChargeResponse>> {
-        let latency_ms = match self.gate(psp, "retrieve", reference) {
+        let spared = self.spared(psp, Some(reference));
+        let latency_ms = match self.gate(psp, "retrieve", reference, spared) {
             Ok(gate) => gate,
             Err(failure) => return failure.map_err(),
         };
@@ -57,7 +59,7 @@ impl Sim<'_> {
         self.keyed(
             psp,
             Operation::Capture,
-            request.idempotency_key.as_str(),
+            (request.idempotency_key.as_str(), &request.reference),
             fingerprint,
             |sim| sim.apply_capture(psp, &request.reference, request.amount),
         )
@@ -73,7 +75,7 @@ impl Sim<'_> {
         self.keyed(
             psp,
             Operation::Cancel,
-            request.idempotency_key.as_str(),
+            (request.idempotency_key.as_str(), &request.reference),
             fingerprint,
             |sim| sim.apply_cancel(psp, &request.reference),
         )
@@ -128,15 +130,17 @@ impl Sim<'_> {
 
     /// Runs a capture or cancel once per key: a repeat with the same key and
     /// request answers the stored result, with another request a conflict.
+    /// The call is known by its idempotency key and its charge's reference.
     fn keyed(
         &mut self,
         psp: usize,
         operation: Operation,
-        key: &str,
+        (key, reference): (&str, &str),
         fingerprint: u64,
         apply: impl FnOnce(&mut Self) -> ConnectorResult<ChargeResponse>,
     ) -> Simulated<ConnectorResult<ChargeResponse>> {
-        let latency_ms = match self.gate(psp, operation.code(), key) {
+        let spared = self.spared(psp, Some(reference));
+        let latency_ms = match self.gate(psp, operation.code(), key, spared) {
             Ok(gate) => gate,
             Err(failure) => return failure.map_err(),
         };
@@ -160,13 +164,24 @@ impl Sim<'_> {
         )
     }
 
-    /// Outages and server errors hit every call; answers the call's latency
-    /// when it gets through.
+    /// Whether background faults spare the calls about the charge
+    /// `reference`: those of a test card, whose charges they spare too, so
+    /// that a test card behaves the same every time from charge to refund.
+    pub(super) fn spared(&self, psp: usize, reference: Option<&str>) -> bool {
+        reference
+            .and_then(|r| self.state.psps[psp].charges.get(r))
+            .is_some_and(|charge| charge.test_card.is_some())
+    }
+
+    /// Outages and server errors hit every call, background server errors
+    /// every call not `spared`; answers the call's latency when it gets
+    /// through.
     pub(super) fn gate(
         &mut self,
         psp: usize,
         operation: &str,
         id: &str,
+        spared: bool,
     ) -> Result<u32, Simulated<ConnectorError>> {
         let name = &self.profile(psp).name;
         let call = self.state.psps[psp]
@@ -182,6 +197,7 @@ impl Sim<'_> {
             ));
         }
         let background = self.config.background_faults
+            && !spared
             && draw::chance(&mut rng, self.profile(psp).server_error_rate);
         if background || draw::chance(&mut rng, faults.server_error_rate) {
             return Err(Simulated::new(

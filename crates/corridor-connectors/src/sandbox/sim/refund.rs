@@ -33,7 +33,8 @@ impl Sim<'_> {
         request: &RefundRequest,
     ) -> Simulated<ConnectorResult<RefundResponse>> {
         let key = request.idempotency_key.as_str();
-        let latency_ms = match self.gate(psp, "refund", key) {
+        let spared = self.spared(psp, Some(&request.charge_reference));
+        let latency_ms = match self.gate(psp, "refund", key, spared) {
             Ok(latency_ms) => latency_ms,
             Err(failure) => return Simulated::new(Err(failure.value), failure.latency_ms),
         };
@@ -73,7 +74,14 @@ impl Sim<'_> {
         psp: usize,
         key: &str,
     ) -> Simulated<ConnectorResult<Option<RefundResponse>>> {
-        let latency_ms = match self.gate(psp, "lookup_refund", key) {
+        let state = &self.state.psps[psp];
+        let charge = state
+            .refund_keys
+            .get(key)
+            .and_then(|(reference, _)| state.refunds.get(reference))
+            .map(|r| r.charge_reference.clone());
+        let spared = self.spared(psp, charge.as_deref());
+        let latency_ms = match self.gate(psp, "lookup_refund", key, spared) {
             Ok(latency_ms) => latency_ms,
             Err(failure) => return Simulated::new(Err(failure.value), failure.latency_ms),
         };
@@ -92,7 +100,12 @@ impl Sim<'_> {
         psp: usize,
         reference: &str,
     ) -> Simulated<ConnectorResult<RefundResponse>> {
-        let latency_ms = match self.gate(psp, "retrieve_refund", reference) {
+        let charge = self.state.psps[psp]
+            .refunds
+            .get(reference)
+            .map(|r| r.charge_reference.clone());
+        let spared = self.spared(psp, charge.as_deref());
+        let latency_ms = match self.gate(psp, "retrieve_refund", reference, spared) {
             Ok(latency_ms) => latency_ms,
             Err(failure) => return Simulated::new(Err(failure.value), failure.latency_ms),
         };

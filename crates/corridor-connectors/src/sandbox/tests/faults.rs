@@ -155,7 +155,7 @@ fn background_faults_hit_random_cards_but_never_test_cards() {
     let clock = ManualClock::new(START);
     let world = SandboxWorld::standard(SandboxConfig::virtual_time(5), clock.clock());
     let andes = connector(&world, "andes");
-    let mut failures = 0;
+    let (mut failures, mut later_failures) = (0, 0);
     for i in 0..5_000 {
         let test_card = charge(
             &andes,
@@ -166,8 +166,12 @@ fn background_faults_hit_random_cards_but_never_test_cards() {
                 "BRL",
                 "BR",
             ),
-        );
-        assert_eq!(test_card.unwrap().outcome, ChargeOutcome::Captured);
+        )
+        .unwrap();
+        assert_eq!(test_card.outcome, ChargeOutcome::Captured);
+        // The calls about a test card's charge are spared as well.
+        assert!(ready(andes.retrieve(&test_card.reference)).is_ok());
+        assert!(ready(andes.lookup(&key(&format!("key_t{i}")))).is_ok());
         let other = charge(
             &andes,
             charge_request(
@@ -179,10 +183,18 @@ fn background_faults_hit_random_cards_but_never_test_cards() {
             ),
         );
         failures += usize::from(other.is_err());
+        if let Ok(other) = other {
+            later_failures += usize::from(ready(andes.retrieve(&other.reference)).is_err());
+        }
     }
     // andes: 0.4% server errors + 0.3% timeouts, half of them lost.
     assert!(
         (10..=60).contains(&failures),
         "{failures} background failures"
+    );
+    // And 0.4% server errors on the calls about other cards' charges.
+    assert!(
+        (5..=45).contains(&later_failures),
+        "{later_failures} background failures of retrieves"
     );
 }
