@@ -162,6 +162,18 @@ fn find_control(
     }
 }
 
+/// Reads a field that a `PATCH` may set or clear: absent stays `None` (with
+/// `#[serde(default)]`), `null` is `Some(None)` (clear it), a value
+/// `Some(Some(value))`.
+pub fn clearable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    use serde::Deserialize;
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
 /// Reads an optional nested object, refusing the array form serde would
 /// otherwise accept for a struct (`"customer": [null, null]`).
 pub fn optional_object<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>

@@ -1,6 +1,7 @@
 //! `PATCH /v1/merchants/{id}`: supplies or corrects a merchant's KYB
 //! information (registration number, beneficial owners, ownership
-//! declaration) and its email, website and marketplace store ids. The
+//! declaration) and its email, website and marketplace store ids (`null`
+//! clears the email or the website). The
 //! operator may change any merchant, a merchant key its own (another
 //! merchant's id answers 404). Each field is checked and named; the owners
 //! are screened again when they change; every change is audited, a change
@@ -24,7 +25,8 @@ use crate::json::ApiJson;
 use crate::state::AppState;
 
 /// `PATCH /v1/merchants/{id}` body: each field given replaces the stored
-/// one (`beneficial_owners` as a whole list).
+/// one (`beneficial_owners` as a whole list); `email` or `website` given as
+/// `null` is cleared.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMerchant {
@@ -36,10 +38,14 @@ pub struct UpdateMerchant {
     /// A declaration standing in for owners at or above the threshold.
     #[schema(min_length = 1, max_length = 1000)]
     pub ownership_declaration: Option<String>,
-    /// Contact email.
-    pub email: Option<String>,
-    /// Website (http or https URL).
-    pub website: Option<String>,
+    /// Contact email; `null` clears it.
+    #[serde(default, deserialize_with = "crate::json::clearable")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub email: Option<Option<String>>,
+    /// Website (http or https URL); `null` clears it.
+    #[serde(default, deserialize_with = "crate::json::clearable")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub website: Option<Option<String>>,
     /// Store ids on marketplaces (the whole list).
     pub marketplace_store_ids: Option<Vec<String>>,
 }
@@ -77,15 +83,18 @@ pub async fn update(
         ));
     }
     validate_contact(
-        body.email.as_deref(),
-        body.website.as_deref(),
+        body.email.as_ref().and_then(Option::as_deref),
+        body.website.as_ref().and_then(Option::as_deref),
         body.marketplace_store_ids.as_deref(),
     )?;
     let contact_changes =
         body.email.is_some() || body.website.is_some() || body.marketplace_store_ids.is_some();
     let contact = contact_changes.then(|| MerchantContact {
-        email: body.email.clone().or_else(|| merchant.email.clone()),
-        website: body.website.clone().or_else(|| merchant.website.clone()),
+        email: body.email.clone().unwrap_or_else(|| merchant.email.clone()),
+        website: body
+            .website
+            .clone()
+            .unwrap_or_else(|| merchant.website.clone()),
         marketplace_store_ids: body
             .marketplace_store_ids
             .clone()

@@ -187,6 +187,15 @@ async fn approval_waits_for_the_required_information(server: &Server) {
     assert_eq!(r.json["kyb_status"], "approved");
     assert_eq!(r.json["email"], "ops@lantern.example");
     assert_eq!(r.json["marketplace_store_ids"], json!(["tmall:LANTERN01"]));
+    // `null` clears the email; what is not given stays.
+    let r = patch(server, &id, &key, &json!({"email": null})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    assert_eq!(r.json["email"], Value::Null, "{}", r.json);
+    assert_eq!(r.json["website"], "https://lantern.example");
+    let stored = merchant(server, &id).await;
+    assert_eq!(stored["email"], Value::Null, "{stored}");
+    assert_eq!(stored["website"], "https://lantern.example");
+    assert_eq!(stored["kyb_status"], "approved");
 
     // Other countries: the EU asks for a website, the default does not.
     let de = server
