@@ -47,6 +47,7 @@ mod settings_store;
 mod sql;
 mod sqlite;
 mod store;
+mod time_ordered_id;
 mod user_records;
 mod user_sql;
 mod user_store;
@@ -70,6 +71,7 @@ pub use records::*;
 pub use request_store::KeyState;
 pub use settings_records::*;
 pub use store::{Store, StoreConfig};
+pub use time_ordered_id::time_ordered_id;
 pub use user_records::*;
 pub use webhook_store::{DeliveryLogEntry, DueDelivery};
 pub use writer::{

@@ -108,19 +108,13 @@ pub struct NewEvent {
     pub object: String,
 }
 
-/// The id of the event at outbox position `seq`: `evt_` and the position,
-/// zero-padded to 16 digits, so ids sort as positions do and a new one
-/// goes to the end of the id index.
-pub fn event_id(seq: i64) -> String {
-    format!("evt_{seq:016}")
-}
-
 /// An event as stored, with its position in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventRecord {
     /// Position, strictly increasing.
     pub seq: i64,
-    /// `evt_` and the position in 16 digits or more (see [`event_id`]).
+    /// `evt_` and 24 hex digits ([`crate::time_ordered_id`]); events made
+    /// before these ids were opaque carry their position instead.
     pub id: String,
     /// Merchant.
     pub merchant_id: String,
@@ -246,21 +240,4 @@ pub struct WebhookWrite {
     pub deliveries_updated: Vec<DeliveryRecord>,
     /// Outbox cursor to advance: (name, last event seq handled).
     pub cursor: Option<(String, i64)>,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::event_id;
-
-    #[test]
-    fn event_ids_sort_as_their_positions() {
-        assert_eq!(event_id(42), "evt_0000000000000042");
-        let ids: Vec<String> = [1, 9, 10, 99_999, 10_i64.pow(15)]
-            .into_iter()
-            .map(event_id)
-            .collect();
-        assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
-        // Past 16 digits an id is longer, and still unique.
-        assert_eq!(event_id(i64::MAX), format!("evt_{}", i64::MAX));
-    }
 }

@@ -188,6 +188,14 @@ async fn delivers_signed_retries_after_backoff_and_survives_a_restart() {
     second.abort();
 
     let got = receiver.got.lock().unwrap().clone();
+    let events = store.events_after(0, 10).await.unwrap();
+    let event = &events[0];
+    let hex = event.id.strip_prefix("evt_").unwrap_or_default();
+    assert!(
+        hex.len() == 24 && hex.bytes().all(|b| b.is_ascii_hexdigit()),
+        "event ids are opaque, not outbox positions: {}",
+        event.id
+    );
     assert_eq!(
         got.len(),
         2,
@@ -199,7 +207,7 @@ async fn delivers_signed_retries_after_backoff_and_survives_a_restart() {
         signing::verify("whsec_we_a", header, body, now_s, 60).unwrap();
         assert_eq!(headers["content-type"], "application/json");
         let json: serde_json::Value = serde_json::from_slice(body).unwrap();
-        assert_eq!(json["id"], corridor_store::event_id(1));
+        assert_eq!(json["id"], event.id.as_str());
         assert_eq!(json["type"], "payment.succeeded");
         assert_eq!(json["data"]["object"]["id"], "pay_1");
     }
@@ -207,7 +215,7 @@ async fn delivers_signed_retries_after_backoff_and_survives_a_restart() {
     let d = &log.items[0];
     assert_eq!(
         (d.event_id.as_str(), d.event_type.as_str()),
-        (corridor_store::event_id(1).as_str(), "payment.succeeded")
+        (event.id.as_str(), "payment.succeeded")
     );
     assert_eq!(
         (d.delivery.status.as_str(), d.delivery.attempts),

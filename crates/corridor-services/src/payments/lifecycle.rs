@@ -485,33 +485,8 @@ impl PaymentService {
     }
 }
 
-/// A new payment's id: `pay_` and 24 hex digits. The first 10 are the
-/// creation time in milliseconds (modulo 2^40, about 35 years), so that ids,
-/// and the attempts keyed by them, are stored in creation order instead of
-/// at random places; the other 14 are random (56 bits).
+/// A new payment's id: `pay_` and 24 hex digits, in creation order
+/// (`time_ordered_id`).
 fn new_payment_id(now: Timestamp) -> String {
-    let millis = u64::try_from(now.unix_micros() / 1_000).unwrap_or(0) & 0xff_ffff_ffff;
-    let random = rand::random::<u64>() >> 8;
-    format!("pay_{millis:010x}{random:014x}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn new_payment_ids_are_24_hex_digits_in_creation_order() {
-        let at = |millis: i64| Timestamp::from_unix_micros(millis * 1_000);
-        let ids: Vec<String> = [1_796_000_000_000, 1_796_000_000_001, 1_796_000_060_000]
-            .into_iter()
-            .map(|m| new_payment_id(at(m)))
-            .collect();
-        for id in &ids {
-            let hex = id.strip_prefix("pay_").expect("prefix");
-            assert_eq!(hex.len(), 24, "{id}");
-            assert!(hex.bytes().all(|b| b.is_ascii_hexdigit()), "{id}");
-        }
-        assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
-        assert_ne!(new_payment_id(at(5)), new_payment_id(at(5)));
-    }
+    corridor_store::time_ordered_id("pay_", now)
 }

@@ -587,7 +587,7 @@ impl<B: WriterBackend> WriterState<B> {
         self.next.event += 1;
         crate::EventRecord {
             seq,
-            id: crate::event_id(seq),
+            id: crate::time_ordered_id("evt_", now),
             merchant_id: event.merchant_id,
             kind: event.kind,
             object: event.object,
