@@ -3,7 +3,8 @@
 //! Requests arrive on a channel. The writer takes everything queued (up to
 //! a bounded batch), applies each request in order to its in-memory
 //! [`Book`], collects the rows to write, commits them in one database
-//! transaction and only then answers every request of the batch. Balance
+//! transaction and only then answers every request of the batch, through a
+//! task on the async runtime (`relay.rs`). Balance
 //! checks happen here, against balances no one else writes, so concurrent
 //! debits can never overdraw an account that forbids it and a hot account
 //! costs one balance update per batch, not one row lock per transfer.
@@ -19,6 +20,7 @@ mod known_keys;
 mod merchant_cache;
 mod merchant_kyb;
 mod payouts;
+mod relay;
 mod reply;
 #[cfg(test)]
 mod tests;
@@ -37,6 +39,7 @@ pub use batch::{BatchRows, PostingRow, TxnRow};
 pub use known_keys::{KeyFill, KnownKeys};
 pub(crate) use merchant_cache::MerchantCache;
 pub use payouts::{PayoutOutcome, PayoutStatement};
+use relay::Relay;
 use reply::{Reply, Submission};
 
 use crate::records::{
@@ -414,6 +417,8 @@ struct WriterState<B> {
     balances: Arc<BalanceBound>,
     /// Holds every key a batch writes, before it commits.
     keys: Arc<KnownKeys>,
+    /// Delivers the answers.
+    relay: Relay,
 }
 
 impl<B: WriterBackend> WriterState<B> {
@@ -437,6 +442,8 @@ impl<B: WriterBackend> WriterState<B> {
             merchants,
             balances,
             keys,
+            // On the starting thread: the runtime of whoever starts the writer.
+            relay: Relay::on_current_runtime(),
         }
     }
 
@@ -498,13 +505,16 @@ impl<B: WriterBackend> WriterState<B> {
                 {
                     self.merchants.clear();
                 }
-                for (reply, result) in replies.into_iter().zip(results) {
-                    reply.send(Ok(result));
-                }
                 tracing::trace!(
                     size,
                     elapsed_us = started.elapsed().as_micros() as u64,
                     "ledger batch committed"
+                );
+                self.relay.answer(
+                    replies
+                        .into_iter()
+                        .zip(results.into_iter().map(Ok))
+                        .collect(),
                 );
             }
             Err(e) if size == 1 || matches!(e, StoreError::CommitUnknown(_)) => {
@@ -560,9 +570,12 @@ impl<B: WriterBackend> WriterState<B> {
         tracing::error!(%error, "ledger batch failed");
         self.forget();
         let shared = Arc::new(error);
-        for reply in replies {
-            reply.send(Err(shared.clone()));
-        }
+        self.relay.answer(
+            replies
+                .into_iter()
+                .map(|reply| (reply, Err(shared.clone())))
+                .collect(),
+        );
     }
 
     fn alloc_txn(&mut self) -> TxnId {

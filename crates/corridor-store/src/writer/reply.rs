@@ -5,12 +5,11 @@
 //! A group's requests are processed like any others (a large group may
 //! span batches, and a failing batch is split wherever the split falls);
 //! each result lands in its slot, and the group is answered when the last
-//! slot is filled. Only the writer thread touches a group.
+//! slot is filled. Slots are filled by the writer thread, or by the
+//! syncing thread for batches answered once synced.
 
-use std::cell::RefCell;
 use std::collections::VecDeque;
-use std::rc::Rc;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::oneshot;
 
@@ -36,7 +35,7 @@ pub(super) enum Reply {
     /// Straight to its submitter.
     One(oneshot::Sender<Answer>),
     /// Into slot `.1` of a group.
-    Part(Rc<RefCell<Group>>, usize),
+    Part(Arc<Mutex<Group>>, usize),
 }
 
 impl Reply {
@@ -48,7 +47,10 @@ impl Reply {
                 // A submitter that stopped waiting no longer needs it.
                 let _ = tx.send(answer);
             }
-            Reply::Part(group, slot) => group.borrow_mut().fill(slot, answer),
+            Reply::Part(group, slot) => group
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .fill(slot, answer),
         }
     }
 }
@@ -91,7 +93,7 @@ pub(super) fn unpack(submission: Submission, backlog: &mut VecDeque<(WriteReques
                 let _ = tx.send(Vec::new());
                 return;
             }
-            let group = Rc::new(RefCell::new(Group {
+            let group = Arc::new(Mutex::new(Group {
                 answers: (0..requests.len()).map(|_| None).collect(),
                 missing: requests.len(),
                 reply: Some(tx),
