@@ -5,8 +5,8 @@
 //! A group's requests are processed like any others (a large group may
 //! span batches, and a failing batch is split wherever the split falls);
 //! each result lands in its slot, and the group is answered when the last
-//! slot is filled. Slots are filled by the writer thread, or by the
-//! syncing thread for batches answered once synced.
+//! slot is filled. Slots are filled by the writer thread, or by the task
+//! that answers large batches on the async runtime (`relay.rs`).
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
