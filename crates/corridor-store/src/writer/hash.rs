@@ -92,11 +92,11 @@ pub(crate) fn content_hash(write: &LedgerWrite) -> ContentHash {
 
 #[cfg(test)]
 mod tests {
-    use corridor_core::ledger::{AccountKind, HoldId, Side, TxnMeta};
+    use corridor_core::ledger::{AccountKind, HoldId, TxnMeta};
     use corridor_core::{Amount, Currency, Timestamp};
 
     use super::*;
-    use crate::records::{Owner, TransferLeg};
+    use crate::records::Owner;
 
     fn key(owner: Owner, kind: AccountKind) -> AccountKey {
         AccountKey {
@@ -118,28 +118,16 @@ mod tests {
     #[test]
     fn digests_stay_what_they_were() {
         let amount = Amount::positive(12_345).unwrap();
-        let transfer = write(
-            LedgerOp::Transfer(vec![
-                TransferLeg {
-                    account: key(Owner::Platform, AccountKind::PlatformClearing),
-                    side: Side::Debit,
-                    amount,
-                },
-                TransferLeg {
-                    account: key(
-                        Owner::Merchant("mer_1".into()),
-                        AccountKind::MerchantPending,
-                    ),
-                    side: Side::Credit,
-                    amount,
-                },
-            ]),
-            TxnMeta {
-                kind: "payment".into(),
-                source_id: Some("pay_1".into()),
-                description: None,
-            },
-        );
+        let crate::writer::WriteOp::Ledger(mut transfer) = super::super::tests::transfer(12_345).op
+        else {
+            unreachable!("a transfer is a ledger write")
+        };
+        transfer.client_ref = Some("ref-1".into());
+        transfer.meta = TxnMeta {
+            kind: "payment".into(),
+            source_id: Some("pay_1".into()),
+            description: None,
+        };
         let hold = write(
             LedgerOp::CreateHold {
                 debit: key(

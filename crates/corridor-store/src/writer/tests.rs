@@ -148,7 +148,9 @@ fn harness_with(slow_first: bool, config: WriterConfig) -> Harness {
     }
 }
 
-fn transfer(minor: i64) -> WriteRequest {
+/// A transfer of `minor` EUR cents from the platform to `mer_1`'s pending
+/// account (shared with the digest tests).
+pub(super) fn transfer(minor: i64) -> WriteRequest {
     let key = |owner: Owner, kind| AccountKey {
         owner,
         currency: Currency::parse("EUR").unwrap(),
