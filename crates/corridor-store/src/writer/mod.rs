@@ -3,8 +3,8 @@
 //! Requests arrive on a channel. The writer takes everything queued (up to
 //! a bounded batch), applies each request in order to its in-memory
 //! [`Book`], collects the rows to write, commits them in one database
-//! transaction and only then answers every request of the batch, through a
-//! task on the async runtime (`relay.rs`). Balance
+//! transaction and only then answers every request of the batch (a large
+//! batch through a task on the async runtime, `relay.rs`). Balance
 //! checks happen here, against balances no one else writes, so concurrent
 //! debits can never overdraw an account that forbids it and a hot account
 //! costs one balance update per batch, not one row lock per transfer.

@@ -13,17 +13,18 @@
 //! answer (a single-threaded runtime parked in a synchronous wait would
 //! never run the relay); every caller here awaits its answers.
 //!
-//! Measured (ledger bench, one transfer per request, 2 cores): batches of
-//! 1,000 went 11-20% faster relayed, with 14% less CPU per transfer; batches
-//! of 8,000 about 3%. Confirmed payments (batches of about 40) were no
-//! faster relayed, perhaps 5% slower, hence `MIN_RELAYED`.
+//! Measured (ledger bench, one transfer per request, 2 cores, binaries
+//! alternated): batches of 1,000 went 11-30% faster relayed, with 14-20%
+//! less CPU per transfer; batches of 8,000 3-20%. Confirmed payments
+//! (batches of about 40) were no faster relayed, perhaps 5% slower, hence
+//! `MIN_RELAYED`.
 
 use tokio::sync::mpsc;
 
+use super::reply::{Answer, Reply};
+
 /// The fewest answers of a batch relayed through the runtime.
 const MIN_RELAYED: usize = 256;
-
-use super::reply::{Answer, Reply};
 
 /// A batch's answers, in request order.
 type Answers = Vec<(Reply, Answer)>;
