@@ -219,7 +219,8 @@ impl Operation {
 }
 
 impl Simulated<ConnectorError> {
-    fn map_err<T>(self) -> Simulated<ConnectorResult<T>> {
+    /// The failure as the answer of a call, at the failure's latency.
+    pub(super) fn map_err<T>(self) -> Simulated<ConnectorResult<T>> {
         Simulated::new(Err(self.value), self.latency_ms)
     }
 }

@@ -36,7 +36,7 @@ impl Sim<'_> {
         let spared = self.spared(psp, Some(&request.charge_reference));
         let latency_ms = match self.gate(psp, "refund", key, spared) {
             Ok(latency_ms) => latency_ms,
-            Err(failure) => return Simulated::new(Err(failure.value), failure.latency_ms),
+            Err(failure) => return failure.map_err(),
         };
         let fingerprint = fingerprint(request);
         if let Some((reference, first)) = self.state.psps[psp].refund_keys.get(key) {
@@ -83,7 +83,7 @@ impl Sim<'_> {
         let spared = self.spared(psp, charge.as_deref());
         let latency_ms = match self.gate(psp, "lookup_refund", key, spared) {
             Ok(latency_ms) => latency_ms,
-            Err(failure) => return Simulated::new(Err(failure.value), failure.latency_ms),
+            Err(failure) => return failure.map_err(),
         };
         let state = &self.state.psps[psp];
         let found = state
@@ -107,7 +107,7 @@ impl Sim<'_> {
         let spared = self.spared(psp, charge.as_deref());
         let latency_ms = match self.gate(psp, "retrieve_refund", reference, spared) {
             Ok(latency_ms) => latency_ms,
-            Err(failure) => return Simulated::new(Err(failure.value), failure.latency_ms),
+            Err(failure) => return failure.map_err(),
         };
         let found = self.state.psps[psp]
             .refunds
